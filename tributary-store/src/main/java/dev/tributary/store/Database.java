@@ -1,0 +1,186 @@
+package dev.tributary.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Connections and transactions for one store, with the one seam between SQLite and PostgreSQL.
+ *
+ * <p>Implementation notes. SQLite allows one writer at a time; instead of letting threads collide
+ * on the file lock ({@code SQLITE_BUSY}), in-process writers queue on a fair lock in front of a
+ * single write connection whose transactions begin {@code IMMEDIATE}. Readers use their own pool
+ * and, thanks to WAL, never wait for the writer. Other processes on the same file (the CLI's
+ * {@code token create} next to a running hub) wait through {@code busy_timeout}. PostgreSQL uses one
+ * pool for both; its writers are ordered by the change log's head row (see {@link ChangeLog}).
+ */
+final class Database implements AutoCloseable {
+
+    /** Work done with a connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final StoreKind kind;
+    private final HikariDataSource readPool;
+    private final HikariDataSource writePool;
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+
+    private Database(StoreKind kind, HikariDataSource readPool, HikariDataSource writePool) {
+        this.kind = kind;
+        this.readPool = readPool;
+        this.writePool = writePool;
+    }
+
+    static Database open(StoreConfig config) {
+        StoreKind kind = config.kind();
+        if (kind == StoreKind.SQLITE) {
+            prepareSqliteDirectory(config.jdbcUrl());
+            HikariDataSource writer = pool("tributary-sqlite-write",
+                    sqlite(config.jdbcUrl(), SQLiteConfig.TransactionMode.IMMEDIATE), 1);
+            HikariDataSource reader = pool("tributary-sqlite-read",
+                    sqlite(config.jdbcUrl(), SQLiteConfig.TransactionMode.DEFERRED),
+                    config.poolSize());
+            return new Database(kind, reader, writer);
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("tributary-postgresql");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setConnectionTimeout(TimeUnit.SECONDS.toMillis(10));
+        hikari.setInitializationFailTimeout(TimeUnit.SECONDS.toMillis(10));
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to PostgreSQL at " + config.redactedUrl()
+                    + ": " + rootMessage(e), e, true);
+        }
+        return new Database(kind, pool, pool);
+    }
+
+    private static void prepareSqliteDirectory(String url) {
+        Path file = Path.of(url.substring("jdbc:sqlite:".length()));
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the data directory " + parent + ": "
+                    + e.getMessage(), e, false);
+        }
+    }
+
+    private static DataSource sqlite(String url, SQLiteConfig.TransactionMode mode) {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        sqlite.setBusyTimeout(15_000);
+        sqlite.setTransactionMode(mode);
+        sqlite.setCacheSize(-16_000);
+        SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
+        dataSource.setUrl(url);
+        return dataSource;
+    }
+
+    private static HikariDataSource pool(String name, DataSource dataSource, int size) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setDataSource(dataSource);
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(1);
+        hikari.setConnectionTimeout(TimeUnit.SECONDS.toMillis(60));
+        return new HikariDataSource(hikari);
+    }
+
+    StoreKind kind() {
+        return kind;
+    }
+
+    /** The data source migrations run against. */
+    DataSource migrationDataSource() {
+        return writePool;
+    }
+
+    /** Runs read-only work on an auto-commit connection. */
+    <T> T read(Work<T> work) {
+        try (Connection connection = readPool.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Runs work in one transaction, committed when it returns and rolled back when it throws.
+     * Writers run one at a time on SQLite; on PostgreSQL they are ordered by the locks they take.
+     */
+    <T> T write(Work<T> work) {
+        boolean serialize = kind == StoreKind.SQLITE;
+        if (serialize) {
+            writeLock.lock();
+        }
+        try (Connection connection = writePool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            if (serialize) {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    StoreException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        boolean retryable = state.startsWith("08") || state.equals("40001")
+                || state.equals("40P01") || state.equals("57P01")
+                || (kind == StoreKind.SQLITE && e.getErrorCode() == 5); // SQLITE_BUSY
+        return new StoreException("store " + kind.label() + " failed: " + e.getMessage(), e,
+                retryable);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        readPool.close();
+        if (writePool != readPool) {
+            writePool.close();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tributary.store;
+
+import java.util.regex.Pattern;
+
+/** The rules for record and collection names, shared by the store and its callers. */
+public final class RecordIds {
+
+    /** Longest record id, in characters. */
+    public static final int MAX_ID_LENGTH = 256;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1," + MAX_ID_LENGTH + "}");
+    private static final Pattern COLLECTION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    private RecordIds() {
+    }
+
+    /** Whether {@code id} is a valid record id. */
+    public static boolean isValid(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** Throws {@link IllegalArgumentException} with a helpful message unless {@code id} is valid. */
+    public static void requireValid(String id) {
+        if (!isValid(id)) {
+            throw new IllegalArgumentException("invalid record id '" + abbreviate(id)
+                    + "': use 1 to " + MAX_ID_LENGTH + " characters from A-Z a-z 0-9 . _ ~ : @ -");
+        }
+    }
+
+    /** Whether {@code name} is a valid collection name. */
+    public static boolean isValidCollection(String name) {
+        return name != null && COLLECTION.matcher(name).matches();
+    }
+
+    /** Throws {@link IllegalArgumentException} unless {@code name} is a valid collection name. */
+    public static void requireValidCollection(String name) {
+        if (!isValidCollection(name)) {
+            throw new IllegalArgumentException("invalid collection name '" + abbreviate(name)
+                    + "': use 1 to 64 characters from A-Z a-z 0-9 _ -, starting with a letter or digit");
+        }
+    }
+
+    static String abbreviate(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return value.length() <= 80 ? value : value.substring(0, 80) + "…";
+    }
+}

@@ -1,0 +1,126 @@
+package dev.tributary.store;
+
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The canonical store: collections, records and their change log, access tokens. Open one with
+ * {@link #open(StoreConfig, Clock)}; it brings its schema up to date and is safe to share between
+ * threads.
+ *
+ * <p>A store has an <em>epoch</em>, chosen when it is first created. Sync tokens carry it, so a
+ * token from a store that was reset (a new file, a new database) is recognized and answered with
+ * {@code fullSyncRequired}. The store also keeps the secret key that signs sync tokens, so every
+ * hub node sharing a PostgreSQL database signs and checks them alike.
+ */
+public final class Store implements AutoCloseable {
+
+    private final Database database;
+    private final String epoch;
+    private final byte[] signingKey;
+    private final CollectionCatalog collections;
+    private final ChangeLog changeLog;
+    private final AccessTokens accessTokens;
+    private final TombstoneCompactor compactor;
+
+    private Store(Database database, Clock clock) {
+        this.database = database;
+        this.epoch = metaValue("epoch", UUID.randomUUID().toString());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.signingKey = Base64.getDecoder().decode(
+                metaValue("token_signing_key", Base64.getEncoder().encodeToString(key)));
+        this.collections = new CollectionCatalog(database, clock);
+        this.changeLog = new ChangeLog(database, clock);
+        this.accessTokens = new AccessTokens(database, clock);
+        this.compactor = new TombstoneCompactor(database, collections, clock);
+    }
+
+    /** Opens (creating or migrating as needed) the store described by {@code config}. */
+    public static Store open(StoreConfig config, Clock clock) {
+        Database database = Database.open(config);
+        try {
+            migrate(database);
+            return new Store(database, clock);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static void migrate(Database database) {
+        try {
+            Flyway.configure()
+                    .dataSource(database.migrationDataSource())
+                    .locations("classpath:db/migration/" + database.kind().label())
+                    .table("tributary_schema_history")
+                    .baselineOnMigrate(false)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot bring the store's schema up to date: " + e.getMessage(),
+                    e, false);
+        }
+    }
+
+    /** Reads a metadata value, setting it to {@code initial} if it has none yet (first start). */
+    private String metaValue(String key, String initial) {
+        return database.write(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")) {
+                insert.setString(1, key);
+                insert.setString(2, initial);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT value FROM meta WHERE key = ?")) {
+                select.setString(1, key);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return row.getString(1);
+                }
+            }
+        });
+    }
+
+    public StoreKind kind() {
+        return database.kind();
+    }
+
+    /** Identifies this store's lifetime; a reset store has a new epoch. */
+    public String epoch() {
+        return epoch;
+    }
+
+    /** The secret key for signing sync tokens (a copy). */
+    public byte[] tokenSigningKey() {
+        return signingKey.clone();
+    }
+
+    public CollectionCatalog collections() {
+        return collections;
+    }
+
+    public ChangeLog changeLog() {
+        return changeLog;
+    }
+
+    public AccessTokens accessTokens() {
+        return accessTokens;
+    }
+
+    public TombstoneCompactor compactor() {
+        return compactor;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

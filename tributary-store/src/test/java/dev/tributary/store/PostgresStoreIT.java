@@ -1,0 +1,9 @@
+package dev.tributary.store;
+
+class PostgresStoreIT extends StoreContract {
+
+    @Override
+    protected StoreBackend backend() {
+        return StoreBackend.postgres();
+    }
+}

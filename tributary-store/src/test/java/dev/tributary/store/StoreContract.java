@@ -1,0 +1,283 @@
+package dev.tributary.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every store backend must do; run against SQLite and PostgreSQL by its subclasses. */
+abstract class StoreContract {
+
+    protected final ManualClock clock = new ManualClock();
+    protected StoreBackend backend;
+    protected Store store;
+
+    protected abstract StoreBackend backend();
+
+    @BeforeEach
+    void openStore() {
+        backend = backend();
+        store = backend.open(clock);
+        store.collections().put("tasks", null);
+    }
+
+    @AfterEach
+    void closeStore() {
+        try {
+            if (store != null) {
+                assertChangeLogInvariants();
+                store.close();
+            }
+        } finally {
+            backend.close();
+        }
+    }
+
+    /** After every test: positions are unique and never above the head. */
+    private void assertChangeLogInvariants() {
+        long head = store.changeLog().head();
+        for (CollectionInfo collection : store.collections().list()) {
+            ChangePage page = store.changeLog().read(collection.name(), 0, Long.MAX_VALUE, 100_000, true);
+            List<Long> seqs = page.records().stream().map(StoredRecord::seq).toList();
+            assertThat(seqs).doesNotHaveDuplicates().isSorted();
+            assertThat(seqs).allMatch(seq -> seq <= head);
+        }
+    }
+
+    private static String json(int n) {
+        return "{\"n\":" + n + "}";
+    }
+
+    @Test
+    void putCreatesThenUpdatesWithGrowingVersionsAndPositions() {
+        AppliedWrite created = single(RecordWrite.put("a", json(1)));
+        AppliedWrite updated = single(RecordWrite.put("a", json(2)));
+
+        assertThat(created.outcome()).isEqualTo(AppliedWrite.Outcome.CREATED);
+        assertThat(updated.outcome()).isEqualTo(AppliedWrite.Outcome.UPDATED);
+        assertThat(created.record().version()).isEqualTo(1);
+        assertThat(updated.record().version()).isEqualTo(2);
+        assertThat(updated.record().seq()).isGreaterThan(created.record().seq());
+        StoredRecord stored = store.changeLog().get("tasks", "a").orElseThrow();
+        assertThat(stored.data()).isEqualTo(json(2));
+        assertThat(stored.origin()).isEqualTo("test");
+        assertThat(stored.updated()).isEqualTo(clock.instant());
+        assertThat(store.changeLog().head()).isEqualTo(updated.record().seq());
+    }
+
+    @Test
+    void deleteLeavesATombstoneAndARecreateContinuesTheVersion() {
+        single(RecordWrite.put("a", json(1)));
+        AppliedWrite deleted = single(RecordWrite.delete("a"));
+        assertThat(deleted.outcome()).isEqualTo(AppliedWrite.Outcome.DELETED);
+        StoredRecord tombstone = store.changeLog().get("tasks", "a").orElseThrow();
+        assertThat(tombstone.deleted()).isTrue();
+        assertThat(tombstone.data()).isNull();
+        assertThat(tombstone.version()).isEqualTo(2);
+
+        AppliedWrite recreated = single(RecordWrite.put("a", json(3)));
+        assertThat(recreated.outcome()).isEqualTo(AppliedWrite.Outcome.CREATED);
+        assertThat(recreated.record().version()).isEqualTo(3);
+    }
+
+    @Test
+    void deletingAMissingOrDeletedRecordIsRefused() {
+        assertThatThrownBy(() -> single(RecordWrite.delete("nope")))
+                .isInstanceOfSatisfying(WriteRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(WriteRejectedException.Reason.NOT_FOUND));
+        single(RecordWrite.put("a", json(1)));
+        single(RecordWrite.delete("a"));
+        assertThatThrownBy(() -> single(RecordWrite.delete("a")))
+                .isInstanceOf(WriteRejectedException.class)
+                .hasMessageContaining("already deleted");
+    }
+
+    @Test
+    void ifMatchAndIfNoneMatchAreChecked() {
+        String etag = single(RecordWrite.put("a", json(1))).record().etag();
+        long head = store.changeLog().head();
+
+        assertThatThrownBy(() -> single(new RecordWrite(RecordWrite.Op.PUT, "a", "99", false, json(2))))
+                .isInstanceOfSatisfying(WriteRejectedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(WriteRejectedException.Reason.PRECONDITION_FAILED));
+        assertThatThrownBy(() -> single(new RecordWrite(RecordWrite.Op.PUT, "a", null, true, json(2))))
+                .isInstanceOf(WriteRejectedException.class);
+        assertThatThrownBy(() -> single(new RecordWrite(RecordWrite.Op.PUT, "b", "*", false, json(2))))
+                .isInstanceOf(WriteRejectedException.class);
+        assertThat(store.changeLog().head()).as("refused writes take no position").isEqualTo(head);
+
+        AppliedWrite matched = single(new RecordWrite(RecordWrite.Op.PUT, "a", etag, false, json(2)));
+        assertThat(matched.record().version()).isEqualTo(2);
+        AppliedWrite created = single(new RecordWrite(RecordWrite.Op.PUT, "b", null, true, json(1)));
+        assertThat(created.outcome()).isEqualTo(AppliedWrite.Outcome.CREATED);
+        AppliedWrite deleted = single(new RecordWrite(RecordWrite.Op.DELETE, "b", "1", false, null));
+        assertThat(deleted.record().deleted()).isTrue();
+        assertThat(deleted.record().seq()).isEqualTo(head + 3);
+    }
+
+    @Test
+    void aBatchWithOneFailingPreconditionAppliesNothing() {
+        single(RecordWrite.put("a", json(1)));
+        long head = store.changeLog().head();
+        List<RecordWrite> batch = List.of(
+                RecordWrite.put("x", json(1)),
+                RecordWrite.put("y", json(2)),
+                new RecordWrite(RecordWrite.Op.PUT, "a", "7", false, json(3)));
+
+        assertThatThrownBy(() -> store.changeLog().apply("tasks", batch, "test"))
+                .isInstanceOfSatisfying(WriteRejectedException.class, e -> {
+                    assertThat(e.index()).isEqualTo(2);
+                    assertThat(e.recordId()).isEqualTo("a");
+                });
+        assertThat(store.changeLog().get("tasks", "x")).isEmpty();
+        assertThat(store.changeLog().get("tasks", "y")).isEmpty();
+        assertThat(store.changeLog().get("tasks", "a").orElseThrow().version()).isEqualTo(1);
+        assertThat(store.changeLog().head()).isEqualTo(head);
+    }
+
+    @Test
+    void aBatchTakesConsecutivePositionsInItsOrder() {
+        List<RecordWrite> batch = IntStream.range(0, 1000)
+                .mapToObj(i -> RecordWrite.put("r" + i, json(i))).toList();
+        List<AppliedWrite> applied = store.changeLog().apply("tasks", batch, "test");
+        long first = applied.get(0).record().seq();
+        for (int i = 0; i < applied.size(); i++) {
+            assertThat(applied.get(i).record().seq()).isEqualTo(first + i);
+            assertThat(applied.get(i).record().id()).isEqualTo("r" + i);
+        }
+    }
+
+    @Test
+    void aBatchNamingARecordTwiceOrTooLargeIsRefused() {
+        assertThatThrownBy(() -> store.changeLog().apply("tasks",
+                List.of(RecordWrite.put("a", json(1)), RecordWrite.delete("a")), "test"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        List<RecordWrite> tooMany = IntStream.range(0, ChangeLog.MAX_BATCH + 1)
+                .mapToObj(i -> RecordWrite.put("r" + i, json(i))).toList();
+        assertThatThrownBy(() -> store.changeLog().apply("tasks", tooMany, "test"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void writingToAMissingCollectionIsRefused() {
+        assertThatThrownBy(() -> store.changeLog().apply("nope", List.of(RecordWrite.put("a", json(1))), null))
+                .isInstanceOf(CollectionNotFoundException.class);
+    }
+
+    @Test
+    void readPagesThroughTheLogInPositionOrderLatestStateOnly() {
+        for (int i = 0; i < 10; i++) {
+            single(RecordWrite.put("r" + i, json(i)));
+        }
+        long middle = store.changeLog().head();
+        single(RecordWrite.put("r3", json(33)));
+        single(RecordWrite.delete("r5"));
+        long head = store.changeLog().head();
+
+        List<StoredRecord> all = new ArrayList<>();
+        long after = 0;
+        ChangePage page;
+        do {
+            page = store.changeLog().read("tasks", after, head, 3, false);
+            assertThat(page.records().size()).isLessThanOrEqualTo(3);
+            all.addAll(page.records());
+            if (!page.records().isEmpty()) {
+                after = page.records().get(page.records().size() - 1).seq();
+            }
+        } while (page.hasMore());
+        assertThat(all).extracting(StoredRecord::id)
+                .containsExactly("r0", "r1", "r2", "r4", "r6", "r7", "r8", "r9", "r3");
+
+        ChangePage changes = store.changeLog().read("tasks", middle, head, 100, true);
+        assertThat(changes.records()).extracting(StoredRecord::id).containsExactly("r3", "r5");
+        assertThat(changes.records().get(1).deleted()).isTrue();
+        assertThat(changes.hasMore()).isFalse();
+        assertThat(store.changeLog().read("tasks", middle, middle + 1, 100, true).records())
+                .extracting(StoredRecord::id).containsExactly("r3");
+    }
+
+    @Test
+    void compactionRemovesOldTombstonesAndRaisesTheHorizon() {
+        store.collections().put("tasks", Duration.ofDays(1));
+        single(RecordWrite.put("a", json(1)));
+        single(RecordWrite.put("b", json(1)));
+        long deletedAt = single(RecordWrite.delete("a")).record().seq();
+        clock.advance(Duration.ofHours(25));
+        long recentDelete = single(RecordWrite.delete("b")).record().seq();
+
+        assertThat(store.compactor().compactAll()).containsEntry("tasks", 1);
+
+        assertThat(store.changeLog().get("tasks", "a")).isEmpty();
+        assertThat(store.changeLog().get("tasks", "b").orElseThrow().deleted()).isTrue();
+        CollectionInfo info = store.collections().get("tasks").orElseThrow();
+        assertThat(info.horizon()).isEqualTo(deletedAt);
+        assertThat(store.changeLog().read("tasks", 0, Long.MAX_VALUE, 10, true).horizon())
+                .isEqualTo(deletedAt);
+        assertThat(recentDelete).isGreaterThan(deletedAt);
+        assertThat(store.compactor().compactAll()).isEmpty();
+    }
+
+    @Test
+    void aRecreatedCollectionHasANewIncarnationAndNoRecords() {
+        single(RecordWrite.put("a", json(1)));
+        long before = store.collections().get("tasks").orElseThrow().incarnation();
+        assertThat(store.collections().delete("tasks")).isTrue();
+        assertThat(store.collections().delete("tasks")).isFalse();
+        CollectionCatalog.PutResult again = store.collections().put("tasks", null);
+        assertThat(again.created()).isTrue();
+        assertThat(again.collection().incarnation()).isNotEqualTo(before);
+        assertThat(store.changeLog().get("tasks", "a")).isEmpty();
+    }
+
+    @Test
+    void collectionsHaveDefaultsValidationAndChangeableRetention() {
+        CollectionInfo tasks = store.collections().get("tasks").orElseThrow();
+        assertThat(tasks.retention()).isEqualTo(CollectionCatalog.DEFAULT_RETENTION);
+        CollectionCatalog.PutResult changed = store.collections().put("tasks", Duration.ofDays(7));
+        assertThat(changed.created()).isFalse();
+        assertThat(changed.collection().retention()).isEqualTo(Duration.ofDays(7));
+        assertThat(store.collections().list()).extracting(CollectionInfo::name).containsExactly("tasks");
+        assertThatThrownBy(() -> store.collections().put("bad name", null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.collections().put("x", Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theEpochAndSigningKeySurviveAReopen() {
+        String epoch = store.epoch();
+        byte[] key = store.tokenSigningKey();
+        single(RecordWrite.put("a", json(1)));
+        store.close();
+        store = backend.open(clock);
+        assertThat(store.epoch()).isEqualTo(epoch);
+        assertThat(store.tokenSigningKey()).isEqualTo(key);
+        assertThat(store.changeLog().get("tasks", "a")).isPresent();
+    }
+
+    @Test
+    void accessTokensAreCheckedByHashAndCanBeRevoked() {
+        AccessTokens.IssuedToken issued = store.accessTokens().create("ci", List.of("read:tasks", "write:tasks"));
+        assertThat(issued.secret()).startsWith(AccessTokens.PREFIX);
+        AccessToken found = store.accessTokens().authenticate(issued.secret()).orElseThrow();
+        assertThat(found.id()).isEqualTo(issued.token().id());
+        assertThat(found.scopes()).containsExactly("read:tasks", "write:tasks");
+        assertThat(store.accessTokens().authenticate(issued.secret() + "x")).isEmpty();
+        assertThat(store.accessTokens().authenticate("nonsense")).isEmpty();
+        assertThat(store.accessTokens().list()).extracting(AccessToken::id).contains(found.id());
+
+        assertThat(store.accessTokens().revoke(found.id())).isTrue();
+        assertThat(store.accessTokens().authenticate(issued.secret())).isEmpty();
+        assertThat(store.accessTokens().revoke(found.id())).isFalse();
+    }
+
+    private AppliedWrite single(RecordWrite write) {
+        return store.changeLog().apply("tasks", List.of(write), "test").get(0);
+    }
+}
