@@ -1,0 +1,61 @@
+package dev.tributary.server;
+
+/**
+ * An HTTP error with its status, its camelCase reason and a message for people. Handlers throw
+ * it; {@link ErrorMapper} turns it into the JSON error body.
+ */
+public final class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String reason;
+
+    public ApiException(int status, String reason, String message) {
+        super(message);
+        this.status = status;
+        this.reason = reason;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(400, "badRequest", message);
+    }
+
+    public static ApiException invalidSyncToken(String message) {
+        return new ApiException(400, "invalidSyncToken", message);
+    }
+
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", message);
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "forbidden", message);
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(404, "notFound", message);
+    }
+
+    public static ApiException conflict(String message) {
+        return new ApiException(409, "conflict", message);
+    }
+
+    public static ApiException fullSyncRequired(String message) {
+        return new ApiException(410, "fullSyncRequired", message);
+    }
+
+    public static ApiException conditionNotMet(String message) {
+        return new ApiException(412, "conditionNotMet", message);
+    }
+
+    public static ApiException payloadTooLarge(String message) {
+        return new ApiException(413, "payloadTooLarge", message);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tributary.server;
+
+import dev.tributary.server.auth.Authenticator;
+import dev.tributary.server.changes.RecordsApi;
+import dev.tributary.store.Store;
+import io.javalin.Javalin;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's HTTP server over one {@link Store}. {@link #start()} binds the port and starts the
+ * background tombstone compaction; {@link #close()} stops both (the store stays open: its owner
+ * closes it).
+ */
+public final class HubServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
+
+    private final Store store;
+    private final ServerConfig config;
+    private final Operations operations;
+    private final Javalin app;
+    private ScheduledExecutorService compaction;
+
+    public HubServer(Store store, ServerConfig config) {
+        this.store = store;
+        this.config = config;
+        this.operations = new Operations(store);
+        Authenticator authenticator = new Authenticator(store.accessTokens());
+        ErrorMapper errors = new ErrorMapper(operations::rejected);
+        RecordsApi records = new RecordsApi(store, config.maxBodyBytes());
+        this.app = Javalin.create(javalin -> {
+            javalin.jetty.host = config.host();
+            javalin.jetty.port = config.port();
+            javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.http.prefer405over404 = true;
+            javalin.startup.showJavalinBanner = false;
+            javalin.routes.before(ctx -> {
+                if (!ctx.path().equals("/health")) {
+                    authenticator.authenticate(ctx);
+                }
+            });
+            errors.register(javalin);
+            operations.register(javalin);
+            records.register(javalin);
+        });
+    }
+
+    /** Starts serving; returns this server. */
+    public HubServer start() {
+        app.start();
+        if (!config.compactionInterval().isZero()) {
+            compaction = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "tributary-compaction");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long every = config.compactionInterval().toMillis();
+            compaction.scheduleWithFixedDelay(this::compact, every, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("Tributary hub listening on http://{}:{} (store: {})", config.host(), port(),
+                store.kind().label());
+        return this;
+    }
+
+    private void compact() {
+        try {
+            Map<String, Integer> removed = store.compactor().compactAll();
+            if (!removed.isEmpty()) {
+                LOG.info("compacted tombstones past retention: {}", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("tombstone compaction failed; it will be retried: {}", e.getMessage());
+        }
+    }
+
+    /** The port the server listens on (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
+    public String baseUrl() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    @Override
+    public void close() {
+        if (compaction != null) {
+            compaction.shutdownNow();
+        }
+        app.stop();
+        operations.close();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tributary.server;
+
+import dev.tributary.server.auth.Authenticator;
+import dev.tributary.server.auth.Scope;
+import dev.tributary.store.Store;
+import dev.tributary.store.StoreException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /health} (open) and {@code /metrics} (admin, Prometheus text), plus the request log and
+ * request metrics. The request log shows method, path (never the query string or headers, so no
+ * token or filter value reaches it), status and time, at DEBUG on {@code dev.tributary.access}.
+ */
+final class Operations implements AutoCloseable {
+
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.tributary.access");
+
+    private final Store store;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    Operations(Store store) {
+        this.store = store;
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        Gauge.builder("tributary.changelog.head", store, s -> safeHead(s))
+                .description("highest committed change-log position").register(registry);
+        Gauge.builder("tributary.collections", store, s -> s.collections().list().size())
+                .description("number of collections").register(registry);
+    }
+
+    private static double safeHead(Store store) {
+        try {
+            return store.changeLog().head();
+        } catch (StoreException e) {
+            return Double.NaN;
+        }
+    }
+
+    void register(JavalinConfig config) {
+        config.routes.get("/health", this::health);
+        config.routes.get("/metrics", this::metrics);
+        config.requestLogger.http(this::record);
+    }
+
+    /** Counts a rejected request by its reason. */
+    void rejected(ApiException e) {
+        Counter.builder("tributary.http.rejected").tag("reason", e.reason())
+                .description("requests answered with a 4xx error").register(registry).increment();
+    }
+
+    private void health(Context ctx) {
+        boolean up;
+        try {
+            store.changeLog().head();
+            up = true;
+        } catch (StoreException e) {
+            up = false;
+        }
+        boolean storeUp = up;
+        Json.respond(ctx, up ? 200 : 503, json -> {
+            json.writeStartObject();
+            json.writeStringField("status", storeUp ? "up" : "down");
+            json.writeStringField("store", store.kind().label());
+            json.writeEndObject();
+        });
+    }
+
+    private void metrics(Context ctx) {
+        Authenticator.principal(ctx).require(Scope.ADMIN);
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+    }
+
+    private void record(Context ctx, Float millis) {
+        String route = route(ctx);
+        Timer.builder("tributary.http.requests")
+                .tag("method", ctx.method().toString())
+                .tag("route", route)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .description("HTTP requests served")
+                .register(registry)
+                .record((long) (millis * 1000), TimeUnit.MICROSECONDS);
+        if (ACCESS.isDebugEnabled()) {
+            ACCESS.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+        }
+    }
+
+    private static String route(Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.tributary.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the hub's HTTP server runs.
+ *
+ * @param host the address to bind ({@code 127.0.0.1} by default; {@code 0.0.0.0} for all)
+ * @param port the port; 0 picks a free one
+ * @param maxBodyBytes the largest request body accepted (413 above it)
+ * @param compactionInterval how often tombstones past their retention are compacted; zero turns
+ *     the background job off
+ * @param clock the hub's clock
+ */
+public record ServerConfig(String host, int port, long maxBodyBytes, Duration compactionInterval,
+        Clock clock) {
+
+    /** Default request body limit: 16 MiB. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(compactionInterval, "compactionInterval");
+        Objects.requireNonNull(clock, "clock");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be from 0 to 65535, not " + port);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("the body size limit must be at least 1024 bytes");
+        }
+        if (compactionInterval.isNegative()) {
+            throw new IllegalArgumentException("the compaction interval must not be negative");
+        }
+    }
+
+    /** Defaults: loopback, port 8080, 16 MiB bodies, hourly compaction, the system clock. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", 8080, DEFAULT_MAX_BODY_BYTES, Duration.ofHours(1),
+                Clock.systemUTC());
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock);
+    }
+
+    public ServerConfig withHost(String newHost) {
+        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock);
+    }
+
+    public ServerConfig withMaxBodyBytes(long newLimit) {
+        return new ServerConfig(host, port, newLimit, compactionInterval, clock);
+    }
+
+    public ServerConfig withCompactionInterval(Duration interval) {
+        return new ServerConfig(host, port, maxBodyBytes, interval, clock);
+    }
+
+    public ServerConfig withClock(Clock newClock) {
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.tributary.server.changes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.server.ApiException;
+import dev.tributary.server.Json;
+import dev.tributary.server.auth.Authenticator;
+import dev.tributary.server.auth.Scope;
+import dev.tributary.store.ChangePage;
+import dev.tributary.store.CollectionInfo;
+import dev.tributary.store.CollectionNotFoundException;
+import dev.tributary.store.Store;
+import dev.tributary.store.StoredRecord;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Listing and incremental sync of a collection, with Google Calendar semantics.
+ *
+ * <p>Implementation notes. Every sync, full or incremental, reads the key-compacted change log
+ * over a range of positions {@code (after, bound]}. The bound is the log's committed head when
+ * the first page is served and travels in every page token, so the {@code nextSyncToken} of the
+ * last page stands for the state at the first page: whatever changes while a client pages gets a
+ * position above the bound and reaches the client in its next incremental sync — never lost,
+ * never half-seen. A full sync returns live records (tombstones only with {@code showDeleted});
+ * an incremental sync returns every record changed in the range once, in its latest state,
+ * tombstones included. With a filter, a changed record that no longer matches is returned as a
+ * deleted entry with {@code "removed": "filter"}: the log keeps no earlier states, so the hub
+ * cannot tell whether the client ever held it, and clients ignore removals of records they do
+ * not have. A page may hold fewer than {@code maxResults} items when the filter skips records.
+ */
+final class ChangeFeed {
+
+    /** Page size when the client gives none. */
+    static final int DEFAULT_MAX_RESULTS = 250;
+    /** Largest page a client may ask for. */
+    static final int MAX_MAX_RESULTS = 2500;
+
+    private static final Set<String> PARAMETERS =
+            Set.of("maxResults", "pageToken", "syncToken", "filter", "showDeleted");
+    private static final byte[] NO_FILTER = Filter.fingerprintOf("");
+
+    private final Store store;
+    private final SyncTokenCodec codec;
+
+    ChangeFeed(Store store) {
+        this.store = store;
+        this.codec = new SyncTokenCodec(store.epoch(), store.tokenSigningKey());
+    }
+
+    void list(Context ctx) {
+        String collection = RecordsApi.collectionName(ctx);
+        Authenticator.principal(ctx).require(Scope.read(collection));
+        for (String parameter : ctx.queryParamMap().keySet()) {
+            if (!PARAMETERS.contains(parameter)) {
+                throw ApiException.badRequest("unknown query parameter '" + parameter + "'; use "
+                        + String.join(", ", PARAMETERS.stream().sorted().toList()));
+            }
+        }
+        int maxResults = maxResults(single(ctx, "maxResults"));
+        boolean showDeleted = flag(single(ctx, "showDeleted"), "showDeleted");
+        String filterText = single(ctx, "filter");
+        Filter filter = parseFilter(filterText);
+        String syncToken = single(ctx, "syncToken");
+        String pageToken = single(ctx, "pageToken");
+        boolean incremental = syncToken != null;
+
+        CollectionInfo info = store.collections().get(collection).orElseThrow(() ->
+                ApiException.notFound("collection '" + collection + "' does not exist"));
+        byte[] filterPrint = filter == null ? NO_FILTER : filter.fingerprint();
+
+        long after = 0;
+        if (incremental) {
+            SyncTokenCodec.SyncPosition sync = codec.decodeSync(syncToken);
+            checkCollection(sync.collection(), sync.incarnation(), info, "syncToken");
+            if (!Arrays.equals(sync.filter(), filterPrint)) {
+                throw ApiException.badRequest("this syncToken was issued for a different filter; "
+                        + "pass the same filter as the sync that produced it (or run a full sync)");
+            }
+            after = sync.position();
+        }
+        byte[] queryPrint = Filter.fingerprintOf(String.join("\n", incremental ? "incremental" : "full",
+                syncToken == null ? "" : syncToken, filter == null ? "" : filter.canonical(),
+                Boolean.toString(showDeleted), Integer.toString(maxResults)));
+        long bound;
+        if (pageToken != null) {
+            SyncTokenCodec.PagePosition page = codec.decodePage(pageToken);
+            checkCollection(page.collection(), page.incarnation(), info, "pageToken");
+            if (!Arrays.equals(page.query(), queryPrint)) {
+                throw ApiException.badRequest("this pageToken belongs to a different query; repeat the "
+                        + "first page's query exactly (same syncToken, filter, showDeleted, maxResults)");
+            }
+            if (page.after() < after || page.after() > page.bound()) {
+                throw ApiException.invalidSyncToken("the pageToken does not fit this query");
+            }
+            after = page.after();
+            bound = page.bound();
+        } else {
+            bound = store.changeLog().head();
+            if (after > bound) {
+                throw ApiException.invalidSyncToken("the syncToken is ahead of this hub's change log");
+            }
+        }
+        if (incremental && info.horizon() > after) {
+            throw horizonPassed();
+        }
+
+        ChangePage page;
+        try {
+            page = store.changeLog().read(collection, after, bound, maxResults, incremental || showDeleted);
+        } catch (CollectionNotFoundException e) {
+            throw ApiException.fullSyncRequired("collection '" + collection
+                    + "' was deleted while syncing; run a full sync");
+        }
+        if (page.incarnation() != info.incarnation()) {
+            throw ApiException.fullSyncRequired("collection '" + collection
+                    + "' was recreated while syncing; wipe the local copy and run a full sync");
+        }
+        if (incremental && page.horizon() > after) {
+            throw horizonPassed();
+        }
+        String next = page.hasMore()
+                ? codec.encode(new SyncTokenCodec.PagePosition(collection, info.incarnation(),
+                        page.records().get(page.records().size() - 1).seq(), bound, queryPrint))
+                : null;
+        String nextSync = page.hasMore() ? null
+                : codec.encode(new SyncTokenCodec.SyncPosition(collection, info.incarnation(), bound, filterPrint));
+        Json.respond(ctx, 200, json -> {
+            json.writeStartObject();
+            json.writeStringField("kind", "tributary#records");
+            json.writeArrayFieldStart("items");
+            for (StoredRecord record : page.records()) {
+                writeItem(json, record, filter, incremental);
+            }
+            json.writeEndArray();
+            if (next != null) {
+                json.writeStringField("nextPageToken", next);
+            } else {
+                json.writeStringField("nextSyncToken", nextSync);
+            }
+            json.writeEndObject();
+        });
+    }
+
+    private static void writeItem(com.fasterxml.jackson.core.JsonGenerator json, StoredRecord record,
+            Filter filter, boolean incremental) throws IOException {
+        if (record.deleted() || filter == null) {
+            RecordJson.write(json, record, false, null);
+            return;
+        }
+        JsonNode data;
+        try {
+            data = Json.MAPPER.readTree(record.data().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("stored record " + record.id() + " is not valid JSON", e);
+        }
+        if (filter.matches(data)) {
+            RecordJson.write(json, record, false, null);
+        } else if (incremental) {
+            RecordJson.write(json, record, true, null);
+        }
+    }
+
+    private static void checkCollection(String tokenCollection, long incarnation, CollectionInfo info,
+            String parameter) {
+        if (!tokenCollection.equals(info.name())) {
+            throw ApiException.invalidSyncToken("the " + parameter + " belongs to collection '"
+                    + tokenCollection + "', not '" + info.name() + "'");
+        }
+        if (incarnation != info.incarnation()) {
+            throw ApiException.fullSyncRequired("collection '" + info.name()
+                    + "' was deleted and created again since this " + parameter
+                    + " was issued; wipe the local copy and run a full sync");
+        }
+    }
+
+    private static ApiException horizonPassed() {
+        return ApiException.fullSyncRequired("this syncToken is older than the collection's "
+                + "tombstone retention, so deletions since then are no longer known; wipe the local "
+                + "copy and run a full sync");
+    }
+
+    private static String single(Context ctx, String name) {
+        var values = ctx.queryParams(name);
+        if (values.size() > 1) {
+            throw ApiException.badRequest("query parameter '" + name + "' is given more than once");
+        }
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    private static int maxResults(String text) {
+        if (text == null) {
+            return DEFAULT_MAX_RESULTS;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("maxResults must be a whole number from 1 to " + MAX_MAX_RESULTS);
+        }
+        if (value < 1 || value > MAX_MAX_RESULTS) {
+            throw ApiException.badRequest("maxResults must be from 1 to " + MAX_MAX_RESULTS + ", not " + value);
+        }
+        return value;
+    }
+
+    private static boolean flag(String text, String name) {
+        if (text == null || text.equals("false")) {
+            return false;
+        }
+        if (text.equals("true")) {
+            return true;
+        }
+        throw ApiException.badRequest(name + " must be true or false");
+    }
+
+    private static Filter parseFilter(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return FilterParser.parse(text);
+        } catch (FilterParser.FilterSyntaxException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+}
