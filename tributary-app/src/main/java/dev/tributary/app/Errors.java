@@ -1,0 +1,25 @@
+package dev.tributary.app;
+
+import dev.tributary.store.StoreException;
+
+/** Turns failures into one-line messages for people. */
+final class Errors {
+
+    private Errors() {
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof StoreException || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.net.BindException) {
+            return "the port is already in use (" + root.getMessage() + "); pick another with --port";
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

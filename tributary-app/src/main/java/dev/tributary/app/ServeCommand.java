@@ -1,0 +1,92 @@
+package dev.tributary.app;
+
+import dev.tributary.server.HubServer;
+import dev.tributary.server.ServerConfig;
+import dev.tributary.store.AccessTokens;
+import dev.tributary.store.Store;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tributary serve}: run the hub until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the hub.",
+            "",
+            "On the first start it creates an admin token and prints it once.",
+            "Stop it with Ctrl-C (or SIGTERM); it shuts down cleanly."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    ServerOptions server;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        Store opened = store.open();
+        HubServer hub;
+        try {
+            hub = new HubServer(opened, server.config()).start();
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.close();
+            opened.close();
+            stopped.countDown();
+        }, "tributary-shutdown"));
+
+        out.println("Tributary hub is running at " + hub.baseUrl() + " (store: " + store.describe() + ")");
+        if (opened.accessTokens().list().isEmpty()) {
+            AccessTokens.IssuedToken admin = opened.accessTokens().create("initial admin token", List.of("admin"));
+            out.println();
+            out.println("First start: created an admin token. It is shown only this once; keep it safe:");
+            out.println();
+            out.println("    " + admin.secret());
+            out.println();
+            out.println("Try:  curl -H 'Authorization: Bearer " + admin.secret() + "' " + hub.baseUrl() + "/v1/collections");
+            out.println("More tokens:  tributary token create --scope read:<collection>");
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Options of the HTTP server, shared by serve and demo. */
+    static final class ServerOptions {
+        @Option(names = "--port", paramLabel = "<port>", defaultValue = "${env:TRIBUTARY_PORT:-8080}",
+                description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--host", paramLabel = "<address>", defaultValue = "127.0.0.1",
+                description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+        String host;
+
+        @Option(names = "--max-body-size", paramLabel = "<bytes>", defaultValue = "16777216",
+                description = "Largest request body accepted, in bytes (default: ${DEFAULT-VALUE} = 16 MiB).")
+        long maxBodyBytes;
+
+        @Option(names = "--compaction-interval", paramLabel = "<ISO-8601>", defaultValue = "PT1H",
+                description = "How often tombstones past retention are compacted, e.g. PT10M (default: ${DEFAULT-VALUE}).")
+        Duration compactionInterval;
+
+        ServerConfig config() {
+            return ServerConfig.defaults().withHost(host).withPort(port)
+                    .withMaxBodyBytes(maxBodyBytes).withCompactionInterval(compactionInterval);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.tributary.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module table of ARCHITECTURE.md, enforced on the compiled classes: a module that imports
+ * what the table forbids fails the build. This module depends on every other, so all their
+ * classes are on its test classpath.
+ */
+class ModuleBoundariesTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.tributary");
+    }
+
+    @Test
+    void theConnectorApiDependsOnTheJdkAlone() {
+        classes().that().resideInAPackage("dev.tributary.connector..")
+                .and().resideOutsideOfPackage("dev.tributary.connector.testkit..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "javax..", "dev.tributary.connector..")
+                .because("connector authors need nothing but the JDK and the SPI")
+                .check(classes);
+    }
+
+    @Test
+    void theStoreUsesOnlyTheConnectorModelAmongOurModules() {
+        noClasses().that().resideInAPackage("dev.tributary.store..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.tributary.engine..", "dev.tributary.server..", "dev.tributary.app..",
+                        "dev.tributary.client..", "dev.tributary.connectors..", "dev.tributary.bench..",
+                        "dev.tributary.connector.testkit..")
+                .check(classes);
+    }
+
+    @Test
+    void theEngineDoesNotReachUpOrIntoConnectors() {
+        noClasses().that().resideInAPackage("dev.tributary.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.tributary.server..", "dev.tributary.app..", "dev.tributary.client..",
+                        "dev.tributary.connectors..", "dev.tributary.bench..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void connectorsDependOnTheApiOnly() {
+        noClasses().that().resideInAPackage("dev.tributary.connectors..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.tributary.store..", "dev.tributary.engine..", "dev.tributary.server..",
+                        "dev.tributary.app..", "dev.tributary.client..", "dev.tributary.bench..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void theServerDoesNotDependOnTheAppClientConnectorsOrBenchmarks() {
+        noClasses().that().resideInAPackage("dev.tributary.server..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.tributary.app..", "dev.tributary.client..", "dev.tributary.connectors..",
+                        "dev.tributary.bench..")
+                .check(classes);
+    }
+
+    @Test
+    void theClientNeverUsesTheHubsInsides() {
+        noClasses().that().resideInAPackage("dev.tributary.client..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.tributary.engine..", "dev.tributary.server..", "dev.tributary.store..",
+                        "dev.tributary.app..", "dev.tributary.connectors..", "dev.tributary.bench..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void nothingButBenchmarksDependsOnBenchmarks() {
+        noClasses().that().resideOutsideOfPackage("dev.tributary.bench..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tributary.bench..")
+                .check(classes);
+    }
+}
