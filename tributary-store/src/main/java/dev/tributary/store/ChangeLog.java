@@ -1,5 +1,6 @@
 package dev.tributary.store;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -84,7 +85,7 @@ public final class ChangeLog {
             long firstSeq = top - writes.size() + 1;
             CollectionInfo info = CollectionCatalog.find(connection, collection)
                     .orElseThrow(() -> new CollectionNotFoundException(collection));
-            Map<String, StoredRecord> existing = lookup(connection, info.incarnation(), ids);
+            Map<String, StoredRecord> existing = lookup(connection, database.kind(), info.incarnation(), ids);
             long now = clock.millis();
             List<AppliedWrite> applied = new ArrayList<>(writes.size());
             for (int i = 0; i < writes.size(); i++) {
@@ -95,12 +96,13 @@ public final class ChangeLog {
                 long version = before == null ? 1 : before.version() + 1;
                 boolean delete = write.op() == RecordWrite.Op.DELETE;
                 StoredRecord after = new StoredRecord(write.id(), version, firstSeq + i, delete,
-                        Instant.ofEpochMilli(now), origin, delete ? null : write.data());
+                        Instant.ofEpochMilli(now), origin,
+                        delete ? null : write.data().getBytes(StandardCharsets.UTF_8));
                 AppliedWrite.Outcome outcome = delete ? AppliedWrite.Outcome.DELETED
                         : live ? AppliedWrite.Outcome.UPDATED : AppliedWrite.Outcome.CREATED;
                 applied.add(new AppliedWrite(after, outcome));
             }
-            upsert(connection, info.incarnation(), applied);
+            upsert(connection, info.incarnation(), writes, applied);
             return applied;
         });
     }
@@ -143,19 +145,27 @@ public final class ChangeLog {
         }
     }
 
-    private static Map<String, StoredRecord> lookup(Connection connection, long collectionId,
-            Set<String> ids) throws SQLException {
+    private static Map<String, StoredRecord> lookup(Connection connection, StoreKind kind,
+            long collectionId, Set<String> ids) throws SQLException {
         Map<String, StoredRecord> found = new HashMap<>();
         List<String> all = new ArrayList<>(ids);
-        for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
-            List<String> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
-            String placeholders = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+        // PostgreSQL takes the ids as one array parameter: one statement text, one plan. SQLite has
+        // no arrays, so it gets chunks of placeholders.
+        int chunkSize = kind == StoreKind.POSTGRESQL ? all.size() : LOOKUP_CHUNK;
+        for (int from = 0; from < all.size(); from += chunkSize) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + chunkSize));
+            String match = kind == StoreKind.POSTGRESQL ? "= ANY (?)"
+                    : "IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT id, version, seq, deleted, updated_at, origin, NULL FROM records"
-                            + " WHERE collection_id = ? AND id IN (" + placeholders + ")")) {
+                            + " WHERE collection_id = ? AND id " + match)) {
                 select.setLong(1, collectionId);
-                for (int i = 0; i < chunk.size(); i++) {
-                    select.setString(i + 2, chunk.get(i));
+                if (kind == StoreKind.POSTGRESQL) {
+                    select.setArray(2, connection.createArrayOf("text", chunk.toArray()));
+                } else {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 2, chunk.get(i));
+                    }
                 }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
@@ -168,8 +178,8 @@ public final class ChangeLog {
         return found;
     }
 
-    private static void upsert(Connection connection, long collectionId, List<AppliedWrite> applied)
-            throws SQLException {
+    private static void upsert(Connection connection, long collectionId, List<RecordWrite> writes,
+            List<AppliedWrite> applied) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement(
                 "INSERT INTO records (collection_id, id, version, seq, deleted, updated_at, origin, data)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -177,8 +187,8 @@ public final class ChangeLog {
                         + " seq = excluded.seq, deleted = excluded.deleted,"
                         + " updated_at = excluded.updated_at, origin = excluded.origin,"
                         + " data = excluded.data")) {
-            for (AppliedWrite write : applied) {
-                StoredRecord record = write.record();
+            for (int i = 0; i < applied.size(); i++) {
+                StoredRecord record = applied.get(i).record();
                 upsert.setLong(1, collectionId);
                 upsert.setString(2, record.id());
                 upsert.setLong(3, record.version());
@@ -186,7 +196,7 @@ public final class ChangeLog {
                 upsert.setBoolean(5, record.deleted());
                 upsert.setLong(6, record.updated().toEpochMilli());
                 upsert.setString(7, record.origin());
-                upsert.setString(8, record.data());
+                upsert.setString(8, writes.get(i).data());
                 upsert.addBatch();
             }
             upsert.executeBatch();
@@ -283,6 +293,6 @@ public final class ChangeLog {
     private static StoredRecord readRecord(ResultSet rows) throws SQLException {
         return new StoredRecord(rows.getString(1), rows.getLong(2), rows.getLong(3),
                 rows.getBoolean(4), Instant.ofEpochMilli(rows.getLong(5)), rows.getString(6),
-                rows.getString(7));
+                rows.getBytes(7));
     }
 }

@@ -8,6 +8,8 @@ import java.util.Base64;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 
 /**
  * The canonical store: collections, records and their change log, access tokens. Open one with
@@ -56,13 +58,19 @@ public final class Store implements AutoCloseable {
 
     private static void migrate(Database database) {
         try {
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(database.migrationDataSource())
                     .locations("classpath:db/migration/" + database.kind().label())
                     .table("tributary_schema_history")
                     .baselineOnMigrate(false)
-                    .load()
-                    .migrate();
+                    .load();
+            for (MigrationInfo applied : flyway.info().applied()) {
+                if (applied.getState() == MigrationState.FUTURE_SUCCESS) {
+                    throw new StoreException("this store was migrated to schema version "
+                            + applied.getVersion() + " by a newer Tributary; run that version (or newer)");
+                }
+            }
+            flyway.migrate();
         } catch (FlywayException e) {
             throw new StoreException("cannot bring the store's schema up to date: " + e.getMessage(),
                     e, false);
@@ -87,6 +95,35 @@ public final class Store implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * Gives the store a new epoch and a new token signing key, so every sync token issued before is
+     * answered with {@code fullSyncRequired}. Run it after restoring a backup, while no hub uses
+     * the store: clients that synced after the backup was taken hold positions the restored store
+     * will hand out again.
+     *
+     * @return the new epoch
+     */
+    public static String rotateEpoch(StoreConfig config) {
+        try (Store store = open(config, java.time.Clock.systemUTC())) {
+            String epoch = UUID.randomUUID().toString();
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            store.database.write(connection -> {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE meta SET value = ? WHERE key = ?")) {
+                    update.setString(1, epoch);
+                    update.setString(2, "epoch");
+                    update.addBatch();
+                    update.setString(1, Base64.getEncoder().encodeToString(key));
+                    update.setString(2, "token_signing_key");
+                    update.addBatch();
+                    return update.executeBatch();
+                }
+            });
+            return epoch;
+        }
     }
 
     public StoreKind kind() {

@@ -11,11 +11,17 @@ import java.time.Instant;
  * @param deleted whether the latest change deleted it (a tombstone)
  * @param updated when the latest change was made
  * @param origin who made the latest change (for example {@code http:<token id>}), or null
- * @param data the record's JSON object as compact text; null for a tombstone
+ * @param data the record's JSON object as compact UTF-8 text; null for a tombstone. Kept as bytes
+ *     so the change feed can copy it from the database to the response without decoding it
  */
 public record StoredRecord(
         String id, long version, long seq, boolean deleted, Instant updated, String origin,
-        String data) {
+        byte[] data) {
+
+    /** The record's JSON object as a string; null for a tombstone. */
+    public String dataText() {
+        return data == null ? null : new String(data, java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /** The record's entity tag: an opaque string that changes with every change. */
     public String etag() {

@@ -65,7 +65,7 @@ abstract class StoreContract {
         assertThat(updated.record().version()).isEqualTo(2);
         assertThat(updated.record().seq()).isGreaterThan(created.record().seq());
         StoredRecord stored = store.changeLog().get("tasks", "a").orElseThrow();
-        assertThat(stored.data()).isEqualTo(json(2));
+        assertThat(stored.dataText()).isEqualTo(json(2));
         assertThat(stored.origin()).isEqualTo("test");
         assertThat(stored.updated()).isEqualTo(clock.instant());
         assertThat(store.changeLog().head()).isEqualTo(updated.record().seq());

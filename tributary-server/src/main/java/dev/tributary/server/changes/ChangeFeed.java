@@ -12,7 +12,6 @@ import dev.tributary.store.Store;
 import dev.tributary.store.StoredRecord;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -100,7 +99,10 @@ final class ChangeFeed {
         } else {
             bound = store.changeLog().head();
             if (after > bound) {
-                throw ApiException.invalidSyncToken("the syncToken is ahead of this hub's change log");
+                // Only a token this store signed gets here: the store was restored from a backup
+                // taken before the token was issued.
+                throw ApiException.fullSyncRequired("the syncToken is ahead of this hub's change log "
+                        + "(was the store restored from a backup?); wipe the local copy and run a full sync");
             }
         }
         if (incremental && info.horizon() > after) {
@@ -152,7 +154,7 @@ final class ChangeFeed {
         }
         JsonNode data;
         try {
-            data = Json.MAPPER.readTree(record.data().getBytes(StandardCharsets.UTF_8));
+            data = Json.MAPPER.readTree(record.data());
         } catch (IOException e) {
             throw new IllegalStateException("stored record " + record.id() + " is not valid JSON", e);
         }

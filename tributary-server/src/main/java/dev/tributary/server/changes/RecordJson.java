@@ -27,14 +27,14 @@ final class RecordJson {
         }
         json.writeStringField("id", record.id());
         json.writeStringField("etag", record.etag());
-        json.writeStringField("updated", record.updated().toString());
+        json.writeStringField("updated", Timestamps.format(record.updated()));
         boolean deleted = record.deleted() || removedByFilter;
         json.writeBooleanField("deleted", deleted);
         if (removedByFilter) {
             json.writeStringField("removed", "filter");
         } else if (!deleted) {
             json.writeFieldName("data");
-            json.writeRawValue(record.data());
+            json.writeRawValue(new RawJson(record.data()));
         }
         json.writeEndObject();
     }

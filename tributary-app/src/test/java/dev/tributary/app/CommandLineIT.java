@@ -1,0 +1,83 @@
+package dev.tributary.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.store.Store;
+import dev.tributary.store.StoreConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The token and store commands, run in-process on a real store. */
+class CommandLineIT {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = TributaryCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void tokensAreCreatedListedAndRevoked() {
+        String dataDir = dir.toString();
+        Run created = run("token", "create", "--scope", "read:notes", "--scope", "write:notes", "--name", "phone",
+                "--data-dir", dataDir);
+        assertThat(created.exit()).as(created.err()).isZero();
+        String secret = created.out().strip();
+        assertThat(secret).startsWith("trb_");
+        assertThat(created.err()).contains("read:notes write:notes").contains("shown only now");
+
+        try (Store store = Store.open(StoreConfig.sqlite(dir), Clock.systemUTC())) {
+            assertThat(store.accessTokens().authenticate(secret)).isPresent();
+        }
+        Run listed = run("token", "list", "--data-dir", dataDir);
+        assertThat(listed.out()).contains("phone").contains("read:notes write:notes").doesNotContain(secret);
+        String id = listed.out().lines().filter(l -> l.contains("phone")).findFirst().orElseThrow().split("\\s+")[0];
+
+        assertThat(run("token", "revoke", id, "--data-dir", dataDir).exit()).isZero();
+        assertThat(run("token", "revoke", id, "--data-dir", dataDir).exit()).isEqualTo(1);
+        assertThat(run("token", "list", "--data-dir", dataDir).out()).contains("No tokens");
+
+        Run bad = run("token", "create", "--scope", "reed:x", "--scope", "write:bad name", "--data-dir", dataDir);
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("'reed:x'").contains("'write:bad name'");
+        Run missing = run("token", "create", "--data-dir", dataDir);
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("--scope");
+    }
+
+    @Test
+    void storeInfoShowsTheStoreAndRotateEpochNeedsConfirmation() {
+        String epoch;
+        try (Store store = Store.open(StoreConfig.sqlite(dir), Clock.systemUTC())) {
+            store.collections().put("notes", null);
+            epoch = store.epoch();
+        }
+        Run info = run("store", "info", "--data-dir", dir.toString());
+        assertThat(info.out()).contains(epoch).contains("notes").contains("retention 30 days");
+
+        Run unconfirmed = run("store", "rotate-epoch", "--data-dir", dir.toString());
+        assertThat(unconfirmed.exit()).isEqualTo(1);
+        assertThat(unconfirmed.err()).contains("--yes");
+        Run rotated = run("store", "rotate-epoch", "--yes", "--data-dir", dir.toString());
+        assertThat(rotated.exit()).isZero();
+        try (Store store = Store.open(StoreConfig.sqlite(dir), Clock.systemUTC())) {
+            assertThat(store.epoch()).isNotEqualTo(epoch);
+            assertThat(rotated.out()).contains(store.epoch());
+        }
+    }
+}
