@@ -1,0 +1,33 @@
+package dev.tributary.connector.config;
+
+import java.util.Objects;
+
+/** A secret setting's value. It never shows itself in {@link #toString()}, so it cannot leak into logs. */
+public final class Secret {
+
+    private final String value;
+
+    public Secret(String value) {
+        this.value = Objects.requireNonNull(value, "value");
+    }
+
+    /** The secret itself; pass it on only to the external system. */
+    public String reveal() {
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Secret s && s.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "******";
+    }
+}
