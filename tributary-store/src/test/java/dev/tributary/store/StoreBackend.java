@@ -1,5 +1,6 @@
 package dev.tributary.store;
 
+import dev.tributary.connector.testkit.ExternalDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +47,7 @@ public interface StoreBackend extends AutoCloseable {
     }
 
     static StoreBackend postgres() {
-        TestDatabases.PostgresSchema schema = TestDatabases.postgresSchema();
+        ExternalDatabases.Scratch schema = ExternalDatabases.postgresSchema();
         return new StoreBackend() {
             @Override
             public Store open(Clock clock) {

@@ -25,6 +25,7 @@ import java.util.function.Function;
 public final class ConfigDef {
 
     private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
+    private final List<Function<ConnectorConfig, List<String>>> crossChecks = new ArrayList<>();
 
     /** A required or optional setting without a default. */
     public ConfigDef define(String name, ConfigType type, boolean required, String description) {
@@ -65,6 +66,16 @@ public final class ConfigDef {
             }
         }
         keys.put(key.name(), key);
+        return this;
+    }
+
+    /**
+     * Adds a check across settings (say, one setting required only when another has some value).
+     * It sees the settings that parsed (others are absent) and returns its problems, each naming
+     * the settings it is about in quotes.
+     */
+    public ConfigDef crossCheck(Function<ConnectorConfig, List<String>> check) {
+        crossChecks.add(check);
         return this;
     }
 
@@ -111,10 +122,14 @@ public final class ConfigDef {
             }
             values.put(key.name(), key.secret() ? new Secret(parsed.toString()) : parsed);
         }
+        ConnectorConfig config = new ConnectorConfig(Collections.unmodifiableMap(values));
+        for (Function<ConnectorConfig, List<String>> check : crossChecks) {
+            problems.addAll(check.apply(config));
+        }
         if (!problems.isEmpty()) {
             throw new dev.tributary.connector.InvalidConfigurationException(problems);
         }
-        return new ConnectorConfig(Collections.unmodifiableMap(values));
+        return config;
     }
 
     private String suggestion(String name) {

@@ -71,7 +71,9 @@ public abstract class ConnectorContractTest {
                 connector.close();
             }
         } finally {
-            fixture.close();
+            if (fixture != null) {
+                fixture.close();
+            }
         }
     }
 

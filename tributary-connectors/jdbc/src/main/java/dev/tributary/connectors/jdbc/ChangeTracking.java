@@ -1,0 +1,205 @@
+package dev.tributary.connectors.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Installs change-log tracking on a table: a change column kept by triggers, a tracking table
+ * for deletions and renames, and a shared counter.
+ *
+ * <p>Implementation notes — <b>positions in commit order, again.</b> A change value taken from a
+ * sequence before commit can commit late, after a reader has passed it, and the row would never
+ * be synced. So the triggers do not use a sequence: every insert, update and delete first
+ * increments a row of {@code tributary_counter} and takes the new value. The counter row stays
+ * locked until the writing transaction ends, so writers of tracked tables take their values one
+ * transaction after another, and a value becomes visible only together with every smaller one.
+ * A reader that stops at the counter's committed value never skips a row. The price: writers of
+ * the tracked tables (sharing one counter) are serialized from their first tracked write to their
+ * commit; give unrelated tables different counters to keep them apart. SQLite allows one writer
+ * anyway.
+ *
+ * <p>Renames (an update of the key column) are written to the tracking table with the new key, so
+ * the sync can report the previous uid. Installing is idempotent: columns, tables and indexes are
+ * created if missing, triggers replaced, and rows without a change value get one.
+ */
+final class ChangeTracking {
+
+    static final String COUNTER_TABLE = "tributary_counter";
+
+    private ChangeTracking() {
+    }
+
+    /** What installing did, for people. */
+    record Installed(String table, List<String> steps) {
+    }
+
+    static List<Installed> install(Connection connection, JdbcSettings settings) throws SQLException {
+        Dialect dialect = settings.dialect();
+        List<Installed> done = new ArrayList<>();
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+            createCounter(connection, statement, dialect, settings.counter());
+            for (String table : settings.tables()) {
+                List<String> steps = new ArrayList<>();
+                Tables.requireTable(connection, dialect, table);
+                String column = settings.changeColumn();
+                if (!Tables.hasColumn(connection, dialect, table, column)) {
+                    statement.execute("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(column)
+                            + " BIGINT");
+                    steps.add("added column " + column);
+                }
+                statement.execute("CREATE INDEX IF NOT EXISTS " + dialect.quote(table + "_tchange_idx") + " ON "
+                        + dialect.quote(table) + " (" + dialect.quote(column) + ")");
+                String tracking = JdbcSettings.deletionTable(table);
+                statement.execute("CREATE TABLE IF NOT EXISTS " + dialect.quote(tracking) + " (uid VARCHAR(1024) NOT NULL, "
+                        + dialect.quote(column) + " BIGINT NOT NULL, renamed_to VARCHAR(1024))"
+                        + (dialect == Dialect.MARIADB ? " ENGINE=InnoDB" : ""));
+                statement.execute("CREATE INDEX IF NOT EXISTS " + dialect.quote(tracking + "_idx") + " ON "
+                        + dialect.quote(tracking) + " (" + dialect.quote(column) + ")");
+                steps.add("tracking table " + tracking);
+                for (String sql : triggers(dialect, settings, table)) {
+                    statement.execute(sql);
+                }
+                steps.add("triggers for inserts, updates" + (settings.trackingTable() ? " and deletes" : ""));
+                int backfilled = statement.executeUpdate("UPDATE " + dialect.quote(table) + " SET "
+                        + dialect.quote(settings.keyColumn()) + " = " + dialect.quote(settings.keyColumn())
+                        + " WHERE " + dialect.quote(column) + " IS NULL");
+                if (backfilled > 0) {
+                    steps.add("gave " + backfilled + " existing rows a change value");
+                }
+                done.add(new Installed(table, steps));
+            }
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+        return done;
+    }
+
+    private static void createCounter(Connection connection, Statement statement, Dialect dialect, String counter)
+            throws SQLException {
+        statement.execute("CREATE TABLE IF NOT EXISTS " + COUNTER_TABLE
+                + " (name VARCHAR(64) PRIMARY KEY, value BIGINT NOT NULL)" + (dialect == Dialect.MARIADB ? " ENGINE=InnoDB" : ""));
+        String insert = switch (dialect) {
+            case POSTGRESQL -> "INSERT INTO " + COUNTER_TABLE + " (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING";
+            case MARIADB -> "INSERT IGNORE INTO " + COUNTER_TABLE + " (name, value) VALUES (?, 0)";
+            case SQLITE -> "INSERT OR IGNORE INTO " + COUNTER_TABLE + " (name, value) VALUES (?, 0)";
+        };
+        try (PreparedStatement add = connection.prepareStatement(insert)) {
+            add.setString(1, counter);
+            add.executeUpdate();
+        }
+    }
+
+    /** Whether the counter exists (tracking was installed). */
+    static boolean installed(Connection connection, Dialect dialect, String table, String column) throws SQLException {
+        return Tables.hasTable(connection, dialect, COUNTER_TABLE) && Tables.hasColumn(connection, dialect, table, column)
+                && Tables.hasTable(connection, dialect, JdbcSettings.deletionTable(table));
+    }
+
+    /** The counter's committed value: the highest change value any committed write holds. */
+    static long head(Connection connection, String counter) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT value FROM " + COUNTER_TABLE + " WHERE name = ?")) {
+            select.setString(1, counter);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static List<String> triggers(Dialect dialect, JdbcSettings settings, String table) {
+        String t = dialect.quote(table);
+        String key = dialect.quote(settings.keyColumn());
+        String change = dialect.quote(settings.changeColumn());
+        String tracking = dialect.quote(JdbcSettings.deletionTable(table));
+        String counter = "'" + settings.counter() + "'"; // an identifier, checked by the settings
+        String bump = "UPDATE " + COUNTER_TABLE + " SET value = value + 1 WHERE name = " + counter;
+        String current = "(SELECT value FROM " + COUNTER_TABLE + " WHERE name = " + counter + ")";
+        String changeTrigger = table + "_tchange";
+        String deleteTrigger = table + "_tdelete";
+        List<String> sql = new ArrayList<>();
+        switch (dialect) {
+            case POSTGRESQL -> {
+                sql.add("CREATE OR REPLACE FUNCTION " + dialect.quote(changeTrigger) + "() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
+                        + "BEGIN\n"
+                        + "  " + bump + " RETURNING value INTO NEW." + change + ";\n"
+                        + "  IF TG_OP = 'UPDATE' AND NEW." + key + " IS DISTINCT FROM OLD." + key + " THEN\n"
+                        + "    INSERT INTO " + tracking + " (uid, " + change + ", renamed_to) VALUES ("
+                        + dialect.asText("OLD." + key) + ", NEW." + change + ", " + dialect.asText("NEW." + key) + ");\n"
+                        + "  END IF;\n"
+                        + "  RETURN NEW;\n"
+                        + "END $f$");
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(changeTrigger) + " ON " + t);
+                sql.add("CREATE TRIGGER " + dialect.quote(changeTrigger) + " BEFORE INSERT OR UPDATE ON " + t
+                        + " FOR EACH ROW EXECUTE FUNCTION " + dialect.quote(changeTrigger) + "()");
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(deleteTrigger) + " ON " + t);
+                if (settings.trackingTable()) {
+                    sql.add("CREATE OR REPLACE FUNCTION " + dialect.quote(deleteTrigger) + "() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
+                            + "DECLARE c BIGINT;\n"
+                            + "BEGIN\n"
+                            + "  " + bump + " RETURNING value INTO c;\n"
+                            + "  INSERT INTO " + tracking + " (uid, " + change + ") VALUES (" + dialect.asText("OLD." + key) + ", c);\n"
+                            + "  RETURN OLD;\n"
+                            + "END $f$");
+                    sql.add("CREATE TRIGGER " + dialect.quote(deleteTrigger) + " AFTER DELETE ON " + t
+                            + " FOR EACH ROW EXECUTE FUNCTION " + dialect.quote(deleteTrigger) + "()");
+                }
+            }
+            case MARIADB -> {
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(table + "_tinsert"));
+                sql.add("CREATE TRIGGER " + dialect.quote(table + "_tinsert") + " BEFORE INSERT ON " + t + " FOR EACH ROW BEGIN\n"
+                        + "  " + bump + ";\n"
+                        + "  SET NEW." + change + " = " + current + ";\n"
+                        + "END");
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(table + "_tupdate"));
+                sql.add("CREATE TRIGGER " + dialect.quote(table + "_tupdate") + " BEFORE UPDATE ON " + t + " FOR EACH ROW BEGIN\n"
+                        + "  " + bump + ";\n"
+                        + "  SET NEW." + change + " = " + current + ";\n"
+                        + "  IF NOT (NEW." + key + " <=> OLD." + key + ") THEN\n"
+                        + "    INSERT INTO " + tracking + " (uid, " + change + ", renamed_to) VALUES ("
+                        + dialect.asText("OLD." + key) + ", NEW." + change + ", " + dialect.asText("NEW." + key) + ");\n"
+                        + "  END IF;\n"
+                        + "END");
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(deleteTrigger));
+                if (settings.trackingTable()) {
+                    sql.add("CREATE TRIGGER " + dialect.quote(deleteTrigger) + " AFTER DELETE ON " + t + " FOR EACH ROW BEGIN\n"
+                            + "  " + bump + ";\n"
+                            + "  INSERT INTO " + tracking + " (uid, " + change + ") VALUES (" + dialect.asText("OLD." + key)
+                            + ", " + current + ");\n"
+                            + "END");
+                }
+            }
+            case SQLITE -> {
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(table + "_tinsert"));
+                sql.add("CREATE TRIGGER " + dialect.quote(table + "_tinsert") + " AFTER INSERT ON " + t + " BEGIN\n"
+                        + "  " + bump + ";\n"
+                        + "  UPDATE " + t + " SET " + change + " = " + current + " WHERE " + key + " = NEW." + key + ";\n"
+                        + "END");
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(table + "_tupdate"));
+                sql.add("CREATE TRIGGER " + dialect.quote(table + "_tupdate") + " AFTER UPDATE ON " + t + " BEGIN\n"
+                        + "  " + bump + ";\n"
+                        + "  INSERT INTO " + tracking + " (uid, " + change + ", renamed_to) SELECT "
+                        + dialect.asText("OLD." + key) + ", value, " + dialect.asText("NEW." + key) + " FROM " + COUNTER_TABLE
+                        + " WHERE name = " + counter + " AND NEW." + key + " IS NOT OLD." + key + ";\n"
+                        + "  UPDATE " + t + " SET " + change + " = " + current + " WHERE " + key + " = NEW." + key + ";\n"
+                        + "END");
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(deleteTrigger));
+                if (settings.trackingTable()) {
+                    sql.add("CREATE TRIGGER " + dialect.quote(deleteTrigger) + " AFTER DELETE ON " + t + " BEGIN\n"
+                            + "  " + bump + ";\n"
+                            + "  INSERT INTO " + tracking + " (uid, " + change + ") SELECT " + dialect.asText("OLD." + key)
+                            + ", value FROM " + COUNTER_TABLE + " WHERE name = " + counter + ";\n"
+                            + "END");
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        return sql;
+    }
+}

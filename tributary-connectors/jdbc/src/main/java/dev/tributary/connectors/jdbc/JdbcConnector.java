@@ -1,0 +1,861 @@
+package dev.tributary.connectors.jdbc;
+
+import dev.tributary.connector.AlreadyExistsException;
+import dev.tributary.connector.ClockOp;
+import dev.tributary.connector.Connector;
+import dev.tributary.connector.ConnectorException;
+import dev.tributary.connector.ConnectorIOException;
+import dev.tributary.connector.ConnectorObject;
+import dev.tributary.connector.CreateOp;
+import dev.tributary.connector.DeleteOp;
+import dev.tributary.connector.FieldInfo;
+import dev.tributary.connector.InvalidSyncTokenException;
+import dev.tributary.connector.ObjectClass;
+import dev.tributary.connector.ObjectClassInfo;
+import dev.tributary.connector.OperationOptions;
+import dev.tributary.connector.RelationInfo;
+import dev.tributary.connector.ResultsHandler;
+import dev.tributary.connector.Schema;
+import dev.tributary.connector.SchemaOp;
+import dev.tributary.connector.SearchOp;
+import dev.tributary.connector.SearchResult;
+import dev.tributary.connector.SyncDelta;
+import dev.tributary.connector.SyncDeltaType;
+import dev.tributary.connector.SyncOp;
+import dev.tributary.connector.SyncResultsHandler;
+import dev.tributary.connector.SyncToken;
+import dev.tributary.connector.SyncTokenResultsHandler;
+import dev.tributary.connector.Uid;
+import dev.tributary.connector.UnknownUidException;
+import dev.tributary.connector.UpdateOp;
+import dev.tributary.connector.VersionConflictException;
+import dev.tributary.connector.VersionedUid;
+import dev.tributary.connector.config.ConfigDef;
+import dev.tributary.connector.config.ConnectorConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Syncs tables of a PostgreSQL, MariaDB or SQLite database: one table per object class, the
+ * primary key as uid.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ *   <li><b>Change-log detection</b> (the default): triggers installed by {@link ChangeTracking}
+ *       give every written row the next value of a counter, in commit order, and write deletions
+ *       and renames to a tracking table. A sync reads, for each table, rows and tracking entries
+ *       with a change value in {@code (token, head]} — head being the counter's committed value
+ *       read at the start — in batches, merges them in change order and delivers each with its
+ *       change value as token. A row's version is its change value, so a write's expected
+ *       version is checked in the write's own {@code WHERE} clause.</li>
+ *   <li><b>Timestamp detection</b>: rows ordered by (timestamp, key); a token is the last
+ *       delivered pair, so resuming is exact even among equal timestamps, and a batch never ends
+ *       between rows of equal timestamp. Rows newer than the database's own clock minus
+ *       {@code timestampLag} wait for the next sync, which gives transactions that commit late
+ *       that long to become visible.</li>
+ *   <li>The connector cannot tell an insert from an update, so rows arrive as
+ *       {@link SyncDeltaType#CREATE_OR_UPDATE}.</li>
+ * </ul>
+ */
+public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateOp, UpdateOp, DeleteOp, SchemaOp,
+        ClockOp {
+
+    /** A synced table and its columns. */
+    private record Table(ObjectClass objectClass, String name, Tables.Column key, Tables.Column change,
+            Tables.Column softDelete, List<Tables.Column> data, Map<String, Tables.Column> byField) {
+    }
+
+    /** A row or tracking entry on its way into a delta. */
+    private record Item(long change, Table table, String uid, String renamedTo, ConnectorObject object,
+            boolean deletedRow, boolean tracking) {
+    }
+
+    private JdbcSettings settings;
+    private Dialect dialect;
+    private Connection connection;
+    private final Map<ObjectClass, Table> tables = new LinkedHashMap<>();
+
+    @Override
+    public ConfigDef configDef() {
+        return JdbcSettings.definition();
+    }
+
+    @Override
+    public void init(ConnectorConfig config) {
+        settings = JdbcSettings.from(config);
+        dialect = settings.dialect();
+        try {
+            Connection c = connection();
+            if (settings.installTriggers()) {
+                ChangeTracking.install(c, settings);
+            }
+            for (String name : settings.tables()) {
+                tables.put(new ObjectClass(name), describe(c, name));
+            }
+        } catch (SQLException e) {
+            throw fail(e, "reading the tables");
+        }
+    }
+
+    private Table describe(Connection c, String name) throws SQLException {
+        Tables.requireTable(c, dialect, name);
+        Tables.Column key = null;
+        Tables.Column change = null;
+        Tables.Column softDelete = null;
+        List<Tables.Column> data = new ArrayList<>();
+        Map<String, Tables.Column> byField = new LinkedHashMap<>();
+        for (Tables.Column column : Tables.columns(c, dialect, name)) {
+            if (column.name().equals(settings.keyColumn())) {
+                key = column;
+                byField.put(column.name(), column);
+            } else if (column.name().equals(settings.changeColumn())) {
+                change = column;
+            } else if (column.name().equals(settings.softDeleteColumn())) {
+                softDelete = column;
+            } else {
+                data.add(column);
+                byField.put(column.name(), column);
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        if (key == null) {
+            missing.add("key column '" + settings.keyColumn() + "'");
+        }
+        if (change == null) {
+            missing.add((settings.changeLog() ? "change-log column '" : "timestamp column '") + settings.changeColumn()
+                    + "'" + (settings.changeLog() ? " (install change tracking: tributary connectors install-triggers,"
+                    + " or set installTriggers=true)" : ""));
+        }
+        if (settings.softDelete() && softDelete == null) {
+            missing.add("soft-delete column '" + settings.softDeleteColumn() + "'");
+        }
+        if (settings.changeLog() && change != null
+                && !ChangeTracking.installed(c, dialect, name, settings.changeColumn())) {
+            missing.add("change tracking (install it: tributary connectors install-triggers, or set installTriggers=true)");
+        }
+        if (!missing.isEmpty()) {
+            throw new ConnectorException("table '" + name + "' lacks " + String.join(", ", missing));
+        }
+        return new Table(new ObjectClass(name), name, key, change, softDelete, List.copyOf(data), byField);
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            Properties properties = new Properties();
+            if (settings.user() != null) {
+                properties.setProperty("user", settings.user());
+            }
+            if (settings.password() != null) {
+                properties.setProperty("password", settings.password().reveal());
+            }
+            connection = DriverManager.getConnection(settings.url(), properties);
+            if (dialect == Dialect.SQLITE) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA busy_timeout = 15000");
+                }
+            }
+        }
+        return connection;
+    }
+
+    private ConnectorException fail(SQLException e, String what) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        boolean transientFailure = state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+                || state.equals("57P01") || e.getErrorCode() == 1213 || e.getErrorCode() == 1205
+                || (dialect == Dialect.SQLITE && (e.getErrorCode() == 5 || e.getErrorCode() == 6));
+        if (state.startsWith("08")) {
+            closeQuietly();
+        }
+        String message = "database failed while " + what + ": " + e.getMessage();
+        return transientFailure ? new ConnectorIOException(message, e) : new ConnectorException(message, e);
+    }
+
+    private void closeQuietly() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // the connection is being thrown away
+        }
+        connection = null;
+    }
+
+    @Override
+    public void test() {
+        try (Statement statement = connection().createStatement()) {
+            statement.execute(dialect.selectNow());
+        } catch (SQLException e) {
+            throw fail(e, "testing the connection");
+        }
+    }
+
+    @Override
+    public void dispose() {
+        closeQuietly();
+    }
+
+    private Table table(ObjectClass objectClass) {
+        Table table = tables.get(objectClass);
+        if (table == null) {
+            throw new UnsupportedOperationException("no table " + objectClass + " is configured; tables: "
+                    + settings.tables());
+        }
+        return table;
+    }
+
+    private String columnList(Table table) {
+        StringBuilder columns = new StringBuilder(dialect.quote(table.key().name())).append(", ")
+                .append(dialect.quote(table.change().name()));
+        if (table.softDelete() != null) {
+            columns.append(", ").append(dialect.quote(table.softDelete().name()));
+        }
+        for (Tables.Column column : table.data()) {
+            columns.append(", ").append(dialect.quote(column.name()));
+        }
+        return columns.toString();
+    }
+
+    private String version(ResultSet rows, int index) throws SQLException {
+        if (settings.changeLog()) {
+            long change = rows.getLong(index);
+            return rows.wasNull() ? null : Long.toString(change);
+        }
+        Object value = Values.read(rows, index, new Tables.Column("ts", java.sql.Types.TIMESTAMP, "timestamp"));
+        return value == null ? null : value.toString();
+    }
+
+    /** Reads a row selected with {@link #columnList}; null data fields are kept as null. */
+    private ConnectorObject readObject(Table table, ResultSet rows) throws SQLException {
+        String uid = rows.getString(1);
+        String version = version(rows, 2);
+        int offset = table.softDelete() != null ? 4 : 3;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < table.data().size(); i++) {
+            fields.put(table.data().get(i).name(), Values.read(rows, offset + i, table.data().get(i)));
+        }
+        return new ConnectorObject(table.objectClass(), new Uid(uid), version, fields);
+    }
+
+    private boolean softDeleted(Table table, ResultSet rows) throws SQLException {
+        if (table.softDelete() == null) {
+            return false;
+        }
+        Object flag = Values.read(rows, 3, table.softDelete());
+        return Boolean.TRUE.equals(flag) || (flag instanceof Number n && n.intValue() != 0);
+    }
+
+    // ---- SyncOp
+
+    @Override
+    public void sync(ObjectClass objectClass, SyncToken token, SyncResultsHandler handler, OperationOptions options) {
+        List<Table> targets = objectClass.isAll() ? List.copyOf(tables.values()) : List.of(table(objectClass));
+        try {
+            if (settings.changeLog()) {
+                syncChangeLog(targets, token, handler, Math.min(options.pageSize(), settings.batchSize()));
+            } else {
+                if (objectClass.isAll() && tables.size() > 1) {
+                    throw new UnsupportedOperationException("timestamp detection syncs one table at a time, not "
+                            + ObjectClass.ALL);
+                }
+                syncTimestamps(targets.get(0), token, handler, Math.min(options.pageSize(), settings.batchSize()));
+            }
+        } catch (SQLException e) {
+            throw fail(e, "reading changes");
+        }
+    }
+
+    private void syncChangeLog(List<Table> targets, SyncToken token, SyncResultsHandler handler, int batch)
+            throws SQLException {
+        long cursor = changePosition(token);
+        Connection c = connection();
+        long head = ChangeTracking.head(c, settings.counter());
+        if (cursor > head) {
+            throw new InvalidSyncTokenException("the token " + cursor + " is ahead of the database's change counter ("
+                    + head + "); was the database restored from a backup?");
+        }
+        while (cursor < head) {
+            List<Item> items = new ArrayList<>();
+            long limit = head;
+            for (Table table : targets) {
+                List<Item> rows = readRows(c, table, cursor, head, batch);
+                if (rows.size() == batch) {
+                    limit = Math.min(limit, rows.get(rows.size() - 1).change());
+                }
+                items.addAll(rows);
+                List<Item> entries = readTracking(c, table, cursor, head, batch);
+                if (entries.size() == batch) {
+                    limit = Math.min(limit, entries.get(entries.size() - 1).change());
+                }
+                items.addAll(entries);
+            }
+            if (items.isEmpty()) {
+                break;
+            }
+            long upTo = limit;
+            items.removeIf(item -> item.change() > upTo);
+            items.sort(Comparator.comparingLong(Item::change).thenComparing(item -> !item.tracking()));
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
+                SyncDelta delta;
+                if (item.tracking() && item.renamedTo() != null) {
+                    Item renamedRow = i + 1 < items.size() && items.get(i + 1).change() == item.change()
+                            && !items.get(i + 1).tracking() && items.get(i + 1).uid().equals(item.renamedTo())
+                            ? items.get(++i) : null;
+                    delta = renameDelta(c, item, renamedRow);
+                } else if (item.tracking() || item.deletedRow()) {
+                    delta = SyncDelta.builder().type(SyncDeltaType.DELETE).token(new SyncToken(item.change()))
+                            .objectClass(item.table().objectClass()).uid(new Uid(item.uid())).build();
+                } else {
+                    delta = SyncDelta.builder().type(SyncDeltaType.CREATE_OR_UPDATE).token(new SyncToken(item.change()))
+                            .object(item.object()).build();
+                }
+                if (!handler.handle(delta)) {
+                    if (handler instanceof SyncTokenResultsHandler tokens) {
+                        tokens.handleResult(delta.token());
+                    }
+                    return;
+                }
+            }
+            cursor = upTo;
+        }
+        if (handler instanceof SyncTokenResultsHandler tokens) {
+            tokens.handleResult(new SyncToken(Math.max(head, cursor)));
+        }
+    }
+
+    private SyncDelta renameDelta(Connection c, Item entry, Item renamedRow) throws SQLException {
+        SyncToken token = new SyncToken(entry.change());
+        ConnectorObject object = renamedRow != null ? renamedRow.object()
+                : readOne(c, entry.table(), entry.renamedTo()).orElse(null);
+        if (object == null || (renamedRow != null && renamedRow.deletedRow())) {
+            return SyncDelta.builder().type(SyncDeltaType.DELETE).token(token).objectClass(entry.table().objectClass())
+                    .uid(new Uid(entry.uid())).build();
+        }
+        return SyncDelta.builder().type(SyncDeltaType.UPDATE).token(token).object(object)
+                .previousUid(new Uid(entry.uid())).build();
+    }
+
+    private static long changePosition(SyncToken token) {
+        if (token == null) {
+            return 0;
+        }
+        if (token.value() instanceof Long position && position >= 0) {
+            return position;
+        }
+        throw new InvalidSyncTokenException("a change-log sync token is a non-negative Long, not " + token);
+    }
+
+    private List<Item> readRows(Connection c, Table table, long after, long head, int batch) throws SQLException {
+        String change = dialect.quote(table.change().name());
+        try (PreparedStatement select = c.prepareStatement("SELECT " + columnList(table) + " FROM "
+                + dialect.quote(table.name()) + " WHERE " + change + " > ? AND " + change + " <= ? ORDER BY " + change
+                + " LIMIT ?")) {
+            select.setLong(1, after);
+            select.setLong(2, head);
+            select.setInt(3, batch);
+            List<Item> items = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ConnectorObject object = readObject(table, rows);
+                    items.add(new Item(rows.getLong(2), table, object.uid().value(), null, object,
+                            softDeleted(table, rows), false));
+                }
+            }
+            return items;
+        }
+    }
+
+    private List<Item> readTracking(Connection c, Table table, long after, long head, int batch) throws SQLException {
+        String change = dialect.quote(table.change().name());
+        try (PreparedStatement select = c.prepareStatement("SELECT uid, " + change + ", renamed_to FROM "
+                + dialect.quote(JdbcSettings.deletionTable(table.name())) + " WHERE " + change + " > ? AND " + change
+                + " <= ? ORDER BY " + change + " LIMIT ?")) {
+            select.setLong(1, after);
+            select.setLong(2, head);
+            select.setInt(3, batch);
+            List<Item> items = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    items.add(new Item(rows.getLong(2), table, rows.getString(1), rows.getString(3), null, false, true));
+                }
+            }
+            return items;
+        }
+    }
+
+    private void syncTimestamps(Table table, SyncToken token, SyncResultsHandler handler, int batch)
+            throws SQLException {
+        TimestampPosition position = TimestampPosition.parse(token);
+        Connection c = connection();
+        Instant upper = databaseTime(c).minus(settings.timestampLag());
+        String ts = dialect.quote(table.change().name());
+        String key = dialect.quote(table.key().name());
+        String from = "SELECT " + columnList(table) + " FROM " + dialect.quote(table.name()) + " WHERE " + ts + " <= ?";
+        TimestampPosition last = position;
+        while (true) {
+            List<Object[]> page = new ArrayList<>();
+            String sql = from + (last == null ? "" : " AND (" + ts + " > ? OR (" + ts + " = ? AND " + key + " > ?))")
+                    + " ORDER BY " + ts + ", " + key + " LIMIT ?";
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                int p = 1;
+                Values.bind(select, p++, upper, table.change());
+                if (last != null) {
+                    Values.bind(select, p++, last.time(), table.change());
+                    Values.bind(select, p++, last.time(), table.change());
+                    Values.bindKey(select, p++, last.key(), table.key());
+                }
+                select.setInt(p, batch);
+                readTimestampRows(table, select, page);
+            }
+            if (page.isEmpty()) {
+                break;
+            }
+            boolean full = page.size() == batch;
+            if (full) {
+                // Never end a batch between rows of equal timestamp.
+                Object[] tail = page.get(page.size() - 1);
+                try (PreparedStatement rest = c.prepareStatement(from + " AND " + ts + " = ? AND " + key + " > ? ORDER BY " + key)) {
+                    Values.bind(rest, 1, upper, table.change());
+                    Values.bind(rest, 2, tail[0], table.change());
+                    Values.bindKey(rest, 3, ((ConnectorObject) tail[1]).uid().value(), table.key());
+                    readTimestampRows(table, rest, page);
+                }
+            }
+            for (Object[] row : page) {
+                ConnectorObject object = (ConnectorObject) row[1];
+                TimestampPosition at = new TimestampPosition((Instant) row[0], object.uid().value());
+                SyncDelta delta = (Boolean) row[2]
+                        ? SyncDelta.builder().type(SyncDeltaType.DELETE).token(at.token()).objectClass(table.objectClass())
+                                .uid(object.uid()).build()
+                        : SyncDelta.builder().type(SyncDeltaType.CREATE_OR_UPDATE).token(at.token()).object(object).build();
+                last = at;
+                if (!handler.handle(delta)) {
+                    if (handler instanceof SyncTokenResultsHandler tokens) {
+                        tokens.handleResult(delta.token());
+                    }
+                    return;
+                }
+            }
+            if (!full) {
+                break;
+            }
+        }
+        if (handler instanceof SyncTokenResultsHandler tokens && last != null) {
+            tokens.handleResult(last.token());
+        }
+    }
+
+    private void readTimestampRows(Table table, PreparedStatement select, List<Object[]> into) throws SQLException {
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                Instant time = (Instant) Values.read(rows, 2, table.change());
+                into.add(new Object[] {time, readObject(table, rows), softDeleted(table, rows)});
+            }
+        }
+    }
+
+    /** A timestamp-detection position: the last delivered row's timestamp and key. */
+    record TimestampPosition(Instant time, String key) {
+
+        static TimestampPosition parse(SyncToken token) {
+            if (token == null) {
+                return null;
+            }
+            if (token.value() instanceof String text) {
+                int bar = text.indexOf('|');
+                if (bar > 0) {
+                    try {
+                        return new TimestampPosition(Instant.parse(text.substring(0, bar)), text.substring(bar + 1));
+                    } catch (java.time.format.DateTimeParseException e) {
+                        // fall through to the error below
+                    }
+                }
+            }
+            throw new InvalidSyncTokenException("a timestamp sync token is '<ISO instant>|<key>', not " + token);
+        }
+
+        SyncToken token() {
+            return new SyncToken(time + "|" + key);
+        }
+    }
+
+    @Override
+    public SyncToken getLatestSyncToken(ObjectClass objectClass) {
+        List<Table> targets = objectClass.isAll() ? List.copyOf(tables.values()) : List.of(table(objectClass));
+        try {
+            Connection c = connection();
+            if (settings.changeLog()) {
+                return new SyncToken(ChangeTracking.head(c, settings.counter()));
+            }
+            Table table = targets.get(0);
+            String ts = dialect.quote(table.change().name());
+            String key = dialect.quote(table.key().name());
+            try (PreparedStatement select = c.prepareStatement("SELECT " + ts + ", " + key + " FROM "
+                    + dialect.quote(table.name()) + " WHERE " + ts + " <= ? ORDER BY " + ts + " DESC, " + key
+                    + " DESC LIMIT 1")) {
+                Values.bind(select, 1, databaseTime(c).minus(settings.timestampLag()), table.change());
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? new TimestampPosition((Instant) Values.read(row, 1, table.change()),
+                            row.getString(2)).token() : null;
+                }
+            }
+        } catch (SQLException e) {
+            throw fail(e, "reading the latest change");
+        }
+    }
+
+    // ---- SearchOp
+
+    @Override
+    public SearchResult search(ObjectClass objectClass, ResultsHandler handler, OperationOptions options) {
+        Table table = table(objectClass);
+        String key = dialect.quote(table.key().name());
+        String sql = "SELECT " + columnList(table) + " FROM " + dialect.quote(table.name()) + " WHERE 1 = 1"
+                + notSoftDeleted(table) + (options.pagedResultsCookie() == null ? "" : " AND " + key + " > ?")
+                + " ORDER BY " + key + " LIMIT ?";
+        try (PreparedStatement select = connection().prepareStatement(sql)) {
+            int p = 1;
+            if (options.pagedResultsCookie() != null
+                    && !Values.bindKey(select, p++, options.pagedResultsCookie(), table.key())) {
+                throw new IllegalArgumentException("invalid paged results cookie");
+            }
+            select.setInt(p, options.pageSize() + 1);
+            List<ConnectorObject> page = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    page.add(readObject(table, rows));
+                }
+            }
+            boolean more = page.size() > options.pageSize();
+            List<ConnectorObject> shown = more ? page.subList(0, options.pageSize()) : page;
+            for (ConnectorObject object : shown) {
+                if (!handler.handle(object)) {
+                    return new SearchResult(object.uid().value());
+                }
+            }
+            return more ? new SearchResult(shown.get(shown.size() - 1).uid().value()) : SearchResult.LAST_PAGE;
+        } catch (SQLException e) {
+            throw fail(e, "searching " + table.name());
+        }
+    }
+
+    private String notSoftDeleted(Table table) {
+        if (table.softDelete() == null) {
+            return "";
+        }
+        String column = dialect.quote(table.softDelete().name());
+        return " AND (" + column + " IS NULL OR " + column + " = " + (dialect == Dialect.POSTGRESQL ? "false" : "0") + ")";
+    }
+
+    @Override
+    public Optional<ConnectorObject> get(ObjectClass objectClass, Uid uid, OperationOptions options) {
+        Table table = table(objectClass);
+        try {
+            return readOne(connection(), table, uid.value());
+        } catch (SQLException e) {
+            throw fail(e, "reading " + table.name() + " " + uid);
+        }
+    }
+
+    private Optional<ConnectorObject> readOne(Connection c, Table table, String uid) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + columnList(table) + " FROM "
+                + dialect.quote(table.name()) + " WHERE " + dialect.quote(table.key().name()) + " = ?"
+                + notSoftDeleted(table))) {
+            if (!Values.bindKey(select, 1, uid, table.key())) {
+                return Optional.empty();
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(readObject(table, rows)) : Optional.empty();
+            }
+        }
+    }
+
+    // ---- writes
+
+    private interface Transaction<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String what, Transaction<T> work) {
+        try {
+            Connection c = connection();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw fail(e, what);
+        }
+    }
+
+    private Tables.Column column(Table table, String field) {
+        Tables.Column column = table.byField().get(field);
+        if (column == null) {
+            throw new IllegalArgumentException("table " + table.name() + " has no column for field '" + field
+                    + "'; its columns are " + table.byField().keySet());
+        }
+        return column;
+    }
+
+    @Override
+    public VersionedUid create(ObjectClass objectClass, Map<String, Object> fields, OperationOptions options) {
+        Table table = table(objectClass);
+        Map<String, Object> values = new LinkedHashMap<>(fields);
+        if (!values.containsKey(table.key().name()) && settings.keyGeneration().equals("uuid")) {
+            values.put(table.key().name(), UUID.randomUUID().toString());
+        }
+        List<Tables.Column> columns = new ArrayList<>();
+        for (String field : values.keySet()) {
+            columns.add(column(table, field));
+        }
+        String sql = "INSERT INTO " + dialect.quote(table.name()) + " ("
+                + String.join(", ", columns.stream().map(col -> dialect.quote(col.name())).toList()) + ") VALUES ("
+                + String.join(", ", columns.stream().map(col -> "?").toList()) + ")";
+        if (columns.isEmpty()) {
+            sql = dialect == Dialect.MARIADB ? "INSERT INTO " + dialect.quote(table.name()) + " () VALUES ()"
+                    : "INSERT INTO " + dialect.quote(table.name()) + " DEFAULT VALUES";
+        }
+        String insert = sql;
+        return inTransaction("creating a row in " + table.name(), c -> {
+            String uid;
+            try (PreparedStatement statement = dialect == Dialect.POSTGRESQL
+                    ? c.prepareStatement(insert, new String[] {table.key().name()})
+                    : c.prepareStatement(insert, Statement.RETURN_GENERATED_KEYS)) {
+                int p = 1;
+                for (Tables.Column column : columns) {
+                    Values.bind(statement, p++, values.get(column.name()), column);
+                }
+                try {
+                    statement.executeUpdate();
+                } catch (SQLException e) {
+                    if (e.getSQLState() != null && e.getSQLState().startsWith("23") && values.containsKey(table.key().name())) {
+                        throw new AlreadyExistsException(objectClass, new Uid(String.valueOf(values.get(table.key().name()))));
+                    }
+                    throw e;
+                }
+                if (values.containsKey(table.key().name())) {
+                    uid = String.valueOf(values.get(table.key().name()));
+                } else {
+                    try (ResultSet keys = statement.getGeneratedKeys()) {
+                        if (!keys.next()) {
+                            throw new ConnectorException("table " + table.name() + " generated no key; set keyGeneration=uuid"
+                                    + " or give the key field");
+                        }
+                        uid = keys.getString(1);
+                    }
+                }
+            }
+            return new VersionedUid(new Uid(uid), currentVersion(c, table, uid)
+                    .orElseThrow(() -> new ConnectorException("the created row " + uid + " cannot be read back")));
+        });
+    }
+
+    private Optional<String> currentVersion(Connection c, Table table, String uid) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + dialect.quote(table.change().name()) + " FROM "
+                + dialect.quote(table.name()) + " WHERE " + dialect.quote(table.key().name()) + " = ?"
+                + notSoftDeleted(table))) {
+            if (!Values.bindKey(select, 1, uid, table.key())) {
+                return Optional.empty();
+            }
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.ofNullable(version(row, 1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Adds the expected-version condition; false if the version cannot be one of this table's. */
+    private boolean bindVersion(PreparedStatement statement, int index, String expectedVersion, Table table)
+            throws SQLException {
+        try {
+            if (settings.changeLog()) {
+                statement.setLong(index, Long.parseLong(expectedVersion));
+            } else {
+                Values.bind(statement, index, Instant.parse(expectedVersion), table.change());
+            }
+            return true;
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private RuntimeException missingOrConflict(Connection c, Table table, Uid uid, String expectedVersion)
+            throws SQLException {
+        Optional<String> actual = currentVersion(c, table, uid.value());
+        if (actual.isEmpty()) {
+            return new UnknownUidException(table.objectClass(), uid);
+        }
+        return new VersionConflictException(uid, expectedVersion, actual.get());
+    }
+
+    @Override
+    public VersionedUid update(ObjectClass objectClass, Uid uid, String expectedVersion, Map<String, Object> fields,
+            OperationOptions options) {
+        Table table = table(objectClass);
+        List<Tables.Column> columns = new ArrayList<>();
+        for (String field : fields.keySet()) {
+            columns.add(column(table, field));
+        }
+        String key = dialect.quote(table.key().name());
+        List<String> sets = new ArrayList<>(columns.stream().map(col -> dialect.quote(col.name()) + " = ?").toList());
+        if (!settings.changeLog()) {
+            sets.add(dialect.quote(table.change().name()) + " = " + dialect.now());
+        }
+        if (sets.isEmpty()) {
+            sets.add(key + " = " + key); // no fields: still a change, with a new version
+        }
+        String sql = "UPDATE " + dialect.quote(table.name()) + " SET " + String.join(", ", sets) + " WHERE " + key + " = ?"
+                + notSoftDeleted(table) + (expectedVersion == null ? "" : " AND " + dialect.quote(table.change().name()) + " = ?");
+        return inTransaction("updating " + table.name() + " " + uid, c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Tables.Column column : columns) {
+                    Values.bind(statement, p++, fields.get(column.name()), column);
+                }
+                if (!Values.bindKey(statement, p++, uid.value(), table.key())) {
+                    throw new UnknownUidException(objectClass, uid);
+                }
+                if (expectedVersion != null && !bindVersion(statement, p, expectedVersion, table)) {
+                    throw missingOrConflict(c, table, uid, expectedVersion);
+                }
+                int changed;
+                try {
+                    changed = statement.executeUpdate();
+                } catch (SQLException e) {
+                    if (e.getSQLState() != null && e.getSQLState().startsWith("23") && fields.containsKey(table.key().name())) {
+                        throw new AlreadyExistsException(objectClass, new Uid(String.valueOf(fields.get(table.key().name()))));
+                    }
+                    throw e;
+                }
+                if (changed == 0) {
+                    throw missingOrConflict(c, table, uid, expectedVersion);
+                }
+            }
+            String newUid = fields.containsKey(table.key().name()) ? String.valueOf(fields.get(table.key().name())) : uid.value();
+            return new VersionedUid(new Uid(newUid), currentVersion(c, table, newUid).orElse(null));
+        });
+    }
+
+    @Override
+    public void delete(ObjectClass objectClass, Uid uid, String expectedVersion, OperationOptions options) {
+        Table table = table(objectClass);
+        String key = dialect.quote(table.key().name());
+        String condition = " WHERE " + key + " = ?" + notSoftDeleted(table)
+                + (expectedVersion == null ? "" : " AND " + dialect.quote(table.change().name()) + " = ?");
+        String sql = table.softDelete() != null
+                ? "UPDATE " + dialect.quote(table.name()) + " SET " + dialect.quote(table.softDelete().name()) + " = ?"
+                        + (settings.changeLog() ? "" : ", " + dialect.quote(table.change().name()) + " = " + dialect.now())
+                        + condition
+                : "DELETE FROM " + dialect.quote(table.name()) + condition;
+        inTransaction("deleting " + table.name() + " " + uid, c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                int p = 1;
+                if (table.softDelete() != null) {
+                    statement.setBoolean(p++, true);
+                }
+                if (!Values.bindKey(statement, p++, uid.value(), table.key())) {
+                    throw new UnknownUidException(objectClass, uid);
+                }
+                if (expectedVersion != null && !bindVersion(statement, p, expectedVersion, table)) {
+                    throw missingOrConflict(c, table, uid, expectedVersion);
+                }
+                if (statement.executeUpdate() == 0) {
+                    throw missingOrConflict(c, table, uid, expectedVersion);
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---- SchemaOp, ClockOp
+
+    @Override
+    public Schema schema() {
+        try {
+            Connection c = connection();
+            List<ObjectClassInfo> classes = new ArrayList<>();
+            for (Table table : tables.values()) {
+                List<FieldInfo> fields = new ArrayList<>();
+                fields.add(new FieldInfo(table.key().name(), table.key().fieldType(), true, false, false));
+                for (Tables.Column column : table.data()) {
+                    fields.add(FieldInfo.of(column.name(), column.fieldType()));
+                }
+                classes.add(new ObjectClassInfo(table.objectClass(), fields, relations(c, table)));
+            }
+            return new Schema(classes);
+        } catch (SQLException e) {
+            throw fail(e, "reading the schema");
+        }
+    }
+
+    private List<RelationInfo> relations(Connection c, Table table) throws SQLException {
+        List<RelationInfo> relations = new ArrayList<>();
+        try (ResultSet keys = c.getMetaData().getImportedKeys(dialect == Dialect.MARIADB ? c.getCatalog() : null,
+                dialect == Dialect.POSTGRESQL ? c.getSchema() : null, table.name())) {
+            while (keys.next()) {
+                String target = keys.getString("PKTABLE_NAME");
+                ObjectClass targetClass = tables.keySet().stream().filter(o -> o.name().equalsIgnoreCase(target))
+                        .findFirst().orElse(null);
+                if (targetClass != null) {
+                    String field = keys.getString("FKCOLUMN_NAME");
+                    String name = keys.getString("FK_NAME");
+                    relations.add(new RelationInfo(name == null ? field : name, field, targetClass));
+                }
+            }
+        }
+        return relations;
+    }
+
+    @Override
+    public Instant currentTime() {
+        try {
+            return databaseTime(connection());
+        } catch (SQLException e) {
+            throw fail(e, "reading the database's time");
+        }
+    }
+
+    private Instant databaseTime(Connection c) throws SQLException {
+        try (Statement statement = c.createStatement(); ResultSet row = statement.executeQuery(dialect.selectNow())) {
+            row.next();
+            if (dialect == Dialect.SQLITE) {
+                return Instant.parse(row.getString(1));
+            }
+            Object value = Values.read(row, 1, new Tables.Column("now", java.sql.Types.TIMESTAMP, "timestamp"));
+            return (Instant) value;
+        }
+    }
+
+    /** Installs change tracking for the configured tables; what it did, per table, for people. */
+    public List<String> installChangeTracking() {
+        try {
+            List<String> lines = new ArrayList<>();
+            for (ChangeTracking.Installed installed : ChangeTracking.install(connection(), settings)) {
+                lines.add(installed.table() + ": " + String.join(", ", installed.steps()));
+            }
+            return lines;
+        } catch (SQLException e) {
+            throw fail(e, "installing change tracking");
+        }
+    }
+}

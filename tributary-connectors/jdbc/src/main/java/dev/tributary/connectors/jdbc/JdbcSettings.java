@@ -1,0 +1,135 @@
+package dev.tributary.connectors.jdbc;
+
+import dev.tributary.connector.config.ConfigDef;
+import dev.tributary.connector.config.ConfigType;
+import dev.tributary.connector.config.ConnectorConfig;
+import dev.tributary.connector.config.Secret;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JDBC connector's settings, declared and parsed.
+ *
+ * @param url the JDBC URL
+ * @param user the database user, or null
+ * @param password the password, or null
+ * @param tables the tables synced; each is an object class of the same name
+ * @param keyColumn the primary-key column of every table; its value is the uid
+ * @param changeDetection {@code changeLog} (a column kept by triggers) or {@code timestamp}
+ * @param changeColumn the change-log or timestamp column
+ * @param deletion {@code trackingTable}, {@code softDelete} or {@code none}
+ * @param softDeleteColumn the boolean column marking deleted rows, for {@code softDelete}
+ * @param counter the name of the change counter the triggers use
+ * @param timestampLag rows newer than the database's time minus this are left for the next sync
+ * @param batchSize rows per read and per write batch
+ * @param keyGeneration {@code database} (the table generates keys) or {@code uuid}
+ * @param installTriggers whether the connector installs change tracking when it starts
+ */
+record JdbcSettings(String url, String user, Secret password, List<String> tables, String keyColumn,
+        String changeDetection, String changeColumn, String deletion, String softDeleteColumn, String counter,
+        Duration timestampLag, int batchSize, String keyGeneration, boolean installTriggers) {
+
+    static final String CHANGE_LOG = "changeLog";
+    static final String TIMESTAMP = "timestamp";
+    static final String TRACKING_TABLE = "trackingTable";
+    static final String SOFT_DELETE = "softDelete";
+    static final String NONE = "none";
+
+    static ConfigDef definition() {
+        return new ConfigDef()
+                .define("url", ConfigType.STRING, true,
+                        "JDBC URL: jdbc:postgresql://…, jdbc:mariadb://… or jdbc:sqlite:<file>",
+                        value -> Dialect.of((String) value) == null
+                                ? "must start with jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql: or jdbc:sqlite:" : null)
+                .define("user", ConfigType.STRING, false, "database user")
+                .defineSecret("password", false, "database password")
+                .define("tables", ConfigType.LIST, true, "tables to sync, comma-separated; each is an object class",
+                        value -> identifiers((List<?>) value))
+                .define("keyColumn", ConfigType.STRING, "id", "primary-key column of every table; its value is the uid",
+                        JdbcSettings::identifier)
+                .define("changeDetection", ConfigType.STRING, CHANGE_LOG,
+                        "changeLog (a column kept by triggers; see 'tributary connectors install-triggers') or timestamp",
+                        ConfigDef.oneOf(CHANGE_LOG, TIMESTAMP))
+                .define("changeColumn", ConfigType.STRING, "tributary_change",
+                        "the change-log column, or for timestamp detection the last-modified column",
+                        JdbcSettings::identifier)
+                .define("deletion", ConfigType.STRING, TRACKING_TABLE,
+                        "how deletions are found: trackingTable (filled by a trigger), softDelete or none",
+                        ConfigDef.oneOf(TRACKING_TABLE, SOFT_DELETE, NONE))
+                .define("softDeleteColumn", ConfigType.STRING, false,
+                        "boolean column marking deleted rows (deletion = softDelete)", JdbcSettings::identifier)
+                .define("counter", ConfigType.STRING, "default",
+                        "name of the change counter the triggers share", JdbcSettings::identifier)
+                .define("timestampLag", ConfigType.DURATION, "PT2S",
+                        "timestamp detection: rows newer than the database's clock minus this wait for the next sync")
+                .define("batchSize", ConfigType.INT, 500, "rows per read or write batch", ConfigDef.range(1, 10_000))
+                .define("keyGeneration", ConfigType.STRING, "database",
+                        "keys of created rows: database (the table generates them) or uuid",
+                        ConfigDef.oneOf("database", "uuid"))
+                .define("installTriggers", ConfigType.BOOLEAN, false,
+                        "install change tracking (column, triggers, tracking table) when the connector starts")
+                .crossCheck(JdbcSettings::crossCheck);
+    }
+
+    private static String identifier(Object value) {
+        return Dialect.isIdentifier((String) value) ? null
+                : "must be a plain name (letters, digits, _; not starting with a digit), not '" + value + "'";
+    }
+
+    private static String identifiers(List<?> names) {
+        if (names.isEmpty()) {
+            return "must name at least one table";
+        }
+        for (Object name : names) {
+            if (!Dialect.isIdentifier((String) name)) {
+                return "must list plain table names (letters, digits, _), not '" + name + "'";
+            }
+        }
+        return null;
+    }
+
+    private static List<String> crossCheck(ConnectorConfig config) {
+        List<String> problems = new ArrayList<>();
+        if (SOFT_DELETE.equals(config.getString("deletion")) && !config.has("softDeleteColumn")) {
+            problems.add("'softDeleteColumn' is required when 'deletion' is softDelete");
+        }
+        if (TIMESTAMP.equals(config.getString("changeDetection")) && TRACKING_TABLE.equals(config.getString("deletion"))) {
+            problems.add("'deletion' trackingTable needs 'changeDetection' changeLog; with timestamp detection use "
+                    + "softDelete or none (and the engine's enumerate strategy)");
+        }
+        if (TIMESTAMP.equals(config.getString("changeDetection")) && config.getBoolean("installTriggers") == Boolean.TRUE) {
+            problems.add("'installTriggers' applies to 'changeDetection' changeLog only");
+        }
+        return problems;
+    }
+
+    static JdbcSettings from(ConnectorConfig config) {
+        return new JdbcSettings(config.getString("url"), config.getString("user"), config.getSecret("password"),
+                config.getList("tables"), config.getString("keyColumn"), config.getString("changeDetection"),
+                config.getString("changeColumn"), config.getString("deletion"), config.getString("softDeleteColumn"),
+                config.getString("counter"), config.getDuration("timestampLag"), config.getInt("batchSize"),
+                config.getString("keyGeneration"), config.getBoolean("installTriggers"));
+    }
+
+    Dialect dialect() {
+        return Dialect.of(url);
+    }
+
+    boolean changeLog() {
+        return CHANGE_LOG.equals(changeDetection);
+    }
+
+    boolean trackingTable() {
+        return TRACKING_TABLE.equals(deletion);
+    }
+
+    boolean softDelete() {
+        return SOFT_DELETE.equals(deletion);
+    }
+
+    /** The tracking table of a table. */
+    static String deletionTable(String table) {
+        return table + "_tdel";
+    }
+}
