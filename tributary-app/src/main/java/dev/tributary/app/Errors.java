@@ -10,7 +10,7 @@ final class Errors {
 
     static String describe(Throwable e) {
         if (e instanceof StoreException || e instanceof IllegalArgumentException
-                || e instanceof IllegalStateException) {
+                || e instanceof IllegalStateException || e instanceof dev.tributary.connector.ConnectorException) {
             return e.getMessage();
         }
         Throwable root = e;

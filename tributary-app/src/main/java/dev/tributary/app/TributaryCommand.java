@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             "Start here:  tributary demo    a hub on a fresh store, showing a sync",
             "             tributary serve   the hub on ./tributary-data"},
         subcommands = {ServeCommand.class, DemoCommand.class, TokenCommand.class, StoreCommand.class,
+            ConnectorsCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'tributary help <command>' for a command's options."})
 public final class TributaryCommand implements Runnable {

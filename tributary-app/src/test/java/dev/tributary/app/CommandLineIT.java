@@ -80,4 +80,31 @@ class CommandLineIT {
             assertThat(rotated.out()).contains(store.epoch());
         }
     }
+
+    @Test
+    void connectorTypesAreListedWithTheirSettings() {
+        Run listed = run("connectors", "list");
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.out()).contains("memory —").contains("jdbc —").contains("installTriggers")
+                .contains("password").contains("secret");
+    }
+
+    @Test
+    void installTriggersPreparesATableAndExplainsFailures() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("app.db");
+        try (var connection = java.sql.DriverManager.getConnection(url); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+            statement.execute("INSERT INTO customers (name) VALUES ('Ada'), ('Grace')");
+        }
+        Run installed = run("connectors", "install-triggers", "--url", url, "--tables", "customers");
+        assertThat(installed.exit()).as(installed.err()).isZero();
+        assertThat(installed.out()).contains("customers: added column tributary_change").contains("gave 2 existing rows");
+
+        Run missing = run("connectors", "install-triggers", "--url", url, "--tables", "nope");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("table 'nope' does not exist");
+        Run badUrl = run("connectors", "install-triggers", "--url", "jdbc:oracle:x", "--tables", "t");
+        assertThat(badUrl.exit()).isEqualTo(1);
+        assertThat(badUrl.err()).contains("'url' must start with");
+    }
 }

@@ -17,9 +17,9 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * ConfigDef def = new ConfigDef()
- *     .define("url", ConfigType.STRING, true, "JDBC URL of the database")
- *     .defineSecret("password", false, "the database password")
- *     .define("batchSize", ConfigType.INT, 500, "rows per batch", ConfigDef.range(1, 10_000));
+ *     .required("url", ConfigType.STRING, "JDBC URL of the database")
+ *     .secret("password", false, "the database password")
+ *     .withDefault("batchSize", ConfigType.INT, 500, "rows per batch", ConfigDef.range(1, 10_000));
  * }</pre>
  */
 public final class ConfigDef {
@@ -27,30 +27,39 @@ public final class ConfigDef {
     private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
     private final List<Function<ConnectorConfig, List<String>>> crossChecks = new ArrayList<>();
 
-    /** A required or optional setting without a default. */
-    public ConfigDef define(String name, ConfigType type, boolean required, String description) {
-        return add(new ConfigKey(name, type, required, false, null, description, null));
+    /** A setting that must be given. */
+    public ConfigDef required(String name, ConfigType type, String description) {
+        return add(new ConfigKey(name, type, true, false, null, description, null));
     }
 
-    /** A required or optional setting with an extra check. */
-    public ConfigDef define(String name, ConfigType type, boolean required, String description,
-            Function<Object, String> check) {
-        return add(new ConfigKey(name, type, required, false, null, description, check));
+    /** A setting that must be given, with an extra check. */
+    public ConfigDef required(String name, ConfigType type, String description, Function<Object, String> check) {
+        return add(new ConfigKey(name, type, true, false, null, description, check));
     }
 
-    /** An optional setting with a default. */
-    public ConfigDef define(String name, ConfigType type, Object defaultValue, String description) {
+    /** A setting that may be left out (and then has no value). */
+    public ConfigDef optional(String name, ConfigType type, String description) {
+        return add(new ConfigKey(name, type, false, false, null, description, null));
+    }
+
+    /** A setting that may be left out, with an extra check of a given value. */
+    public ConfigDef optional(String name, ConfigType type, String description, Function<Object, String> check) {
+        return add(new ConfigKey(name, type, false, false, null, description, check));
+    }
+
+    /** A setting with a default. */
+    public ConfigDef withDefault(String name, ConfigType type, Object defaultValue, String description) {
         return add(new ConfigKey(name, type, false, false, defaultValue, description, null));
     }
 
-    /** An optional setting with a default and an extra check. */
-    public ConfigDef define(String name, ConfigType type, Object defaultValue, String description,
+    /** A setting with a default and an extra check. */
+    public ConfigDef withDefault(String name, ConfigType type, Object defaultValue, String description,
             Function<Object, String> check) {
         return add(new ConfigKey(name, type, false, false, defaultValue, description, check));
     }
 
     /** A secret text setting. */
-    public ConfigDef defineSecret(String name, boolean required, String description) {
+    public ConfigDef secret(String name, boolean required, String description) {
         return add(new ConfigKey(name, ConfigType.STRING, required, true, null, description, null));
     }
 

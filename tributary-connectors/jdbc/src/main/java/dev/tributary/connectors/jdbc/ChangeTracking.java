@@ -67,11 +67,17 @@ final class ChangeTracking {
                     statement.execute(sql);
                 }
                 steps.add("triggers for inserts, updates" + (settings.trackingTable() ? " and deletes" : ""));
-                int backfilled = statement.executeUpdate("UPDATE " + dialect.quote(table) + " SET "
-                        + dialect.quote(settings.keyColumn()) + " = " + dialect.quote(settings.keyColumn())
-                        + " WHERE " + dialect.quote(column) + " IS NULL");
-                if (backfilled > 0) {
-                    steps.add("gave " + backfilled + " existing rows a change value");
+                String unchanged = " FROM " + dialect.quote(table) + " WHERE " + dialect.quote(column) + " IS NULL";
+                long backfill;
+                try (ResultSet count = statement.executeQuery("SELECT count(*)" + unchanged)) {
+                    count.next();
+                    backfill = count.getLong(1);
+                }
+                if (backfill > 0) {
+                    // An update that changes nothing still fires the triggers, which assign the value.
+                    statement.executeUpdate("UPDATE " + dialect.quote(table) + " SET " + dialect.quote(settings.keyColumn())
+                            + " = " + dialect.quote(settings.keyColumn()) + " WHERE " + dialect.quote(column) + " IS NULL");
+                    steps.add("gave " + backfill + " existing rows a change value");
                 }
                 done.add(new Installed(table, steps));
             }

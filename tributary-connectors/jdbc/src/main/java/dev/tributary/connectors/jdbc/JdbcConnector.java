@@ -846,16 +846,26 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         }
     }
 
-    /** Installs change tracking for the configured tables; what it did, per table, for people. */
-    public List<String> installChangeTracking() {
+    /**
+     * Installs change tracking for the tables named in {@code settings} (the connector's own
+     * settings, validated as usual), without starting a connector.
+     *
+     * @return what was done, a line per table, for people
+     */
+    public static List<String> installChangeTracking(Map<String, ?> settings) {
+        JdbcConnector connector = new JdbcConnector();
+        connector.settings = JdbcSettings.from(connector.configDef().validate(settings));
+        connector.dialect = connector.settings.dialect();
         try {
             List<String> lines = new ArrayList<>();
-            for (ChangeTracking.Installed installed : ChangeTracking.install(connection(), settings)) {
+            for (ChangeTracking.Installed installed : ChangeTracking.install(connector.connection(), connector.settings)) {
                 lines.add(installed.table() + ": " + String.join(", ", installed.steps()));
             }
             return lines;
         } catch (SQLException e) {
-            throw fail(e, "installing change tracking");
+            throw connector.fail(e, "installing change tracking");
+        } finally {
+            connector.dispose();
         }
     }
 }

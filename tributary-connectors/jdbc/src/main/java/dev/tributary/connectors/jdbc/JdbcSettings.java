@@ -38,36 +38,36 @@ record JdbcSettings(String url, String user, Secret password, List<String> table
 
     static ConfigDef definition() {
         return new ConfigDef()
-                .define("url", ConfigType.STRING, true,
+                .required("url", ConfigType.STRING,
                         "JDBC URL: jdbc:postgresql://…, jdbc:mariadb://… or jdbc:sqlite:<file>",
                         value -> Dialect.of((String) value) == null
                                 ? "must start with jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql: or jdbc:sqlite:" : null)
-                .define("user", ConfigType.STRING, false, "database user")
-                .defineSecret("password", false, "database password")
-                .define("tables", ConfigType.LIST, true, "tables to sync, comma-separated; each is an object class",
+                .optional("user", ConfigType.STRING, "database user")
+                .secret("password", false, "database password")
+                .required("tables", ConfigType.LIST, "tables to sync, comma-separated; each is an object class",
                         value -> identifiers((List<?>) value))
-                .define("keyColumn", ConfigType.STRING, "id", "primary-key column of every table; its value is the uid",
+                .withDefault("keyColumn", ConfigType.STRING, "id", "primary-key column of every table; its value is the uid",
                         JdbcSettings::identifier)
-                .define("changeDetection", ConfigType.STRING, CHANGE_LOG,
+                .withDefault("changeDetection", ConfigType.STRING, CHANGE_LOG,
                         "changeLog (a column kept by triggers; see 'tributary connectors install-triggers') or timestamp",
                         ConfigDef.oneOf(CHANGE_LOG, TIMESTAMP))
-                .define("changeColumn", ConfigType.STRING, "tributary_change",
+                .withDefault("changeColumn", ConfigType.STRING, "tributary_change",
                         "the change-log column, or for timestamp detection the last-modified column",
                         JdbcSettings::identifier)
-                .define("deletion", ConfigType.STRING, TRACKING_TABLE,
+                .withDefault("deletion", ConfigType.STRING, TRACKING_TABLE,
                         "how deletions are found: trackingTable (filled by a trigger), softDelete or none",
                         ConfigDef.oneOf(TRACKING_TABLE, SOFT_DELETE, NONE))
-                .define("softDeleteColumn", ConfigType.STRING, false,
+                .optional("softDeleteColumn", ConfigType.STRING,
                         "boolean column marking deleted rows (deletion = softDelete)", JdbcSettings::identifier)
-                .define("counter", ConfigType.STRING, "default",
+                .withDefault("counter", ConfigType.STRING, "default",
                         "name of the change counter the triggers share", JdbcSettings::identifier)
-                .define("timestampLag", ConfigType.DURATION, "PT2S",
+                .withDefault("timestampLag", ConfigType.DURATION, "PT2S",
                         "timestamp detection: rows newer than the database's clock minus this wait for the next sync")
-                .define("batchSize", ConfigType.INT, 500, "rows per read or write batch", ConfigDef.range(1, 10_000))
-                .define("keyGeneration", ConfigType.STRING, "database",
+                .withDefault("batchSize", ConfigType.INT, 500, "rows per read or write batch", ConfigDef.range(1, 10_000))
+                .withDefault("keyGeneration", ConfigType.STRING, "database",
                         "keys of created rows: database (the table generates them) or uuid",
                         ConfigDef.oneOf("database", "uuid"))
-                .define("installTriggers", ConfigType.BOOLEAN, false,
+                .withDefault("installTriggers", ConfigType.BOOLEAN, false,
                         "install change tracking (column, triggers, tracking table) when the connector starts")
                 .crossCheck(JdbcSettings::crossCheck);
     }

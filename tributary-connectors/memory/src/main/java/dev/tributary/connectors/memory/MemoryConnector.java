@@ -56,13 +56,13 @@ public final class MemoryConnector implements Connector, SyncOp, SearchOp, Creat
     @Override
     public ConfigDef configDef() {
         return new ConfigDef()
-                .define(BACKEND, ConfigType.STRING, true,
+                .required(BACKEND, ConfigType.STRING,
                         "name of the in-memory system to use; connectors with the same name share it",
                         value -> ((String) value).isBlank() ? "must not be blank" : null)
-                .define(OBJECT_CLASSES, ConfigType.LIST, "items",
+                .withDefault(OBJECT_CLASSES, ConfigType.LIST, "items",
                         "the object classes the system holds, comma-separated",
                         value -> checkClasses((List<?>) value))
-                .define(CLOCK_OFFSET, ConfigType.DURATION, "PT0S",
+                .withDefault(CLOCK_OFFSET, ConfigType.DURATION, "PT0S",
                         "how far the system's clock is ahead of the real one (negative: behind)");
     }
 
