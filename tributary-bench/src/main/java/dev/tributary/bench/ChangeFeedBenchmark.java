@@ -307,7 +307,7 @@ final class ChangeFeedBenchmark implements Callable<Integer> {
         }
     }
 
-    private static void printMachine() {
+    static void printMachine() {
         Runtime runtime = Runtime.getRuntime();
         line("machine: %d cpus, %s, %s %s, Java %s, max heap %,d MiB, JVM flags %s",
                 runtime.availableProcessors(), memory(), System.getProperty("os.name"),
@@ -322,7 +322,7 @@ final class ChangeFeedBenchmark implements Callable<Integer> {
         return "unknown RAM";
     }
 
-    private static void line(String format, Object... args) {
+    static void line(String format, Object... args) {
         System.out.println(String.format(Locale.ROOT, format, args));
         System.out.flush();
     }

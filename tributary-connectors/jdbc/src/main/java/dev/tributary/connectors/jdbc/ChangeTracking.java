@@ -13,12 +13,13 @@ import java.util.List;
  * for deletions and renames, and a shared counter.
  *
  * <p>Implementation notes — <b>positions in commit order, again.</b> A change value taken from a
- * sequence before commit can commit late, after a reader has passed it, and the row would never
- * be synced. So the triggers do not use a sequence: every insert, update and delete first
- * increments a row of {@code tributary_counter} and takes the new value. The counter row stays
- * locked until the writing transaction ends, so writers of tracked tables take their values one
- * transaction after another, and a value becomes visible only together with every smaller one.
- * A reader that stops at the counter's committed value never skips a row. The price: writers of
+ * sequence by one transaction while others take values too can commit late, after a reader has
+ * passed it, and the row would never be synced. So every insert, update and delete first locks a
+ * row of {@code tributary_counter} — kept until the writing transaction ends — and only then takes
+ * its value: on MariaDB and SQLite by incrementing that row, on PostgreSQL from a sequence that
+ * only the lock holder draws from. Writers of tracked tables thus take their values one
+ * transaction after another, and a value becomes visible only together with every smaller one;
+ * a reader bounded by {@link #head} never skips a row. The price: writers of
  * the tracked tables (sharing one counter) are serialized from their first tracked write to their
  * commit; give unrelated tables different counters to keep them apart. SQLite allows one writer
  * anyway.
@@ -100,6 +101,14 @@ final class ChangeTracking {
             add.setString(1, counter);
             add.executeUpdate();
         }
+        if (dialect == Dialect.POSTGRESQL) {
+            statement.execute("CREATE SEQUENCE IF NOT EXISTS " + sequence(counter));
+        }
+    }
+
+    /** The PostgreSQL sequence a counter's values come from. */
+    static String sequence(String counter) {
+        return "tributary_seq_" + counter;
     }
 
     /** Whether the counter exists (tracking was installed). */
@@ -108,14 +117,37 @@ final class ChangeTracking {
                 && Tables.hasTable(connection, dialect, JdbcSettings.deletionTable(table));
     }
 
-    /** The counter's committed value: the highest change value any committed write holds. */
-    static long head(Connection connection, String counter) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT value FROM " + COUNTER_TABLE + " WHERE name = ?")) {
-            select.setString(1, counter);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? row.getLong(1) : 0;
+    /**
+     * The highest change value committed in these tables: a safe upper bound for a sync. On
+     * MariaDB and SQLite it is the counter's committed value. On PostgreSQL the values come from a
+     * sequence (updating the counter row for every row written made a large transaction
+     * quadratic: each update leaves a row version the next must step over), so the bound is the
+     * highest value visible in the tables — safe because a writer takes values only while holding
+     * the counter row's lock, so every value of a transaction still in flight is above every
+     * committed one.
+     */
+    static long head(Connection connection, Dialect dialect, JdbcSettings settings, List<String> tables)
+            throws SQLException {
+        if (dialect != Dialect.POSTGRESQL) {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT value FROM " + COUNTER_TABLE + " WHERE name = ?")) {
+                select.setString(1, settings.counter());
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? row.getLong(1) : 0;
+                }
             }
+        }
+        String change = dialect.quote(settings.changeColumn());
+        List<String> parts = new ArrayList<>();
+        for (String table : tables) {
+            parts.add("SELECT max(" + change + ") AS m FROM " + dialect.quote(table));
+            parts.add("SELECT max(" + change + ") AS m FROM " + dialect.quote(JdbcSettings.deletionTable(table)));
+        }
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT coalesce(max(m), 0) FROM (" + String.join(" UNION ALL ", parts)
+                        + ") heads")) {
+            row.next();
+            return row.getLong(1);
         }
     }
 
@@ -132,9 +164,12 @@ final class ChangeTracking {
         List<String> sql = new ArrayList<>();
         switch (dialect) {
             case POSTGRESQL -> {
+                String lock = "PERFORM 1 FROM " + COUNTER_TABLE + " WHERE name = " + counter + " FOR UPDATE";
+                String next = "nextval('" + sequence(settings.counter()) + "')";
                 sql.add("CREATE OR REPLACE FUNCTION " + dialect.quote(changeTrigger) + "() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
                         + "BEGIN\n"
-                        + "  " + bump + " RETURNING value INTO NEW." + change + ";\n"
+                        + "  " + lock + ";\n"
+                        + "  NEW." + change + " := " + next + ";\n"
                         + "  IF TG_OP = 'UPDATE' AND NEW." + key + " IS DISTINCT FROM OLD." + key + " THEN\n"
                         + "    INSERT INTO " + tracking + " (uid, " + change + ", renamed_to) VALUES ("
                         + dialect.asText("OLD." + key) + ", NEW." + change + ", " + dialect.asText("NEW." + key) + ");\n"
@@ -147,10 +182,10 @@ final class ChangeTracking {
                 sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(deleteTrigger) + " ON " + t);
                 if (settings.trackingTable()) {
                     sql.add("CREATE OR REPLACE FUNCTION " + dialect.quote(deleteTrigger) + "() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
-                            + "DECLARE c BIGINT;\n"
                             + "BEGIN\n"
-                            + "  " + bump + " RETURNING value INTO c;\n"
-                            + "  INSERT INTO " + tracking + " (uid, " + change + ") VALUES (" + dialect.asText("OLD." + key) + ", c);\n"
+                            + "  " + lock + ";\n"
+                            + "  INSERT INTO " + tracking + " (uid, " + change + ") VALUES (" + dialect.asText("OLD." + key) + ", "
+                            + next + ");\n"
                             + "  RETURN OLD;\n"
                             + "END $f$");
                     sql.add("CREATE TRIGGER " + dialect.quote(deleteTrigger) + " AFTER DELETE ON " + t

@@ -282,7 +282,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             throws SQLException {
         long cursor = changePosition(token);
         Connection c = connection();
-        long head = ChangeTracking.head(c, settings.counter());
+        long head = ChangeTracking.head(c, dialect, settings, targets.stream().map(Table::name).toList());
         if (cursor > head) {
             throw new InvalidSyncTokenException("the token " + cursor + " is ahead of the database's change counter ("
                     + head + "); was the database restored from a backup?");
@@ -499,7 +499,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         try {
             Connection c = connection();
             if (settings.changeLog()) {
-                return new SyncToken(ChangeTracking.head(c, settings.counter()));
+                return new SyncToken(ChangeTracking.head(c, dialect, settings, targets.stream().map(Table::name).toList()));
             }
             Table table = targets.get(0);
             String ts = dialect.quote(table.change().name());
