@@ -1,5 +1,7 @@
 package dev.tributary.connector.runtime;
 
+import dev.tributary.connector.AlreadyExistsException;
+import dev.tributary.connector.BatchWriteOp;
 import dev.tributary.connector.ClockOp;
 import dev.tributary.connector.Connector;
 import dev.tributary.connector.ConnectorObject;
@@ -19,10 +21,16 @@ import dev.tributary.connector.SyncResultsHandler;
 import dev.tributary.connector.SyncToken;
 import dev.tributary.connector.SyncTokenResultsHandler;
 import dev.tributary.connector.Uid;
+import dev.tributary.connector.UnknownUidException;
 import dev.tributary.connector.UpdateOp;
+import dev.tributary.connector.VersionConflictException;
+import dev.tributary.connector.Write;
+import dev.tributary.connector.WriteOutcome;
 import dev.tributary.connector.VersionedUid;
 import dev.tributary.connector.config.ConnectorConfig;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -191,6 +199,50 @@ public final class GuardedConnector implements AutoCloseable {
         concrete(objectClass);
         uid(uid);
         capability(DeleteOp.class, "delete objects").delete(objectClass, uid, expectedVersion, options(options));
+    }
+
+    /** Most writes in one batch. */
+    public static final int MAX_BATCH = 10_000;
+
+    /**
+     * Writes a batch: through the connector's {@link BatchWriteOp} when it has one, else one write
+     * at a time through its single-write capabilities. Each write gets its own outcome.
+     */
+    public List<WriteOutcome> write(ObjectClass objectClass, List<Write> writes, OperationOptions options) {
+        concrete(objectClass);
+        if (writes == null || writes.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("writes must be a list without nulls");
+        }
+        if (writes.size() > MAX_BATCH) {
+            throw new IllegalArgumentException("at most " + MAX_BATCH + " writes per batch, not " + writes.size());
+        }
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        if (connector instanceof BatchWriteOp batch) {
+            List<WriteOutcome> outcomes = batch.write(objectClass, List.copyOf(writes), options(options));
+            if (outcomes.size() != writes.size()) {
+                throw new IllegalStateException("connector " + name + " answered " + outcomes.size()
+                        + " outcomes for " + writes.size() + " writes");
+            }
+            return outcomes;
+        }
+        List<WriteOutcome> outcomes = new ArrayList<>(writes.size());
+        for (Write write : writes) {
+            try {
+                outcomes.add(WriteOutcome.done(switch (write.kind()) {
+                    case CREATE -> create(objectClass, write.fields(), options);
+                    case UPDATE -> update(objectClass, write.uid(), write.expectedVersion(), write.fields(), options);
+                    case DELETE -> {
+                        delete(objectClass, write.uid(), write.expectedVersion(), options);
+                        yield new VersionedUid(write.uid(), null);
+                    }
+                }));
+            } catch (VersionConflictException | UnknownUidException | AlreadyExistsException e) {
+                outcomes.add(WriteOutcome.refused(e));
+            }
+        }
+        return outcomes;
     }
 
     public Schema schema() {

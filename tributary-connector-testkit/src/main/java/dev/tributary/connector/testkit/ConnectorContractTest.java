@@ -19,7 +19,10 @@ import dev.tributary.connector.SyncResultsHandler;
 import dev.tributary.connector.SyncToken;
 import dev.tributary.connector.SyncTokenResultsHandler;
 import dev.tributary.connector.Uid;
+import dev.tributary.connector.UnknownUidException;
 import dev.tributary.connector.UpdateOp;
+import dev.tributary.connector.Write;
+import dev.tributary.connector.WriteOutcome;
 import dev.tributary.connector.VersionConflictException;
 import dev.tributary.connector.VersionedUid;
 import dev.tributary.connector.runtime.GuardedConnector;
@@ -344,6 +347,41 @@ public abstract class ConnectorContractTest {
                     .isInstanceOf(VersionConflictException.class);
             assertThat(connector.get(objectClass(), uid, null)).as("a refused delete deletes nothing").isPresent();
         }
+    }
+
+    @Test
+    void batchWritesReportEachOutcomeOnItsOwn() {
+        assumeTrue(connector.supports(CreateOp.class) && connector.supports(UpdateOp.class)
+                && connector.supports(DeleteOp.class) && connector.supports(SearchOp.class),
+                "the connector does not implement create, update, delete and search");
+        VersionedUid a = connector.create(objectClass(), fixture.fields(1), null);
+        VersionedUid b = connector.create(objectClass(), fixture.fields(2), null);
+        VersionedUid c = connector.create(objectClass(), fixture.fields(5), null);
+        assumeTrue(a.version() != null, "the connector's system keeps no versions");
+        List<WriteOutcome> outcomes = connector.write(objectClass(), List.of(
+                Write.create(fixture.fields(3)),
+                Write.update(a.uid(), a.version(), fixture.fields(4)),
+                Write.update(b.uid(), a.version(), fixture.fields(6)),
+                Write.delete(new Uid("no-such-object-" + OBJECTS), null),
+                Write.delete(c.uid(), c.version())), null);
+
+        assertThat(outcomes).hasSize(5);
+        assertThat(outcomes.get(0).succeeded()).as("create").isTrue();
+        ConnectorObject created = connector.get(objectClass(), outcomes.get(0).result().uid(), null).orElseThrow();
+        FieldMatch.assertContains(created.fields(), fixture.fields(3), "created in a batch");
+        assertThat(created.version()).isEqualTo(outcomes.get(0).result().version());
+
+        assertThat(outcomes.get(1).succeeded()).as("update").isTrue();
+        ConnectorObject updated = connector.get(objectClass(), a.uid(), null).orElseThrow();
+        FieldMatch.assertContains(updated.fields(), fixture.fields(4), "updated in a batch");
+        assertThat(updated.version()).isEqualTo(outcomes.get(1).result().version()).isNotEqualTo(a.version());
+
+        assertThat(outcomes.get(2).failure()).as("stale update").isInstanceOf(VersionConflictException.class);
+        FieldMatch.assertContains(connector.get(objectClass(), b.uid(), null).orElseThrow().fields(), fixture.fields(2),
+                "object whose update was refused");
+        assertThat(outcomes.get(3).failure()).as("delete of nothing").isInstanceOf(UnknownUidException.class);
+        assertThat(outcomes.get(4).succeeded()).as("delete").isTrue();
+        assertThat(connector.get(objectClass(), c.uid(), null)).isEmpty();
     }
 
     // ---- search

@@ -1,6 +1,7 @@
 package dev.tributary.connectors.jdbc;
 
 import dev.tributary.connector.AlreadyExistsException;
+import dev.tributary.connector.BatchWriteOp;
 import dev.tributary.connector.ClockOp;
 import dev.tributary.connector.Connector;
 import dev.tributary.connector.ConnectorException;
@@ -30,6 +31,11 @@ import dev.tributary.connector.UnknownUidException;
 import dev.tributary.connector.UpdateOp;
 import dev.tributary.connector.VersionConflictException;
 import dev.tributary.connector.VersionedUid;
+import dev.tributary.connector.Write;
+import dev.tributary.connector.WriteOutcome;
+import java.sql.BatchUpdateException;
+import java.util.HashSet;
+import java.util.Set;
 import dev.tributary.connector.config.ConfigDef;
 import dev.tributary.connector.config.ConnectorConfig;
 import java.sql.Connection;
@@ -71,7 +77,7 @@ import java.util.UUID;
  * </ul>
  */
 public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateOp, UpdateOp, DeleteOp, SchemaOp,
-        ClockOp {
+        ClockOp, BatchWriteOp {
 
     /** A synced table and its columns. */
     private record Table(ObjectClass objectClass, String name, Tables.Column key, Tables.Column change,
@@ -785,6 +791,260 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             }
             return null;
         });
+    }
+
+    // ---- BatchWriteOp
+
+    /**
+     * Writes a batch in one transaction with batched statements: inserts grouped by their column
+     * sets, guarded updates and deletes whose zero row counts are then told apart as missing or
+     * changed. A batch naming a uid twice, a create whose key the database generates on SQLite
+     * (its driver returns one generated key per batch), or a batch the database refuses as a whole
+     * (a key inserted concurrently) is done one write at a time instead.
+     */
+    @Override
+    public List<WriteOutcome> write(ObjectClass objectClass, List<Write> writes, OperationOptions options) {
+        Table table = table(objectClass);
+        Set<String> uids = new HashSet<>();
+        boolean repeated = false;
+        boolean generatedOnSqlite = false;
+        for (Write write : writes) {
+            String uid = write.kind() == Write.Kind.CREATE ? keyOf(table, write.fields()) : write.uid().value();
+            repeated |= uid != null && !uids.add(uid);
+            generatedOnSqlite |= write.kind() == Write.Kind.CREATE && uid == null && dialect == Dialect.SQLITE
+                    && !settings.keyGeneration().equals("uuid");
+        }
+        if (!repeated && !generatedOnSqlite) {
+            try {
+                return inTransaction("writing a batch to " + table.name(), c -> writeBatch(c, table, writes));
+            } catch (ConnectorException e) {
+                if (!(e.getCause() instanceof BatchUpdateException)) {
+                    throw e;
+                }
+            }
+        }
+        List<WriteOutcome> outcomes = new ArrayList<>();
+        for (Write write : writes) {
+            try {
+                outcomes.add(WriteOutcome.done(switch (write.kind()) {
+                    case CREATE -> create(objectClass, write.fields(), options);
+                    case UPDATE -> update(objectClass, write.uid(), write.expectedVersion(), write.fields(), options);
+                    case DELETE -> {
+                        delete(objectClass, write.uid(), write.expectedVersion(), options);
+                        yield new VersionedUid(write.uid(), null);
+                    }
+                }));
+            } catch (VersionConflictException | UnknownUidException | AlreadyExistsException e) {
+                outcomes.add(WriteOutcome.refused(e));
+            }
+        }
+        return outcomes;
+    }
+
+    private String keyOf(Table table, Map<String, Object> fields) {
+        Object key = fields.get(table.key().name());
+        return key == null ? null : String.valueOf(key);
+    }
+
+    private List<WriteOutcome> writeBatch(Connection c, Table table, List<Write> writes) throws SQLException {
+        WriteOutcome[] outcomes = new WriteOutcome[writes.size()];
+        String[] finalUids = new String[writes.size()];
+        // Creates: keys chosen up front, taken keys refused, the rest inserted in groups of equal column sets.
+        Map<String, List<Integer>> insertGroups = new LinkedHashMap<>();
+        List<Map<String, Object>> values = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            Write write = writes.get(i);
+            Map<String, Object> row = new LinkedHashMap<>(write.fields());
+            if (write.kind() == Write.Kind.CREATE) {
+                if (!row.containsKey(table.key().name()) && settings.keyGeneration().equals("uuid")) {
+                    row.put(table.key().name(), UUID.randomUUID().toString());
+                }
+                for (String field : row.keySet()) {
+                    column(table, field);
+                }
+                insertGroups.computeIfAbsent(String.join(",", row.keySet()), k -> new ArrayList<>()).add(i);
+            }
+            values.add(row);
+        }
+        Set<String> taken = existingKeys(c, table, insertGroups.values().stream().flatMap(List::stream)
+                .map(i -> keyOf(table, values.get(i))).filter(java.util.Objects::nonNull).toList());
+        for (List<Integer> group : insertGroups.values()) {
+            List<Integer> fresh = new ArrayList<>();
+            for (int i : group) {
+                String key = keyOf(table, values.get(i));
+                if (key != null && taken.contains(key)) {
+                    outcomes[i] = WriteOutcome.refused(new AlreadyExistsException(table.objectClass(), new Uid(key)));
+                } else {
+                    fresh.add(i);
+                }
+            }
+            if (!fresh.isEmpty()) {
+                insertGroup(c, table, fresh, values, finalUids);
+            }
+        }
+        // Updates and deletes: guarded statements in batches; a zero count is looked at afterwards.
+        List<Integer> unmatched = new ArrayList<>();
+        Map<String, List<Integer>> changeGroups = new LinkedHashMap<>();
+        for (int i = 0; i < writes.size(); i++) {
+            Write write = writes.get(i);
+            if (write.kind() == Write.Kind.CREATE) {
+                continue;
+            }
+            for (String field : write.fields().keySet()) {
+                column(table, field);
+            }
+            String shape = write.kind() + ":" + (write.expectedVersion() != null) + ":" + String.join(",", write.fields().keySet());
+            changeGroups.computeIfAbsent(shape, k -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> group : changeGroups.values()) {
+            Write first = writes.get(group.get(0));
+            String sql = first.kind() == Write.Kind.UPDATE ? updateSql(table, List.copyOf(first.fields().keySet()),
+                    first.expectedVersion() != null) : deleteSql(table, first.expectedVersion() != null);
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                List<Integer> bound = new ArrayList<>();
+                for (int i : group) {
+                    Write write = writes.get(i);
+                    int p = 1;
+                    if (write.kind() == Write.Kind.UPDATE) {
+                        for (String field : write.fields().keySet()) {
+                            Values.bind(statement, p++, write.fields().get(field), column(table, field));
+                        }
+                    } else if (table.softDelete() != null) {
+                        statement.setBoolean(p++, true);
+                    }
+                    if (!Values.bindKey(statement, p++, write.uid().value(), table.key())
+                            || (write.expectedVersion() != null && !bindVersion(statement, p, write.expectedVersion(), table))) {
+                        unmatched.add(i);
+                        statement.clearParameters();
+                        continue;
+                    }
+                    statement.addBatch();
+                    bound.add(i);
+                }
+                if (!bound.isEmpty()) {
+                    int[] counts = statement.executeBatch();
+                    for (int k = 0; k < bound.size(); k++) {
+                        int i = bound.get(k);
+                        if (counts[k] == 0) {
+                            unmatched.add(i);
+                        } else {
+                            Write write = writes.get(i);
+                            finalUids[i] = write.kind() == Write.Kind.UPDATE && write.fields().containsKey(table.key().name())
+                                    ? String.valueOf(write.fields().get(table.key().name())) : write.uid().value();
+                        }
+                    }
+                }
+            }
+        }
+        for (int i : unmatched) {
+            Write write = writes.get(i);
+            outcomes[i] = WriteOutcome.refused((ConnectorException) missingOrConflict(c, table, write.uid(),
+                    write.expectedVersion()));
+        }
+        Map<String, String> versions = versions(c, table, java.util.Arrays.stream(finalUids)
+                .filter(java.util.Objects::nonNull).toList());
+        for (int i = 0; i < writes.size(); i++) {
+            if (outcomes[i] == null) {
+                String version = writes.get(i).kind() == Write.Kind.DELETE ? null : versions.get(finalUids[i]);
+                outcomes[i] = WriteOutcome.done(new VersionedUid(new Uid(finalUids[i]), version));
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private void insertGroup(Connection c, Table table, List<Integer> group, List<Map<String, Object>> values,
+            String[] finalUids) throws SQLException {
+        List<String> fields = List.copyOf(values.get(group.get(0)).keySet());
+        String sql = fields.isEmpty()
+                ? (dialect == Dialect.MARIADB ? "INSERT INTO " + dialect.quote(table.name()) + " () VALUES ()"
+                        : "INSERT INTO " + dialect.quote(table.name()) + " DEFAULT VALUES")
+                : "INSERT INTO " + dialect.quote(table.name()) + " ("
+                        + String.join(", ", fields.stream().map(dialect::quote).toList()) + ") VALUES ("
+                        + String.join(", ", fields.stream().map(f -> "?").toList()) + ")";
+        boolean generated = !fields.contains(table.key().name());
+        try (PreparedStatement statement = generated && dialect == Dialect.POSTGRESQL
+                ? c.prepareStatement(sql, new String[] {table.key().name()})
+                : generated ? c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS) : c.prepareStatement(sql)) {
+            for (int i : group) {
+                int p = 1;
+                for (String field : fields) {
+                    Values.bind(statement, p++, values.get(i).get(field), column(table, field));
+                }
+                statement.addBatch();
+            }
+            statement.executeBatch();
+            if (generated) {
+                try (ResultSet keys = statement.getGeneratedKeys()) {
+                    for (int i : group) {
+                        if (!keys.next()) {
+                            throw new ConnectorException("table " + table.name() + " returned fewer generated keys than rows");
+                        }
+                        finalUids[i] = keys.getString(1);
+                    }
+                }
+            } else {
+                for (int i : group) {
+                    finalUids[i] = keyOf(table, values.get(i));
+                }
+            }
+        }
+    }
+
+    private String updateSql(Table table, List<String> fields, boolean guarded) {
+        String key = dialect.quote(table.key().name());
+        List<String> sets = new ArrayList<>(fields.stream().map(f -> dialect.quote(f) + " = ?").toList());
+        if (!settings.changeLog()) {
+            sets.add(dialect.quote(table.change().name()) + " = " + dialect.now());
+        }
+        if (sets.isEmpty()) {
+            sets.add(key + " = " + key);
+        }
+        return "UPDATE " + dialect.quote(table.name()) + " SET " + String.join(", ", sets) + " WHERE " + key + " = ?"
+                + notSoftDeleted(table) + (guarded ? " AND " + dialect.quote(table.change().name()) + " = ?" : "");
+    }
+
+    private String deleteSql(Table table, boolean guarded) {
+        String condition = " WHERE " + dialect.quote(table.key().name()) + " = ?" + notSoftDeleted(table)
+                + (guarded ? " AND " + dialect.quote(table.change().name()) + " = ?" : "");
+        return table.softDelete() != null
+                ? "UPDATE " + dialect.quote(table.name()) + " SET " + dialect.quote(table.softDelete().name()) + " = ?"
+                        + (settings.changeLog() ? "" : ", " + dialect.quote(table.change().name()) + " = " + dialect.now())
+                        + condition
+                : "DELETE FROM " + dialect.quote(table.name()) + condition;
+    }
+
+    private Set<String> existingKeys(Connection c, Table table, List<String> keys) throws SQLException {
+        return versions(c, table, keys).keySet();
+    }
+
+    /** Current versions of the rows with these keys (soft-deleted rows included for keys, not versions). */
+    private Map<String, String> versions(Connection c, Table table, List<String> keys) throws SQLException {
+        Map<String, String> found = new java.util.HashMap<>();
+        for (int from = 0; from < keys.size(); from += 500) {
+            List<String> chunk = new ArrayList<>();
+            for (String key : keys.subList(from, Math.min(keys.size(), from + 500))) {
+                if (!table.key().integral() || key.matches("-?\\d{1,18}")) {
+                    chunk.add(key);
+                }
+            }
+            if (chunk.isEmpty()) {
+                continue;
+            }
+            try (PreparedStatement select = c.prepareStatement("SELECT " + dialect.quote(table.key().name()) + ", "
+                    + dialect.quote(table.change().name()) + " FROM " + dialect.quote(table.name()) + " WHERE "
+                    + dialect.quote(table.key().name()) + " IN (" + String.join(",", chunk.stream().map(k -> "?").toList())
+                    + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    Values.bindKey(select, i + 1, chunk.get(i), table.key());
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.put(rows.getString(1), version(rows, 2));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     // ---- SchemaOp, ClockOp
