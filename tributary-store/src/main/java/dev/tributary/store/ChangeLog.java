@@ -45,7 +45,7 @@ public final class ChangeLog {
     /** Most writes accepted in one call. */
     public static final int MAX_BATCH = 1000;
 
-    private static final String RECORD_COLUMNS = "id, version, seq, deleted, updated_at, origin, data";
+    static final String RECORD_COLUMNS = "id, version, seq, deleted, updated_at, origin, data";
     private static final int LOOKUP_CHUNK = 500;
 
     private final Database database;
@@ -65,13 +65,18 @@ public final class ChangeLog {
      *     nothing is applied then
      */
     public List<AppliedWrite> apply(String collection, List<RecordWrite> writes, String origin) {
-        RecordIds.requireValidCollection(collection);
+        checkBatch(collection, writes);
         if (writes.isEmpty()) {
             return List.of();
         }
+        return database.write(connection -> applyLocked(connection, database.kind(), clock, collection, writes, origin));
+    }
+
+    /** Checks a batch's shape: not too large, one write per record. */
+    static void checkBatch(String collection, List<RecordWrite> writes) {
+        RecordIds.requireValidCollection(collection);
         if (writes.size() > MAX_BATCH) {
-            throw new IllegalArgumentException("at most " + MAX_BATCH + " writes per batch, got "
-                    + writes.size());
+            throw new IllegalArgumentException("at most " + MAX_BATCH + " writes per batch, got " + writes.size());
         }
         Set<String> ids = new HashSet<>();
         for (RecordWrite write : writes) {
@@ -80,31 +85,40 @@ public final class ChangeLog {
                         + "' is written twice in one batch; send one write per record");
             }
         }
-        return database.write(connection -> {
-            long top = reservePositions(connection, writes.size());
-            long firstSeq = top - writes.size() + 1;
-            CollectionInfo info = CollectionCatalog.find(connection, collection)
-                    .orElseThrow(() -> new CollectionNotFoundException(collection));
-            Map<String, StoredRecord> existing = lookup(connection, database.kind(), info.incarnation(), ids);
-            long now = clock.millis();
-            List<AppliedWrite> applied = new ArrayList<>(writes.size());
-            for (int i = 0; i < writes.size(); i++) {
-                RecordWrite write = writes.get(i);
-                StoredRecord before = existing.get(write.id());
-                boolean live = before != null && !before.deleted();
-                checkPreconditions(i, write, before, live);
-                long version = before == null ? 1 : before.version() + 1;
-                boolean delete = write.op() == RecordWrite.Op.DELETE;
-                StoredRecord after = new StoredRecord(write.id(), version, firstSeq + i, delete,
-                        Instant.ofEpochMilli(now), origin,
-                        delete ? null : write.data().getBytes(StandardCharsets.UTF_8));
-                AppliedWrite.Outcome outcome = delete ? AppliedWrite.Outcome.DELETED
-                        : live ? AppliedWrite.Outcome.UPDATED : AppliedWrite.Outcome.CREATED;
-                applied.add(new AppliedWrite(after, outcome));
-            }
-            upsert(connection, info.incarnation(), writes, applied);
-            return applied;
-        });
+    }
+
+    /** Applies writes inside a writing transaction; positions are taken here (see the class notes). */
+    static List<AppliedWrite> applyLocked(Connection connection, StoreKind kind, Clock clock, String collection,
+            List<RecordWrite> writes, String origin) throws SQLException {
+        checkBatch(collection, writes);
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        Set<String> ids = new HashSet<>();
+        writes.forEach(w -> ids.add(w.id()));
+        long top = reservePositions(connection, writes.size());
+        long firstSeq = top - writes.size() + 1;
+        CollectionInfo info = CollectionCatalog.find(connection, collection)
+                .orElseThrow(() -> new CollectionNotFoundException(collection));
+        Map<String, StoredRecord> existing = lookup(connection, kind, info.incarnation(), ids);
+        long now = clock.millis();
+        List<AppliedWrite> applied = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            RecordWrite write = writes.get(i);
+            StoredRecord before = existing.get(write.id());
+            boolean live = before != null && !before.deleted();
+            checkPreconditions(i, write, before, live);
+            long version = before == null ? 1 : before.version() + 1;
+            boolean delete = write.op() == RecordWrite.Op.DELETE;
+            StoredRecord after = new StoredRecord(write.id(), version, firstSeq + i, delete,
+                    Instant.ofEpochMilli(now), origin,
+                    delete ? null : write.data().getBytes(StandardCharsets.UTF_8));
+            AppliedWrite.Outcome outcome = delete ? AppliedWrite.Outcome.DELETED
+                    : live ? AppliedWrite.Outcome.UPDATED : AppliedWrite.Outcome.CREATED;
+            applied.add(new AppliedWrite(after, outcome));
+        }
+        upsert(connection, info.incarnation(), writes, applied);
+        return applied;
     }
 
     private static void checkPreconditions(int index, RecordWrite write, StoredRecord before,
@@ -145,8 +159,14 @@ public final class ChangeLog {
         }
     }
 
-    private static Map<String, StoredRecord> lookup(Connection connection, StoreKind kind,
+    static Map<String, StoredRecord> lookup(Connection connection, StoreKind kind,
             long collectionId, Set<String> ids) throws SQLException {
+        return lookup(connection, kind, collectionId, ids, false);
+    }
+
+    /** The records with these ids (tombstones included), with their data when {@code withData}. */
+    static Map<String, StoredRecord> lookup(Connection connection, StoreKind kind,
+            long collectionId, java.util.Collection<String> ids, boolean withData) throws SQLException {
         Map<String, StoredRecord> found = new HashMap<>();
         List<String> all = new ArrayList<>(ids);
         // PostgreSQL takes the ids as one array parameter: one statement text, one plan. SQLite has
@@ -157,7 +177,7 @@ public final class ChangeLog {
             String match = kind == StoreKind.POSTGRESQL ? "= ANY (?)"
                     : "IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, version, seq, deleted, updated_at, origin, NULL FROM records"
+                    "SELECT id, version, seq, deleted, updated_at, origin, " + (withData ? "data" : "NULL") + " FROM records"
                             + " WHERE collection_id = ? AND id " + match)) {
                 select.setLong(1, collectionId);
                 if (kind == StoreKind.POSTGRESQL) {
@@ -290,7 +310,7 @@ public final class ChangeLog {
         }
     }
 
-    private static StoredRecord readRecord(ResultSet rows) throws SQLException {
+    static StoredRecord readRecord(ResultSet rows) throws SQLException {
         return new StoredRecord(rows.getString(1), rows.getLong(2), rows.getLong(3),
                 rows.getBoolean(4), Instant.ofEpochMilli(rows.getLong(5)), rows.getString(6),
                 rows.getBytes(7));

@@ -30,6 +30,12 @@ public final class Store implements AutoCloseable {
     private final ChangeLog changeLog;
     private final AccessTokens accessTokens;
     private final TombstoneCompactor compactor;
+    private final Endpoints endpoints;
+    private final Links links;
+    private final Runs runs;
+    private final Conflicts conflicts;
+    private final DeletionLog deletionLog;
+    private final java.time.Clock clock;
 
     private Store(Database database, Clock clock) {
         this.database = database;
@@ -42,6 +48,12 @@ public final class Store implements AutoCloseable {
         this.changeLog = new ChangeLog(database, clock);
         this.accessTokens = new AccessTokens(database, clock);
         this.compactor = new TombstoneCompactor(database, collections, clock);
+        this.endpoints = new Endpoints(database, clock);
+        this.links = new Links(database, clock);
+        this.runs = new Runs(database, clock);
+        this.conflicts = new Conflicts(database);
+        this.deletionLog = new DeletionLog(database, clock);
+        this.clock = clock;
     }
 
     /** Opens (creating or migrating as needed) the store described by {@code config}. */
@@ -154,6 +166,43 @@ public final class Store implements AutoCloseable {
 
     public TombstoneCompactor compactor() {
         return compactor;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public Links links() {
+        return links;
+    }
+
+    public Runs runs() {
+        return runs;
+    }
+
+    public Conflicts conflicts() {
+        return conflicts;
+    }
+
+    public DeletionLog deletionLog() {
+        return deletionLog;
+    }
+
+    /** Work that must commit as one: see {@link StoreTransaction}. */
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T run(StoreTransaction transaction);
+    }
+
+    /**
+     * Runs {@code work} in one transaction holding the change log's head lock; it commits when
+     * {@code work} returns and rolls back when it throws.
+     */
+    public <T> T transact(TransactionWork<T> work) {
+        return database.write(connection -> {
+            StoreTransaction.lockHead(connection);
+            return work.run(new StoreTransaction(connection, database.kind(), clock));
+        });
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.tributary.connector.CreateOp;
 import dev.tributary.connector.DeleteOp;
 import dev.tributary.connector.FieldValues;
 import dev.tributary.connector.ObjectClass;
+import dev.tributary.connector.RangeCountOp;
+import dev.tributary.connector.SyncAgainOp;
 import dev.tributary.connector.OperationOptions;
 import dev.tributary.connector.ResultsHandler;
 import dev.tributary.connector.Schema;
@@ -243,6 +245,20 @@ public final class GuardedConnector implements AutoCloseable {
             }
         }
         return outcomes;
+    }
+
+    /** How many objects have numeric uids in {@code [fromInclusive, toExclusive)}. */
+    public long countRange(ObjectClass objectClass, long fromInclusive, long toExclusive) {
+        concrete(objectClass);
+        if (fromInclusive > toExclusive) {
+            throw new IllegalArgumentException("an empty range: " + fromInclusive + " > " + toExclusive);
+        }
+        return capability(RangeCountOp.class, "count uid ranges").countRange(objectClass, fromInclusive, toExclusive);
+    }
+
+    /** Whether the connector asks for another run (false when it cannot ask). */
+    public boolean needSyncAgain(ObjectClass objectClass) {
+        return connector instanceof SyncAgainOp again && again.needSyncAgain(objectClass);
     }
 
     public Schema schema() {

@@ -13,6 +13,7 @@ import dev.tributary.connector.FieldInfo;
 import dev.tributary.connector.InvalidSyncTokenException;
 import dev.tributary.connector.ObjectClass;
 import dev.tributary.connector.ObjectClassInfo;
+import dev.tributary.connector.RangeCountOp;
 import dev.tributary.connector.OperationOptions;
 import dev.tributary.connector.RelationInfo;
 import dev.tributary.connector.ResultsHandler;
@@ -77,7 +78,7 @@ import java.util.UUID;
  * </ul>
  */
 public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateOp, UpdateOp, DeleteOp, SchemaOp,
-        ClockOp, BatchWriteOp {
+        ClockOp, BatchWriteOp, RangeCountOp {
 
     /** A synced table and its columns. */
     private record Table(ObjectClass objectClass, String name, Tables.Column key, Tables.Column change,
@@ -1045,6 +1046,28 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             }
         }
         return found;
+    }
+
+    // ---- RangeCountOp
+
+    @Override
+    public long countRange(ObjectClass objectClass, long fromInclusive, long toExclusive) {
+        Table table = table(objectClass);
+        if (!table.key().integral()) {
+            throw new UnsupportedOperationException("table " + table.name() + " has a non-numeric key; countRange needs numbers");
+        }
+        String key = dialect.quote(table.key().name());
+        try (PreparedStatement count = connection().prepareStatement("SELECT count(*) FROM " + dialect.quote(table.name())
+                + " WHERE " + key + " >= ? AND " + key + " < ?" + notSoftDeleted(table))) {
+            count.setLong(1, fromInclusive);
+            count.setLong(2, toExclusive);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw fail(e, "counting rows of " + table.name());
+        }
     }
 
     // ---- SchemaOp, ClockOp

@@ -8,6 +8,8 @@ import dev.tributary.connector.DeleteOp;
 import dev.tributary.connector.InvalidSyncTokenException;
 import dev.tributary.connector.ObjectClass;
 import dev.tributary.connector.ObjectClassInfo;
+import dev.tributary.connector.RangeCountOp;
+import dev.tributary.connector.SyncAgainOp;
 import dev.tributary.connector.OperationOptions;
 import dev.tributary.connector.ResultsHandler;
 import dev.tributary.connector.Schema;
@@ -43,15 +45,19 @@ import java.util.Set;
  * Search pages are ordered by uid; the cookie is the last uid of a page.
  */
 public final class MemoryConnector implements Connector, SyncOp, SearchOp, CreateOp, UpdateOp, DeleteOp,
-        SchemaOp, ClockOp {
+        SchemaOp, ClockOp, RangeCountOp, SyncAgainOp {
 
     static final String BACKEND = "backend";
     static final String OBJECT_CLASSES = "objectClasses";
     static final String CLOCK_OFFSET = "clockOffset";
+    static final String KEY_FIELD = "keyField";
+    static final String REPORT_DELETIONS = "reportDeletions";
 
     private MemoryBackend backend;
     private Set<ObjectClass> objectClasses;
     private Duration clockOffset;
+    private String keyField;
+    private boolean reportDeletions;
 
     @Override
     public ConfigDef configDef() {
@@ -63,7 +69,11 @@ public final class MemoryConnector implements Connector, SyncOp, SearchOp, Creat
                         "the object classes the system holds, comma-separated",
                         value -> checkClasses((List<?>) value))
                 .withDefault(CLOCK_OFFSET, ConfigType.DURATION, "PT0S",
-                        "how far the system's clock is ahead of the real one (negative: behind)");
+                        "how far the system's clock is ahead of the real one (negative: behind)")
+                .optional(KEY_FIELD, ConfigType.STRING,
+                        "a field whose value, when a create gives it, becomes the new object's uid")
+                .withDefault(REPORT_DELETIONS, ConfigType.BOOLEAN, true,
+                        "whether sync reports deletions; false imitates systems that cannot");
     }
 
     private static String checkClasses(List<?> names) {
@@ -85,6 +95,8 @@ public final class MemoryConnector implements Connector, SyncOp, SearchOp, Creat
         backend = MemoryBackend.named(config.getString(BACKEND));
         objectClasses = Set.copyOf(config.getList(OBJECT_CLASSES).stream().map(ObjectClass::new).toList());
         clockOffset = config.getDuration(CLOCK_OFFSET);
+        keyField = config.getString(KEY_FIELD);
+        reportDeletions = config.getBoolean(REPORT_DELETIONS);
     }
 
     /** The backend this connector works on. */
@@ -130,7 +142,8 @@ public final class MemoryConnector implements Connector, SyncOp, SearchOp, Creat
                 break;
             }
             if (!objectClass.isAll() && !change.objectClass().equals(objectClass)
-                    || !objectClasses.contains(change.objectClass())) {
+                    || !objectClasses.contains(change.objectClass())
+                    || !reportDeletions && change.type() == dev.tributary.connector.SyncDeltaType.DELETE) {
                 continue;
             }
             backend.faults().beforeDelta(delivered);
@@ -216,6 +229,11 @@ public final class MemoryConnector implements Connector, SyncOp, SearchOp, Creat
     @Override
     public VersionedUid create(ObjectClass objectClass, Map<String, Object> fields, OperationOptions options) {
         backend.faults().enter("create");
+        if (keyField != null && fields.get(keyField) != null) {
+            Map<String, Object> rest = new LinkedHashMap<>(fields);
+            Object uid = rest.remove(keyField);
+            return backend.create(known(objectClass), uid.toString(), rest);
+        }
         return backend.create(known(objectClass), null, fields);
     }
 
@@ -230,6 +248,26 @@ public final class MemoryConnector implements Connector, SyncOp, SearchOp, Creat
     public void delete(ObjectClass objectClass, Uid uid, String expectedVersion, OperationOptions options) {
         backend.faults().enter("delete");
         backend.delete(known(objectClass), uid, expectedVersion);
+    }
+
+    // ---- RangeCountOp, SyncAgainOp
+
+    @Override
+    public long countRange(ObjectClass objectClass, long fromInclusive, long toExclusive) {
+        backend.faults().enter("countRange");
+        return backend.all(known(objectClass)).stream().filter(object -> {
+            try {
+                long uid = Long.parseLong(object.uid().value());
+                return uid >= fromInclusive && uid < toExclusive;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }).count();
+    }
+
+    @Override
+    public boolean needSyncAgain(ObjectClass objectClass) {
+        return backend.faults().takeSyncAgain();
     }
 
     // ---- SchemaOp, ClockOp

@@ -19,6 +19,7 @@ public final class MemoryFaults {
     private int failSyncAfterDeltas = -1;
     private RuntimeException failSyncWith;
     private boolean dropFinalToken;
+    private int syncAgain;
 
     /** The {@code n}-th next call (1 = the next one) of {@code operation} throws {@code error}. */
     public synchronized MemoryFaults failCall(String operation, int n, RuntimeException error) {
@@ -49,6 +50,20 @@ public final class MemoryFaults {
         return this;
     }
 
+    /** The next {@code times} runs end by asking for another run (needSyncAgain answers true). */
+    public synchronized MemoryFaults requestSyncAgain(int times) {
+        syncAgain = times;
+        return this;
+    }
+
+    synchronized boolean takeSyncAgain() {
+        if (syncAgain > 0) {
+            syncAgain--;
+            return true;
+        }
+        return false;
+    }
+
     /** Removes every fault. */
     public synchronized void clear() {
         failIn.clear();
@@ -57,6 +72,7 @@ public final class MemoryFaults {
         failSyncAfterDeltas = -1;
         failSyncWith = null;
         dropFinalToken = false;
+        syncAgain = 0;
     }
 
     /** Called at the start of every operation. */

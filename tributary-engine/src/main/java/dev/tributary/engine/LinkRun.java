@@ -1,0 +1,839 @@
+package dev.tributary.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.connector.AlreadyExistsException;
+import dev.tributary.connector.ClockOp;
+import dev.tributary.connector.ConnectorException;
+import dev.tributary.connector.ConnectorObject;
+import dev.tributary.connector.InvalidSyncTokenException;
+import dev.tributary.connector.OperationOptions;
+import dev.tributary.connector.SearchOp;
+import dev.tributary.connector.SearchResult;
+import dev.tributary.connector.SyncDelta;
+import dev.tributary.connector.SyncDeltaType;
+import dev.tributary.connector.SyncToken;
+import dev.tributary.connector.Uid;
+import dev.tributary.connector.UnknownUidException;
+import dev.tributary.connector.VersionConflictException;
+import dev.tributary.connector.Write;
+import dev.tributary.connector.WriteOutcome;
+import dev.tributary.connector.runtime.GuardedConnector;
+import dev.tributary.store.AppliedWrite;
+import dev.tributary.store.ChangePage;
+import dev.tributary.store.ConflictRecord;
+import dev.tributary.store.DeletionLog;
+import dev.tributary.store.IdMapping;
+import dev.tributary.store.LinkRecord;
+import dev.tributary.store.RecordWrite;
+import dev.tributary.store.Store;
+import dev.tributary.store.StoreTransaction;
+import dev.tributary.store.StoredRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One pass of a link: inbound (connector deltas into the store), deletion detection, then
+ * outbound (change log out to the connector) — in that order, so that the endpoint's changes are
+ * known before the hub's are written, and conflicts are seen from both sides.
+ *
+ * <p>Implementation notes — the invariants and how this class keeps them.
+ * <ul>
+ *   <li><b>Acked prefix.</b> Inbound deltas are applied in batches, each in one store
+ *       transaction together with the token of its last delta: the token never runs ahead of what
+ *       is durable, and a crash replays at most the batch in flight. Outbound writes go to the
+ *       connector first and the checkpoint (with the id-map updates) is stored after them; a crash
+ *       in between repeats the writes, which are recognized (below) instead of applied twice.</li>
+ *   <li><b>Idempotent apply.</b> The id map keeps, per record and object, the versions on both
+ *       sides when they were last in sync. An inbound delta whose version is the one recorded (our
+ *       own write coming back, or a replay) changes nothing, nor does one that brings what the hub
+ *       already holds. An outbound write refused as a conflict or an existing key is looked at:
+ *       if the endpoint already holds what we meant to write, it is adopted.</li>
+ *   <li><b>No echo.</b> Outbound skips changes whose origin is this link's endpoint, and
+ *       records whose hub version is the one last synced with it.</li>
+ *   <li><b>No silent conflict loss.</b> A record changed on both sides since they were last in
+ *       sync is a conflict; the link's policy decides and the decision is recorded, or it is
+ *       parked (manual) and the record is skipped both ways until a person resolves it. A side
+ *       the hub won goes on the durable outbound queue, so it reaches the endpoint even if the
+ *       run stops.</li>
+ * </ul>
+ */
+final class LinkRun {
+
+    static final int INBOUND_BATCH = 500;
+    static final int OUTBOUND_PAGE = 500;
+
+    private final Store store;
+    private final Clock clock;
+    private final Definitions.Link link;
+    private final Definitions.Endpoint endpoint;
+    private final GuardedConnector connector;
+    private final RunStats stats;
+    private final ProgressSink progress;
+    private final BooleanSupplier cancelled;
+    private final DataMapping mapping;
+    private final String origin;
+    private Duration clockShift = Duration.ZERO;
+    /** Open conflicts of the link while a batch is applied, keyed "r:"+record id and "u:"+uid. */
+    private final Map<String, ConflictRecord> openConflicts = new HashMap<>();
+
+    /** Where a run reports its phase and progress. */
+    interface ProgressSink {
+        void report(String phase, double progress);
+    }
+
+    LinkRun(Store store, Clock clock, Definitions.Link link, Definitions.Endpoint endpoint, GuardedConnector connector,
+            RunStats stats, ProgressSink progress, BooleanSupplier cancelled) {
+        this.store = store;
+        this.clock = clock;
+        this.link = link;
+        this.endpoint = endpoint;
+        this.connector = connector;
+        this.stats = stats;
+        this.progress = progress;
+        this.cancelled = cancelled;
+        this.mapping = new DataMapping(link.fieldMap());
+        this.origin = "endpoint:" + endpoint.name();
+    }
+
+    /** The clock shift (endpoint minus hub), measured once per run for lastWriterWins. */
+    void measureClockShift() {
+        if (link.conflictPolicy() == ConflictPolicy.LAST_WRITER_WINS && connector.supports(ClockOp.class)) {
+            Instant before = clock.instant();
+            Instant theirs = connector.currentTime();
+            Instant after = clock.instant();
+            Instant ours = before.plus(Duration.between(before, after).dividedBy(2));
+            clockShift = Duration.between(ours, theirs);
+        }
+    }
+
+    Duration clockShift() {
+        return clockShift;
+    }
+
+    private LinkRecord state() {
+        return store.links().get(link.name()).orElseThrow(() -> new NotFoundException("link '" + link.name()
+                + "' was deleted during its run"));
+    }
+
+    // =====================================================================================
+    // Inbound
+
+    /** Reads the endpoint's changes since the stored token and applies them. */
+    void inbound() {
+        long started = System.nanoTime();
+        progress.report("inbound", 0);
+        SyncToken token = state().inboundToken();
+        List<SyncDelta> batch = new ArrayList<>();
+        try {
+            SyncToken end = connector.sync(link.objectClass(), token, delta -> {
+                batch.add(delta);
+                stats.inbound.read.incrementAndGet();
+                if (batch.size() >= INBOUND_BATCH) {
+                    commitInbound(batch, delta.token(), true);
+                    batch.clear();
+                    stats.inbound.pages.incrementAndGet();
+                }
+                return !cancelled.getAsBoolean();
+            }, OperationOptions.DEFAULTS);
+            commitInbound(batch, end, true);
+            stats.inbound.pages.incrementAndGet();
+        } catch (InvalidSyncTokenException e) {
+            reconcile();
+        } finally {
+            stats.inbound.elapsedMs.addAndGet((System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /**
+     * The token was refused: list everything the endpoint holds, apply it, remove what
+     * disappeared, and continue from the token the connector gave before the listing (so changes
+     * made while listing are read again next time).
+     */
+    private void reconcile() {
+        stats.reconciled = true;
+        SyncToken latest = connector.getLatestSyncToken(link.objectClass());
+        SyncToken marker = latest != null ? latest : new SyncToken("reconciliation");
+        if (!connector.supports(SearchOp.class)) {
+            List<SyncDelta> batch = new ArrayList<>();
+            SyncToken end = connector.sync(link.objectClass(), null, delta -> {
+                batch.add(delta);
+                if (batch.size() >= INBOUND_BATCH) {
+                    commitInbound(batch, null, false);
+                    batch.clear();
+                }
+                return true;
+            }, OperationOptions.DEFAULTS);
+            commitInbound(batch, end, true);
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        String cookie = null;
+        do {
+            List<SyncDelta> page = new ArrayList<>();
+            SearchResult result = connector.search(link.objectClass(), object -> {
+                seen.add(object.uid().value());
+                page.add(SyncDelta.builder().type(SyncDeltaType.CREATE_OR_UPDATE).token(marker).object(object).build());
+                return true;
+            }, OperationOptions.DEFAULTS.withPagedResultsCookie(cookie));
+            stats.inbound.read.addAndGet(page.size());
+            commitInbound(page, null, false);
+            cookie = result.pagedResultsCookie();
+        } while (cookie != null);
+        List<SyncDelta> gone = new ArrayList<>();
+        for (IdMapping known : store.links().mappings(link.name())) {
+            if (!seen.contains(known.uid())) {
+                gone.add(deletion(known.uid(), marker));
+            }
+        }
+        commitInbound(gone, latest, latest != null);
+    }
+
+    private SyncDelta deletion(String uid, SyncToken token) {
+        return SyncDelta.builder().type(SyncDeltaType.DELETE).token(token).objectClass(link.objectClass())
+                .uid(new Uid(uid)).build();
+    }
+
+    /** Applies deltas and stores {@code token} (when {@code storeToken}) in one transaction. */
+    private void commitInbound(List<SyncDelta> deltas, SyncToken token, boolean storeToken) {
+        if (deltas.isEmpty() && !storeToken) {
+            return;
+        }
+        store.transact(tx -> {
+            applyInbound(tx, deltas);
+            if (storeToken) {
+                tx.setInboundToken(link.name(), token);
+            }
+            return null;
+        });
+    }
+
+    /** Hub writes waiting to be applied, with what to record once their versions are known. */
+    private final class PendingWrites {
+        private final StoreTransaction tx;
+        private final List<RecordWrite> writes = new ArrayList<>();
+        private final List<java.util.function.Consumer<AppliedWrite>> then = new ArrayList<>();
+        private final Set<String> ids = new HashSet<>();
+
+        PendingWrites(StoreTransaction tx) {
+            this.tx = tx;
+        }
+
+        void add(RecordWrite write, java.util.function.Consumer<AppliedWrite> after) {
+            if (ids.contains(write.id())) {
+                flush();
+            }
+            ids.add(write.id());
+            writes.add(write);
+            then.add(after);
+        }
+
+        void flush() {
+            if (writes.isEmpty()) {
+                return;
+            }
+            List<AppliedWrite> applied = tx.apply(link.collection(), writes, origin);
+            for (int i = 0; i < applied.size(); i++) {
+                then.get(i).accept(applied.get(i));
+            }
+            writes.clear();
+            then.clear();
+            ids.clear();
+        }
+    }
+
+    private void applyInbound(StoreTransaction tx, List<SyncDelta> deltas) {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        Set<String> uids = new LinkedHashSet<>();
+        for (SyncDelta delta : deltas) {
+            uids.add(delta.uid().value());
+            if (delta.previousUid() != null) {
+                uids.add(delta.previousUid().value());
+            }
+        }
+        Map<String, IdMapping> mappings = new HashMap<>(tx.mappingsByUid(link.name(), uids));
+        Map<String, ConflictRecord> open = openConflicts;
+        open.clear();
+        for (ConflictRecord conflict : tx.openConflicts(link.name())) {
+            if (conflict.recordId() != null) {
+                open.put("r:" + conflict.recordId(), conflict);
+            }
+            if (conflict.uid() != null) {
+                open.put("u:" + conflict.uid(), conflict);
+            }
+        }
+        PendingWrites pending = new PendingWrites(tx);
+        for (SyncDelta delta : deltas) {
+            // Each delta sees the state the earlier ones of this batch left.
+            String uid = delta.uid().value();
+            IdMapping known = mappings.get(uid);
+            if (known == null && delta.previousUid() != null) {
+                known = mappings.get(delta.previousUid().value());
+            }
+            ConflictRecord parked = open.get("u:" + uid);
+            if (parked == null && known != null) {
+                parked = open.get("r:" + known.recordId());
+            }
+            if (parked != null) {
+                pending.flush();
+                tx.updateOpenConflict(parked.id(), parked.hubData(), delta.object() == null ? null
+                        : DataMapping.text(mapping.toHub(null, delta.object().fields())),
+                        delta.object() == null ? null : delta.object().version(), uid);
+                stats.inbound.skipped.incrementAndGet();
+                continue;
+            }
+            if (delta.type() == SyncDeltaType.DELETE) {
+                inboundDelete(tx, pending, mappings, delta, known);
+            } else {
+                inboundChange(tx, pending, mappings, delta, known);
+            }
+        }
+        pending.flush();
+    }
+
+    private Optional<StoredRecord> hubRecord(StoreTransaction tx, PendingWrites pending, String recordId) {
+        pending.flush();
+        return Optional.ofNullable(tx.records(link.collection(), List.of(recordId)).get(recordId));
+    }
+
+    private void inboundChange(StoreTransaction tx, PendingWrites pending, Map<String, IdMapping> mappings,
+            SyncDelta delta, IdMapping known) {
+        String uid = delta.uid().value();
+        ConnectorObject object = delta.object();
+        String version = object.version();
+        if (known == null) {
+            String recordId = newRecordId(object);
+            ObjectNode data = mapping.toHub(null, object.fields());
+            pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, null, false, data.toString()), applied -> {
+                tx.putMapping(link.name(), uid, recordId, applied.record().version(), version);
+                mappings.put(uid, new IdMapping(link.name(), uid, recordId, applied.record().version(), version, clock.instant()));
+                count(stats.inbound, applied);
+            });
+            return;
+        }
+        boolean renamed = !known.uid().equals(uid);
+        if (renamed) {
+            mappings.remove(known.uid());
+        }
+        if (!renamed && version != null && version.equals(known.endpointVersion())) {
+            stats.inbound.skipped.incrementAndGet(); // our own write coming back, or a replay
+            return;
+        }
+        StoredRecord record = hubRecord(tx, pending, known.recordId()).orElse(null);
+        if (record == null || record.deleted()) {
+            // The hub deleted it; the endpoint changed it.
+            if (record != null && record.version() == known.hubVersion() || version != null && version.equals(known.endpointVersion())) {
+                remember(tx, mappings, uid, known.recordId(), record == null ? 0 : record.version(), version);
+                stats.inbound.skipped.incrementAndGet();
+                return;
+            }
+            resolveInbound(tx, pending, mappings, delta, known, record);
+            return;
+        }
+        ObjectNode current = DataMapping.parse(record.data());
+        ObjectNode merged = mapping.toHub(current, object.fields());
+        if (DataMapping.same(merged, current)) {
+            remember(tx, mappings, uid, record.id(), record.version(), version); // already the same: adopt
+            stats.inbound.skipped.incrementAndGet();
+            return;
+        }
+        if (record.version() != known.hubVersion()) {
+            resolveInbound(tx, pending, mappings, delta, known, record);
+            return;
+        }
+        writeHub(pending, tx, mappings, uid, record, merged, version, stats.inbound);
+    }
+
+    private void inboundDelete(StoreTransaction tx, PendingWrites pending, Map<String, IdMapping> mappings,
+            SyncDelta delta, IdMapping known) {
+        String uid = delta.uid().value();
+        if (known == null) {
+            stats.inbound.skipped.incrementAndGet();
+            return;
+        }
+        StoredRecord record = hubRecord(tx, pending, known.recordId()).orElse(null);
+        if (record == null || record.deleted()) {
+            tx.removeMapping(link.name(), uid);
+            mappings.remove(uid);
+            stats.inbound.skipped.incrementAndGet();
+            return;
+        }
+        if (record.version() != known.hubVersion()) {
+            resolveInbound(tx, pending, mappings, delta, known, record);
+            return;
+        }
+        pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false, null),
+                applied -> count(stats.inbound, applied));
+        tx.removeMapping(link.name(), uid);
+        mappings.remove(uid);
+    }
+
+    /** Both sides changed since they were last in sync: the policy decides, and it is recorded. */
+    private void resolveInbound(StoreTransaction tx, PendingWrites pending, Map<String, IdMapping> mappings,
+            SyncDelta delta, IdMapping known, StoredRecord record) {
+        pending.flush();
+        stats.inbound.conflicts.incrementAndGet();
+        String uid = delta.uid().value();
+        boolean endpointDeleted = delta.type() == SyncDeltaType.DELETE;
+        boolean hubDeleted = record == null || record.deleted();
+        ObjectNode hubData = hubDeleted ? null : DataMapping.parse(record.data());
+        ObjectNode endpointData = endpointDeleted ? null : mapping.toHub(hubData, delta.object().fields());
+        String endpointVersion = endpointDeleted ? null : delta.object().version();
+        String winner = decide(hubDeleted ? null : record.updated(),
+                endpointDeleted ? null : delta.object().fields().get(link.timestampField()));
+        if (winner == null) {
+            String id = tx.recordConflict(link.name(), known.recordId(), uid, "open", link.conflictPolicy().label(), null,
+                    DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion,
+                    "both sides changed since the last sync; parked for a person");
+            ConflictRecord parked = new ConflictRecord(id, link.name(), known.recordId(), uid, "open",
+                    link.conflictPolicy().label(), null, DataMapping.text(hubData), DataMapping.text(endpointData),
+                    endpointVersion, null, clock.instant(), null);
+            openConflicts.put("r:" + known.recordId(), parked);
+            openConflicts.put("u:" + uid, parked);
+            return;
+        }
+        tx.recordConflict(link.name(), known.recordId(), uid, "resolved", link.conflictPolicy().label(), winner,
+                DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion,
+                "found on inbound: " + (endpointDeleted ? "endpoint deleted, " : "endpoint changed, ")
+                        + (hubDeleted ? "hub deleted" : "hub changed") + "; " + winner + " wins");
+        if (winner.equals("hub")) {
+            // Keep the hub's side and make sure the endpoint gets it, even across a crash.
+            if (endpointDeleted) {
+                tx.removeMapping(link.name(), uid);
+                mappings.remove(uid);
+            } else {
+                remember(tx, mappings, uid, known.recordId(), known.hubVersion(), endpointVersion);
+            }
+            tx.enqueueOutbound(link.name(), known.recordId());
+            return;
+        }
+        if (endpointDeleted) {
+            pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false, null),
+                    applied -> count(stats.inbound, applied));
+            tx.removeMapping(link.name(), uid);
+            mappings.remove(uid);
+        } else {
+            writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion, stats.inbound);
+        }
+    }
+
+    /**
+     * Who wins by the policy: "hub", "endpoint", or null to park. For lastWriterWins the hub's
+     * time is when its current version reached the hub; the endpoint's is its timestamp field,
+     * corrected by the clock shift; a side without a time (a deletion) counts as happening now.
+     */
+    private String decide(Instant hubTime, Object endpointTimeField) {
+        return switch (link.conflictPolicy()) {
+            case HUB_WINS -> "hub";
+            case ENDPOINT_WINS -> "endpoint";
+            case MANUAL -> null;
+            case LAST_WRITER_WINS -> {
+                Instant now = clock.instant();
+                Instant endpointTime = DataMapping.time(endpointTimeField);
+                Instant theirs = endpointTime == null ? now : endpointTime.minus(clockShift);
+                Instant ours = hubTime == null ? now : hubTime;
+                yield theirs.isAfter(ours) ? "endpoint" : "hub";
+            }
+        };
+    }
+
+    private void writeHub(PendingWrites pending, StoreTransaction tx, Map<String, IdMapping> mappings, String uid,
+            StoredRecord record, ObjectNode data, String endpointVersion, RunStats.Direction counters) {
+        String ifMatch = record == null ? null : Long.toString(record.version());
+        String recordId = record.id();
+        pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, record.deleted() ? null : ifMatch, false, data.toString()),
+                applied -> {
+                    remember(tx, mappings, uid, recordId, applied.record().version(), endpointVersion);
+                    count(counters, applied);
+                });
+    }
+
+    private void remember(StoreTransaction tx, Map<String, IdMapping> mappings, String uid, String recordId,
+            long hubVersion, String endpointVersion) {
+        tx.putMapping(link.name(), uid, recordId, hubVersion, endpointVersion);
+        mappings.values().removeIf(m -> m.recordId().equals(recordId));
+        mappings.put(uid, new IdMapping(link.name(), uid, recordId, hubVersion, endpointVersion, clock.instant()));
+    }
+
+    private String newRecordId(ConnectorObject object) {
+        return UUID.randomUUID().toString();
+    }
+
+    private static void count(RunStats.Direction counters, AppliedWrite applied) {
+        switch (applied.outcome()) {
+            case CREATED -> counters.created.incrementAndGet();
+            case UPDATED -> counters.updated.incrementAndGet();
+            case DELETED -> counters.deleted.incrementAndGet();
+            default -> { }
+        }
+    }
+
+    // =====================================================================================
+    // Deletion detection
+
+    /** Finds deletions the connector does not report, by the link's strategy. */
+    void detectDeletions() {
+        switch (link.deletionDetection()) {
+            case NATIVE -> { }
+            case TRACKED -> consumeDeletionLog();
+            case ENUMERATE -> enumerate();
+            case COUNT_RANGE -> countRanges();
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void consumeDeletionLog() {
+        progress.report("deletions", 0);
+        while (true) {
+            long checkpoint = state().deletionsCheckpoint();
+            List<DeletionLog.Entry> entries = store.deletionLog().after(endpoint.name(), link.objectClass().name(),
+                    checkpoint, INBOUND_BATCH);
+            if (entries.isEmpty()) {
+                return;
+            }
+            List<SyncDelta> deltas = entries.stream().map(e -> deletion(e.uid(), new SyncToken(e.seq()))).toList();
+            long last = entries.get(entries.size() - 1).seq();
+            store.transact(tx -> {
+                applyInbound(tx, deltas);
+                tx.setDeletionsCheckpoint(link.name(), last);
+                return null;
+            });
+        }
+    }
+
+    private void enumerate() {
+        progress.report("deletions", 0);
+        Set<String> existing = new HashSet<>();
+        String cookie = null;
+        do {
+            SearchResult result = connector.search(link.objectClass(), object -> existing.add(object.uid().value()),
+                    OperationOptions.DEFAULTS.withPagedResultsCookie(cookie));
+            cookie = result.pagedResultsCookie();
+        } while (cookie != null);
+        List<SyncDelta> gone = new ArrayList<>();
+        for (IdMapping known : store.links().mappings(link.name())) {
+            if (!existing.contains(known.uid())) {
+                gone.add(deletion(known.uid(), new SyncToken("enumerate")));
+            }
+        }
+        applyDeletions(gone);
+    }
+
+    private void countRanges() {
+        progress.report("deletions", 0);
+        List<Long> known = new ArrayList<>();
+        for (IdMapping mapping : store.links().mappings(link.name())) {
+            try {
+                known.add(Long.parseLong(mapping.uid()));
+            } catch (NumberFormatException e) {
+                throw new EngineException("link '" + link.name() + "' uses countRange, but uid '" + mapping.uid()
+                        + "' is not a number");
+            }
+        }
+        known.sort(Long::compare);
+        List<SyncDelta> gone = new ArrayList<>();
+        if (!known.isEmpty()) {
+            bisect(known, 0, known.size() - 1, gone);
+        }
+        applyDeletions(gone);
+    }
+
+    /** Finds the known uids in {@code [lo, hi]} (indexes) that the endpoint no longer has. */
+    private void bisect(List<Long> known, int lo, int hi, List<SyncDelta> gone) {
+        long count = connector.countRange(link.objectClass(), known.get(lo), known.get(hi) + 1);
+        int expected = hi - lo + 1;
+        if (count >= expected) {
+            return;
+        }
+        if (lo == hi) {
+            gone.add(deletion(Long.toString(known.get(lo)), new SyncToken("countRange")));
+            return;
+        }
+        if (count == 0) {
+            for (int i = lo; i <= hi; i++) {
+                gone.add(deletion(Long.toString(known.get(i)), new SyncToken("countRange")));
+            }
+            return;
+        }
+        int mid = (lo + hi) >>> 1;
+        bisect(known, lo, mid, gone);
+        bisect(known, mid + 1, hi, gone);
+    }
+
+    private void applyDeletions(List<SyncDelta> gone) {
+        for (int from = 0; from < gone.size(); from += INBOUND_BATCH) {
+            List<SyncDelta> chunk = gone.subList(from, Math.min(gone.size(), from + INBOUND_BATCH));
+            store.transact(tx -> {
+                applyInbound(tx, chunk);
+                return null;
+            });
+        }
+    }
+
+    // =====================================================================================
+    // Outbound
+
+    /** Writes the hub's changes since the checkpoint (and the queued records) to the endpoint. */
+    void outbound() {
+        long started = System.nanoTime();
+        progress.report("outbound", 0);
+        try {
+            drainQueue();
+            long start = state().outboundCheckpoint();
+            long head = store.changeLog().head();
+            long checkpoint = start;
+            while (checkpoint < head && !cancelled.getAsBoolean()) {
+                ChangePage page = store.changeLog().read(link.collection(), checkpoint, head, OUTBOUND_PAGE, true);
+                long last = page.records().isEmpty() || !page.hasMore() ? head
+                        : page.records().get(page.records().size() - 1).seq();
+                List<StoredRecord> candidates = new ArrayList<>();
+                for (StoredRecord record : page.records()) {
+                    stats.outbound.read.incrementAndGet();
+                    if (origin.equals(record.origin())) {
+                        stats.outbound.skipped.incrementAndGet(); // no echo
+                    } else {
+                        candidates.add(record);
+                    }
+                }
+                writeOut(candidates, last, false);
+                stats.outbound.pages.incrementAndGet();
+                checkpoint = last;
+                progress.report("outbound", head == start ? 1 : (double) (checkpoint - start) / (head - start));
+            }
+        } finally {
+            stats.outbound.elapsedMs.addAndGet((System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    private void drainQueue() {
+        while (true) {
+            List<String> queued = store.links().outboundQueue(link.name(), OUTBOUND_PAGE);
+            if (queued.isEmpty()) {
+                return;
+            }
+            Map<String, StoredRecord> records = store.transact(tx -> tx.records(link.collection(), queued));
+            List<StoredRecord> present = new ArrayList<>();
+            for (String id : queued) {
+                StoredRecord record = records.get(id);
+                if (record != null) {
+                    present.add(record);
+                }
+            }
+            Set<String> missing = new HashSet<>(queued);
+            present.forEach(r -> missing.remove(r.id()));
+            writeOut(present, -1, true);
+            if (!missing.isEmpty()) {
+                store.transact(tx -> {
+                    missing.forEach(id -> tx.dequeueOutbound(link.name(), id));
+                    return null;
+                });
+            }
+        }
+    }
+
+    /** One outbound write and the record it comes from. */
+    private record Planned(StoredRecord record, IdMapping known, Write write, Map<String, Object> fields) {
+    }
+
+    /**
+     * Writes records to the endpoint, then records the results (mappings, decisions, the
+     * checkpoint {@code checkpoint} unless negative, dequeued records) in one transaction.
+     */
+    private void writeOut(List<StoredRecord> records, long checkpoint, boolean queued) {
+        Map<String, IdMapping> mappings = store.links().mappingsByRecord(link.name(),
+                records.stream().map(StoredRecord::id).toList());
+        Set<String> parked = new HashSet<>();
+        for (ConflictRecord conflict : store.conflicts().list("open", link.name(), 10_000)) {
+            if (conflict.recordId() != null) {
+                parked.add(conflict.recordId());
+            }
+        }
+        List<Planned> plan = new ArrayList<>();
+        for (StoredRecord record : records) {
+            IdMapping known = mappings.get(record.id());
+            if (parked.contains(record.id())) {
+                stats.outbound.skipped.incrementAndGet();
+                continue;
+            }
+            if (!queued && known != null && known.hubVersion() == record.version()) {
+                stats.outbound.skipped.incrementAndGet(); // already in sync
+                continue;
+            }
+            if (record.deleted()) {
+                if (known == null) {
+                    stats.outbound.skipped.incrementAndGet();
+                    continue;
+                }
+                plan.add(new Planned(record, known, Write.delete(new Uid(known.uid()), known.endpointVersion()), Map.of()));
+                continue;
+            }
+            Map<String, Object> fields = mapping.toEndpoint(DataMapping.parse(record.data()));
+            if (known == null) {
+                Map<String, Object> create = new LinkedHashMap<>(fields);
+                if (link.keyField() != null) {
+                    create.put(link.keyField(), record.id());
+                }
+                plan.add(new Planned(record, null, Write.create(create), fields));
+            } else {
+                plan.add(new Planned(record, known, Write.update(new Uid(known.uid()), known.endpointVersion(), fields), fields));
+            }
+        }
+        List<WriteOutcome> outcomes = plan.isEmpty() ? List.of()
+                : connector.write(link.objectClass(), plan.stream().map(Planned::write).toList(), OperationOptions.DEFAULTS);
+        List<Resolved> resolved = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            resolved.add(settle(plan.get(i), outcomes.get(i)));
+        }
+        store.transact(tx -> {
+            PendingWrites pending = new PendingWrites(tx);
+            for (Resolved result : resolved) {
+                result.record(tx, pending);
+            }
+            pending.flush();
+            if (queued) {
+                records.forEach(r -> tx.dequeueOutbound(link.name(), r.id()));
+            }
+            if (checkpoint >= 0) {
+                tx.setOutboundCheckpoint(link.name(), checkpoint);
+            }
+            return null;
+        });
+    }
+
+    /** What to record for one outbound write, decided after it was attempted. */
+    private interface Resolved {
+        void record(StoreTransaction tx, PendingWrites pending);
+    }
+
+    private Resolved settle(Planned planned, WriteOutcome outcome) {
+        StoredRecord record = planned.record();
+        if (outcome.succeeded()) {
+            switch (planned.write().kind()) {
+                case CREATE -> stats.outbound.created.incrementAndGet();
+                case UPDATE -> stats.outbound.updated.incrementAndGet();
+                case DELETE -> stats.outbound.deleted.incrementAndGet();
+                default -> { }
+            }
+            if (planned.write().kind() == Write.Kind.DELETE) {
+                return (tx, pending) -> tx.removeMapping(link.name(), planned.known().uid());
+            }
+            String uid = outcome.result().uid().value();
+            String version = outcome.result().version();
+            return (tx, pending) -> tx.putMapping(link.name(), uid, record.id(), record.version(), version);
+        }
+        ConnectorException failure = outcome.failure();
+        if (planned.write().kind() == Write.Kind.DELETE && failure instanceof UnknownUidException) {
+            stats.outbound.skipped.incrementAndGet(); // already gone
+            return (tx, pending) -> tx.removeMapping(link.name(), planned.known().uid());
+        }
+        Uid target = failure instanceof AlreadyExistsException
+                ? (link.keyField() == null ? null : new Uid(String.valueOf(planned.write().fields().get(link.keyField()))))
+                : planned.write().uid();
+        Optional<ConnectorObject> current = target == null ? Optional.empty()
+                : connector.get(link.objectClass(), target, OperationOptions.DEFAULTS);
+        if (current.isPresent() && planned.write().kind() != Write.Kind.DELETE && !record.deleted()
+                && mapping.sameOnEndpoint(DataMapping.parse(record.data()), current.get().fields())) {
+            // The endpoint already holds what we meant to write (a write repeated after a crash): adopt it.
+            stats.outbound.skipped.incrementAndGet();
+            ConnectorObject object = current.get();
+            return (tx, pending) -> tx.putMapping(link.name(), object.uid().value(), record.id(), record.version(),
+                    object.version());
+        }
+        if (!(failure instanceof VersionConflictException || failure instanceof UnknownUidException
+                || failure instanceof AlreadyExistsException)) {
+            throw failure;
+        }
+        return conflictOutbound(planned, current.orElse(null));
+    }
+
+    /** The endpoint changed (or deleted, or created) what the hub changed: the policy decides. */
+    private Resolved conflictOutbound(Planned planned, ConnectorObject current) {
+        stats.outbound.conflicts.incrementAndGet();
+        StoredRecord record = planned.record();
+        ObjectNode hubData = record.deleted() ? null : DataMapping.parse(record.data());
+        ObjectNode endpointData = current == null ? null : mapping.toHub(hubData, current.fields());
+        String endpointVersion = current == null ? null : current.version();
+        String uid = current != null ? current.uid().value() : planned.known() != null ? planned.known().uid() : null;
+        String winner = decide(record.deleted() ? null : record.updated(),
+                current == null ? null : current.fields().get(link.timestampField()));
+        if (winner == null) {
+            return (tx, pending) -> tx.recordConflict(link.name(), record.id(), uid, "open", link.conflictPolicy().label(),
+                    null, DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion,
+                    "both sides changed since the last sync; parked for a person");
+        }
+        String detail = "found on outbound: hub " + (record.deleted() ? "deleted" : "changed") + ", endpoint "
+                + (current == null ? "deleted" : "changed") + "; " + winner + " wins";
+        if (winner.equals("hub")) {
+            // Write again over the endpoint's current version.
+            Optional<VersionedWrite> forced = force(planned, current);
+            return (tx, pending) -> {
+                tx.recordConflict(link.name(), record.id(), uid, "resolved", link.conflictPolicy().label(), "hub",
+                        DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion, detail);
+                if (forced.isEmpty()) {
+                    if (planned.known() != null) {
+                        tx.removeMapping(link.name(), planned.known().uid());
+                    }
+                } else {
+                    tx.putMapping(link.name(), forced.get().uid(), record.id(), record.version(), forced.get().version());
+                }
+            };
+        }
+        return (tx, pending) -> {
+            tx.recordConflict(link.name(), record.id(), uid, "resolved", link.conflictPolicy().label(), "endpoint",
+                    DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion, detail);
+            Map<String, IdMapping> mappings = new HashMap<>();
+            if (current == null) {
+                if (!record.deleted()) {
+                    pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false,
+                            null), applied -> count(stats.outbound, applied));
+                }
+                if (planned.known() != null) {
+                    tx.removeMapping(link.name(), planned.known().uid());
+                }
+            } else {
+                writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion, stats.outbound);
+            }
+        };
+    }
+
+    private record VersionedWrite(String uid, String version) {
+    }
+
+    /** The hub won on outbound: write its side over whatever the endpoint holds now. */
+    private Optional<VersionedWrite> force(Planned planned, ConnectorObject current) {
+        StoredRecord record = planned.record();
+        if (record.deleted()) {
+            if (current != null) {
+                connector.delete(link.objectClass(), current.uid(), current.version(), OperationOptions.DEFAULTS);
+                stats.outbound.deleted.incrementAndGet();
+            }
+            return Optional.empty();
+        }
+        if (current == null) {
+            Map<String, Object> create = new LinkedHashMap<>(planned.fields());
+            if (link.keyField() != null) {
+                create.put(link.keyField(), record.id());
+            }
+            var created = connector.create(link.objectClass(), create, OperationOptions.DEFAULTS);
+            stats.outbound.created.incrementAndGet();
+            return Optional.of(new VersionedWrite(created.uid().value(), created.version()));
+        }
+        var updated = connector.update(link.objectClass(), current.uid(), current.version(), planned.fields(),
+                OperationOptions.DEFAULTS);
+        stats.outbound.updated.incrementAndGet();
+        return Optional.of(new VersionedWrite(updated.uid().value(), updated.version()));
+    }
+}

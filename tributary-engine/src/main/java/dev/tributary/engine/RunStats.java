@@ -1,0 +1,54 @@
+package dev.tributary.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What a run did, per direction. */
+public final class RunStats {
+
+    /** Counters of one direction. */
+    public static final class Direction {
+        public final AtomicLong read = new AtomicLong();
+        public final AtomicLong created = new AtomicLong();
+        public final AtomicLong updated = new AtomicLong();
+        public final AtomicLong deleted = new AtomicLong();
+        public final AtomicLong skipped = new AtomicLong();
+        public final AtomicLong conflicts = new AtomicLong();
+        public final AtomicLong errors = new AtomicLong();
+        public final AtomicLong pages = new AtomicLong();
+        public final AtomicLong elapsedMs = new AtomicLong();
+
+        void write(ObjectNode json) {
+            json.put("read", read.get());
+            json.put("created", created.get());
+            json.put("updated", updated.get());
+            json.put("deleted", deleted.get());
+            json.put("skipped", skipped.get());
+            json.put("conflicts", conflicts.get());
+            json.put("errors", errors.get());
+            json.put("pages", pages.get());
+            json.put("elapsedMs", elapsedMs.get());
+        }
+
+        /** Records, objects changed by this direction. */
+        public long changes() {
+            return created.get() + updated.get() + deleted.get();
+        }
+    }
+
+    public final Direction inbound = new Direction();
+    public final Direction outbound = new Direction();
+    /** Whether the run had to reconcile in full because the connector refused its token. */
+    public volatile boolean reconciled;
+    /** How many extra passes the connector asked for. */
+    public final AtomicLong syncAgain = new AtomicLong();
+
+    public ObjectNode toJson() {
+        ObjectNode json = Definitions.JSON.createObjectNode();
+        inbound.write(json.putObject("inbound"));
+        outbound.write(json.putObject("outbound"));
+        json.put("reconciled", reconciled);
+        json.put("syncAgain", syncAgain.get());
+        return json;
+    }
+}

@@ -1,0 +1,540 @@
+package dev.tributary.engine;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.connector.runtime.GuardedConnector;
+import dev.tributary.store.ConflictRecord;
+import dev.tributary.store.EndpointRecord;
+import dev.tributary.store.IdMapping;
+import dev.tributary.store.LinkRecord;
+import dev.tributary.store.RecordWrite;
+import dev.tributary.store.RunRecord;
+import dev.tributary.store.Runs;
+import dev.tributary.store.Store;
+import dev.tributary.store.StoredRecord;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sync engine: endpoints and links, runs (manual, scheduled, external), conflicts and
+ * reported deletions. Everything it knows lives in the store, so a restarted hub knows its links,
+ * their checkpoints, run history and schedules.
+ *
+ * <p>Implementation notes. Runs execute on a small pool; the store's unique index on active runs
+ * enforces one run per link at a time, also across hub nodes sharing a database. A run opens its
+ * own connector, runs a {@link LinkRun} (inbound, deletions, outbound, each retried from durable
+ * state on retryable failures), and asks the connector whether to run again — at most {@link
+ * Settings#maxSyncAgain()} times. A hub that stops mid-run marks such runs failed when it starts
+ * again; their checkpoints are at the last durable point and the next run continues there.
+ */
+public final class SyncEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+
+    /**
+     * How the engine runs.
+     *
+     * @param workers runs executed at once
+     * @param retryAttempts attempts of a phase before a run fails
+     * @param firstBackoff wait after the first failed attempt (doubling up to {@code maxBackoff})
+     * @param maxBackoff longest wait between attempts
+     * @param maxSyncAgain extra passes a connector may ask for in one run
+     * @param schedulerTick how often schedules are checked; zero turns the scheduler off
+     */
+    public record Settings(int workers, int retryAttempts, Duration firstBackoff, Duration maxBackoff, int maxSyncAgain,
+            Duration schedulerTick) {
+
+        public static Settings defaults() {
+            return new Settings(4, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 3, Duration.ofSeconds(1));
+        }
+
+        public Settings withSchedulerTick(Duration tick) {
+            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, tick);
+        }
+
+        public Settings withBackoff(Duration first, Duration max) {
+            return new Settings(workers, retryAttempts, first, max, maxSyncAgain, schedulerTick);
+        }
+    }
+
+    private final Store store;
+    private final ConnectorRegistry registry;
+    private final Clock clock;
+    private final Settings settings;
+    private final Retry retry;
+    private final ExecutorService workers;
+    private ScheduledExecutorService scheduler;
+    private final Map<String, List<Consumer<RunEvent>>> listeners = new ConcurrentHashMap<>();
+    private final List<Consumer<RunEvent>> globalListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
+
+    public SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings) {
+        this(store, registry, clock, settings, duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings, Retry.Sleeper sleeper) {
+        this.store = store;
+        this.registry = registry;
+        this.clock = clock;
+        this.settings = settings;
+        this.retry = new Retry(settings.retryAttempts(), settings.firstBackoff(), settings.maxBackoff(), sleeper);
+        this.workers = Executors.newFixedThreadPool(settings.workers(), runnable -> {
+            Thread thread = new Thread(runnable, "tributary-run");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Marks runs a stopped hub left active as failed, and starts the scheduler. */
+    public SyncEngine start() {
+        int interrupted = store.runs().failInterrupted("the hub stopped while this run was active; the next run"
+                + " continues from the last durable checkpoint");
+        if (interrupted > 0) {
+            LOG.warn("{} run(s) were interrupted by a hub stop; marked failed", interrupted);
+        }
+        if (!settings.schedulerTick().isZero()) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "tributary-scheduler");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long tick = settings.schedulerTick().toMillis();
+            scheduler.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    public ConnectorRegistry registry() {
+        return registry;
+    }
+
+    // =====================================================================================
+    // Endpoints and links
+
+    /** Creates or replaces an endpoint; returns whether it was created. */
+    public boolean putEndpoint(String name, JsonNode body) {
+        Map<String, Object> previous = store.endpoints().get(name).map(SyncEngine::config).orElse(null);
+        Definitions.Endpoint endpoint = Definitions.endpoint(name, body, registry, previous);
+        return store.endpoints().put(name, endpoint.connector(), Definitions.JSON.valueToTree(endpoint.config()).toString(),
+                endpoint.allowedRunModes().stream().map(RunMode::label).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    public Optional<Definitions.Endpoint> endpoint(String name) {
+        return store.endpoints().get(name).map(SyncEngine::endpoint);
+    }
+
+    public List<Definitions.Endpoint> endpoints() {
+        return store.endpoints().list().stream().map(SyncEngine::endpoint).toList();
+    }
+
+    /** Deletes an endpoint; refused while links use it. */
+    public boolean deleteEndpoint(String name) {
+        if (store.endpoints().get(name).isEmpty()) {
+            return false;
+        }
+        if (!store.endpoints().delete(name)) {
+            throw new EngineException("endpoint '" + name + "' is used by links " + store.links().ofEndpoint(name).stream()
+                    .map(LinkRecord::name).toList() + "; delete them first");
+        }
+        return true;
+    }
+
+    private static Map<String, Object> config(EndpointRecord record) {
+        try {
+            return Definitions.JSON.readValue(record.config(), new TypeReference<Map<String, Object>>() { });
+        } catch (IOException e) {
+            throw new EngineException("endpoint '" + record.name() + "' has unreadable settings: " + e.getMessage());
+        }
+    }
+
+    private static Definitions.Endpoint endpoint(EndpointRecord record) {
+        Set<RunMode> modes = java.util.EnumSet.noneOf(RunMode.class);
+        record.allowedRunModes().forEach(label -> {
+            RunMode mode = RunMode.parse(label);
+            if (mode != null) {
+                modes.add(mode);
+            }
+        });
+        return new Definitions.Endpoint(record.name(), record.connector(), config(record), modes);
+    }
+
+    /**
+     * Creates or changes a link; its collection is created if missing. A new link writes out the
+     * collection's existing records on its first run. Changing the endpoint, object class or
+     * collection of a link starts its sync state afresh.
+     */
+    public boolean putLink(String name, JsonNode body) {
+        Definitions.Link link = Definitions.link(name, body, n -> endpoint(n).orElse(null), registry);
+        store.collections().put(link.collection(), null);
+        boolean reset = store.links().get(name).map(existing -> {
+            Definitions.Link before = parseLink(existing);
+            return !before.endpoint().equals(link.endpoint()) || !before.objectClass().equals(link.objectClass())
+                    || !before.collection().equals(link.collection());
+        }).orElse(false);
+        boolean created = store.links().put(name, Definitions.toJson(link).toString(), link.endpoint(), reset, 0);
+        if (link.schedule() != null) {
+            store.links().setNextRunAt(name, clock.instant().plus(link.schedule()));
+        } else {
+            store.links().setNextRunAt(name, null);
+        }
+        return created;
+    }
+
+    public Optional<Definitions.Link> link(String name) {
+        return store.links().get(name).map(SyncEngine::parseLink);
+    }
+
+    public List<Definitions.Link> links() {
+        return store.links().list().stream().map(SyncEngine::parseLink).toList();
+    }
+
+    public Optional<LinkRecord> linkState(String name) {
+        return store.links().get(name);
+    }
+
+    public boolean deleteLink(String name) {
+        if (store.runs().active(name).isPresent()) {
+            throw new EngineException("link '" + name + "' has an active run; wait for it to end");
+        }
+        return store.links().delete(name);
+    }
+
+    private static Definitions.Link parseLink(LinkRecord record) {
+        try {
+            JsonNode json = Definitions.JSON.readTree(record.definition());
+            return new Definitions.Link(record.name(), json.get("endpoint").asText(),
+                    new dev.tributary.connector.ObjectClass(json.get("objectClass").asText()), json.get("collection").asText(),
+                    Direction.parse(json.get("direction").asText()),
+                    Definitions.JSON.convertValue(json.get("fieldMap"), new TypeReference<Map<String, String>>() { }),
+                    ConflictPolicy.parse(json.get("conflictPolicy").asText()),
+                    json.hasNonNull("schedule") ? Duration.parse(json.get("schedule").asText()) : null,
+                    DeletionDetection.parse(json.get("deletionDetection").asText()),
+                    json.hasNonNull("keyField") ? json.get("keyField").asText() : null,
+                    json.hasNonNull("timestampField") ? json.get("timestampField").asText() : null);
+        } catch (IOException e) {
+            throw new EngineException("link '" + record.name() + "' has an unreadable definition: " + e.getMessage());
+        }
+    }
+
+    // =====================================================================================
+    // Runs
+
+    /**
+     * Starts a run of a link now.
+     *
+     * @throws RunNotAllowedException if the endpoint does not allow runs in this mode
+     * @throws Runs.AlreadyActiveException if the link has a run queued or running
+     */
+    public RunRecord startRun(String linkName, RunMode mode) {
+        Definitions.Link link = link(linkName).orElseThrow(() -> new NotFoundException("no link '" + linkName + "'"));
+        Definitions.Endpoint endpoint = endpoint(link.endpoint())
+                .orElseThrow(() -> new NotFoundException("the link's endpoint '" + link.endpoint() + "' is gone"));
+        if (!endpoint.allowedRunModes().contains(mode)) {
+            throw new RunNotAllowedException("endpoint '" + endpoint.name() + "' does not allow " + mode.label()
+                    + " runs; its allowed run modes are " + endpoint.allowedRunModes().stream().map(RunMode::label).toList());
+        }
+        RunRecord run = store.runs().create(linkName, mode.label());
+        AtomicBoolean cancel = new AtomicBoolean();
+        cancellations.put(run.id(), cancel);
+        workers.submit(() -> execute(run, link, endpoint, cancel));
+        return run;
+    }
+
+    /** Runs every link of an endpoint at the endpoint's request (mode external). */
+    public List<RunRecord> trigger(String endpointName) {
+        Definitions.Endpoint endpoint = endpoint(endpointName)
+                .orElseThrow(() -> new NotFoundException("no endpoint '" + endpointName + "'"));
+        if (!endpoint.allowedRunModes().contains(RunMode.EXTERNAL)) {
+            throw new RunNotAllowedException("endpoint '" + endpointName + "' does not allow external runs");
+        }
+        List<RunRecord> started = new ArrayList<>();
+        for (LinkRecord link : store.links().ofEndpoint(endpointName)) {
+            try {
+                started.add(startRun(link.name(), RunMode.EXTERNAL));
+            } catch (Runs.AlreadyActiveException e) {
+                LOG.info("link {} is already running; the external request joins that run", link.name());
+            }
+        }
+        return started;
+    }
+
+    /** Asks a run to stop after the change it is on; it ends cancelled. */
+    public boolean cancel(String runId) {
+        AtomicBoolean flag = cancellations.get(runId);
+        if (flag == null) {
+            return false;
+        }
+        flag.set(true);
+        return true;
+    }
+
+    public Optional<RunRecord> run(String id) {
+        return store.runs().get(id);
+    }
+
+    public List<RunRecord> runs(String link, String state, int limit) {
+        return store.runs().list(link, state, limit);
+    }
+
+    /** Receives the events of one run until it ends; returns a handle that stops them. */
+    public AutoCloseable subscribe(String runId, Consumer<RunEvent> listener) {
+        listeners.computeIfAbsent(runId, id -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> Optional.ofNullable(listeners.get(runId)).ifPresent(list -> list.remove(listener));
+    }
+
+    /** Receives the events of every run (for metrics). */
+    public void onEveryRun(Consumer<RunEvent> listener) {
+        globalListeners.add(listener);
+    }
+
+    /** Waits for a run to end (tests, the CLI); returns its final record. */
+    public RunRecord await(String runId, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            RunRecord run = store.runs().get(runId).orElseThrow();
+            if (RunState.parse(run.state()).finished()) {
+                return run;
+            }
+            Thread.sleep(20);
+        }
+        throw new EngineException("run " + runId + " did not end within " + timeout);
+    }
+
+    private void execute(RunRecord run, Definitions.Link link, Definitions.Endpoint endpoint, AtomicBoolean cancel) {
+        RunStats stats = new RunStats();
+        Reporter reporter = new Reporter(run.id(), link.name(), stats);
+        reporter.state(RunState.RUNNING, "starting", 0, null);
+        try {
+            GuardedConnector[] opened = new GuardedConnector[1];
+            retry.run(() -> opened[0] = registry.open(endpoint.connector(), endpoint.config()), stats.inbound.errors);
+            try (GuardedConnector connector = opened[0]) {
+                for (int pass = 0; ; pass++) {
+                    LinkRun linkRun = new LinkRun(store, clock, link, endpoint, connector, stats, reporter::progress, cancel::get);
+                    linkRun.measureClockShift();
+                    if (link.direction().inbound()) {
+                        retry.run(linkRun::inbound, stats.inbound.errors);
+                        retry.run(linkRun::detectDeletions, stats.inbound.errors);
+                    }
+                    if (link.direction().outbound() && !cancel.get()) {
+                        retry.run(linkRun::outbound, stats.outbound.errors);
+                    }
+                    if (cancel.get() || pass >= settings.maxSyncAgain() || !connector.needSyncAgain(link.objectClass())) {
+                        break;
+                    }
+                    stats.syncAgain.incrementAndGet();
+                }
+            }
+            reporter.state(cancel.get() ? RunState.CANCELLED : RunState.SUCCEEDED, "done", 1, null);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("run {} of link {} failed: {}", run.id(), link.name(), e.toString());
+            reporter.state(RunState.FAILED, reporter.phase, reporter.progress, describe(e));
+        } finally {
+            cancellations.remove(run.id());
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** Persists a run's state and progress (progress at most every 250 ms) and tells listeners. */
+    private final class Reporter {
+        private final String runId;
+        private final String link;
+        private final RunStats stats;
+        private RunState state = RunState.QUEUED;
+        private String phase;
+        private double progress;
+        private long lastSaved;
+
+        Reporter(String runId, String link, RunStats stats) {
+            this.runId = runId;
+            this.link = link;
+            this.stats = stats;
+        }
+
+        void state(RunState next, String newPhase, double newProgress, String error) {
+            state = state.moveTo(next);
+            phase = newPhase;
+            progress = newProgress;
+            save(error);
+        }
+
+        void progress(String newPhase, double newProgress) {
+            boolean phaseChanged = !newPhase.equals(phase);
+            phase = newPhase;
+            progress = newProgress;
+            long now = System.nanoTime();
+            if (phaseChanged || now - lastSaved > 250_000_000L) {
+                save(null);
+            }
+        }
+
+        private void save(String error) {
+            lastSaved = System.nanoTime();
+            ObjectNode statsJson = stats.toJson();
+            store.runs().update(runId, state.label(), phase, progress, statsJson.toString(), error);
+            RunEvent event = new RunEvent(runId, link, state, phase, progress, statsJson, error);
+            for (Consumer<RunEvent> listener : listeners.getOrDefault(runId, List.of())) {
+                listener.accept(event);
+            }
+            globalListeners.forEach(listener -> listener.accept(event));
+            if (state.finished()) {
+                listeners.remove(runId);
+            }
+        }
+    }
+
+    // =====================================================================================
+    // Schedules
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("the scheduler failed to check schedules: {}", e.toString());
+        }
+    }
+
+    /** Starts the runs whose schedules are due; public for tests with a manual clock. */
+    public void tick() {
+        Instant now = clock.instant();
+        for (LinkRecord record : store.links().list()) {
+            Definitions.Link link = parseLink(record);
+            if (link.schedule() == null) {
+                continue;
+            }
+            if (record.nextRunAt() == null) {
+                store.links().setNextRunAt(link.name(), now.plus(link.schedule()));
+                continue;
+            }
+            if (record.nextRunAt().isAfter(now)) {
+                continue;
+            }
+            store.links().setNextRunAt(link.name(), now.plus(link.schedule()));
+            try {
+                startRun(link.name(), RunMode.SCHEDULED);
+            } catch (Runs.AlreadyActiveException e) {
+                LOG.debug("scheduled run of {} skipped: one is active", link.name());
+            } catch (RunNotAllowedException e) {
+                LOG.warn("link {} has a schedule but its endpoint does not allow scheduled runs", link.name());
+            }
+        }
+    }
+
+    // =====================================================================================
+    // Conflicts and deletions
+
+    public List<ConflictRecord> conflicts(String state, String link, int limit) {
+        return store.conflicts().list(state, link, limit);
+    }
+
+    public Optional<ConflictRecord> conflict(String id) {
+        return store.conflicts().get(id);
+    }
+
+    /**
+     * Resolves a parked conflict: keep the hub's side ({@code hub}), take the endpoint's
+     * ({@code endpoint}), or set {@code merged} data. The result is written to the hub (for the
+     * other links) and queued for this link's endpoint, so it flows both ways on the next run.
+     */
+    public ConflictRecord resolve(String conflictId, String take, ObjectNode mergedData) {
+        ConflictRecord conflict = store.conflicts().get(conflictId)
+                .orElseThrow(() -> new NotFoundException("no conflict '" + conflictId + "'"));
+        if (!"open".equals(conflict.state())) {
+            throw new EngineException("conflict " + conflictId + " was already resolved (" + conflict.decision() + ")");
+        }
+        Definitions.Link link = link(conflict.link()).orElseThrow(() -> new NotFoundException("the conflict's link is gone"));
+        if (!Set.of("hub", "endpoint", "merged").contains(take)) {
+            throw new InvalidDefinitionException("resolution", List.of("'take' must be hub, endpoint or merged"));
+        }
+        if (take.equals("merged") && mergedData == null) {
+            throw new InvalidDefinitionException("resolution", List.of("'data' (an object) is required with take merged"));
+        }
+        String origin = "resolution:" + conflictId;
+        store.transact(tx -> {
+            if (!tx.resolveConflict(conflictId, take)) {
+                throw new EngineException("conflict " + conflictId + " was resolved meanwhile");
+            }
+            String recordId = conflict.recordId() != null ? conflict.recordId() : java.util.UUID.randomUUID().toString();
+            StoredRecord record = tx.records(link.collection(), List.of(recordId)).get(recordId);
+            String data = switch (take) {
+                case "hub" -> conflict.hubData();
+                case "endpoint" -> conflict.endpointData();
+                default -> mergedData.toString();
+            };
+            long hubVersion = record == null ? 0 : record.version();
+            boolean hubHolds = data == null ? record == null || record.deleted()
+                    : record != null && !record.deleted() && DataMapping.same(DataMapping.parse(record.data()),
+                            DataMapping.parse(data.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            if (!hubHolds) {
+                RecordWrite write = data == null ? RecordWrite.delete(recordId) : RecordWrite.put(recordId, data);
+                hubVersion = tx.apply(link.collection(), List.of(write), origin).get(0).record().version();
+            }
+            if (conflict.uid() != null && data == null && take.equals("endpoint")) {
+                tx.removeMapping(link.name(), conflict.uid());
+            } else if (conflict.uid() != null) {
+                boolean endpointHolds = take.equals("endpoint") || data != null && data.equals(conflict.endpointData());
+                // The endpoint's version at the conflict is what the next write there must expect.
+                tx.putMapping(link.name(), conflict.uid(), recordId, endpointHolds ? hubVersion : -1,
+                        conflict.endpointVersion());
+                if (!endpointHolds) {
+                    tx.enqueueOutbound(link.name(), recordId);
+                }
+            } else if (data != null) {
+                tx.enqueueOutbound(link.name(), recordId);
+            }
+            return null;
+        });
+        return store.conflicts().get(conflictId).orElseThrow();
+    }
+
+    /** Records deletions an external system reports (the {@code tracked} strategy). */
+    public void reportDeletions(String endpointName, String objectClass, List<String> uids) {
+        endpoint(endpointName).orElseThrow(() -> new NotFoundException("no endpoint '" + endpointName + "'"));
+        new dev.tributary.connector.ObjectClass(objectClass);
+        uids.forEach(dev.tributary.connector.Uid::new);
+        store.deletionLog().append(endpointName, objectClass, uids);
+    }
+
+    /** The id mappings of a link (for tools and tests). */
+    public List<IdMapping> mappings(String link) {
+        return store.links().mappings(link);
+    }
+
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        cancellations.values().forEach(flag -> flag.set(true));
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tributary.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Conflicts: parked ones waiting for a person, and every decision a policy made. */
+public final class Conflicts {
+
+    static final String COLUMNS = "id, link, record_id, uid, state, policy, decision, hub_data, endpoint_data,"
+            + " endpoint_version, detail, created_at, resolved_at";
+
+    private final Database database;
+
+    Conflicts(Database database) {
+        this.database = database;
+    }
+
+    public Optional<ConflictRecord> get(String id) {
+        return database.read(connection -> Rows.one(connection, Conflicts::read,
+                "SELECT " + COLUMNS + " FROM conflicts WHERE id = ?", id));
+    }
+
+    /** Conflicts, newest first, optionally in one state and of one link. */
+    public List<ConflictRecord> list(String state, String link, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM conflicts WHERE 1 = 1");
+        List<Object> values = new ArrayList<>();
+        if (state != null) {
+            sql.append(" AND state = ?");
+            values.add(state);
+        }
+        if (link != null) {
+            sql.append(" AND link = ?");
+            values.add(link);
+        }
+        sql.append(" ORDER BY created_at DESC, id LIMIT ?");
+        values.add(limit);
+        return database.read(connection -> Rows.query(connection, Conflicts::read, sql.toString(), values.toArray()));
+    }
+
+    static ConflictRecord read(ResultSet row) throws SQLException {
+        return new ConflictRecord(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+                row.getString(6), row.getString(7), row.getString(8), row.getString(9), row.getString(10),
+                row.getString(11), Rows.instant(row, "created_at"), Rows.instant(row, "resolved_at"));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.tributary.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The history of link runs, and the rule of one active run per link. */
+public final class Runs {
+
+    private static final String COLUMNS = "id, link, mode, state, phase, progress, stats, error, created_at, started_at, finished_at";
+
+    /** Thrown when a link already has a queued or running run. */
+    public static final class AlreadyActiveException extends StoreException {
+        public AlreadyActiveException(String link) {
+            super("link '" + link + "' already has a run queued or running; wait for it to end");
+        }
+    }
+
+    private final Database database;
+    private final Clock clock;
+
+    Runs(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /** Queues a run of a link; refused while one is queued or running. */
+    public RunRecord create(String link, String mode) {
+        String id = UUID.randomUUID().toString();
+        try {
+            database.write(connection -> Rows.update(connection, "INSERT INTO runs (id, link, mode, state, progress, stats,"
+                    + " created_at) VALUES (?, ?, ?, 'queued', 0, '{}', ?)", id, link, mode, clock.millis()));
+        } catch (StoreException e) {
+            if (get(id).isEmpty() && active(link).isPresent()) {
+                throw new AlreadyActiveException(link);
+            }
+            throw e;
+        }
+        return get(id).orElseThrow();
+    }
+
+    /** Records a run's progress. */
+    public void update(String id, String state, String phase, double progress, String statsJson, String error) {
+        long now = clock.millis();
+        database.write(connection -> Rows.update(connection, "UPDATE runs SET state = ?, phase = ?, progress = ?, stats = ?,"
+                + " error = ?, started_at = CASE WHEN started_at IS NULL AND ? <> 'queued' THEN ? ELSE started_at END,"
+                + " finished_at = CASE WHEN ? IN ('succeeded', 'failed', 'cancelled') THEN ? ELSE finished_at END WHERE id = ?",
+                state, phase, progress, statsJson, error, state, now, state, now, id));
+    }
+
+    public Optional<RunRecord> get(String id) {
+        return database.read(connection -> Rows.one(connection, Runs::read, "SELECT " + COLUMNS + " FROM runs WHERE id = ?", id));
+    }
+
+    public Optional<RunRecord> active(String link) {
+        return database.read(connection -> Rows.one(connection, Runs::read, "SELECT " + COLUMNS
+                + " FROM runs WHERE link = ? AND state IN ('queued', 'running')", link));
+    }
+
+    /** Runs, newest first, optionally of one link and in one state. */
+    public List<RunRecord> list(String link, String state, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM runs WHERE 1 = 1");
+        List<Object> values = new ArrayList<>();
+        if (link != null) {
+            sql.append(" AND link = ?");
+            values.add(link);
+        }
+        if (state != null) {
+            sql.append(" AND state = ?");
+            values.add(state);
+        }
+        sql.append(" ORDER BY created_at DESC, id LIMIT ?");
+        values.add(limit);
+        return database.read(connection -> Rows.query(connection, Runs::read, sql.toString(), values.toArray()));
+    }
+
+    /** Marks runs left queued or running by a hub that stopped as failed; returns how many. */
+    public int failInterrupted(String reason) {
+        long now = clock.millis();
+        return database.write(connection -> Rows.update(connection, "UPDATE runs SET state = 'failed', error = ?,"
+                + " finished_at = ? WHERE state IN ('queued', 'running')", reason, now));
+    }
+
+    private static RunRecord read(ResultSet row) throws SQLException {
+        return new RunRecord(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+                row.getDouble(6), row.getString(7), row.getString(8), Rows.instant(row, "created_at"),
+                Rows.instant(row, "started_at"), Rows.instant(row, "finished_at"));
+    }
+}

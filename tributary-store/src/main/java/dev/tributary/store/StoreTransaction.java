@@ -1,0 +1,262 @@
+package dev.tributary.store;
+
+import dev.tributary.connector.SyncToken;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One transaction over the hub's records and sync state, for the engine: what it reads, decides
+ * and writes in here commits together or not at all — records (at the next change-log
+ * positions), id mappings, link tokens and checkpoints, conflicts. That is how a connector token
+ * is stored only together with the changes before it (acked prefix).
+ *
+ * <p>Implementation notes. The transaction takes the change log's head lock first, so no other
+ * writer of records can commit between what the engine reads here and what it writes: its
+ * decisions (conflict or not) rest on the state it commits against. Keep the work inside short —
+ * no calls to external systems.
+ *
+ * <p>Obtained from {@link Store#transact}; valid only inside that call.
+ */
+public final class StoreTransaction {
+
+    private final Connection connection;
+    private final StoreKind kind;
+    private final Clock clock;
+
+    StoreTransaction(Connection connection, StoreKind kind, Clock clock) {
+        this.connection = connection;
+        this.kind = kind;
+        this.clock = clock;
+    }
+
+    static void lockHead(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("UPDATE log_head SET seq = seq WHERE id = 1")) {
+            lock.executeUpdate();
+        }
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    // ---- records
+
+    public Optional<CollectionInfo> collection(String name) {
+        try {
+            return CollectionCatalog.find(connection, name);
+        } catch (SQLException e) {
+            throw new StoreException("reading collection " + name + " failed: " + e.getMessage(), e, true);
+        }
+    }
+
+    /** The records with these ids, tombstones included, with their data. */
+    public Map<String, StoredRecord> records(String collection, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            CollectionInfo info = CollectionCatalog.find(connection, collection)
+                    .orElseThrow(() -> new CollectionNotFoundException(collection));
+            return ChangeLog.lookup(connection, kind, info.incarnation(), ids, true);
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    /** Applies writes at the next change-log positions, with the same rules as {@link ChangeLog#apply}. */
+    public List<AppliedWrite> apply(String collection, List<RecordWrite> writes, String origin) {
+        try {
+            return ChangeLog.applyLocked(connection, kind, clock, collection, writes, origin);
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    // ---- id map
+
+    private static final String MAPPING_COLUMNS = "link, uid, record_id, hub_version, endpoint_version, synced_at";
+
+    /** Mappings of a link for these uids. */
+    public Map<String, IdMapping> mappingsByUid(String link, Collection<String> uids) {
+        return mappings(link, "uid", uids, IdMapping::uid);
+    }
+
+    /** Mappings of a link for these record ids. */
+    public Map<String, IdMapping> mappingsByRecord(String link, Collection<String> recordIds) {
+        return mappings(link, "record_id", recordIds, IdMapping::recordId);
+    }
+
+    private Map<String, IdMapping> mappings(String link, String column, Collection<String> keys,
+            java.util.function.Function<IdMapping, String> keyOf) {
+        Map<String, IdMapping> found = new HashMap<>();
+        List<String> all = new ArrayList<>(keys);
+        try {
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                try (PreparedStatement select = connection.prepareStatement("SELECT " + MAPPING_COLUMNS
+                        + " FROM id_map WHERE link = ? AND " + column + " IN ("
+                        + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    select.setString(1, link);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 2, chunk.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            IdMapping mapping = readMapping(rows);
+                            found.put(keyOf.apply(mapping), mapping);
+                        }
+                    }
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    static IdMapping readMapping(ResultSet rows) throws SQLException {
+        return new IdMapping(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4),
+                rows.getString(5), Instant.ofEpochMilli(rows.getLong(6)));
+    }
+
+    /** Records that a record and an object are in sync at these versions (replacing earlier mappings of either). */
+    public void putMapping(String link, String uid, String recordId, long hubVersion, String endpointVersion) {
+        try {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM id_map WHERE link = ? AND (uid = ? OR record_id = ?)")) {
+                delete.setString(1, link);
+                delete.setString(2, uid);
+                delete.setString(3, recordId);
+                delete.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO id_map (" + MAPPING_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, link);
+                insert.setString(2, uid);
+                insert.setString(3, recordId);
+                insert.setLong(4, hubVersion);
+                insert.setString(5, endpointVersion);
+                insert.setLong(6, now());
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    /** Forgets the mapping of an external object. */
+    public void removeMapping(String link, String uid) {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM id_map WHERE link = ? AND uid = ?")) {
+            delete.setString(1, link);
+            delete.setString(2, uid);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    // ---- link state
+
+    /** Stores the connector token after the changes applied in this transaction. */
+    public void setInboundToken(String link, SyncToken token) {
+        update("UPDATE links SET inbound_token_type = ?, inbound_token = ?, updated_at = ? WHERE name = ?",
+                StoredToken.type(token), StoredToken.text(token), now(), link);
+    }
+
+    public void setOutboundCheckpoint(String link, long checkpoint) {
+        update("UPDATE links SET outbound_checkpoint = ?, updated_at = ? WHERE name = ?", checkpoint, now(), link);
+    }
+
+    public void setDeletionsCheckpoint(String link, long checkpoint) {
+        update("UPDATE links SET deletions_checkpoint = ?, updated_at = ? WHERE name = ?", checkpoint, now(), link);
+    }
+
+    // ---- outbound queue
+
+    /** Queues a record to be written to the link's endpoint on its next outbound pass. */
+    public void enqueueOutbound(String link, String recordId) {
+        update("DELETE FROM outbound_queue WHERE link = ? AND record_id = ?", link, recordId);
+        update("INSERT INTO outbound_queue (link, record_id) VALUES (?, ?)", link, recordId);
+    }
+
+    /** Removes a record from the link's outbound queue (it was written). */
+    public void dequeueOutbound(String link, String recordId) {
+        update("DELETE FROM outbound_queue WHERE link = ? AND record_id = ?", link, recordId);
+    }
+
+    /** Every open conflict of a link. */
+    public List<ConflictRecord> openConflicts(String link) {
+        try {
+            return Rows.query(connection, Conflicts::read, "SELECT " + Conflicts.COLUMNS
+                    + " FROM conflicts WHERE link = ? AND state = 'open'", link);
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    // ---- conflicts
+
+    /** Records a conflict (open, or resolved by a policy); returns its id. */
+    public String recordConflict(String link, String recordId, String uid, String state, String policy,
+            String decision, String hubData, String endpointData, String endpointVersion, String detail) {
+        String id = UUID.randomUUID().toString();
+        update("INSERT INTO conflicts (id, link, record_id, uid, state, policy, decision, hub_data, endpoint_data,"
+                        + " endpoint_version, detail, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                id, link, recordId, uid, state, policy, decision, hubData, endpointData, endpointVersion, detail, now(),
+                "open".equals(state) ? null : now());
+        return id;
+    }
+
+    /** The open conflict of a link about a record or an object, if any. */
+    public Optional<ConflictRecord> openConflict(String link, String recordId, String uid) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + Conflicts.COLUMNS
+                + " FROM conflicts WHERE link = ? AND state = 'open' AND (record_id = ? OR uid = ?)")) {
+            select.setString(1, link);
+            select.setString(2, recordId);
+            select.setString(3, uid);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(Conflicts.read(rows)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    /** Updates the sides of an open conflict as they change further. */
+    public void updateOpenConflict(String id, String hubData, String endpointData, String endpointVersion, String uid) {
+        update("UPDATE conflicts SET hub_data = ?, endpoint_data = ?, endpoint_version = ?, uid = ? WHERE id = ? AND state = 'open'",
+                hubData, endpointData, endpointVersion, uid, id);
+    }
+
+    /** Marks an open conflict resolved; false if it was not open. */
+    public boolean resolveConflict(String id, String decision) {
+        return update("UPDATE conflicts SET state = 'resolved', decision = ?, resolved_at = ? WHERE id = ? AND state = 'open'",
+                decision, now(), id) > 0;
+    }
+
+    private int update(String sql, Object... values) {
+        try {
+            return Rows.update(connection, sql, values);
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    private StoreException sql(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        boolean retryable = state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+                || (kind == StoreKind.SQLITE && e.getErrorCode() == 5);
+        return new StoreException("store " + kind.label() + " failed: " + e.getMessage(), e, retryable);
+    }
+}
