@@ -8,11 +8,22 @@ public final class ApiException extends RuntimeException {
 
     private final int status;
     private final String reason;
+    private final java.util.List<String> problems;
 
     public ApiException(int status, String reason, String message) {
+        this(status, reason, message, java.util.List.of());
+    }
+
+    public ApiException(int status, String reason, String message, java.util.List<String> problems) {
         super(message);
         this.status = status;
         this.reason = reason;
+        this.problems = java.util.List.copyOf(problems);
+    }
+
+    /** Every problem found, when a definition was refused; shown as {@code error.problems}. */
+    public java.util.List<String> problems() {
+        return problems;
     }
 
     public int status() {

@@ -40,6 +40,16 @@ final class ErrorMapper {
                     : e.getMessage();
             write(ctx, new ApiException(status, REASONS.getOrDefault(status, "error"), message));
         });
+        config.routes.exception(dev.tributary.engine.InvalidDefinitionException.class, (e, ctx) -> write(ctx,
+                new ApiException(400, "badRequest", e.getMessage(), e.problems())));
+        config.routes.exception(dev.tributary.engine.NotFoundException.class, (e, ctx) ->
+                write(ctx, ApiException.notFound(e.getMessage())));
+        config.routes.exception(dev.tributary.engine.RunNotAllowedException.class, (e, ctx) ->
+                write(ctx, ApiException.forbidden(e.getMessage())));
+        config.routes.exception(dev.tributary.store.Runs.AlreadyActiveException.class, (e, ctx) ->
+                write(ctx, ApiException.conflict(e.getMessage())));
+        config.routes.exception(dev.tributary.engine.EngineException.class, (e, ctx) ->
+                write(ctx, ApiException.conflict(e.getMessage())));
         config.routes.exception(StoreException.class, (e, ctx) -> {
             if (e.retryable()) {
                 LOG.warn("store unavailable for {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -71,6 +81,13 @@ final class ErrorMapper {
             json.writeNumberField("code", e.status());
             json.writeStringField("reason", e.reason());
             json.writeStringField("message", e.getMessage());
+            if (!e.problems().isEmpty()) {
+                json.writeArrayFieldStart("problems");
+                for (String problem : e.problems()) {
+                    json.writeString(problem);
+                }
+                json.writeEndArray();
+            }
             json.writeEndObject();
             json.writeEndObject();
         });

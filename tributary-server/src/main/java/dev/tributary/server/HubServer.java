@@ -1,5 +1,8 @@
 package dev.tributary.server;
 
+import dev.tributary.engine.ConnectorRegistry;
+import dev.tributary.engine.SyncEngine;
+import dev.tributary.server.admin.AdminApi;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.changes.RecordsApi;
 import dev.tributary.store.Store;
@@ -21,18 +24,34 @@ public final class HubServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
 
     private final Store store;
+    private final SyncEngine engine;
+    private final boolean ownsEngine;
     private final ServerConfig config;
     private final Operations operations;
     private final Javalin app;
     private ScheduledExecutorService compaction;
 
+    /** A server with its own sync engine (started here, stopped with the server). */
     public HubServer(Store store, ServerConfig config) {
+        this(store, new SyncEngine(store, ConnectorRegistry.load(), config.clock(), SyncEngine.Settings.defaults()).start(),
+                config, true);
+    }
+
+    /** A server over an engine its caller owns. */
+    public HubServer(Store store, SyncEngine engine, ServerConfig config) {
+        this(store, engine, config, false);
+    }
+
+    private HubServer(Store store, SyncEngine engine, ServerConfig config, boolean ownsEngine) {
         this.store = store;
+        this.engine = engine;
+        this.ownsEngine = ownsEngine;
         this.config = config;
-        this.operations = new Operations(store);
+        this.operations = new Operations(store, engine);
         Authenticator authenticator = new Authenticator(store.accessTokens());
         ErrorMapper errors = new ErrorMapper(operations::rejected);
         RecordsApi records = new RecordsApi(store, config.maxBodyBytes());
+        AdminApi admin = new AdminApi(engine, config.maxBodyBytes());
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.host();
             javalin.jetty.port = config.port();
@@ -47,6 +66,7 @@ public final class HubServer implements AutoCloseable {
             errors.register(javalin);
             operations.register(javalin);
             records.register(javalin);
+            admin.register(javalin);
         });
     }
 
@@ -78,6 +98,11 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
+    /** The sync engine behind the admin API. */
+    public SyncEngine engine() {
+        return engine;
+    }
+
     /** The port the server listens on (useful with port 0). */
     public int port() {
         return app.port();
@@ -95,6 +120,9 @@ public final class HubServer implements AutoCloseable {
             compaction.shutdownNow();
         }
         app.stop();
+        if (ownsEngine) {
+            engine.close();
+        }
         operations.close();
     }
 }

@@ -32,8 +32,23 @@ final class Operations implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    Operations(Store store) {
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> linkLag = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Operations(Store store, dev.tributary.engine.SyncEngine engine) {
         this.store = store;
+        engine.onEveryRun(event -> {
+            if (event.state().finished()) {
+                Counter.builder("tributary.runs").tag("link", event.link()).tag("state", event.state().label())
+                        .description("finished link runs").register(registry).increment();
+                long conflicts = event.stats().at("/inbound/conflicts").asLong() + event.stats().at("/outbound/conflicts").asLong();
+                Counter.builder("tributary.conflicts").tag("link", event.link())
+                        .description("conflicts found by runs").register(registry).increment(conflicts);
+                long elapsed = event.stats().at("/inbound/elapsedMs").asLong() + event.stats().at("/outbound/elapsedMs").asLong();
+                Timer.builder("tributary.run.duration").tag("link", event.link())
+                        .description("time runs spent reading and writing").register(registry)
+                        .record(elapsed, TimeUnit.MILLISECONDS);
+            }
+        });
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -83,6 +98,15 @@ final class Operations implements AutoCloseable {
 
     private void metrics(Context ctx) {
         Authenticator.principal(ctx).require(Scope.ADMIN);
+        long head = store.changeLog().head();
+        for (dev.tributary.store.LinkRecord link : store.links().list()) {
+            linkLag.computeIfAbsent(link.name(), name -> {
+                java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong();
+                Gauge.builder("tributary.link.lag", lag, java.util.concurrent.atomic.AtomicLong::get).tag("link", name)
+                        .description("change-log positions the link has not written out yet").register(registry);
+                return lag;
+            }).set(Math.max(0, head - link.outboundCheckpoint()));
+        }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
     }
 

@@ -18,7 +18,7 @@ import java.util.Locale;
 public record Scope(Kind kind, String collection) {
 
     /** The kinds of grant. */
-    public enum Kind { ADMIN, READ, WRITE }
+    public enum Kind { ADMIN, READ, WRITE, TRIGGER }
 
     public static final Scope ADMIN = new Scope(Kind.ADMIN, null);
 
@@ -28,6 +28,11 @@ public record Scope(Kind kind, String collection) {
 
     public static Scope write(String collection) {
         return new Scope(Kind.WRITE, collection);
+    }
+
+    /** Lets an external system ask for runs of an endpoint's links and report its deletions. */
+    public static Scope trigger(String endpoint) {
+        return new Scope(Kind.TRIGGER, endpoint);
     }
 
     /** Parses one scope, with a message that lists the valid forms when it is not one. */
@@ -40,13 +45,14 @@ public record Scope(Kind kind, String collection) {
         if (colon > 0) {
             String kind = value.substring(0, colon).toLowerCase(Locale.ROOT);
             String collection = value.substring(colon + 1);
-            if ((kind.equals("read") || kind.equals("write"))
+            if ((kind.equals("read") || kind.equals("write") || kind.equals("trigger"))
                     && (collection.equals("*") || RecordIds.isValidCollection(collection))) {
-                return new Scope(kind.equals("read") ? Kind.READ : Kind.WRITE, collection);
+                return new Scope(Kind.valueOf(kind.toUpperCase(Locale.ROOT)), collection);
             }
         }
         throw new IllegalArgumentException("invalid scope '" + value
-                + "': use admin, *, read:<collection>, write:<collection> (collection * = all)");
+                + "': use admin, *, read:<collection>, write:<collection> (collection * = all),"
+                + " or trigger:<endpoint>");
     }
 
     /** Parses scopes, dropping duplicates; every invalid one is reported at once. */

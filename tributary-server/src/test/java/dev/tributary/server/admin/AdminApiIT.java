@@ -1,0 +1,180 @@
+package dev.tributary.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.connector.ObjectClass;
+import dev.tributary.connector.Uid;
+import dev.tributary.connectors.memory.MemoryBackend;
+import dev.tributary.server.Json;
+import dev.tributary.server.TestHub;
+import dev.tributary.server.TestHub.Answer;
+import dev.tributary.store.StoreBackend;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AdminApiIT {
+
+    private static final ObjectClass ITEMS = new ObjectClass("items");
+    private final TestHub hub = new TestHub(StoreBackend.sqlite());
+    private final String backendName = "admin-" + UUID.randomUUID();
+    private final MemoryBackend crm = MemoryBackend.named(backendName);
+
+    @AfterEach
+    void close() {
+        hub.close();
+        MemoryBackend.drop(backendName);
+    }
+
+    private void crmEndpoint(String modes) {
+        Answer answer = hub.put("/v1/endpoints/crm", "{\"connector\":\"memory\",\"config\":{\"backend\":\"" + backendName
+                + "\"}" + (modes == null ? "" : ",\"allowedRunModes\":" + modes) + "}");
+        assertThat(answer.status()).as(answer.text()).isIn(200, 201);
+    }
+
+    private JsonNode awaitRun(String id) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                List.of("succeeded", "failed", "cancelled").contains(hub.get("/v1/runs/" + id).json().get("state").asText()));
+        return hub.get("/v1/runs/" + id).json();
+    }
+
+    @Test
+    void endpointsAndLinksAreValidatedAndEveryProblemIsListed() {
+        Answer bad = hub.put("/v1/endpoints/crm", "{\"connector\":\"memory\",\"config\":{\"clockOffset\":\"soon\",\"x\":1},"
+                + "\"allowedRunModes\":[\"never\"]}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().at("/error/problems")).hasSize(4);
+        crmEndpoint(null);
+        assertThat(hub.get("/v1/endpoints/crm").json().get("connector").asText()).isEqualTo("memory");
+        assertThat(hub.get("/v1/endpoints").json().get("items")).hasSize(1);
+
+        Answer badLink = hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\"}");
+        assertThat(badLink.status()).isEqualTo(400);
+        assertThat(badLink.json().at("/error/problems/0").asText()).contains("'collection' is required");
+        Answer link = hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\","
+                + "\"conflictPolicy\":\"hubWins\"}");
+        assertThat(link.status()).as(link.text()).isEqualTo(201);
+        assertThat(link.json().get("direction").asText()).isEqualTo("both");
+        assertThat(hub.get("/v1/collections/people").status()).as("the link's collection is created").isEqualTo(200);
+
+        Answer inUse = hub.delete("/v1/endpoints/crm");
+        assertThat(inUse.status()).isEqualTo(409);
+        assertThat(hub.delete("/v1/links/crm-people").status()).isEqualTo(204);
+        assertThat(hub.delete("/v1/endpoints/crm").status()).isEqualTo(204);
+        String reader = hub.token("read:*");
+        assertThat(hub.send("GET", "/v1/endpoints", null, reader).status()).isEqualTo(403);
+    }
+
+    @Test
+    void secretsAreMaskedAndAMaskedValueKeepsTheSecret() {
+        String body = "{\"connector\":\"jdbc\",\"config\":{\"url\":\"jdbc:sqlite:/nonexistent/x.db\",\"tables\":\"t\","
+                + "\"password\":\"%s\"}}";
+        assertThat(hub.put("/v1/endpoints/db", body.formatted("s3cret")).status()).isEqualTo(201);
+        Answer shown = hub.get("/v1/endpoints/db");
+        assertThat(shown.text()).doesNotContain("s3cret");
+        assertThat(shown.json().at("/config/password").asText()).isEqualTo("******");
+        assertThat(hub.put("/v1/endpoints/db", body.formatted("******")).status()).isEqualTo(200);
+        assertThat(hub.server.engine().endpoint("db").orElseThrow().config().get("password")).isEqualTo("s3cret");
+    }
+
+    @Test
+    void aRunIsStartedFollowedOverServerSentEventsAndRecorded() throws Exception {
+        crmEndpoint(null);
+        for (int i = 0; i < 20; i++) {
+            crm.create(ITEMS, null, Map.of("name", "o" + i));
+        }
+        hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\"}");
+        crm.faults().delay("sync", Duration.ofMillis(300));
+        Answer started = hub.post("/v1/links/crm-people/runs", "");
+        assertThat(started.status()).isEqualTo(202);
+        String id = started.json().get("id").asText();
+        assertThat(started.header("Location")).isEqualTo("/v1/runs/" + id);
+        Answer again = hub.post("/v1/links/crm-people/runs", "");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.reason()).isEqualTo("conflict");
+
+        List<String> lines = new ArrayList<>();
+        HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(hub.server.baseUrl() + "/v1/runs/" + id + "/events"))
+                .header("Authorization", "Bearer " + hub.adminToken).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                lines.add(line);
+            }
+        }
+        assertThat(stream.statusCode()).as(String.join("\n", lines)).isEqualTo(200);
+        assertThat(lines).contains("event: end").anySatisfy(l -> assertThat(l).startsWith("data:"));
+        JsonNode last = Json.MAPPER.readTree(lines.stream().filter(l -> l.startsWith("data:")).reduce((a, b) -> b)
+                .orElseThrow().substring(5).strip());
+        assertThat(last.get("state").asText()).isEqualTo("succeeded");
+        assertThat(last.at("/stats/inbound/created").asLong()).isEqualTo(20);
+
+        JsonNode run = awaitRun(id);
+        assertThat(run.get("mode").asText()).isEqualTo("manual");
+        assertThat(run.at("/stats/inbound/created").asLong()).isEqualTo(20);
+        assertThat(hub.get("/v1/runs?link=crm-people").json().get("items")).hasSize(1);
+        assertThat(hub.get("/v1/runs?state=bogus").status()).isEqualTo(400);
+        assertThat(hub.get("/v1/metrics".substring(3)).text()).contains("tributary_runs_total").contains("tributary_link_lag");
+    }
+
+    @Test
+    void runModesAndTriggerScopesAreEnforced() {
+        crmEndpoint("[\"external\"]");
+        hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\"}");
+        Answer manual = hub.post("/v1/links/crm-people/runs", "");
+        assertThat(manual.status()).isEqualTo(403);
+        assertThat(manual.json().at("/error/message").asText()).contains("does not allow manual");
+
+        String trigger = hub.token("trigger:crm");
+        String other = hub.token("trigger:erp");
+        assertThat(hub.send("POST", "/v1/endpoints/crm/trigger", "", other).status()).isEqualTo(403);
+        Answer triggered = hub.send("POST", "/v1/endpoints/crm/trigger", "", trigger);
+        assertThat(triggered.status()).isEqualTo(202);
+        JsonNode run = triggered.json().get("items").get(0);
+        assertThat(run.get("mode").asText()).isEqualTo("external");
+        awaitRun(run.get("id").asText());
+        assertThat(hub.send("POST", "/v1/endpoints/crm/deletions", "{\"objectClass\":\"items\",\"uids\":[\"m1\"]}", trigger)
+                .status()).isEqualTo(202);
+        assertThat(hub.send("POST", "/v1/endpoints/crm/deletions", "{\"objectClass\":\"items\",\"uids\":[]}", trigger)
+                .status()).isEqualTo(400);
+    }
+
+    @Test
+    void parkedConflictsAreListedAndResolvedThroughTheApi() {
+        crmEndpoint(null);
+        Uid ada = crm.create(ITEMS, null, Map.of("name", "Ada")).uid();
+        hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\"}");
+        awaitRun(hub.post("/v1/links/crm-people/runs", "").json().get("id").asText());
+        String recordId = hub.get("/v1/collections/people/records").json().at("/items/0/id").asText();
+        hub.put("/v1/collections/people/records/" + recordId, "{\"data\":{\"name\":\"Ada (hub)\"}}");
+        crm.update(ITEMS, ada, null, Map.of("name", "Ada (crm)"));
+        awaitRun(hub.post("/v1/links/crm-people/runs", "").json().get("id").asText());
+
+        JsonNode open = hub.get("/v1/conflicts").json().get("items");
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).at("/hub/name").asText()).isEqualTo("Ada (hub)");
+        assertThat(open.get(0).at("/endpoint/name").asText()).isEqualTo("Ada (crm)");
+        String id = open.get(0).get("id").asText();
+        assertThat(hub.post("/v1/conflicts/" + id + "/resolve", "{\"take\":\"sideways\"}").status()).isEqualTo(400);
+        Answer resolved = hub.post("/v1/conflicts/" + id + "/resolve", "{\"take\":\"endpoint\"}");
+        assertThat(resolved.status()).as(resolved.text()).isEqualTo(200);
+        assertThat(resolved.json().get("decision").asText()).isEqualTo("endpoint");
+        assertThat(hub.get("/v1/collections/people/records/" + recordId).json().at("/data/name").asText()).isEqualTo("Ada (crm)");
+        assertThat(hub.post("/v1/conflicts/" + id + "/resolve", "{\"take\":\"hub\"}").status()).isEqualTo(409);
+        assertThat(hub.get("/v1/conflicts?state=all").json().get("items")).hasSize(1);
+    }
+}
