@@ -9,17 +9,20 @@ import dev.tributary.store.StoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -27,23 +30,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tributary demo}: starts a hub on a fresh embedded store and shows, through the HTTP API,
- * a full sync over several pages, changes, an incremental sync that picks them up, and a filtered
- * sync; then leaves the hub running for the user to explore.
+ * {@code tributary demo}: two applications — a CRM with a {@code customers} table and an ERP with
+ * an {@code accounts} table, their columns named differently — each an SQLite database, kept in
+ * sync through a hub on a fresh embedded store. The demo declares them over the admin API, runs
+ * the sync, changes both sides, shows the changes arrive on the other side, and shows a conflict
+ * decided by policy; then leaves the hub running.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start a hub on a fresh store and show a sync over its HTTP API.",
+        description = {"Start a hub and keep two applications in sync through it.",
             "",
-            "A full sync in pages, then changes, then an incremental sync with the",
-            "stored token, then a filtered sync. The hub keeps running afterwards so",
-            "you can try the API yourself (Ctrl-C to stop)."})
+            "A CRM (customers table) and an ERP (accounts table, other column names),",
+            "each an SQLite database, are linked to one hub collection in both",
+            "directions. The demo syncs them, changes both sides, shows a conflict",
+            "decided by policy, and leaves the hub running (Ctrl-C to stop)."})
 final class DemoCommand implements Callable<Integer> {
 
-    private static final Set<String> STORE_FILES = Set.of(StoreConfig.SQLITE_FILE,
-            StoreConfig.SQLITE_FILE + "-wal", StoreConfig.SQLITE_FILE + "-shm");
+    private static final List<String> OWN_FILES = List.of("tributary.db", "crm.db", "erp.db");
 
     @Option(names = "--data-dir", paramLabel = "<dir>", defaultValue = "tributary-demo-data",
-            description = "Directory for the demo's store; emptied first (default: ${DEFAULT-VALUE}).")
+            description = "Directory for the demo's databases; emptied first (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--port", paramLabel = "<port>", defaultValue = "8080",
@@ -60,11 +65,16 @@ final class DemoCommand implements Callable<Integer> {
     private final HttpClient http = HttpClient.newHttpClient();
     private String baseUrl;
     private String token;
+    private String crmUrl;
+    private String erpUrl;
 
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
         freshDataDir();
+        crmUrl = "jdbc:sqlite:" + dataDir.resolve("crm.db").toAbsolutePath();
+        erpUrl = "jdbc:sqlite:" + dataDir.resolve("erp.db").toAbsolutePath();
+        createApplications();
         Store store = Store.open(StoreConfig.sqlite(dataDir), Clock.systemUTC());
         HubServer hub = startHub(store);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -76,58 +86,74 @@ final class DemoCommand implements Callable<Integer> {
         baseUrl = hub.baseUrl();
         token = store.accessTokens().create("demo admin", List.of("admin")).secret();
 
-        title("Tributary demo");
-        out.println("  hub:   " + baseUrl + "   (embedded SQLite store in " + dataDir.toAbsolutePath() + ")");
+        title("Tributary demo: two applications kept in sync through one hub");
+        out.println("  hub:   " + baseUrl + "   (store: " + dataDir.resolve("tributary.db") + ")");
         out.println("  token: " + token + "   (scope admin)");
+        out.println("  CRM:   " + dataDir.resolve("crm.db") + "   table customers(id, full_name, email, phone)");
+        out.println("  ERP:   " + dataDir.resolve("erp.db") + "   table accounts(account_no, name, email_address, credit_limit)");
 
-        step(1, "Create a collection", "PUT /v1/collections/tasks");
-        call("PUT", "/v1/collections/tasks", "{\"retentionDays\": 30}");
-        out.println("  created collection 'tasks' (tombstones kept 30 days)");
+        step(1, "Two applications, each with its own people", "");
+        showBoth();
 
-        step(2, "Write 12 tasks in one atomic batch", "POST /v1/collections/tasks/batch");
-        List<String> writes = new ArrayList<>();
-        String[] owners = {"ada", "grace", "linus"};
-        for (int i = 1; i <= 12; i++) {
-            writes.add("{\"op\":\"put\",\"id\":\"task-" + i + "\",\"data\":{\"title\":\"Task " + i
-                    + "\",\"owner\":\"" + owners[i % 3] + "\",\"done\":" + (i % 4 == 0) + "}}");
+        step(2, "Declare them to the hub: two endpoints, two links to one collection",
+                "PUT /v1/endpoints/{e}, PUT /v1/links/{l}");
+        call("PUT", "/v1/endpoints/crm", "{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + crmUrl
+                + "\",\"tables\":\"customers\",\"installTriggers\":true}}");
+        call("PUT", "/v1/endpoints/erp", "{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + erpUrl
+                + "\",\"tables\":\"accounts\",\"keyColumn\":\"account_no\",\"installTriggers\":true}}");
+        call("PUT", "/v1/links/crm-customers", "{\"endpoint\":\"crm\",\"objectClass\":\"customers\",\"collection\":\"customers\","
+                + "\"direction\":\"both\",\"conflictPolicy\":\"hubWins\","
+                + "\"fieldMap\":{\"name\":\"full_name\",\"email\":\"email\",\"phone\":\"phone\"}}");
+        call("PUT", "/v1/links/erp-accounts", "{\"endpoint\":\"erp\",\"objectClass\":\"accounts\",\"collection\":\"customers\","
+                + "\"direction\":\"both\",\"conflictPolicy\":\"hubWins\","
+                + "\"fieldMap\":{\"name\":\"name\",\"email\":\"email_address\"}}");
+        out.println("  crm-customers: customers.full_name → name, email → email, phone → phone   (both ways, hubWins)");
+        out.println("  erp-accounts:  accounts.name → name, email_address → email                (both ways, hubWins)");
+        out.println("  (change tracking was installed on both tables: a change column, triggers, a deletion table)");
+
+        step(3, "First sync: each side's people reach the other", "POST /v1/links/{l}/runs");
+        syncAll();
+        showBoth();
+
+        step(4, "Both applications change", "");
+        sql(crmUrl, "UPDATE customers SET phone = '+44 20 7946 0001' WHERE full_name = 'Ada Lovelace'");
+        sql(crmUrl, "INSERT INTO customers (full_name, email, phone) VALUES ('Linus Torvalds', 'linus@example.org', NULL)");
+        sql(erpUrl, "UPDATE accounts SET email_address = 'grace@navy.example' WHERE name = 'Grace Hopper'");
+        sql(erpUrl, "DELETE FROM accounts WHERE name = 'Edsger Dijkstra'");
+        out.println("  CRM: Ada's phone changes; Linus is added");
+        out.println("  ERP: Grace's email changes; Edsger is removed");
+        syncAll();
+        showBoth();
+
+        step(5, "A conflict: both rename Alan before the hub hears of either", "");
+        sql(crmUrl, "UPDATE customers SET full_name = 'Alan M. Turing' WHERE full_name = 'Alan Turing'");
+        sql(erpUrl, "UPDATE accounts SET name = 'A. Turing' WHERE name = 'Alan Turing'");
+        out.println("  CRM says 'Alan M. Turing', ERP says 'A. Turing'");
+        runLink("crm-customers");
+        runLink("erp-accounts");
+        JsonNode decisions = call("GET", "/v1/conflicts?state=resolved", null).get("items");
+        for (JsonNode decision : decisions) {
+            out.println("  decision: link " + decision.get("link").asText() + ", policy " + decision.get("policy").asText()
+                    + " → " + decision.get("decision").asText() + " wins (" + decision.get("detail").asText() + ")");
+            out.println("            hub side " + decision.path("hub").path("name") + ", endpoint side "
+                    + decision.path("endpoint").path("name"));
         }
-        JsonNode batch = call("POST", "/v1/collections/tasks/batch", "{\"writes\":[" + String.join(",", writes) + "]}");
-        out.println("  " + batch.get("results").size() + " records created");
+        showBoth();
 
-        step(3, "Full sync, 5 records per page", "GET /v1/collections/tasks/records?maxResults=5");
-        String syncToken = pageThrough("maxResults=5", false);
+        step(6, "The hub's collection, as a client sees it over the change feed",
+                "GET /v1/collections/customers/records");
+        JsonNode page = call("GET", "/v1/collections/customers/records?maxResults=2500", null);
+        for (JsonNode item : page.get("items")) {
+            out.printf("    %-38s %s%n", item.get("id").asText(), item.get("data"));
+        }
+        out.println("  nextSyncToken …" + tail(page.get("nextSyncToken").asText()) + "  (a client stores it for its next sync)");
 
-        step(4, "Meanwhile, things change", "PUT with If-Match, DELETE, POST");
-        JsonNode task3 = call("GET", "/v1/collections/tasks/records/task-3", null);
-        call("PUT", "/v1/collections/tasks/records/task-3", "{\"data\":{\"title\":\"Task 3\",\"owner\":\"ada\",\"done\":true}}",
-                "If-Match", "\"" + task3.get("etag").asText() + "\"");
-        out.println("  ~ task-3 marked done (If-Match \"" + task3.get("etag").asText() + "\")");
-        call("DELETE", "/v1/collections/tasks/records/task-7", null);
-        out.println("  - task-7 deleted");
-        JsonNode created = call("POST", "/v1/collections/tasks/records",
-                "{\"data\":{\"title\":\"Write the release notes\",\"owner\":\"grace\",\"done\":false}}");
-        out.println("  + " + created.get("id").asText() + " created with a server-assigned id");
-        HttpResponse<String> stale = send("PUT", "/v1/collections/tasks/records/task-3",
-                "{\"data\":{\"title\":\"stale edit\"}}", "If-Match", "\"" + task3.get("etag").asText() + "\"");
-        out.println("  ! a stale edit of task-3 is refused: " + stale.statusCode() + " "
-                + Json.MAPPER.readTree(stale.body()).at("/error/reason").asText());
-
-        step(5, "Incremental sync with the stored token", "GET /v1/collections/tasks/records?syncToken=…");
-        String next = pageThrough("syncToken=" + encode(syncToken), true);
-
-        step(6, "Nothing new since then", "GET …?syncToken=<the new token>");
-        JsonNode none = call("GET", "/v1/collections/tasks/records?syncToken=" + encode(next), null);
-        out.println("  " + none.get("items").size() + " changes");
-
-        step(7, "A filtered sync", "GET …?filter=owner eq 'ada' and done eq false");
-        pageThrough("filter=" + encode("owner eq 'ada' and done eq false"), false);
-
-        title("The hub is running");
-        out.println("  Try it yourself:");
-        out.println("    curl -s -H 'Authorization: Bearer " + token + "' '" + baseUrl + "/v1/collections/tasks/records?maxResults=3'");
-        out.println("    curl -s -H 'Authorization: Bearer " + token + "' '" + baseUrl
-                + "/v1/collections/tasks/records?syncToken=" + encode(next) + "'");
-        out.println("  API reference: docs/api.md");
+        title("The hub keeps running");
+        out.println("  Change a table and sync again:");
+        out.println("    sqlite3 " + dataDir.resolve("crm.db") + " \"UPDATE customers SET email = 'ada@example.net' WHERE id = 1\"");
+        out.println("    TRIBUTARY_TOKEN=" + token + " ./tributary sync run crm-customers --url " + baseUrl);
+        out.println("    TRIBUTARY_TOKEN=" + token + " ./tributary sync run erp-accounts --url " + baseUrl);
+        out.println("  Docs: docs/sync.md (endpoints, links, policies), docs/api.md (HTTP API)");
         if (exit) {
             out.println("  (--exit given: stopping now)");
             out.flush();
@@ -139,12 +165,75 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    private void createApplications() throws SQLException {
+        sql(crmUrl, "CREATE TABLE customers (id INTEGER PRIMARY KEY, full_name TEXT NOT NULL, email TEXT, phone TEXT)");
+        sql(crmUrl, "INSERT INTO customers (full_name, email, phone) VALUES ('Ada Lovelace', 'ada@example.org', '+44 20 7946 0000'),"
+                + " ('Alan Turing', 'alan@example.org', NULL), ('Edsger Dijkstra', 'edsger@example.org', NULL)");
+        sql(erpUrl, "CREATE TABLE accounts (account_no INTEGER PRIMARY KEY, name TEXT NOT NULL, email_address TEXT,"
+                + " credit_limit INTEGER NOT NULL DEFAULT 1000)");
+        sql(erpUrl, "INSERT INTO accounts (account_no, name, email_address, credit_limit) VALUES"
+                + " (5001, 'Grace Hopper', 'grace@example.org', 5000), (5002, 'Barbara Liskov', 'barbara@example.org', 2500)");
+    }
+
+    private void syncAll() throws Exception {
+        // CRM first, then ERP, then CRM again so each side also receives what the other brought.
+        runLink("crm-customers");
+        runLink("erp-accounts");
+        runLink("crm-customers");
+    }
+
+    private void runLink(String link) throws Exception {
+        String id = call("POST", "/v1/links/" + link + "/runs", null).get("id").asText();
+        JsonNode run;
+        do {
+            Thread.sleep(50);
+            run = call("GET", "/v1/runs/" + id, null);
+        } while (List.of("queued", "running").contains(run.get("state").asText()));
+        JsonNode in = run.path("stats").path("inbound");
+        JsonNode outbound = run.path("stats").path("outbound");
+        out.printf("  run %-14s %-9s in: +%d ~%d -%d   out: +%d ~%d -%d   conflicts: %d%s%n", link,
+                run.get("state").asText(), in.path("created").asLong(), in.path("updated").asLong(),
+                in.path("deleted").asLong(), outbound.path("created").asLong(), outbound.path("updated").asLong(),
+                outbound.path("deleted").asLong(), in.path("conflicts").asLong() + outbound.path("conflicts").asLong(),
+                run.hasNonNull("error") ? "  " + run.get("error").asText() : "");
+        if (!run.get("state").asText().equals("succeeded")) {
+            throw new IllegalStateException("run of " + link + " " + run.get("state").asText() + ": " + run.path("error").asText());
+        }
+    }
+
+    private void showBoth() throws SQLException {
+        out.println("  CRM customers:");
+        show(crmUrl, "SELECT id, full_name, email, phone FROM customers ORDER BY id");
+        out.println("  ERP accounts:");
+        show(erpUrl, "SELECT account_no, name, email_address, credit_limit FROM accounts ORDER BY account_no");
+    }
+
+    private void show(String url, String query) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(query)) {
+            ResultSetMetaData meta = rows.getMetaData();
+            while (rows.next()) {
+                List<String> cells = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    cells.add(String.format(i == 1 ? "%-5s" : i == 2 ? "%-18s" : "%-22s", rows.getString(i)));
+                }
+                out.println("    " + String.join(" ", cells).stripTrailing());
+            }
+        }
+    }
+
+    private static void sql(String url, String statement) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement()) {
+            sql.execute(statement);
+        }
+    }
+
     private HubServer startHub(Store store) {
         ServerConfig config = ServerConfig.defaults().withPort(port);
         try {
             return new HubServer(store, config).start();
         } catch (RuntimeException e) {
-            if (port == 0 || !(Errors.describe(e).contains("already in use") || causedByBind(e))) {
+            if (port == 0 || !causedByBind(e)) {
                 store.close();
                 throw e;
             }
@@ -165,68 +254,34 @@ final class DemoCommand implements Callable<Integer> {
     private void freshDataDir() throws IOException {
         if (Files.isDirectory(dataDir)) {
             try (var entries = Files.list(dataDir)) {
-                List<Path> foreign = entries.filter(p -> !STORE_FILES.contains(p.getFileName().toString())).toList();
+                List<Path> foreign = entries.filter(p -> OWN_FILES.stream().noneMatch(own ->
+                        p.getFileName().toString().equals(own) || p.getFileName().toString().startsWith(own + "-"))).toList();
                 if (!foreign.isEmpty()) {
-                    throw new IllegalStateException(dataDir + " holds files that are not a Tributary demo store ("
+                    throw new IllegalStateException(dataDir + " holds files that are not the demo's ("
                             + foreign.get(0).getFileName() + "); choose another --data-dir");
                 }
             }
-            for (String name : STORE_FILES) {
-                Files.deleteIfExists(dataDir.resolve(name));
+            try (var entries = Files.list(dataDir)) {
+                for (Path file : entries.toList()) {
+                    Files.delete(file);
+                }
             }
         }
         Files.createDirectories(dataDir);
     }
 
-    /** Pages through one sync, printing each page and item; returns the nextSyncToken. */
-    private String pageThrough(String query, boolean showKinds) throws Exception {
-        String pageToken = null;
-        int page = 0;
-        while (true) {
-            JsonNode answer = call("GET", "/v1/collections/tasks/records?" + query
-                    + (pageToken == null ? "" : "&pageToken=" + encode(pageToken)), null);
-            page++;
-            JsonNode items = answer.get("items");
-            out.printf("  page %d: %d item%s%n", page, items.size(), items.size() == 1 ? "" : "s");
-            for (JsonNode item : items) {
-                String id = item.get("id").asText();
-                if (item.get("deleted").asBoolean()) {
-                    out.printf("      - %-38s deleted%n", id);
-                } else {
-                    String mark = !showKinds ? "·" : item.get("etag").asText().equals("1") ? "+" : "~";
-                    out.printf("      %s %-38s etag %-3s %s%n", mark, id,
-                            item.get("etag").asText(), item.get("data"));
-                }
-            }
-            if (answer.has("nextSyncToken")) {
-                String syncToken = answer.get("nextSyncToken").asText();
-                out.println("  last page: nextSyncToken " + abbreviate(syncToken) + "  <- the client stores this");
-                return syncToken;
-            }
-            pageToken = answer.get("nextPageToken").asText();
-            out.println("           nextPageToken " + abbreviate(pageToken));
-        }
-    }
-
-    private JsonNode call(String method, String path, String body, String... headers) throws Exception {
-        HttpResponse<String> response = send(method, path, body, headers);
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " failed: " + response.statusCode() + " " + response.body());
-        }
-        return response.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
-    }
-
-    private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    private JsonNode call(String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " failed: " + response.statusCode() + " " + response.body());
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return response.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
     }
 
     private void title(String text) {
@@ -236,14 +291,10 @@ final class DemoCommand implements Callable<Integer> {
 
     private void step(int number, String what, String how) {
         out.println();
-        out.println(number + ". " + what + "   [" + how + "]");
+        out.println(number + ". " + what + (how.isEmpty() ? "" : "   [" + how + "]"));
     }
 
-    private static String abbreviate(String token) {
-        return token.length() <= 24 ? token : "…" + token.substring(token.length() - 20);
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    private static String tail(String token) {
+        return token.length() <= 20 ? token : token.substring(token.length() - 20);
     }
 }

@@ -9,6 +9,10 @@ final class Errors {
     }
 
     static String describe(Throwable e) {
+        if (e instanceof dev.tributary.engine.InvalidDefinitionException invalid) {
+            return invalid.getMessage().substring(0, invalid.getMessage().indexOf(" is invalid")) + " has problems:\n  - "
+                    + String.join("\n  - ", invalid.problems());
+        }
         if (e instanceof StoreException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException || e instanceof dev.tributary.connector.ConnectorException) {
             return e.getMessage();

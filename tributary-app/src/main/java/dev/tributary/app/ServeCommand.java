@@ -1,10 +1,14 @@
 package dev.tributary.app;
 
+import dev.tributary.engine.ConnectorRegistry;
+import dev.tributary.engine.SyncEngine;
 import dev.tributary.server.HubServer;
 import dev.tributary.server.ServerConfig;
 import dev.tributary.store.AccessTokens;
 import dev.tributary.store.Store;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,6 +32,11 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Option(names = "--config", paramLabel = "<hub.yaml>",
+            description = {"Endpoints and links to declare at start (YAML; see docs/sync.md).",
+                "Every problem in it is reported and nothing is applied unless it is all valid."})
+    Path configFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,15 +45,22 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Store opened = store.open();
         HubServer hub;
+        SyncEngine engine = new SyncEngine(opened, ConnectorRegistry.load(), Clock.systemUTC(), SyncEngine.Settings.defaults());
         try {
-            hub = new HubServer(opened, server.config()).start();
+            if (configFile != null) {
+                out.println("Configured " + HubConfigFile.apply(configFile, engine, System::getenv));
+            }
+            engine.start();
+            hub = new HubServer(opened, engine, server.config()).start();
         } catch (RuntimeException e) {
+            engine.close();
             opened.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             hub.close();
+            engine.close();
             opened.close();
             stopped.countDown();
         }, "tributary-shutdown"));

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 class DemoIT {
 
     @Test
-    void theDemoShowsAFullAndAnIncrementalSync(@TempDir Path dir) {
+    void theDemoKeepsTwoApplicationsInSyncAndDecidesAConflict(@TempDir Path dir) {
         StringWriter out = new StringWriter();
         CommandLine cli = TributaryCommand.commandLine();
         cli.setOut(new PrintWriter(out));
@@ -21,14 +21,20 @@ class DemoIT {
 
         String text = out.toString();
         assertThat(exit).as(text).isZero();
-        assertThat(text).contains("12 records created")
-                .contains("page 3: 2 items")
-                .contains("a stale edit of task-3 is refused: 412 conditionNotMet")
-                .contains("~ task-3").contains("- task-7").contains("deleted")
-                .contains("0 changes")
-                .contains("· task-6").contains("· task-9");
-        String incremental = text.substring(text.indexOf("5. Incremental sync"), text.indexOf("6. Nothing new"));
-        assertThat(incremental).contains("page 1: 3 items");
+        String first = section(text, "3. First sync", "4. Both");
+        assertThat(first).contains("run erp-accounts   succeeded in: +2 ~0 -0   out: +3 ~0 -0")
+                .contains("5005  Edsger Dijkstra").contains("5     Barbara Liskov");
+        String changes = section(text, "4. Both", "5. A conflict");
+        assertThat(changes).contains("+44 20 7946 0001").contains("grace@navy.example").contains("Linus Torvalds")
+                .doesNotContain("edsger@example.org");
+        String conflict = section(text, "5. A conflict", "6. The hub");
+        assertThat(conflict).contains("policy hubWins → hub wins").contains("5004  Alan M. Turing")
+                .contains("2     Alan M. Turing").doesNotContain("A. Turing     ");
+        assertThat(section(text, "6. The hub", "== The hub keeps running")).contains("nextSyncToken");
+    }
+
+    private static String section(String text, String from, String to) {
+        return text.substring(text.indexOf(from), text.indexOf(to));
     }
 
     @Test

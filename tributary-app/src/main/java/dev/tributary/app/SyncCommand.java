@@ -1,0 +1,148 @@
+package dev.tributary.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tributary sync …}: run links on a running hub and watch them. */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = "Run links on a running hub and watch their progress.",
+        subcommands = {SyncCommand.Run.class})
+final class SyncCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Start a run of a link, show its progress, and print its stats at the end.",
+                "Exits 0 when the run succeeds, 1 otherwise."})
+    static final class Run implements Callable<Integer> {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Parameters(paramLabel = "<link>", description = "The link to run.")
+        String link;
+
+        @Option(names = "--url", defaultValue = "${env:TRIBUTARY_URL:-http://127.0.0.1:8080}",
+                description = "The hub's base URL (default: ${DEFAULT-VALUE}; env TRIBUTARY_URL).")
+        String url;
+
+        @Option(names = "--token", defaultValue = "${env:TRIBUTARY_TOKEN}",
+                description = "An admin token (env TRIBUTARY_TOKEN).")
+        String token;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (token == null || token.isBlank()) {
+                err.println("error: give an admin token with --token or TRIBUTARY_TOKEN");
+                return 1;
+            }
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            HttpResponse<String> started;
+            try {
+                started = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/links/"
+                        + URLEncoder.encode(link, StandardCharsets.UTF_8) + "/runs"))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                err.println("error: no hub answers at " + base + "; start one with 'tributary serve' or pass --url");
+                return 1;
+            }
+            if (started.statusCode() != 202) {
+                err.println("error: " + errorMessage(started.body(), started.statusCode()));
+                return 1;
+            }
+            String id = JSON.readTree(started.body()).get("id").asText();
+            JsonNode last = follow(http, base, id);
+            if (last == null) {
+                last = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/runs/" + id))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+            }
+            printStats(out, last);
+            return "succeeded".equals(last.path("state").asText()) ? 0 : 1;
+        }
+
+        /** Follows the run's events with a progress bar; returns the last event. */
+        private JsonNode follow(HttpClient http, String base, String id) throws Exception {
+            HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/runs/" + id + "/events"))
+                    .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            JsonNode last = null;
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("run " + link).setInitialMax(1000)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build();
+                    BufferedReader reader = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    if (!line.startsWith("data:")) {
+                        continue;
+                    }
+                    last = JSON.readTree(line.substring(5).strip());
+                    bar.stepTo(Math.round(last.path("progress").asDouble() * 1000));
+                    bar.setExtraMessage(last.path("phase").asText("") + " in:" + changes(last.path("stats").path("inbound"))
+                            + " out:" + changes(last.path("stats").path("outbound")));
+                }
+                if (last != null && "succeeded".equals(last.path("state").asText())) {
+                    bar.stepTo(1000);
+                }
+            }
+            return last;
+        }
+
+        private static long changes(JsonNode direction) {
+            return direction.path("created").asLong() + direction.path("updated").asLong() + direction.path("deleted").asLong();
+        }
+
+        private static void printStats(PrintWriter out, JsonNode run) {
+            out.println();
+            out.println("run " + run.path("id").asText() + ": " + run.path("state").asText()
+                    + (run.hasNonNull("error") && !run.get("error").asText().isEmpty() ? " — " + run.get("error").asText() : ""));
+            out.printf("  %-9s %8s %8s %8s %8s %8s %9s %7s %9s%n", "", "read", "created", "updated", "deleted", "skipped",
+                    "conflicts", "errors", "ms");
+            for (String direction : new String[] {"inbound", "outbound"}) {
+                JsonNode s = run.path("stats").path(direction);
+                out.printf("  %-9s %8d %8d %8d %8d %8d %9d %7d %9d%n", direction, s.path("read").asLong(),
+                        s.path("created").asLong(), s.path("updated").asLong(), s.path("deleted").asLong(),
+                        s.path("skipped").asLong(), s.path("conflicts").asLong(), s.path("errors").asLong(),
+                        s.path("elapsedMs").asLong());
+            }
+            out.flush();
+        }
+
+        private static String errorMessage(String body, int status) {
+            try {
+                JsonNode error = JSON.readTree(body).path("error");
+                return status + " " + error.path("reason").asText() + ": " + error.path("message").asText();
+            } catch (Exception e) {
+                return "HTTP " + status;
+            }
+        }
+    }
+}
