@@ -84,6 +84,7 @@ final class LinkRun {
     private final BooleanSupplier cancelled;
     private final DataMapping mapping;
     private final String origin;
+    private final java.util.function.Supplier<String> recordIds;
     private Duration clockShift = Duration.ZERO;
     /** Open conflicts of the link while a batch is applied, keyed "r:"+record id and "u:"+uid. */
     private final Map<String, ConflictRecord> openConflicts = new HashMap<>();
@@ -94,8 +95,9 @@ final class LinkRun {
     }
 
     LinkRun(Store store, Clock clock, Definitions.Link link, Definitions.Endpoint endpoint, GuardedConnector connector,
-            RunStats stats, ProgressSink progress, BooleanSupplier cancelled) {
+            RunStats stats, ProgressSink progress, BooleanSupplier cancelled, java.util.function.Supplier<String> recordIds) {
         this.store = store;
+        this.recordIds = recordIds;
         this.clock = clock;
         this.link = link;
         this.endpoint = endpoint;
@@ -225,16 +227,28 @@ final class LinkRun {
         private final List<RecordWrite> writes = new ArrayList<>();
         private final List<java.util.function.Consumer<AppliedWrite>> then = new ArrayList<>();
         private final Set<String> ids = new HashSet<>();
+        private final Set<String> uids = new HashSet<>();
 
         PendingWrites(StoreTransaction tx) {
             this.tx = tx;
         }
 
-        void add(RecordWrite write, java.util.function.Consumer<AppliedWrite> after) {
+        /** Applies what is pending before a delta about an object already touched in this batch. */
+        void beforeObject(String uid) {
+            if (uid != null && uids.contains(uid)) {
+                flush();
+            }
+        }
+
+        /** Adds a write about the external object {@code uid} (null when there is none). */
+        void add(RecordWrite write, String uid, java.util.function.Consumer<AppliedWrite> after) {
             if (ids.contains(write.id())) {
                 flush();
             }
             ids.add(write.id());
+            if (uid != null) {
+                uids.add(uid);
+            }
             writes.add(write);
             then.add(after);
         }
@@ -250,6 +264,7 @@ final class LinkRun {
             writes.clear();
             then.clear();
             ids.clear();
+            uids.clear();
         }
     }
 
@@ -277,8 +292,11 @@ final class LinkRun {
         }
         PendingWrites pending = new PendingWrites(tx);
         for (SyncDelta delta : deltas) {
-            // Each delta sees the state the earlier ones of this batch left.
+            // Each delta sees the state the earlier ones of this batch left: a second delta about
+            // the same object first applies what is pending, so its mapping is known.
             String uid = delta.uid().value();
+            pending.beforeObject(uid);
+            pending.beforeObject(delta.previousUid() == null ? null : delta.previousUid().value());
             IdMapping known = mappings.get(uid);
             if (known == null && delta.previousUid() != null) {
                 known = mappings.get(delta.previousUid().value());
@@ -314,10 +332,19 @@ final class LinkRun {
         String uid = delta.uid().value();
         ConnectorObject object = delta.object();
         String version = object.version();
+        if (known == null && link.keyField() != null) {
+            // An object we created (its uid is a hub record id) whose mapping was not recorded: the
+            // run that wrote it stopped before its checkpoint. Treat it as that record's object —
+            // adopted if it holds the same, a conflict otherwise — never as a new record.
+            StoredRecord own = hubRecord(tx, pending, uid).orElse(null);
+            if (own != null) {
+                known = new IdMapping(link.name(), uid, own.id(), -1, null, clock.instant());
+            }
+        }
         if (known == null) {
             String recordId = newRecordId(object);
             ObjectNode data = mapping.toHub(null, object.fields());
-            pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, null, false, data.toString()), applied -> {
+            pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, null, false, data.toString()), uid, applied -> {
                 tx.putMapping(link.name(), uid, recordId, applied.record().version(), version);
                 mappings.put(uid, new IdMapping(link.name(), uid, recordId, applied.record().version(), version, clock.instant()));
                 count(stats.inbound, applied);
@@ -376,7 +403,7 @@ final class LinkRun {
             return;
         }
         pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false, null),
-                applied -> count(stats.inbound, applied));
+                uid, applied -> count(stats.inbound, applied));
         tx.removeMapping(link.name(), uid);
         mappings.remove(uid);
     }
@@ -422,7 +449,7 @@ final class LinkRun {
         }
         if (endpointDeleted) {
             pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false, null),
-                    applied -> count(stats.inbound, applied));
+                    uid, applied -> count(stats.inbound, applied));
             tx.removeMapping(link.name(), uid);
             mappings.remove(uid);
         } else {
@@ -455,7 +482,7 @@ final class LinkRun {
         String ifMatch = record == null ? null : Long.toString(record.version());
         String recordId = record.id();
         pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, record.deleted() ? null : ifMatch, false, data.toString()),
-                applied -> {
+                uid, applied -> {
                     remember(tx, mappings, uid, recordId, applied.record().version(), endpointVersion);
                     count(counters, applied);
                 });
@@ -469,7 +496,7 @@ final class LinkRun {
     }
 
     private String newRecordId(ConnectorObject object) {
-        return UUID.randomUUID().toString();
+        return recordIds.get();
     }
 
     private static void count(RunStats.Direction counters, AppliedWrite applied) {
@@ -798,7 +825,7 @@ final class LinkRun {
             if (current == null) {
                 if (!record.deleted()) {
                     pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false,
-                            null), applied -> count(stats.outbound, applied));
+                            null), uid, applied -> count(stats.outbound, applied));
                 }
                 if (planned.known() != null) {
                     tx.removeMapping(link.name(), planned.known().uid());

@@ -85,12 +85,17 @@ public final class SyncEngine implements AutoCloseable {
     private final Map<String, List<Consumer<RunEvent>>> listeners = new ConcurrentHashMap<>();
     private final List<Consumer<RunEvent>> globalListeners = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
+    private final java.util.function.Supplier<String> recordIds;
 
     public SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings) {
-        this(store, registry, clock, settings, duration -> Thread.sleep(duration.toMillis()));
+        this(store, registry, clock, settings, duration -> Thread.sleep(duration.toMillis()),
+                () -> java.util.UUID.randomUUID().toString());
     }
 
-    SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings, Retry.Sleeper sleeper) {
+    /** For tests: how to wait between retries, and how to name new records. */
+    SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings, Retry.Sleeper sleeper,
+            java.util.function.Supplier<String> recordIds) {
+        this.recordIds = recordIds;
         this.store = store;
         this.registry = registry;
         this.clock = clock;
@@ -327,7 +332,8 @@ public final class SyncEngine implements AutoCloseable {
             retry.run(() -> opened[0] = registry.open(endpoint.connector(), endpoint.config()), stats.inbound.errors);
             try (GuardedConnector connector = opened[0]) {
                 for (int pass = 0; ; pass++) {
-                    LinkRun linkRun = new LinkRun(store, clock, link, endpoint, connector, stats, reporter::progress, cancel::get);
+                    LinkRun linkRun = new LinkRun(store, clock, link, endpoint, connector, stats, reporter::progress, cancel::get,
+                            recordIds);
                     linkRun.measureClockShift();
                     if (link.direction().inbound()) {
                         retry.run(linkRun::inbound, stats.inbound.errors);

@@ -39,10 +39,13 @@ final class EngineHarness implements AutoCloseable {
         this(StoreBackend.sqlite());
     }
 
+    private final java.util.concurrent.atomic.AtomicLong recordIds = new java.util.concurrent.atomic.AtomicLong();
+
     SyncEngine newEngine() {
+        // Record ids from a counter, so a seeded simulation replays exactly.
         return new SyncEngine(store, ConnectorRegistry.load(), clock,
                 SyncEngine.Settings.defaults().withSchedulerTick(Duration.ZERO).withBackoff(Duration.ofMillis(1),
-                        Duration.ofMillis(5)), duration -> { }).start();
+                        Duration.ofMillis(5)), duration -> { }, () -> "r" + recordIds.incrementAndGet()).start();
     }
 
     /** Stops the engine and store and opens them again, as a hub restart would. */
