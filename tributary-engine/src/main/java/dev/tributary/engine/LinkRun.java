@@ -71,8 +71,8 @@ import java.util.function.BooleanSupplier;
  */
 final class LinkRun {
 
-    static final int INBOUND_BATCH = 500;
-    static final int OUTBOUND_PAGE = 500;
+    static final int INBOUND_BATCH = 2000;
+    static final int OUTBOUND_PAGE = 2000;
 
     private final Store store;
     private final Clock clock;
@@ -228,6 +228,39 @@ final class LinkRun {
         private final List<java.util.function.Consumer<AppliedWrite>> then = new ArrayList<>();
         private final Set<String> ids = new HashSet<>();
         private final Set<String> uids = new HashSet<>();
+        /** Id-map changes in order; written batched, after the record writes they depend on. */
+        private final List<Object> mappingOps = new ArrayList<>();
+
+        void putMapping(String uid, String recordId, long hubVersion, String endpointVersion) {
+            mappingOps.add(new IdMapping(link.name(), uid, recordId, hubVersion, endpointVersion, clock.instant()));
+        }
+
+        void removeMapping(String uid) {
+            mappingOps.add(uid);
+        }
+
+        private void writeMappings() {
+            List<IdMapping> run = new ArrayList<>();
+            List<String> removals = new ArrayList<>();
+            for (Object op : mappingOps) {
+                if (op instanceof IdMapping mapping) {
+                    if (!removals.isEmpty()) {
+                        tx.removeMappings(link.name(), removals);
+                        removals = new ArrayList<>();
+                    }
+                    run.add(mapping);
+                } else {
+                    if (!run.isEmpty()) {
+                        tx.putMappings(link.name(), run);
+                        run = new ArrayList<>();
+                    }
+                    removals.add((String) op);
+                }
+            }
+            tx.putMappings(link.name(), run);
+            tx.removeMappings(link.name(), removals);
+            mappingOps.clear();
+        }
 
         PendingWrites(StoreTransaction tx) {
             this.tx = tx;
@@ -242,7 +275,7 @@ final class LinkRun {
 
         /** Adds a write about the external object {@code uid} (null when there is none). */
         void add(RecordWrite write, String uid, java.util.function.Consumer<AppliedWrite> after) {
-            if (ids.contains(write.id())) {
+            if (ids.contains(write.id()) || writes.size() >= dev.tributary.store.ChangeLog.MAX_BATCH) {
                 flush();
             }
             ids.add(write.id());
@@ -254,13 +287,13 @@ final class LinkRun {
         }
 
         void flush() {
-            if (writes.isEmpty()) {
-                return;
+            if (!writes.isEmpty()) {
+                List<AppliedWrite> applied = tx.apply(link.collection(), writes, origin);
+                for (int i = 0; i < applied.size(); i++) {
+                    then.get(i).accept(applied.get(i));
+                }
             }
-            List<AppliedWrite> applied = tx.apply(link.collection(), writes, origin);
-            for (int i = 0; i < applied.size(); i++) {
-                then.get(i).accept(applied.get(i));
-            }
+            writeMappings();
             writes.clear();
             then.clear();
             ids.clear();
@@ -345,7 +378,7 @@ final class LinkRun {
             String recordId = newRecordId(object);
             ObjectNode data = mapping.toHub(null, object.fields());
             pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, null, false, data.toString()), uid, applied -> {
-                tx.putMapping(link.name(), uid, recordId, applied.record().version(), version);
+                pending.putMapping(uid, recordId, applied.record().version(), version);
                 mappings.put(uid, new IdMapping(link.name(), uid, recordId, applied.record().version(), version, clock.instant()));
                 count(stats.inbound, applied);
             });
@@ -363,7 +396,7 @@ final class LinkRun {
         if (record == null || record.deleted()) {
             // The hub deleted it; the endpoint changed it.
             if (record != null && record.version() == known.hubVersion() || version != null && version.equals(known.endpointVersion())) {
-                remember(tx, mappings, uid, known.recordId(), record == null ? 0 : record.version(), version);
+                remember(pending, mappings, uid, known.recordId(), record == null ? 0 : record.version(), version);
                 stats.inbound.skipped.incrementAndGet();
                 return;
             }
@@ -373,7 +406,7 @@ final class LinkRun {
         ObjectNode current = DataMapping.parse(record.data());
         ObjectNode merged = mapping.toHub(current, object.fields());
         if (DataMapping.same(merged, current)) {
-            remember(tx, mappings, uid, record.id(), record.version(), version); // already the same: adopt
+            remember(pending, mappings, uid, record.id(), record.version(), version); // already the same: adopt
             stats.inbound.skipped.incrementAndGet();
             return;
         }
@@ -393,7 +426,7 @@ final class LinkRun {
         }
         StoredRecord record = hubRecord(tx, pending, known.recordId()).orElse(null);
         if (record == null || record.deleted()) {
-            tx.removeMapping(link.name(), uid);
+            pending.removeMapping(uid);
             mappings.remove(uid);
             stats.inbound.skipped.incrementAndGet();
             return;
@@ -404,7 +437,7 @@ final class LinkRun {
         }
         pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false, null),
                 uid, applied -> count(stats.inbound, applied));
-        tx.removeMapping(link.name(), uid);
+        pending.removeMapping(uid);
         mappings.remove(uid);
     }
 
@@ -439,10 +472,10 @@ final class LinkRun {
         if (winner.equals("hub")) {
             // Keep the hub's side and make sure the endpoint gets it, even across a crash.
             if (endpointDeleted) {
-                tx.removeMapping(link.name(), uid);
+                pending.removeMapping(uid);
                 mappings.remove(uid);
             } else {
-                remember(tx, mappings, uid, known.recordId(), known.hubVersion(), endpointVersion);
+                remember(pending, mappings, uid, known.recordId(), known.hubVersion(), endpointVersion);
             }
             tx.enqueueOutbound(link.name(), known.recordId());
             return;
@@ -450,7 +483,7 @@ final class LinkRun {
         if (endpointDeleted) {
             pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false, null),
                     uid, applied -> count(stats.inbound, applied));
-            tx.removeMapping(link.name(), uid);
+            pending.removeMapping(uid);
             mappings.remove(uid);
         } else {
             writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion, stats.inbound);
@@ -483,14 +516,14 @@ final class LinkRun {
         String recordId = record.id();
         pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, record.deleted() ? null : ifMatch, false, data.toString()),
                 uid, applied -> {
-                    remember(tx, mappings, uid, recordId, applied.record().version(), endpointVersion);
+                    remember(pending, mappings, uid, recordId, applied.record().version(), endpointVersion);
                     count(counters, applied);
                 });
     }
 
-    private void remember(StoreTransaction tx, Map<String, IdMapping> mappings, String uid, String recordId,
+    private void remember(PendingWrites pending, Map<String, IdMapping> mappings, String uid, String recordId,
             long hubVersion, String endpointVersion) {
-        tx.putMapping(link.name(), uid, recordId, hubVersion, endpointVersion);
+        pending.putMapping(uid, recordId, hubVersion, endpointVersion);
         mappings.values().removeIf(m -> m.recordId().equals(recordId));
         mappings.put(uid, new IdMapping(link.name(), uid, recordId, hubVersion, endpointVersion, clock.instant()));
     }
@@ -755,16 +788,16 @@ final class LinkRun {
                 default -> { }
             }
             if (planned.write().kind() == Write.Kind.DELETE) {
-                return (tx, pending) -> tx.removeMapping(link.name(), planned.known().uid());
+                return (tx, pending) -> pending.removeMapping(planned.known().uid());
             }
             String uid = outcome.result().uid().value();
             String version = outcome.result().version();
-            return (tx, pending) -> tx.putMapping(link.name(), uid, record.id(), record.version(), version);
+            return (tx, pending) -> pending.putMapping(uid, record.id(), record.version(), version);
         }
         ConnectorException failure = outcome.failure();
         if (planned.write().kind() == Write.Kind.DELETE && failure instanceof UnknownUidException) {
             stats.outbound.skipped.incrementAndGet(); // already gone
-            return (tx, pending) -> tx.removeMapping(link.name(), planned.known().uid());
+            return (tx, pending) -> pending.removeMapping(planned.known().uid());
         }
         Uid target = failure instanceof AlreadyExistsException
                 ? (link.keyField() == null ? null : new Uid(String.valueOf(planned.write().fields().get(link.keyField()))))
@@ -776,7 +809,7 @@ final class LinkRun {
             // The endpoint already holds what we meant to write (a write repeated after a crash): adopt it.
             stats.outbound.skipped.incrementAndGet();
             ConnectorObject object = current.get();
-            return (tx, pending) -> tx.putMapping(link.name(), object.uid().value(), record.id(), record.version(),
+            return (tx, pending) -> pending.putMapping(object.uid().value(), record.id(), record.version(),
                     object.version());
         }
         if (!(failure instanceof VersionConflictException || failure instanceof UnknownUidException
@@ -811,10 +844,10 @@ final class LinkRun {
                         DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion, detail);
                 if (forced.isEmpty()) {
                     if (planned.known() != null) {
-                        tx.removeMapping(link.name(), planned.known().uid());
+                        pending.removeMapping(planned.known().uid());
                     }
                 } else {
-                    tx.putMapping(link.name(), forced.get().uid(), record.id(), record.version(), forced.get().version());
+                    pending.putMapping(forced.get().uid(), record.id(), record.version(), forced.get().version());
                 }
             };
         }
@@ -828,7 +861,7 @@ final class LinkRun {
                             null), uid, applied -> count(stats.outbound, applied));
                 }
                 if (planned.known() != null) {
-                    tx.removeMapping(link.name(), planned.known().uid());
+                    pending.removeMapping(planned.known().uid());
                 }
             } else {
                 writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion, stats.outbound);

@@ -304,17 +304,18 @@ class SyncEngineIT {
         assertThat(stats.at("/inbound/errors").asLong()).isEqualTo(1);
         assertThat(h.hub("people")).hasSize(1200);
 
-        for (int i = 0; i < 1200; i++) {
+        int batch = LinkRun.INBOUND_BATCH;
+        for (int i = 0; i < batch + 500; i++) {
             crm.create(EngineHarness.ITEMS, null, item("p" + i, i));
         }
-        crm.faults().failSyncAfter(700, new ConnectorException("the system refused"));
+        crm.faults().failSyncAfter(batch + 100, new ConnectorException("the system refused"));
         RunRecord failed = h.run("crm");
         assertThat(failed.state()).isEqualTo("failed");
         assertThat(failed.error()).contains("the system refused");
-        assertThat(h.hub("people")).as("the first batch of 500 was durable").hasSize(1700);
+        assertThat(h.hub("people")).as("the first batch was durable").hasSize(1200 + batch);
         JsonNode resumed = h.runOk("crm");
-        assertThat(resumed.at("/inbound/read").asLong()).as("resumed after the durable batch").isEqualTo(700);
-        assertThat(h.hub("people")).hasSize(2400);
+        assertThat(resumed.at("/inbound/read").asLong()).as("resumed after the durable batch").isEqualTo(500);
+        assertThat(h.hub("people")).hasSize(1200 + batch + 500);
     }
 
     @Test

@@ -155,6 +155,77 @@ public final class StoreTransaction {
         }
     }
 
+    /**
+     * Records many mappings at once, in batched statements: each replaces earlier mappings of its
+     * uid or record. Within the list, a later mapping wins over an earlier one of the same uid or record.
+     */
+    public void putMappings(String link, List<IdMapping> mappings) {
+        if (mappings.isEmpty()) {
+            return;
+        }
+        try {
+            // Clear earlier mappings of these uids and records in a few statements (IN lists of 250).
+            for (int from = 0; from < mappings.size(); from += 250) {
+                List<IdMapping> chunk = mappings.subList(from, Math.min(mappings.size(), from + 250));
+                String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+                for (String column : new String[] {"uid", "record_id"}) {
+                    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM id_map WHERE link = ? AND "
+                            + column + " IN (" + marks + ")")) {
+                        int p = 1;
+                        delete.setString(p++, link);
+                        for (IdMapping mapping : chunk) {
+                            delete.setString(p++, column.equals("uid") ? mapping.uid() : mapping.recordId());
+                        }
+                        delete.executeUpdate();
+                    }
+                }
+            }
+            java.util.Map<String, IdMapping> last = new java.util.LinkedHashMap<>();
+            java.util.Map<String, String> recordToUid = new java.util.HashMap<>();
+            for (IdMapping mapping : mappings) {
+                String previousUid = recordToUid.put(mapping.recordId(), mapping.uid());
+                if (previousUid != null) {
+                    last.remove(previousUid);
+                }
+                last.remove(mapping.uid());
+                last.put(mapping.uid(), mapping);
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO id_map (" + MAPPING_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                long now = now();
+                for (IdMapping mapping : last.values()) {
+                    insert.setString(1, link);
+                    insert.setString(2, mapping.uid());
+                    insert.setString(3, mapping.recordId());
+                    insert.setLong(4, mapping.hubVersion());
+                    insert.setString(5, mapping.endpointVersion());
+                    insert.setLong(6, now);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    /** Forgets the mappings of these external objects, in one batched statement. */
+    public void removeMappings(String link, List<String> uids) {
+        if (uids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM id_map WHERE link = ? AND uid = ?")) {
+            for (String uid : uids) {
+                delete.setString(1, link);
+                delete.setString(2, uid);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
     /** Forgets the mapping of an external object. */
     public void removeMapping(String link, String uid) {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM id_map WHERE link = ? AND uid = ?")) {
