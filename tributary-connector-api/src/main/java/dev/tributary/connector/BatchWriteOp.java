@@ -16,4 +16,37 @@ public interface BatchWriteOp {
 
     /** @return one outcome per write, in order */
     List<WriteOutcome> write(ObjectClass objectClass, List<Write> writes, OperationOptions options);
+
+    /**
+     * Applies writes one at a time through the single-write capabilities (any may be null when
+     * the writes need none of its kind), turning the refusals a single write throws into
+     * outcomes; other failures are thrown, and the writes before them stay applied.
+     */
+    static List<WriteOutcome> oneAtATime(ObjectClass objectClass, List<Write> writes, OperationOptions options,
+            CreateOp creates, UpdateOp updates, DeleteOp deletes) {
+        List<WriteOutcome> outcomes = new java.util.ArrayList<>(writes.size());
+        for (Write write : writes) {
+            try {
+                outcomes.add(WriteOutcome.done(switch (write.kind()) {
+                    case CREATE -> require(creates, "create").create(objectClass, write.fields(), options);
+                    case UPDATE -> require(updates, "update")
+                            .update(objectClass, write.uid(), write.expectedVersion(), write.fields(), options);
+                    case DELETE -> {
+                        require(deletes, "delete").delete(objectClass, write.uid(), write.expectedVersion(), options);
+                        yield new VersionedUid(write.uid(), null);
+                    }
+                }));
+            } catch (VersionConflictException | UnknownUidException | AlreadyExistsException e) {
+                outcomes.add(WriteOutcome.refused(e));
+            }
+        }
+        return outcomes;
+    }
+
+    private static <T> T require(T capability, String what) {
+        if (capability == null) {
+            throw new UnsupportedOperationException("the connector cannot " + what + " objects");
+        }
+        return capability;
+    }
 }

@@ -229,22 +229,9 @@ public final class GuardedConnector implements AutoCloseable {
             }
             return outcomes;
         }
-        List<WriteOutcome> outcomes = new ArrayList<>(writes.size());
-        for (Write write : writes) {
-            try {
-                outcomes.add(WriteOutcome.done(switch (write.kind()) {
-                    case CREATE -> create(objectClass, write.fields(), options);
-                    case UPDATE -> update(objectClass, write.uid(), write.expectedVersion(), write.fields(), options);
-                    case DELETE -> {
-                        delete(objectClass, write.uid(), write.expectedVersion(), options);
-                        yield new VersionedUid(write.uid(), null);
-                    }
-                }));
-            } catch (VersionConflictException | UnknownUidException | AlreadyExistsException e) {
-                outcomes.add(WriteOutcome.refused(e));
-            }
-        }
-        return outcomes;
+        return BatchWriteOp.oneAtATime(objectClass, List.copyOf(writes), options(options),
+                connector instanceof CreateOp c ? c : null, connector instanceof UpdateOp u ? u : null,
+                connector instanceof DeleteOp d ? d : null);
     }
 
     /** How many objects have numeric uids in {@code [fromInclusive, toExclusive)}. */

@@ -824,22 +824,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 }
             }
         }
-        List<WriteOutcome> outcomes = new ArrayList<>();
-        for (Write write : writes) {
-            try {
-                outcomes.add(WriteOutcome.done(switch (write.kind()) {
-                    case CREATE -> create(objectClass, write.fields(), options);
-                    case UPDATE -> update(objectClass, write.uid(), write.expectedVersion(), write.fields(), options);
-                    case DELETE -> {
-                        delete(objectClass, write.uid(), write.expectedVersion(), options);
-                        yield new VersionedUid(write.uid(), null);
-                    }
-                }));
-            } catch (VersionConflictException | UnknownUidException | AlreadyExistsException e) {
-                outcomes.add(WriteOutcome.refused(e));
-            }
-        }
-        return outcomes;
+        return BatchWriteOp.oneAtATime(objectClass, writes, options, this, this, this);
     }
 
     private String keyOf(Table table, Map<String, Object> fields) {
