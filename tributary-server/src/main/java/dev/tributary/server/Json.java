@@ -120,6 +120,26 @@ public final class Json {
         };
     }
 
+    /**
+     * A JSON value as the filter language sees it: text, number, boolean, or null (also for a
+     * missing field); objects and lists are returned as they are (no comparison matches them).
+     */
+    public static Object plainValue(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isNumber()) {
+            return node.decimalValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node;
+    }
+
     /** Compact JSON text of a node. */
     public static String compact(JsonNode node) {
         try {

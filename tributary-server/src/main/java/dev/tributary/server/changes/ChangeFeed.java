@@ -1,6 +1,8 @@
 package dev.tributary.server.changes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.filter.Filter;
+import dev.tributary.filter.FilterParser;
 import dev.tributary.server.ApiException;
 import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
@@ -158,7 +160,7 @@ final class ChangeFeed {
         } catch (IOException e) {
             throw new IllegalStateException("stored record " + record.id() + " is not valid JSON", e);
         }
-        if (filter.matches(data)) {
+        if (filter.matches(field -> Json.plainValue(data.get(field)))) {
             RecordJson.write(json, record, false, null);
         } else if (incremental) {
             RecordJson.write(json, record, true, null);

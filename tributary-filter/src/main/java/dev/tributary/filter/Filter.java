@@ -1,15 +1,19 @@
-package dev.tributary.server.changes;
+package dev.tributary.filter;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
- * A parsed record filter: the OData-style language of the change feed, evaluated over a record's
- * top-level data fields.
+ * A parsed record filter: the OData-style language of the change feed (and of the offline
+ * client's queries), evaluated over a record's top-level data fields. Parse one with {@link
+ * FilterParser#parse}.
+ *
+ * <p>Field values are given as JSON-like Java values: {@code null}, {@link String}, {@link
+ * Boolean}, a {@link Number}, or anything else (objects and lists), which no comparison matches.
  *
  * <p>Semantics. {@code eq} and {@code ne} compare values of the same JSON type ({@code ne} is
  * exactly {@code not eq}); a missing field equals {@code null}. Numbers compare by value
@@ -18,8 +22,8 @@ import java.util.Arrays;
  */
 public sealed interface Filter {
 
-    /** Whether a record's data object matches. */
-    boolean matches(JsonNode data);
+    /** Whether a record matches; {@code fields} gives a top-level field's value (null when missing). */
+    boolean matches(Function<String, Object> fields);
 
     /** A canonical, fully parenthesized spelling: equal filters have equal canonical forms. */
     String canonical();
@@ -80,8 +84,8 @@ public sealed interface Filter {
     record Comparison(String field, Operator operator, Literal literal) implements Filter {
 
         @Override
-        public boolean matches(JsonNode data) {
-            JsonNode value = data == null ? null : data.get(field);
+        public boolean matches(Function<String, Object> fields) {
+            Object value = fields.apply(field);
             return switch (operator) {
                 case EQ -> equal(value);
                 case NE -> !equal(value);
@@ -89,31 +93,32 @@ public sealed interface Filter {
             };
         }
 
-        private boolean equal(JsonNode value) {
+        private boolean equal(Object value) {
             if (literal instanceof NullLiteral) {
-                return value == null || value.isNull();
+                return value == null;
             }
             if (value == null) {
                 return false;
             }
             if (literal instanceof StringLiteral s) {
-                return value.isTextual() && value.textValue().equals(s.value());
+                return value instanceof String text && text.equals(s.value());
             }
             if (literal instanceof NumberLiteral n) {
-                return value.isNumber() && value.decimalValue().compareTo(n.value()) == 0;
+                return value instanceof Number number && decimal(number).compareTo(n.value()) == 0;
             }
-            return value.isBoolean() && value.booleanValue() == ((BooleanLiteral) literal).value();
+            return value instanceof Boolean b && b == ((BooleanLiteral) literal).value();
         }
 
-        private boolean ordered(JsonNode value) {
+        private static BigDecimal decimal(Number number) {
+            return number instanceof BigDecimal d ? d : new BigDecimal(number.toString());
+        }
+
+        private boolean ordered(Object value) {
             int comparison;
-            if (value == null) {
-                return false;
-            }
-            if (literal instanceof NumberLiteral n && value.isNumber()) {
-                comparison = value.decimalValue().compareTo(n.value());
-            } else if (literal instanceof StringLiteral s && value.isTextual()) {
-                comparison = value.textValue().compareTo(s.value());
+            if (literal instanceof NumberLiteral n && value instanceof Number number) {
+                comparison = decimal(number).compareTo(n.value());
+            } else if (literal instanceof StringLiteral s && value instanceof String text) {
+                comparison = text.compareTo(s.value());
             } else {
                 return false;
             }
@@ -135,8 +140,8 @@ public sealed interface Filter {
 
     record And(Filter left, Filter right) implements Filter {
         @Override
-        public boolean matches(JsonNode data) {
-            return left.matches(data) && right.matches(data);
+        public boolean matches(Function<String, Object> fields) {
+            return left.matches(fields) && right.matches(fields);
         }
 
         @Override
@@ -147,8 +152,8 @@ public sealed interface Filter {
 
     record Or(Filter left, Filter right) implements Filter {
         @Override
-        public boolean matches(JsonNode data) {
-            return left.matches(data) || right.matches(data);
+        public boolean matches(Function<String, Object> fields) {
+            return left.matches(fields) || right.matches(fields);
         }
 
         @Override
@@ -159,8 +164,8 @@ public sealed interface Filter {
 
     record Not(Filter inner) implements Filter {
         @Override
-        public boolean matches(JsonNode data) {
-            return !inner.matches(data);
+        public boolean matches(Function<String, Object> fields) {
+            return !inner.matches(fields);
         }
 
         @Override

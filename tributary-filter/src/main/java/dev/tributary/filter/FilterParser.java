@@ -1,6 +1,6 @@
-package dev.tributary.server.changes;
+package dev.tributary.filter;
 
-import dev.tributary.server.changes.Filter.Operator;
+import dev.tributary.filter.Filter.Operator;
 import java.math.BigDecimal;
 import java.util.Locale;
 
