@@ -4,9 +4,11 @@ import dev.tributary.engine.ConnectorRegistry;
 import dev.tributary.engine.SyncEngine;
 import dev.tributary.server.admin.AdminApi;
 import dev.tributary.server.auth.Authenticator;
+import dev.tributary.server.offline.OfflineApi;
 import dev.tributary.server.changes.RecordsApi;
 import dev.tributary.store.Store;
 import io.javalin.Javalin;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +54,7 @@ public final class HubServer implements AutoCloseable {
         ErrorMapper errors = new ErrorMapper(operations::rejected);
         RecordsApi records = new RecordsApi(store, config.maxBodyBytes());
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes());
+        OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofMinutes(2));
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.host();
             javalin.jetty.port = config.port();
@@ -67,6 +70,7 @@ public final class HubServer implements AutoCloseable {
             operations.register(javalin);
             records.register(javalin);
             admin.register(javalin);
+            offline.register(javalin);
         });
     }
 
@@ -92,6 +96,10 @@ public final class HubServer implements AutoCloseable {
             Map<String, Integer> removed = store.compactor().compactAll();
             if (!removed.isEmpty()) {
                 LOG.info("compacted tombstones past retention: {}", removed);
+            }
+            int expired = store.uploadCache().purgeExpired();
+            if (expired > 0) {
+                LOG.info("forgot {} expired offline upload answers", expired);
             }
         } catch (RuntimeException e) {
             LOG.warn("tombstone compaction failed; it will be retried: {}", e.getMessage());

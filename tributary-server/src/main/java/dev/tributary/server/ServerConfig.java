@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param compactionInterval how often tombstones past their retention are compacted; zero turns
  *     the background job off
  * @param clock the hub's clock
+ * @param uploadCacheTtl how long offline upload answers are kept for resends
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, Duration compactionInterval,
-        Clock clock) {
+        Clock clock, Duration uploadCacheTtl) {
 
     /** Default request body limit: 16 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
@@ -33,31 +34,39 @@ public record ServerConfig(String host, int port, long maxBodyBytes, Duration co
         if (compactionInterval.isNegative()) {
             throw new IllegalArgumentException("the compaction interval must not be negative");
         }
+        Objects.requireNonNull(uploadCacheTtl, "uploadCacheTtl");
+        if (uploadCacheTtl.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("upload answers must be kept at least a minute");
+        }
     }
 
     /** Defaults: loopback, port 8080, 16 MiB bodies, hourly compaction, the system clock. */
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, DEFAULT_MAX_BODY_BYTES, Duration.ofHours(1),
-                Clock.systemUTC());
+                Clock.systemUTC(), Duration.ofHours(24));
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock);
+        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock, uploadCacheTtl);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock);
+        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl);
     }
 
     public ServerConfig withMaxBodyBytes(long newLimit) {
-        return new ServerConfig(host, port, newLimit, compactionInterval, clock);
+        return new ServerConfig(host, port, newLimit, compactionInterval, clock, uploadCacheTtl);
     }
 
     public ServerConfig withCompactionInterval(Duration interval) {
-        return new ServerConfig(host, port, maxBodyBytes, interval, clock);
+        return new ServerConfig(host, port, maxBodyBytes, interval, clock, uploadCacheTtl);
+    }
+
+    public ServerConfig withUploadCacheTtl(Duration ttl) {
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, ttl);
     }
 
     public ServerConfig withClock(Clock newClock) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock, uploadCacheTtl);
     }
 }

@@ -35,6 +35,8 @@ public final class Store implements AutoCloseable {
     private final Runs runs;
     private final Conflicts conflicts;
     private final DeletionLog deletionLog;
+    private final ObjectServices objectServices;
+    private final UploadCache uploadCache;
     private final java.time.Clock clock;
 
     private Store(Database database, Clock clock) {
@@ -53,6 +55,8 @@ public final class Store implements AutoCloseable {
         this.runs = new Runs(database, clock);
         this.conflicts = new Conflicts(database);
         this.deletionLog = new DeletionLog(database, clock);
+        this.objectServices = new ObjectServices(database, clock);
+        this.uploadCache = new UploadCache(database, clock);
         this.clock = clock;
     }
 
@@ -186,6 +190,14 @@ public final class Store implements AutoCloseable {
 
     public DeletionLog deletionLog() {
         return deletionLog;
+    }
+
+    public ObjectServices objectServices() {
+        return objectServices;
+    }
+
+    public UploadCache uploadCache() {
+        return uploadCache;
     }
 
     /** Work that must commit as one: see {@link StoreTransaction}. */

@@ -276,6 +276,14 @@ public final class StoreTransaction {
         }
     }
 
+    // ---- upload cache
+
+    /** Stores the outcome of one change of an upload request, with the change itself. */
+    public void recordUploadOutcome(String service, String requestId, int index, String outcome) {
+        update("INSERT INTO upload_changes (service, request_id, idx, outcome) VALUES (?, ?, ?, ?)",
+                service, requestId, index, outcome);
+    }
+
     // ---- conflicts
 
     /** Records a conflict (open, or resolved by a policy); returns its id. */

@@ -1,0 +1,410 @@
+package dev.tributary.server.offline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.server.ApiException;
+import dev.tributary.server.Json;
+import dev.tributary.server.auth.Authenticator;
+import dev.tributary.server.auth.Principal;
+import dev.tributary.server.auth.Scope;
+import dev.tributary.store.AppliedWrite;
+import dev.tributary.store.RecordWrite;
+import dev.tributary.store.Store;
+import dev.tributary.store.StoreTransaction;
+import dev.tributary.store.StoredRecord;
+import dev.tributary.store.UploadCache;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Object services for offline clients: their definitions, and uploads of the changes clients
+ * made offline. Downloads use the change feed of each object's collection.
+ *
+ * <p>Implementation notes. An upload is a batch of changes, each applied on its own and
+ * atomically (one store transaction per change, which also stores the change's outcome), so a
+ * batch is never half-applied within a change and a failing change does not block the others. The
+ * request id makes the whole request exactly-once: see {@link UploadCache}. Conflicts — a change
+ * based on a version the hub has since replaced — are decided by the object's policy, and every
+ * decision except under {@code none} is recorded with the other conflicts.
+ */
+public final class OfflineApi {
+
+    /** Most changes in one upload. */
+    public static final int MAX_CHANGES = 1000;
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final Store store;
+    private final long maxBodyBytes;
+    private final Duration keepAnswers;
+    private final Duration staleClaim;
+    private final Map<String, ConflictResolver> resolvers = new TreeMap<>();
+
+    public OfflineApi(Store store, long maxBodyBytes, Duration keepAnswers, Duration staleClaim) {
+        this.store = store;
+        this.maxBodyBytes = maxBodyBytes;
+        this.keepAnswers = keepAnswers;
+        this.staleClaim = staleClaim;
+        for (ConflictResolver resolver : ServiceLoader.load(ConflictResolver.class)) {
+            resolvers.put(resolver.name(), resolver);
+        }
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/v1/services", this::list);
+        config.routes.get("/v1/services/{svc}", this::get);
+        config.routes.put("/v1/services/{svc}", this::put);
+        config.routes.delete("/v1/services/{svc}", this::delete);
+        config.routes.post("/v1/services/{svc}/upload", this::upload);
+    }
+
+    private ObjectService load(String name) {
+        ObjectService service = store.objectServices().get(name).map(entry -> {
+            try {
+                List<String> problems = new ArrayList<>();
+                return ObjectService.parse(entry.name(), Json.MAPPER.readTree(entry.definition()), resolvers.keySet(), problems);
+            } catch (IOException e) {
+                throw new IllegalStateException("stored service " + name + " is unreadable", e);
+            }
+        }).orElse(null);
+        if (service == null) {
+            throw ApiException.notFound("object service '" + name + "' does not exist");
+        }
+        return service;
+    }
+
+    private static void requireRead(Principal principal, ObjectService service) {
+        for (ObjectService.ObjectDefinition object : service.objects().values()) {
+            principal.require(Scope.read(object.collection()));
+        }
+    }
+
+    private void list(Context ctx) {
+        Principal principal = Authenticator.principal(ctx);
+        List<JsonNode> items = new ArrayList<>();
+        for (var entry : store.objectServices().list()) {
+            ObjectService service = load(entry.name());
+            if (service.objects().values().stream().allMatch(o -> principal.has(Scope.read(o.collection())))) {
+                items.add(service.toJson());
+            }
+        }
+        Json.respond(ctx, 200, json -> {
+            json.writeStartObject();
+            json.writeStringField("kind", "tributary#objectServices");
+            json.writeArrayFieldStart("items");
+            for (JsonNode item : items) {
+                Json.MAPPER.writeTree(json, item);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        });
+    }
+
+    private void get(Context ctx) {
+        ObjectService service = load(ctx.pathParam("svc"));
+        requireRead(Authenticator.principal(ctx), service);
+        Json.respond(ctx, 200, json -> Json.MAPPER.writeTree(json, service.toJson()));
+    }
+
+    private void put(Context ctx) {
+        Authenticator.principal(ctx).require(Scope.ADMIN);
+        String name = ctx.pathParam("svc");
+        JsonNode body = Json.readObject(Json.readBody(ctx, maxBodyBytes));
+        List<String> problems = new ArrayList<>();
+        ObjectService service = ObjectService.parse(name, body, resolvers.keySet(), problems);
+        if (!problems.isEmpty()) {
+            throw new ApiException(400, "badRequest", "object service '" + name + "' is invalid: "
+                    + String.join("; ", problems), problems);
+        }
+        service.objects().values().forEach(object -> store.collections().put(object.collection(), null));
+        ObjectNode definition = service.toJson();
+        definition.remove("kind");
+        definition.remove("name");
+        boolean created = store.objectServices().put(name, definition.toString());
+        Json.respond(ctx, created ? 201 : 200, json -> Json.MAPPER.writeTree(json, service.toJson()));
+    }
+
+    private void delete(Context ctx) {
+        Authenticator.principal(ctx).require(Scope.ADMIN);
+        if (!store.objectServices().delete(ctx.pathParam("svc"))) {
+            throw ApiException.notFound("object service '" + ctx.pathParam("svc") + "' does not exist");
+        }
+        ctx.status(204);
+    }
+
+    // ---- upload
+
+    private void upload(Context ctx) {
+        Principal principal = Authenticator.principal(ctx);
+        ObjectService service = load(ctx.pathParam("svc"));
+        String requestId = ctx.header("X-Request-Id");
+        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+            throw ApiException.badRequest("an upload needs an X-Request-Id header of 1 to 128 characters from"
+                    + " A-Z a-z 0-9 . _ : - (the same id when it is sent again)");
+        }
+        Map<String, String> parameters = parameters(ctx, service);
+        JsonNode body = Json.readObject(Json.readBody(ctx, maxBodyBytes));
+        JsonNode changes = body.get("changes");
+        if (!(changes instanceof ArrayNode list) || list.isEmpty() || list.size() > MAX_CHANGES) {
+            throw ApiException.badRequest("an upload is {\"changes\": [...]} with 1 to " + MAX_CHANGES + " changes");
+        }
+        for (JsonNode change : list) {
+            ObjectService.ObjectDefinition object = service.objects().get(change.path("object").asText());
+            if (object != null) {
+                principal.require(Scope.write(object.collection()));
+            }
+        }
+        UploadCache.Claim claim = store.uploadCache().begin(service.name(), requestId, keepAnswers, staleClaim);
+        switch (claim.state()) {
+            case DONE -> {
+                ctx.header("X-Request-Replayed", "true");
+                ctx.status(claim.status()).contentType("application/json; charset=utf-8").result(claim.answer());
+                return;
+            }
+            case IN_PROGRESS -> {
+                ctx.header("Retry-After", "1");
+                throw new ApiException(409, "uploadInProgress", "upload request " + requestId
+                        + " is being processed; send it again in a moment to get its answer");
+            }
+            default -> { }
+        }
+        String origin = origin(principal, parameters);
+        ArrayNode results = Json.MAPPER.createArrayNode();
+        for (int index = 0; index < list.size(); index++) {
+            String recorded = claim.outcomes().get(index);
+            if (recorded != null) {
+                results.add(parse(recorded));
+                continue;
+            }
+            int at = index;
+            JsonNode change = list.get(index);
+            ObjectNode outcome = store.transact(tx -> {
+                ObjectNode result = apply(tx, service, at, change, origin);
+                tx.recordUploadOutcome(service.name(), requestId, at, result.toString());
+                return result;
+            });
+            results.add(outcome);
+        }
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        answer.put("kind", "tributary#uploadResult");
+        answer.put("requestId", requestId);
+        answer.set("results", results);
+        store.uploadCache().finish(service.name(), requestId, 200, answer.toString());
+        Json.respond(ctx, 200, json -> Json.MAPPER.writeTree(json, answer));
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> parameters(Context ctx, ObjectService service) {
+        Map<String, String> parameters = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (!service.uploadParameters().containsKey(name)) {
+                problems.add("unknown upload parameter '" + name + "'; this service takes "
+                        + (service.uploadParameters().isEmpty() ? "none" : String.join(", ", service.uploadParameters().keySet())));
+            } else if (values.size() != 1 || values.get(0).length() > 1000) {
+                problems.add("upload parameter '" + name + "' must be given once, at most 1000 characters");
+            } else {
+                parameters.put(name, values.get(0));
+            }
+        });
+        service.uploadParameters().forEach((name, required) -> {
+            if (required && !parameters.containsKey(name)) {
+                problems.add("the upload parameter '" + name + "' is required");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new ApiException(400, "badRequest", String.join("; ", problems), problems);
+        }
+        return parameters;
+    }
+
+    /** The origin of the changes: the token, and the upload parameters, for outbound connectors to use. */
+    private static String origin(Principal principal, Map<String, String> parameters) {
+        StringBuilder origin = new StringBuilder("offline:").append(principal.tokenId());
+        String separator = "?";
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            origin.append(separator).append(parameter.getKey()).append('=')
+                    .append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
+            separator = "&";
+        }
+        return origin.toString();
+    }
+
+    /** Applies one change; its outcome. */
+    private ObjectNode apply(StoreTransaction tx, ObjectService service, int index, JsonNode change, String origin) {
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        result.put("index", index);
+        String objectName = change.path("object").asText(null);
+        String op = change.path("op").asText(null);
+        result.put("object", objectName);
+        result.put("op", op);
+        ObjectService.ObjectDefinition object = objectName == null ? null : service.objects().get(objectName);
+        if (object == null) {
+            return rejected(result, "unknown object '" + objectName + "'; this service has "
+                    + String.join(", ", service.objects().keySet()));
+        }
+        if (!(change instanceof ObjectNode) || op == null || !List.of("create", "update", "delete").contains(op)) {
+            return rejected(result, "a change needs \"op\": create, update or delete");
+        }
+        JsonNode dataNode = change.get("data");
+        if (!op.equals("delete") && !(dataNode instanceof ObjectNode)) {
+            return rejected(result, "a " + op + " needs \"data\": the full record");
+        }
+        ObjectNode data = op.equals("delete") ? null : ((ObjectNode) dataNode).deepCopy();
+        String version = change.hasNonNull("version") ? change.get("version").asText() : null;
+        String id = change.hasNonNull("id") ? change.get("id").asText() : null;
+        List<String> problems = new ArrayList<>();
+        if (op.equals("create")) {
+            if (object.keys() == ObjectService.Keys.SERVER) {
+                if (id != null) {
+                    result.put("localId", id);
+                }
+                id = UUID.randomUUID().toString();
+                data.put(object.primaryKey().get(0), id);
+            } else {
+                String key = object.keyOf(data, problems);
+                if (key == null) {
+                    return rejected(result, String.join("; ", problems));
+                }
+                if (id != null && !id.equals(key)) {
+                    return rejected(result, "the change's id '" + id + "' differs from its primary key '" + key + "'");
+                }
+                id = key;
+            }
+        } else {
+            if (id == null || !dev.tributary.store.RecordIds.isValid(id)) {
+                return rejected(result, "an " + op + " needs the record's \"id\"");
+            }
+            if (data != null) {
+                String key = object.keyOf(data, problems);
+                if (key == null) {
+                    return rejected(result, String.join("; ", problems));
+                }
+                if (!key.equals(id)) {
+                    return rejected(result, "a primary key cannot change: the record is '" + id + "', the data says '" + key + "'");
+                }
+            }
+        }
+        result.put("id", id);
+        StoredRecord current = tx.records(object.collection(), List.of(id)).get(id);
+        boolean live = current != null && !current.deleted();
+        boolean conflict = switch (op) {
+            case "create" -> live;
+            case "update" -> !live || version != null && !version.equals(current.etag());
+            default -> live && version != null && !version.equals(current.etag());
+        };
+        if (op.equals("delete") && !live) {
+            result.put("outcome", "deleted");
+            result.putNull("record");
+            return result;
+        }
+        if (!conflict) {
+            return write(tx, object, result, id, data, origin);
+        }
+        ObjectNode server = live ? (ObjectNode) parse(current.dataText()) : null;
+        String link = "offline:" + service.name() + "/" + object.name();
+        switch (object.policy()) {
+            case NONE -> {
+                return write(tx, object, result, id, data, origin);
+            }
+            case CLIENT_WINS -> {
+                tx.recordConflict(link, id, null, "resolved", "clientWins", "client", text(server), text(data), version,
+                        "an offline " + op + " based on version " + version + " met version "
+                                + (live ? current.etag() : "deleted") + "; the client wins");
+                result.put("conflict", "clientWins");
+                return write(tx, object, result, id, data, origin);
+            }
+            case SERVER_WINS -> {
+                tx.recordConflict(link, id, null, "resolved", "serverWins", "server", text(server), text(data), version,
+                        "an offline " + op + " based on version " + version + " met version "
+                                + (live ? current.etag() : "deleted") + "; the server wins");
+                return conflict(result, current, server);
+            }
+            default -> {
+                ConflictResolver.Resolution resolution = resolvers.get(object.resolver())
+                        .resolve(new ConflictResolver.Conflict(service.name(), object.name(), id, server, data));
+                tx.recordConflict(link, id, null, "resolved", "custom:" + object.resolver(),
+                        resolution.take().name().toLowerCase(java.util.Locale.ROOT), text(server),
+                        text(resolution.take() == ConflictResolver.Take.MERGED ? resolution.merged() : data), version,
+                        "decided by the resolver " + object.resolver());
+                result.put("conflict", "custom:" + object.resolver());
+                return switch (resolution.take()) {
+                    case SERVER -> conflict(result, current, server);
+                    case CLIENT -> write(tx, object, result, id, data, origin);
+                    case MERGED -> {
+                        ObjectNode merged = resolution.merged().deepCopy();
+                        for (int i = 0; i < object.primaryKey().size(); i++) {
+                            merged.set(object.primaryKey().get(i), data != null ? data.get(object.primaryKey().get(i))
+                                    : server.get(object.primaryKey().get(i)));
+                        }
+                        yield write(tx, object, result, id, merged, origin);
+                    }
+                };
+            }
+        }
+    }
+
+    private static String text(JsonNode node) {
+        return node == null ? null : node.toString();
+    }
+
+    private static ObjectNode conflict(ObjectNode result, StoredRecord current, ObjectNode server) {
+        result.put("outcome", "conflict");
+        if (server == null) {
+            result.putNull("serverRecord");
+            result.put("serverDeleted", true);
+        } else {
+            result.set("serverRecord", server);
+            result.put("etag", current.etag());
+        }
+        return result;
+    }
+
+    private static ObjectNode write(StoreTransaction tx, ObjectService.ObjectDefinition object, ObjectNode result, String id,
+            ObjectNode data, String origin) {
+        RecordWrite write = data == null ? RecordWrite.delete(id) : RecordWrite.put(id, Json.compact(data));
+        AppliedWrite applied = tx.apply(object.collection(), List.of(write), origin).get(0);
+        result.put("outcome", switch (applied.outcome()) {
+            case CREATED -> "created";
+            case UPDATED -> "updated";
+            default -> "deleted";
+        });
+        result.put("etag", applied.record().etag());
+        if (data == null) {
+            result.putNull("record");
+        } else {
+            result.set("record", data);
+        }
+        return result;
+    }
+
+    private static ObjectNode rejected(ObjectNode result, String message) {
+        result.put("outcome", "rejected");
+        result.put("message", message);
+        return result;
+    }
+
+    /** The installed resolvers by name (for tests and tools). */
+    public Map<String, ConflictResolver> resolvers() {
+        return new LinkedHashMap<>(resolvers);
+    }
+}
