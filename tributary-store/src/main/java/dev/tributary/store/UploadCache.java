@@ -83,6 +83,15 @@ public final class UploadCache {
                 + " WHERE service = ? AND request_id = ?", status, answer, service, requestId));
     }
 
+    /**
+     * Releases a claim whose processing failed part-way: a resend resumes it at once, applying only
+     * the changes without a stored outcome.
+     */
+    public void release(String service, String requestId) {
+        database.write(connection -> Rows.update(connection, "UPDATE upload_requests SET started_at = 0"
+                + " WHERE service = ? AND request_id = ? AND state = 'processing'", service, requestId));
+    }
+
     /** Gives a claim up (the request was refused before any change was applied). */
     public void abandon(String service, String requestId) {
         database.write(connection -> {

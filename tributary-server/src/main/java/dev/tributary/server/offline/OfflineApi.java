@@ -46,6 +46,8 @@ public final class OfflineApi {
     public static final int MAX_CHANGES = 1000;
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OfflineApi.class);
+
     private final Store store;
     private final long maxBodyBytes;
     private final Duration keepAnswers;
@@ -182,20 +184,26 @@ public final class OfflineApi {
         }
         String origin = origin(principal, parameters);
         ArrayNode results = Json.MAPPER.createArrayNode();
-        for (int index = 0; index < list.size(); index++) {
-            String recorded = claim.outcomes().get(index);
-            if (recorded != null) {
-                results.add(parse(recorded));
-                continue;
+        try {
+            for (int index = 0; index < list.size(); index++) {
+                String recorded = claim.outcomes().get(index);
+                if (recorded != null) {
+                    results.add(parse(recorded));
+                    continue;
+                }
+                int at = index;
+                JsonNode change = list.get(index);
+                ObjectNode outcome = store.transact(tx -> {
+                    ObjectNode result = apply(tx, service, at, change, origin);
+                    tx.recordUploadOutcome(service.name(), requestId, at, result.toString());
+                    return result;
+                });
+                results.add(outcome);
             }
-            int at = index;
-            JsonNode change = list.get(index);
-            ObjectNode outcome = store.transact(tx -> {
-                ObjectNode result = apply(tx, service, at, change, origin);
-                tx.recordUploadOutcome(service.name(), requestId, at, result.toString());
-                return result;
-            });
-            results.add(outcome);
+        } catch (RuntimeException e) {
+            // The changes applied so far keep their outcomes; a resend applies only the rest.
+            store.uploadCache().release(service.name(), requestId);
+            throw e;
         }
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("kind", "tributary#uploadResult");
@@ -340,8 +348,19 @@ public final class OfflineApi {
                 return conflict(result, current, server);
             }
             default -> {
-                ConflictResolver.Resolution resolution = resolvers.get(object.resolver())
-                        .resolve(new ConflictResolver.Conflict(service.name(), object.name(), id, server, data));
+                ConflictResolver.Resolution resolution;
+                try {
+                    resolution = resolvers.get(object.resolver())
+                            .resolve(new ConflictResolver.Conflict(service.name(), object.name(), id,
+                                    server == null ? null : server.deepCopy(), data == null ? null : data.deepCopy()));
+                } catch (RuntimeException e) {
+                    LOG.error("conflict resolver {} failed on {} {}", object.resolver(), object.name(), id, e);
+                    return rejected(result, "the conflict resolver " + object.resolver() + " failed: " + e.getMessage());
+                }
+                if (resolution == null || resolution.take() == null
+                        || resolution.take() == ConflictResolver.Take.MERGED && resolution.merged() == null) {
+                    return rejected(result, "the conflict resolver " + object.resolver() + " gave no decision");
+                }
                 tx.recordConflict(link, id, null, "resolved", "custom:" + object.resolver(),
                         resolution.take().name().toLowerCase(java.util.Locale.ROOT), text(server),
                         text(resolution.take() == ConflictResolver.Take.MERGED ? resolution.merged() : data), version,
