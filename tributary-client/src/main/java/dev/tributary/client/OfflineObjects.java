@@ -1,0 +1,688 @@
+package dev.tributary.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.filter.Filter;
+import dev.tributary.filter.FilterParser;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An app's offline copy of its object services: work with records locally, offline or not, and
+ * call {@link #startSync} when the hub can be reached.
+ *
+ * <pre>{@code
+ * try (OfflineObjects app = OfflineObjects.open(Path.of("inspections.db"), URI.create("http://hub:8080"),
+ *         token, List.of("Inspections"))) {
+ *     app.setup();
+ *     app.create("Task", Map.of("id", "t1", "title", "Check the pump", "done", false));
+ *     app.startSync(Map.of("syncMode", "sequential"), callback, progress);
+ * }
+ * }</pre>
+ *
+ * <p>Objects are named by their name ({@code Task}) or, when two services have one of the same
+ * name, as {@code Service.Object}. A record's key is its primary-key values joined by {@code ~};
+ * records of objects whose keys the hub assigns get a temporary {@code local-…} key until they
+ * are uploaded.
+ *
+ * <p>Implementation notes. Every local change is recorded as pending in the local store. An
+ * upload request is written to the local upload cache, with its rows marked, before it is sent,
+ * and forgotten only in the transaction that applies its answer; requests whose answer was lost
+ * are sent again first, with the same request id, so the hub applies each change exactly once
+ * however often the network drops. Downloads use the hub's change feed; a sync token is stored
+ * only after the last page; a 410 makes the client upload first, then drop the object's synced
+ * rows and download it in full — pending local changes are never lost.
+ */
+public final class OfflineObjects implements AutoCloseable {
+
+    private final Path file;
+    private final HubClient hub;
+    private final List<String> serviceNames;
+    private final LocalStore local;
+    private volatile Map<String, JsonNode> services = Map.of();
+
+    private OfflineObjects(Path file, URI hubUrl, String token, List<String> services, Duration timeout) {
+        this.file = file;
+        this.hub = new HubClient(hubUrl, token, timeout);
+        this.serviceNames = List.copyOf(services);
+        this.local = new LocalStore(file);
+        this.services = local.services();
+    }
+
+    /**
+     * Opens (or creates) the local store of an app.
+     *
+     * @param file the app's SQLite file
+     * @param hubUrl the hub's base URL
+     * @param token a token with read and write scopes on the services' collections
+     * @param services the object services the app uses
+     */
+    public static OfflineObjects open(Path file, URI hubUrl, String token, List<String> services) {
+        return open(file, hubUrl, token, services, Duration.ofSeconds(60));
+    }
+
+    /** As {@link #open(Path, URI, String, List)}, with a timeout for each request to the hub. */
+    public static OfflineObjects open(Path file, URI hubUrl, String token, List<String> services, Duration timeout) {
+        if (services.isEmpty()) {
+            throw new IllegalArgumentException("name at least one object service");
+        }
+        return new OfflineObjects(file, hubUrl, token, services, timeout);
+    }
+
+    /** Fetches the services' definitions from the hub and creates the local tables. */
+    public void setup() {
+        Map<String, JsonNode> fetched = new LinkedHashMap<>();
+        for (String name : serviceNames) {
+            JsonNode definition = hub.service(name);
+            local.saveService(name, definition);
+            fetched.put(name, definition);
+        }
+        services = Collections.unmodifiableMap(fetched);
+    }
+
+    /** Wipes every local record, token and pending change, and fetches the definitions again. */
+    public void reset() {
+        local.wipe();
+        services = Map.of();
+        setup();
+    }
+
+    /** Closes the store and deletes the app's file: nothing of this app remains on the device. */
+    public void drop() {
+        local.close();
+        try {
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Files.deleteIfExists(Path.of(file + suffix));
+            }
+        } catch (java.io.IOException e) {
+            throw new OfflineException("cannot delete " + file + ": " + e.getMessage(), e, false);
+        }
+    }
+
+    /** HTTP requests sent to the hub so far. */
+    public long requestCount() {
+        return hub.requests();
+    }
+
+    // =====================================================================================
+    // Objects
+
+    /** A resolved object: its service, its name, its definition. */
+    private record Target(String service, String object, JsonNode definition) {
+        List<String> keyFields() {
+            List<String> fields = new ArrayList<>();
+            definition.path("primaryKey").forEach(field -> fields.add(field.asText()));
+            return fields;
+        }
+
+        boolean serverKeys() {
+            return definition.path("keys").asText().equals("server");
+        }
+
+        String collection() {
+            return definition.path("collection").asText();
+        }
+    }
+
+    private Target target(String name) {
+        if (services.isEmpty()) {
+            throw new OfflineException("call setup() first: the object services are not known yet");
+        }
+        int dot = name.indexOf('.');
+        List<Target> found = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> service : services.entrySet()) {
+            JsonNode objects = service.getValue().path("objects");
+            String object = dot > 0 ? name.substring(dot + 1) : name;
+            if ((dot < 0 || service.getKey().equals(name.substring(0, dot))) && objects.has(object)) {
+                found.add(new Target(service.getKey(), object, objects.get(object)));
+            }
+        }
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("no object '" + name + "' in the services " + services.keySet());
+        }
+        if (found.size() > 1) {
+            throw new IllegalArgumentException("object '" + name + "' is in several services; name it as Service." + name);
+        }
+        return found.get(0);
+    }
+
+    private static ObjectNode json(Map<String, ?> data) {
+        return HubClient.JSON.valueToTree(data);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(ObjectNode data) {
+        return HubClient.JSON.convertValue(data, LinkedHashMap.class);
+    }
+
+    private static String keyOf(Target target, ObjectNode data) {
+        List<String> parts = new ArrayList<>();
+        for (String field : target.keyFields()) {
+            JsonNode value = data.get(field);
+            if (value == null || value.isNull()) {
+                throw new IllegalArgumentException(target.object() + " needs a value for its primary key field '" + field + "'");
+            }
+            parts.add(value.asText());
+        }
+        return String.join("~", parts);
+    }
+
+    /** Creates a record locally; returns it with its key field(s) (a temporary key when the hub assigns keys). */
+    public Map<String, Object> create(String object, Map<String, ?> data) {
+        Target target = target(object);
+        ObjectNode record = json(data);
+        String id;
+        if (target.serverKeys()) {
+            id = "local-" + UUID.randomUUID();
+            record.put(target.keyFields().get(0), id);
+        } else {
+            id = keyOf(target, record);
+        }
+        if (local.row(target.service(), target.object(), id).filter(r -> r.data() != null).isPresent()) {
+            throw new IllegalArgumentException(target.object() + " '" + id + "' exists already; update it instead");
+        }
+        local.change(target.service(), target.object(), id, record, "created");
+        return map(record);
+    }
+
+    /** Replaces a record's data locally; its primary key cannot change. */
+    public Map<String, Object> update(String object, String key, Map<String, ?> data) {
+        Target target = target(object);
+        LocalStore.Row row = local.row(target.service(), target.object(), key).filter(r -> r.data() != null)
+                .orElseThrow(() -> new IllegalArgumentException("no " + target.object() + " '" + key + "'"));
+        ObjectNode record = json(data);
+        for (String field : target.keyFields()) {
+            JsonNode given = record.get(field);
+            if (given == null) {
+                record.set(field, row.data().get(field));
+            } else if (!given.asText().equals(row.data().path(field).asText())) {
+                throw new IllegalArgumentException("the primary key field '" + field + "' of " + target.object()
+                        + " cannot change; delete the record and create another");
+            }
+        }
+        local.change(target.service(), target.object(), key, record, "updated");
+        return map(record);
+    }
+
+    /** Deletes a record locally. */
+    public void delete(String object, String key) {
+        Target target = target(object);
+        local.row(target.service(), target.object(), key).filter(r -> r.data() != null)
+                .orElseThrow(() -> new IllegalArgumentException("no " + target.object() + " '" + key + "'"));
+        local.change(target.service(), target.object(), key, null, "deleted");
+    }
+
+    /** A record, as the app last wrote or downloaded it. */
+    public Optional<Map<String, Object>> get(String object, String key) {
+        Target target = target(object);
+        return local.row(target.service(), target.object(), key).filter(r -> r.data() != null).map(r -> map(r.data()));
+    }
+
+    /** Records matching a filter (the hub's filter language; null for all), by key. */
+    public List<Map<String, Object>> query(String object, String filter) {
+        Target target = target(object);
+        Filter parsed = filter == null ? null : FilterParser.parse(filter);
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (LocalStore.Row row : local.liveRows(target.service(), target.object())) {
+            if (parsed == null || parsed.matches(field -> plain(row.data().get(field)))) {
+                result.add(map(row.data()));
+            }
+        }
+        return result;
+    }
+
+    private static Object plain(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isNumber()) {
+            return node.decimalValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node;
+    }
+
+    /**
+     * Local changes waiting for upload, by object: each with its {@code key}, {@code change}
+     * (create, update, delete) and {@code data}.
+     */
+    public Map<String, List<Map<String, Object>>> getPendingRecordsForUpload() {
+        Map<String, List<Map<String, Object>>> pending = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> service : services.entrySet()) {
+            for (var objects = service.getValue().path("objects").fieldNames(); objects.hasNext(); ) {
+                String object = objects.next();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (LocalStore.Row row : local.pendingRows(service.getKey(), object, false, Integer.MAX_VALUE)) {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("key", row.id());
+                    entry.put("change", change(row));
+                    entry.put("data", row.data() == null ? null : map(row.data()));
+                    rows.add(entry);
+                }
+                if (!rows.isEmpty()) {
+                    pending.put(object, rows);
+                }
+            }
+        }
+        return pending;
+    }
+
+    private static String change(LocalStore.Row row) {
+        return switch (row.state()) {
+            case "created" -> "create";
+            case "deleted" -> "delete";
+            default -> "update";
+        };
+    }
+
+    /** Undoes local changes, back to the last synced state: of the given keys, or all of the object when null. */
+    public int rollback(String object, List<String> keys) {
+        Target target = target(object);
+        return local.rollback(target.service(), target.object(), keys);
+    }
+
+    // =====================================================================================
+    // Sync
+
+    /**
+     * Syncs every object service with the hub, in the background, with options in the map shape
+     * of the Volt MX offline-objects API (see {@link SyncOptions#fromMap}).
+     */
+    public CompletableFuture<Map<String, Object>> startSync(Map<String, ?> options, SyncCallback callback,
+            ProgressCallback progress) {
+        SyncOptions parsed;
+        try {
+            parsed = SyncOptions.fromMap(options);
+        } catch (IllegalArgumentException e) {
+            return refuse(callback, e.getMessage());
+        }
+        return startSync(parsed, callback, progress);
+    }
+
+    /** Syncs every object service with the hub, in the background. */
+    public CompletableFuture<Map<String, Object>> startSync(SyncOptions options, SyncCallback callback,
+            ProgressCallback progress) {
+        for (String service : options.services().keySet()) {
+            if (!services.containsKey(service)) {
+                return refuse(callback, "unknown object service '" + service + "'; this app syncs " + services.keySet()
+                        + (services.isEmpty() ? " (call setup() first)" : ""));
+            }
+        }
+        for (Map.Entry<String, SyncOptions.ServiceOptions> entry : options.services().entrySet()) {
+            for (Map.Entry<String, String> filter : entry.getValue().filters().entrySet()) {
+                if (!services.get(entry.getKey()).path("objects").has(filter.getKey())) {
+                    return refuse(callback, "service '" + entry.getKey() + "' has no object '" + filter.getKey() + "' to filter");
+                }
+                try {
+                    FilterParser.parse(filter.getValue());
+                } catch (FilterParser.FilterSyntaxException e) {
+                    return refuse(callback, "service '" + entry.getKey() + "', object '" + filter.getKey() + "': " + e.getMessage());
+                }
+            }
+        }
+        if (services.isEmpty()) {
+            return refuse(callback, "call setup() first: the object services are not known yet");
+        }
+        ProgressCallback events = progress == null ? event -> { } : progress;
+        return CompletableFuture.supplyAsync(() -> run(options, events)).whenComplete((result, error) -> {
+            if (error != null) {
+                Map<String, Object> failure = new LinkedHashMap<>();
+                failure.put("successResponse", Map.of());
+                failure.put("failureResponse", Map.of("*", Map.of("error", "syncFailed", "message", String.valueOf(error))));
+                callback.onFailure(failure);
+            } else if (result.containsKey("failureResponse")) {
+                callback.onFailure(result);
+            } else {
+                callback.onSuccess(result);
+            }
+        });
+    }
+
+    private static CompletableFuture<Map<String, Object>> refuse(SyncCallback callback, String message) {
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("successResponse", Map.of());
+        failure.put("failureResponse", Map.of("*", Map.of("error", "invalidOptions", "message", message)));
+        callback.onFailure(failure);
+        return CompletableFuture.completedFuture(failure);
+    }
+
+    /** Running totals of one sync, shared by its services. */
+    private static final class Totals {
+        final AtomicLong uploaded = new AtomicLong();
+        final AtomicLong downloaded = new AtomicLong();
+    }
+
+    private Map<String, Object> run(SyncOptions options, ProgressCallback progress) {
+        Totals totals = new Totals();
+        progress.onProgress(event("sync", "started", null, null, 0, 0, totals));
+        Map<String, Object> successes = Collections.synchronizedMap(new LinkedHashMap<>());
+        Map<String, Object> failures = Collections.synchronizedMap(new LinkedHashMap<>());
+        List<String> names = new ArrayList<>(services.keySet());
+        if (options.mode() == SyncOptions.Mode.SEQUENTIAL || names.size() == 1) {
+            for (String service : names) {
+                syncService(service, options.of(service), progress, totals, successes, failures);
+            }
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(names.size(), 4));
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (String service : names) {
+                    running.add(pool.submit(() -> syncService(service, options.of(service), progress, totals, successes, failures)));
+                }
+                for (Future<?> future : running) {
+                    future.get();
+                }
+            } catch (Exception e) {
+                failures.put("*", Map.of("error", "syncFailed", "message", String.valueOf(e)));
+            } finally {
+                pool.shutdown();
+            }
+        }
+        progress.onProgress(event("sync", "ended", null, null, 0, 0, totals));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("successResponse", new LinkedHashMap<>(successes));
+        if (!failures.isEmpty()) {
+            result.put("failureResponse", new LinkedHashMap<>(failures));
+        }
+        return result;
+    }
+
+    private static Map<String, Object> event(String phase, String state, String service, String object, int batch,
+            int records, Totals totals) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("phase", phase);
+        event.put("state", state);
+        if (service != null) {
+            event.put("service", service);
+        }
+        if (object != null) {
+            event.put("object", object);
+        }
+        if (batch > 0) {
+            event.put("batch", batch);
+            event.put("records", records);
+        }
+        event.put("totalUploaded", totals.uploaded.get());
+        event.put("totalDownloaded", totals.downloaded.get());
+        return event;
+    }
+
+    private void syncService(String service, SyncOptions.ServiceOptions options, ProgressCallback progress, Totals totals,
+            Map<String, Object> successes, Map<String, Object> failures) {
+        ServiceRun run = new ServiceRun(service, options, progress, totals);
+        try {
+            if (options.syncType() != SyncOptions.SyncType.DOWNLOAD_ONLY) {
+                run.upload();
+            }
+            if (options.syncType() != SyncOptions.SyncType.UPLOAD_ONLY) {
+                run.download();
+            }
+            successes.put(service, run.result("success"));
+        } catch (RuntimeException e) {
+            Map<String, Object> failure = run.result("failure");
+            failure.put("error", e instanceof OfflineException o && o.retryable() ? "networkError" : "syncError");
+            failure.put("message", e.getMessage());
+            failures.put(service, failure);
+        }
+    }
+
+    /** One service's part of a sync. */
+    private final class ServiceRun {
+        private final String service;
+        private final SyncOptions.ServiceOptions options;
+        private final ProgressCallback progress;
+        private final Totals totals;
+        private final Instant started = Instant.now();
+        private final long startNanos = System.nanoTime();
+        private long uploaded;
+        private long downloaded;
+        private final List<Map<String, Object>> batches = new ArrayList<>();
+        private final List<Map<String, Object>> conflicts = new ArrayList<>();
+        private final List<Map<String, Object>> rejected = new ArrayList<>();
+
+        ServiceRun(String service, SyncOptions.ServiceOptions options, ProgressCallback progress, Totals totals) {
+            this.service = service;
+            this.options = options;
+            this.progress = progress;
+            this.totals = totals;
+        }
+
+        Map<String, Object> result(String status) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("status", status);
+            result.put("uploaded", uploaded);
+            result.put("downloaded", downloaded);
+            result.put("conflicts", conflicts);
+            result.put("rejected", rejected);
+            if (options.getSyncStats()) {
+                Map<String, Object> stats = new LinkedHashMap<>();
+                stats.put("startTime", started.toString());
+                stats.put("elapsedMs", (System.nanoTime() - startNanos) / 1_000_000);
+                stats.put("recordsUploaded", uploaded);
+                stats.put("recordsDownloaded", downloaded);
+                stats.put("batches", batches);
+                result.put("stats", stats);
+            }
+            return result;
+        }
+
+        private void batch(String phase, String object, int number, int records, Instant start, long startNanos) {
+            Map<String, Object> batch = new LinkedHashMap<>();
+            batch.put("phase", phase);
+            if (object != null) {
+                batch.put("object", object);
+            }
+            batch.put("batch", number);
+            batch.put("records", records);
+            batch.put("startTime", start.toString());
+            batch.put("elapsedMs", (System.nanoTime() - startNanos) / 1_000_000);
+            batches.add(batch);
+        }
+
+        // ---- upload
+
+        void upload() {
+            progress.onProgress(event("upload", "started", service, null, 0, 0, totals));
+            int number = 0;
+            // First the requests whose answers were lost, with their own ids.
+            for (LocalStore.CachedUpload cached : local.cachedUploads(service)) {
+                number++;
+                send(cached, number);
+            }
+            while (true) {
+                List<ObjectNode> changes = new ArrayList<>();
+                Map<String, List<String>> ids = new LinkedHashMap<>();
+                JsonNode objects = services.get(service).path("objects");
+                for (var names = objects.fieldNames(); names.hasNext() && changes.size() < options.uploadBatchSize(); ) {
+                    String object = names.next();
+                    for (LocalStore.Row row : local.pendingRows(service, object, true, options.uploadBatchSize() - changes.size())) {
+                        ObjectNode change = HubClient.JSON.createObjectNode();
+                        change.put("object", object);
+                        change.put("op", change(row));
+                        change.put("id", row.id());
+                        if (row.etag() != null) {
+                            change.put("version", row.etag());
+                        }
+                        if (row.data() != null) {
+                            change.set("data", row.data());
+                        }
+                        change.put("seq", row.seq());
+                        changes.add(change);
+                        ids.computeIfAbsent(object, o -> new ArrayList<>()).add(row.id());
+                    }
+                }
+                if (changes.isEmpty()) {
+                    break;
+                }
+                ObjectNode body = HubClient.JSON.createObjectNode();
+                ArrayNode list = body.putArray("changes");
+                changes.forEach(list::add);
+                LocalStore.CachedUpload upload = new LocalStore.CachedUpload(UUID.randomUUID().toString(), service,
+                        body.toString(), options.uploadRequestQueryParams());
+                local.cacheUpload(upload, ids);
+                number++;
+                send(upload, number);
+            }
+            progress.onProgress(event("upload", "ended", service, null, 0, 0, totals));
+        }
+
+        /** Sends one request (again, if it was cached) and applies its answer; waits out a hub still processing it. */
+        private void send(LocalStore.CachedUpload upload, int number) {
+            Instant start = Instant.now();
+            long startNanos = System.nanoTime();
+            JsonNode answer = null;
+            for (int attempt = 1; answer == null; attempt++) {
+                try {
+                    answer = hub.upload(service, upload.requestId(), upload.parameters(), stripSeq(upload.body()));
+                } catch (HubClient.InProgressException e) {
+                    if (attempt >= 10) {
+                        throw e;
+                    }
+                    sleep(Duration.ofMillis(200L * attempt));
+                }
+            }
+            JsonNode sent = parse(upload.body()).path("changes");
+            JsonNode results = answer.path("results");
+            int records = sent.size();
+            local.settleUpload(upload.requestId(), () -> {
+                for (int i = 0; i < sent.size(); i++) {
+                    applyResult(sent.get(i), results.get(i));
+                }
+                return null;
+            });
+            uploaded += records;
+            totals.uploaded.addAndGet(records);
+            batch("upload", null, number, records, start, startNanos);
+            progress.onProgress(event("upload", "inProgress", service, null, number, records, totals));
+        }
+
+        private void applyResult(JsonNode change, JsonNode result) throws java.sql.SQLException {
+            String object = change.path("object").asText();
+            String localId = change.path("id").asText();
+            long seq = change.path("seq").asLong();
+            Target target = target(service + "." + object);
+            String outcome = result.path("outcome").asText();
+            switch (outcome) {
+                case "created", "updated" -> local.confirm(service, object, localId, result.path("id").asText(),
+                        (ObjectNode) result.get("record"), result.path("etag").asText(), seq, target.keyFields());
+                case "deleted" -> local.confirmDeleted(service, object, localId, seq);
+                case "conflict" -> {
+                    // The hub's version replaces the change sent; a change made after it was sent stays pending.
+                    if (result.path("serverDeleted").asBoolean()) {
+                        local.confirmDeleted(service, object, localId, seq);
+                    } else {
+                        local.confirm(service, object, localId, result.path("id").asText(localId),
+                                (ObjectNode) result.get("serverRecord"), result.path("etag").asText(), seq, target.keyFields());
+                    }
+                    conflicts.add(map((ObjectNode) result));
+                }
+                default -> {
+                    local.refuse(service, object, localId);
+                    rejected.add(map((ObjectNode) result));
+                }
+            }
+        }
+
+        // ---- download
+
+        void download() {
+            progress.onProgress(event("download", "started", service, null, 0, 0, totals));
+            JsonNode objects = services.get(service).path("objects");
+            int number = 0;
+            for (var names = objects.fieldNames(); names.hasNext(); ) {
+                String object = names.next();
+                number = downloadObject(object, objects.get(object).path("collection").asText(), number);
+            }
+            progress.onProgress(event("download", "ended", service, null, 0, 0, totals));
+        }
+
+        private int downloadObject(String object, String collection, int number) {
+            String filter = options.filters().get(object);
+            try {
+                return pages(object, collection, filter, local.token(service, object), number);
+            } catch (HubClient.GoneException gone) {
+                // The hub can no longer answer from our token: keep pending changes safe, then start over.
+                upload();
+                local.forgetSynced(service, object);
+                return pages(object, collection, filter, null, number);
+            }
+        }
+
+        private int pages(String object, String collection, String filter, String token, int number) {
+            String pageToken = null;
+            do {
+                Instant start = Instant.now();
+                long startNanos = System.nanoTime();
+                JsonNode page = hub.feed(collection, token, pageToken, options.pageSize(), filter);
+                List<JsonNode> items = new ArrayList<>();
+                page.path("items").forEach(items::add);
+                String next = page.path("nextPageToken").asText(null);
+                String syncToken = page.path("nextSyncToken").asText(null);
+                local.transaction(() -> {
+                    local.download(service, object, items);
+                    if (syncToken != null) {
+                        local.setToken(service, object, syncToken);
+                    }
+                    return null;
+                });
+                number++;
+                downloaded += items.size();
+                totals.downloaded.addAndGet(items.size());
+                batch("download", object, number, items.size(), start, startNanos);
+                progress.onProgress(event("download", "inProgress", service, object, number, items.size(), totals));
+                pageToken = next;
+            } while (pageToken != null);
+            return number;
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return HubClient.JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new OfflineException("a cached upload is damaged: " + e.getMessage(), e, false);
+        }
+    }
+
+    /** The request body without the local sequence numbers (kept locally to tell newer changes). */
+    private static String stripSeq(String body) {
+        ObjectNode copy = (ObjectNode) parse(body);
+        copy.path("changes").forEach(change -> ((ObjectNode) change).remove("seq"));
+        return copy.toString();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OfflineException("interrupted while waiting for the hub", e, true);
+        }
+    }
+
+    @Override
+    public void close() {
+        local.close();
+    }
+}
