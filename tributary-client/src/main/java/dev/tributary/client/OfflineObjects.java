@@ -115,6 +115,11 @@ public final class OfflineObjects implements AutoCloseable {
         }
     }
 
+    /** The local store (for tests). */
+    LocalStore local() {
+        return local;
+    }
+
     /** HTTP requests sent to the hub so far. */
     public long requestCount() {
         return hub.requests();
@@ -124,7 +129,7 @@ public final class OfflineObjects implements AutoCloseable {
     // Objects
 
     /** A resolved object: its service, its name, its definition. */
-    private record Target(String service, String object, JsonNode definition) {
+    record Target(String service, String object, JsonNode definition) {
         List<String> keyFields() {
             List<String> fields = new ArrayList<>();
             definition.path("primaryKey").forEach(field -> fields.add(field.asText()));
@@ -140,7 +145,7 @@ public final class OfflineObjects implements AutoCloseable {
         }
     }
 
-    private Target target(String name) {
+    Target target(String name) {
         if (services.isEmpty()) {
             throw new OfflineException("call setup() first: the object services are not known yet");
         }
@@ -237,7 +242,12 @@ public final class OfflineObjects implements AutoCloseable {
     /** Records matching a filter (the hub's filter language; null for all), by key. */
     public List<Map<String, Object>> query(String object, String filter) {
         Target target = target(object);
-        Filter parsed = filter == null ? null : FilterParser.parse(filter);
+        Filter parsed;
+        try {
+            parsed = filter == null ? null : FilterParser.parse(filter);
+        } catch (FilterParser.FilterSyntaxException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         List<Map<String, Object>> result = new ArrayList<>();
         for (LocalStore.Row row : local.liveRows(target.service(), target.object())) {
             if (parsed == null || parsed.matches(field -> plain(row.data().get(field)))) {
@@ -622,8 +632,11 @@ public final class OfflineObjects implements AutoCloseable {
             try {
                 return pages(object, collection, filter, local.token(service, object), number);
             } catch (HubClient.GoneException gone) {
-                // The hub can no longer answer from our token: keep pending changes safe, then start over.
-                upload();
+                // The hub can no longer answer from our token: pending changes stay (uploaded first
+                // when this sync uploads at all), the synced rows go, and the object is downloaded again.
+                if (options.syncType() != SyncOptions.SyncType.DOWNLOAD_ONLY) {
+                    upload();
+                }
                 local.forgetSynced(service, object);
                 return pages(object, collection, filter, null, number);
             }
