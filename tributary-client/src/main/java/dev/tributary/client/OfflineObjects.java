@@ -444,6 +444,10 @@ public final class OfflineObjects implements AutoCloseable {
         try {
             if (options.syncType() != SyncOptions.SyncType.DOWNLOAD_ONLY) {
                 run.upload();
+            } else {
+                // Requests a previous sync left unanswered are settled before downloading, or their
+                // late answers could overwrite newer downloaded versions. No new changes go up.
+                run.resendUnanswered(0);
             }
             if (options.syncType() != SyncOptions.SyncType.UPLOAD_ONLY) {
                 run.download();
@@ -514,12 +518,7 @@ public final class OfflineObjects implements AutoCloseable {
 
         void upload() {
             progress.onProgress(event("upload", "started", service, null, 0, 0, totals));
-            int number = 0;
-            // First the requests whose answers were lost, with their own ids.
-            for (LocalStore.CachedUpload cached : local.cachedUploads(service)) {
-                number++;
-                send(cached, number);
-            }
+            int number = resendUnanswered(0);
             while (true) {
                 List<ObjectNode> changes = new ArrayList<>();
                 Map<String, List<String>> ids = new LinkedHashMap<>();
@@ -555,6 +554,15 @@ public final class OfflineObjects implements AutoCloseable {
                 send(upload, number);
             }
             progress.onProgress(event("upload", "ended", service, null, 0, 0, totals));
+        }
+
+        /** Sends again, with their own ids, the requests whose answers were lost; the last batch number. */
+        int resendUnanswered(int number) {
+            for (LocalStore.CachedUpload cached : local.cachedUploads(service)) {
+                number++;
+                send(cached, number);
+            }
+            return number;
         }
 
         /** Sends one request (again, if it was cached) and applies its answer; waits out a hub still processing it. */

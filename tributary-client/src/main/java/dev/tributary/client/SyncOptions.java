@@ -24,7 +24,11 @@ public record SyncOptions(Mode mode, Map<String, ServiceOptions> services) {
     /** How object services are synced relative to each other. */
     public enum Mode { PARALLEL, SEQUENTIAL }
 
-    /** What a sync of one service does. */
+    /**
+     * What a sync of one service does: upload pending changes, then download (full sync); only
+     * upload; or only download — which still first settles upload requests an earlier sync left
+     * unanswered (their changes may already be on the hub), but sends no new changes.
+     */
     public enum SyncType { FULL_SYNC, UPLOAD_ONLY, DOWNLOAD_ONLY }
 
     /** Records per page of a download when none is asked for. */

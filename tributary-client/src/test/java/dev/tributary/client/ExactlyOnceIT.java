@@ -143,6 +143,24 @@ class ExactlyOnceIT {
     }
 
     @Test
+    void aLateAnswerNeverOverwritesANewerDownloadedVersion() {
+        OfflineObjects app = hub.client("app", proxy.url(), List.of("Field"));
+        app.create("Task", Map.of("id", "t1", "title", "from the client"));
+        proxy.dropAnswers(FaultProxy.Request::upload);
+        assertThat(sync(app).success()).isFalse();
+        proxy.dropAnswers(request -> false);
+        // The hub changes the record after it applied the upload whose answer was lost.
+        hub.hub.store.changeLog().apply("tasks", List.of(dev.tributary.store.RecordWrite.put("t1",
+                "{\"id\":\"t1\",\"title\":\"changed on the hub\"}")), "hub");
+        Outcome downloadOnly = sync(app, Map.of("objectServicesOptions", Map.of("Field", Map.of("syncType", "downloadOnly"))),
+                null);
+        assertThat(downloadOnly.success()).isTrue();
+        syncOk(app);
+        assertThat(app.get("Task", "t1").orElseThrow()).containsEntry("title", "changed on the hub");
+        assertThat(clientRecords(app, "Task")).isEqualTo(hub.hubRecords("tasks"));
+    }
+
+    @Test
     void aChangeMadeWhileItsUploadIsInFlightStaysPending() {
         OfflineObjects app = hub.client("app", proxy.url(), List.of("Field"));
         app.create("Task", Map.of("id", "t1", "title", "v1"));
