@@ -100,9 +100,15 @@ final class ServeCommand implements Callable<Integer> {
                 description = "How often tombstones past retention are compacted, e.g. PT10M (default: ${DEFAULT-VALUE}).")
         Duration compactionInterval;
 
+        @Option(names = "--upload-cache-ttl", paramLabel = "<ISO-8601>", defaultValue = "PT24H",
+                description = "How long the answers to offline uploads are kept, so a resent request is answered"
+                        + " instead of applied again; at least PT1M (default: ${DEFAULT-VALUE}).")
+        Duration uploadCacheTtl;
+
         ServerConfig config() {
             return ServerConfig.defaults().withHost(host).withPort(port)
-                    .withMaxBodyBytes(maxBodyBytes).withCompactionInterval(compactionInterval);
+                    .withMaxBodyBytes(maxBodyBytes).withCompactionInterval(compactionInterval)
+                    .withUploadCacheTtl(uploadCacheTtl);
         }
     }
 }

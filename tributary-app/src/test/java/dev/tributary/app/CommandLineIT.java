@@ -107,4 +107,14 @@ class CommandLineIT {
         assertThat(badUrl.exit()).isEqualTo(1);
         assertThat(badUrl.err()).contains("'url' must start with");
     }
+
+    @Test
+    void serveRefusesAnUploadCacheTimeShorterThanAMinute() {
+        Run shortTtl = run("serve", "--upload-cache-ttl", "PT10S", "--port", "0", "--data-dir", dir.resolve("ttl").toString());
+        assertThat(shortTtl.exit()).isNotZero();
+        assertThat(shortTtl.err()).contains("upload answers must be kept at least a minute");
+        Run garbage = run("serve", "--upload-cache-ttl", "a day", "--port", "0", "--data-dir", dir.resolve("ttl").toString());
+        assertThat(garbage.exit()).isNotZero();
+        assertThat(garbage.err()).contains("--upload-cache-ttl");
+    }
 }
