@@ -96,6 +96,11 @@ public final class OfflineObjects implements AutoCloseable {
         services = Collections.unmodifiableMap(fetched);
     }
 
+    /** Whether {@link #setup()} has fetched every service this app uses (kept in the local store). */
+    public boolean isSetUp() {
+        return services.keySet().containsAll(serviceNames);
+    }
+
     /** Wipes every local record, token and pending change, and fetches the definitions again. */
     public void reset() {
         local.wipe();
