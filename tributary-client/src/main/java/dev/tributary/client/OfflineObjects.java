@@ -665,7 +665,7 @@ public final class OfflineObjects implements AutoCloseable {
                 page.path("items").forEach(items::add);
                 String next = page.path("nextPageToken").asText(null);
                 String syncToken = page.path("nextSyncToken").asText(null);
-                local.transaction(() -> {
+                local.relaxedTransaction(() -> {
                     local.download(service, object, items);
                     if (syncToken != null) {
                         local.setToken(service, object, syncToken);

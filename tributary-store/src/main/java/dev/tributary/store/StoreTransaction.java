@@ -284,6 +284,32 @@ public final class StoreTransaction {
                 service, requestId, index, outcome);
     }
 
+    /** Stores an upload request's answer, in the transaction that applied its last changes. */
+    public void finishUpload(String service, String requestId, int status, String answer) {
+        update("UPDATE upload_requests SET state = 'done', status = ?, answer = ? WHERE service = ? AND request_id = ?",
+                status, answer, service, requestId);
+    }
+
+    /** Stores the outcomes of several changes of an upload request (index → outcome). */
+    public void recordUploadOutcomes(String service, String requestId, Map<Integer, String> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO upload_changes (service, request_id, idx, outcome) VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<Integer, String> outcome : outcomes.entrySet()) {
+                insert.setString(1, service);
+                insert.setString(2, requestId);
+                insert.setInt(3, outcome.getKey());
+                insert.setString(4, outcome.getValue());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
     // ---- conflicts
 
     /** Records a conflict (open, or resolved by a policy); returns its id. */

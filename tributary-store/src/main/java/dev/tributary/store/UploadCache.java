@@ -46,7 +46,8 @@ public final class UploadCache {
      * @param staleAfter how long a claim may stay in processing before a resend takes it over
      */
     public Claim begin(String service, String requestId, Duration keep, Duration staleAfter) {
-        return database.write(connection -> {
+        // A claim lost in a crash is harmless: no change of the request can have committed after it.
+        return database.writeRelaxed(connection -> {
             long now = clock.millis();
             var existing = Rows.one(connection, row -> new Object[] {row.getString(1), row.getInt(2), row.getString(3),
                             row.getLong(4), row.getLong(5)},

@@ -33,9 +33,11 @@ import java.util.regex.Pattern;
  * Object services for offline clients: their definitions, and uploads of the changes clients
  * made offline. Downloads use the change feed of each object's collection.
  *
- * <p>Implementation notes. An upload is a batch of changes, each applied on its own and
- * atomically (one store transaction per change, which also stores the change's outcome), so a
- * batch is never half-applied within a change and a failing change does not block the others. The
+ * <p>Implementation notes. An upload is a batch of changes, each applied atomically together
+ * with its stored outcome, so a batch is never half-applied within a change. The batch normally
+ * runs in one store transaction (it is much faster than one per change); if that transaction fails,
+ * the changes are applied again one transaction each, so one failing change does not block the
+ * others. Rejections and conflicts are outcomes, not failures. The
  * request id makes the whole request exactly-once: see {@link UploadCache}. Conflicts — a change
  * based on a version the hub has since replaced — are decided by the object's policy, and every
  * decision except under {@code none} is recorded with the other conflicts.
@@ -183,34 +185,59 @@ public final class OfflineApi {
             default -> { }
         }
         String origin = origin(principal, parameters);
-        ArrayNode results = Json.MAPPER.createArrayNode();
+        JsonNode[] results = new JsonNode[list.size()];
+        List<Integer> todo = new ArrayList<>();
+        for (int index = 0; index < list.size(); index++) {
+            String recorded = claim.outcomes().get(index);
+            if (recorded != null) {
+                results[index] = parse(recorded);
+            } else {
+                todo.add(index);
+            }
+        }
+        ObjectNode answer;
         try {
-            for (int index = 0; index < list.size(); index++) {
-                String recorded = claim.outcomes().get(index);
-                if (recorded != null) {
-                    results.add(parse(recorded));
-                    continue;
-                }
-                int at = index;
-                JsonNode change = list.get(index);
-                ObjectNode outcome = store.transact(tx -> {
-                    ObjectNode result = apply(tx, service, at, change, origin);
-                    tx.recordUploadOutcome(service.name(), requestId, at, result.toString());
-                    return result;
+            try {
+                // Usually the whole batch in one transaction, with the answer: each change is
+                // applied with its outcome, and the request is done when it commits.
+                answer = store.transact(tx -> {
+                    List<ObjectNode> applied = applyBatch(tx, service, requestId, todo, list, origin);
+                    JsonNode[] all = results.clone();
+                    for (int i = 0; i < todo.size(); i++) {
+                        all[todo.get(i)] = applied.get(i);
+                    }
+                    ObjectNode done = answer(requestId, all);
+                    tx.finishUpload(service.name(), requestId, 200, done.toString());
+                    return done;
                 });
-                results.add(outcome);
+            } catch (RuntimeException batchFailed) {
+                // Something failed: apply the changes one transaction each, so the others still go through.
+                LOG.warn("upload {} of service {}: the batch transaction failed ({}); applying its changes one by one",
+                        requestId, service.name(), batchFailed.toString());
+                for (int index : todo) {
+                    results[index] = store.transact(tx -> applyAndRecord(tx, service, requestId, index, list.get(index), origin));
+                }
+                answer = answer(requestId, results);
+                store.uploadCache().finish(service.name(), requestId, 200, answer.toString());
             }
         } catch (RuntimeException e) {
             // The changes applied so far keep their outcomes; a resend applies only the rest.
             store.uploadCache().release(service.name(), requestId);
             throw e;
         }
+        ObjectNode done = answer;
+        Json.respond(ctx, 200, json -> Json.MAPPER.writeTree(json, done));
+    }
+
+    private static ObjectNode answer(String requestId, JsonNode[] results) {
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("kind", "tributary#uploadResult");
         answer.put("requestId", requestId);
-        answer.set("results", results);
-        store.uploadCache().finish(service.name(), requestId, 200, answer.toString());
-        Json.respond(ctx, 200, json -> Json.MAPPER.writeTree(json, answer));
+        ArrayNode list = answer.putArray("results");
+        for (JsonNode result : results) {
+            list.add(result);
+        }
+        return answer;
     }
 
     private static JsonNode parse(String json) {
@@ -257,8 +284,136 @@ public final class OfflineApi {
         return origin.toString();
     }
 
+    private ObjectNode applyAndRecord(StoreTransaction tx, ObjectService service, String requestId, int index, JsonNode change,
+            String origin) {
+        ObjectNode result = apply(new Immediate(tx, origin), service, index, change);
+        tx.recordUploadOutcome(service.name(), requestId, index, result.toString());
+        return result;
+    }
+
+    /** What applying a change needs from the store: the current record, and a way to write. */
+    private interface Access {
+        StoreTransaction tx();
+
+        StoredRecord current(ObjectService.ObjectDefinition object, String id);
+
+        /** Writes (or queues) a put or delete; {@code result} gets its outcome, etag and record. */
+        ObjectNode write(ObjectService.ObjectDefinition object, ObjectNode result, String id, ObjectNode data);
+    }
+
+    /** Reads and writes one change at a time. */
+    private record Immediate(StoreTransaction tx, String origin) implements Access {
+        @Override
+        public StoredRecord current(ObjectService.ObjectDefinition object, String id) {
+            return tx.records(object.collection(), List.of(id)).get(id);
+        }
+
+        @Override
+        public ObjectNode write(ObjectService.ObjectDefinition object, ObjectNode result, String id, ObjectNode data) {
+            RecordWrite write = data == null ? RecordWrite.delete(id) : RecordWrite.put(id, Json.compact(data));
+            complete(result, tx.apply(object.collection(), List.of(write), origin).get(0), data);
+            return result;
+        }
+    }
+
+    /**
+     * Reads every record of the batch in one query per collection and writes them in one call per
+     * collection. Valid only when no record appears twice in the batch.
+     */
+    private static final class Batched implements Access {
+        private final StoreTransaction tx;
+        private final Map<String, Map<String, StoredRecord>> current = new java.util.HashMap<>();
+        private final Map<String, List<RecordWrite>> writes = new LinkedHashMap<>();
+        private final Map<String, List<ObjectNode>> results = new java.util.HashMap<>();
+        private final Map<String, List<ObjectNode>> data = new java.util.HashMap<>();
+
+        Batched(StoreTransaction tx, Map<String, List<String>> ids) {
+            this.tx = tx;
+            ids.forEach((collection, list) -> current.put(collection, tx.records(collection, list)));
+        }
+
+        @Override
+        public StoreTransaction tx() {
+            return tx;
+        }
+
+        @Override
+        public StoredRecord current(ObjectService.ObjectDefinition object, String id) {
+            return current.getOrDefault(object.collection(), Map.of()).get(id);
+        }
+
+        @Override
+        public ObjectNode write(ObjectService.ObjectDefinition object, ObjectNode result, String id, ObjectNode record) {
+            writes.computeIfAbsent(object.collection(), c -> new ArrayList<>())
+                    .add(record == null ? RecordWrite.delete(id) : RecordWrite.put(id, Json.compact(record)));
+            results.computeIfAbsent(object.collection(), c -> new ArrayList<>()).add(result);
+            data.computeIfAbsent(object.collection(), c -> new ArrayList<>()).add(record);
+            return result;
+        }
+
+        void flush(String origin) {
+            writes.forEach((collection, list) -> {
+                List<AppliedWrite> applied = tx.apply(collection, list, origin);
+                for (int i = 0; i < applied.size(); i++) {
+                    complete(results.get(collection).get(i), applied.get(i), data.get(collection).get(i));
+                }
+            });
+        }
+    }
+
+    /**
+     * Applies the changes at {@code indexes} and stores their outcomes: batched when no record
+     * appears twice, else one after the other (still in this transaction).
+     */
+    private List<ObjectNode> applyBatch(StoreTransaction tx, ObjectService service, String requestId, List<Integer> indexes,
+            ArrayNode list, String origin) {
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        boolean unique = true;
+        for (int index : indexes) {
+            JsonNode change = list.get(index);
+            ObjectService.ObjectDefinition object = service.objects().get(change.path("object").asText());
+            String id = object == null ? null : candidateId(object, change);
+            if (id != null) {
+                unique &= seen.add(object.collection() + "/" + id);
+                ids.computeIfAbsent(object.collection(), c -> new ArrayList<>()).add(id);
+            }
+        }
+        List<ObjectNode> outcomes = new ArrayList<>();
+        if (!unique) {
+            for (int index : indexes) {
+                outcomes.add(applyAndRecord(tx, service, requestId, index, list.get(index), origin));
+            }
+            return outcomes;
+        }
+        Batched batched = new Batched(tx, ids);
+        for (int index : indexes) {
+            outcomes.add(apply(batched, service, index, list.get(index)));
+        }
+        batched.flush(origin);
+        Map<Integer, String> recorded = new LinkedHashMap<>();
+        for (int i = 0; i < indexes.size(); i++) {
+            recorded.put(indexes.get(i), outcomes.get(i).toString());
+        }
+        tx.recordUploadOutcomes(service.name(), requestId, recorded);
+        return outcomes;
+    }
+
+    /** The record id a change will touch, as far as it can be told before validation (null if none). */
+    private static String candidateId(ObjectService.ObjectDefinition object, JsonNode change) {
+        if (change.hasNonNull("id") && !(change.path("op").asText().equals("create") && object.keys() == ObjectService.Keys.SERVER)) {
+            return change.get("id").asText();
+        }
+        if (change.path("op").asText().equals("create") && object.keys() == ObjectService.Keys.CLIENT
+                && change.get("data") instanceof ObjectNode data) {
+            return object.keyOf(data, new ArrayList<>());
+        }
+        return null;
+    }
+
     /** Applies one change; its outcome. */
-    private ObjectNode apply(StoreTransaction tx, ObjectService service, int index, JsonNode change, String origin) {
+    private ObjectNode apply(Access access, ObjectService service, int index, JsonNode change) {
+        StoreTransaction tx = access.tx();
         ObjectNode result = Json.MAPPER.createObjectNode();
         result.put("index", index);
         String objectName = change.path("object").asText(null);
@@ -313,7 +468,7 @@ public final class OfflineApi {
             }
         }
         result.put("id", id);
-        StoredRecord current = tx.records(object.collection(), List.of(id)).get(id);
+        StoredRecord current = access.current(object, id);
         boolean live = current != null && !current.deleted();
         boolean conflict = switch (op) {
             case "create" -> live;
@@ -326,20 +481,20 @@ public final class OfflineApi {
             return result;
         }
         if (!conflict) {
-            return write(tx, object, result, id, data, origin);
+            return access.write(object, result, id, data);
         }
         ObjectNode server = live ? (ObjectNode) parse(current.dataText()) : null;
         String link = "offline:" + service.name() + "/" + object.name();
         switch (object.policy()) {
             case NONE -> {
-                return write(tx, object, result, id, data, origin);
+                return access.write(object, result, id, data);
             }
             case CLIENT_WINS -> {
                 tx.recordConflict(link, id, null, "resolved", "clientWins", "client", text(server), text(data), version,
                         "an offline " + op + " based on version " + version + " met version "
                                 + (live ? current.etag() : "deleted") + "; the client wins");
                 result.put("conflict", "clientWins");
-                return write(tx, object, result, id, data, origin);
+                return access.write(object, result, id, data);
             }
             case SERVER_WINS -> {
                 tx.recordConflict(link, id, null, "resolved", "serverWins", "server", text(server), text(data), version,
@@ -368,14 +523,14 @@ public final class OfflineApi {
                 result.put("conflict", "custom:" + object.resolver());
                 return switch (resolution.take()) {
                     case SERVER -> conflict(result, current, server);
-                    case CLIENT -> write(tx, object, result, id, data, origin);
+                    case CLIENT -> access.write(object, result, id, data);
                     case MERGED -> {
                         ObjectNode merged = resolution.merged().deepCopy();
                         for (int i = 0; i < object.primaryKey().size(); i++) {
                             merged.set(object.primaryKey().get(i), data != null ? data.get(object.primaryKey().get(i))
                                     : server.get(object.primaryKey().get(i)));
                         }
-                        yield write(tx, object, result, id, merged, origin);
+                        yield access.write(object, result, id, merged);
                     }
                 };
             }
@@ -398,10 +553,8 @@ public final class OfflineApi {
         return result;
     }
 
-    private static ObjectNode write(StoreTransaction tx, ObjectService.ObjectDefinition object, ObjectNode result, String id,
-            ObjectNode data, String origin) {
-        RecordWrite write = data == null ? RecordWrite.delete(id) : RecordWrite.put(id, Json.compact(data));
-        AppliedWrite applied = tx.apply(object.collection(), List.of(write), origin).get(0);
+    /** Fills in a written change's outcome, etag and record. */
+    private static void complete(ObjectNode result, AppliedWrite applied, ObjectNode data) {
         result.put("outcome", switch (applied.outcome()) {
             case CREATED -> "created";
             case UPDATED -> "updated";
@@ -413,7 +566,6 @@ public final class OfflineApi {
         } else {
             result.set("record", data);
         }
-        return result;
     }
 
     private static ObjectNode rejected(ObjectNode result, String message) {

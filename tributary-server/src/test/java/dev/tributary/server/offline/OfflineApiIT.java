@@ -152,6 +152,18 @@ class OfflineApiIT {
     }
 
     @Test
+    void aRecordChangedTwiceInOneRequestIsAppliedInOrder() {
+        JsonNode results = uploadOk(change("Task", "create", null, null, "{\"id\": \"t1\", \"n\": 1}"),
+                change("Task", "update", "t1", "1", "{\"id\": \"t1\", \"n\": 2}"),
+                change("Task", "update", "t1", "1", "{\"id\": \"t1\", \"n\": 3}"),
+                change("Visit", "create", null, null, "{\"site\": \"s\", \"day\": \"d\"}"));
+        assertThat(results).extracting(r -> r.get("outcome").asText()).containsExactly("created", "updated", "conflict", "created");
+        assertThat(results.get(2).at("/serverRecord/n").asInt()).isEqualTo(2);
+        assertThat(stored("tasks", "t1").version()).isEqualTo(2);
+        assertThat(stored("tasks", "t1").dataText()).contains("\"n\":2");
+    }
+
+    @Test
     void serverAssignedKeysReplaceTheClientsTemporaryOnes() {
         JsonNode results = uploadOk(change("Note", "create", "local-1", null, "{\"id\": \"local-1\", \"text\": \"hi\"}"));
         JsonNode result = results.get(0);
