@@ -57,10 +57,11 @@ final class OfflineBenchmark implements Callable<Integer> {
     @Option(names = "--pairs", defaultValue = "3", description = "A/B pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    private static final String SERVICE = """
-            {"objects": {"Item": {"collection": "items", "primaryKey": ["id"], "conflictPolicy": "serverWins"},
-                         "Upload": {"collection": "uploads", "primaryKey": ["id"], "conflictPolicy": "serverWins"}}}
-            """;
+    /** Downloads read one service, uploads go to another: each run measures only its own records. */
+    private static final Map<String, String> SERVICES = Map.of(
+            "BenchDown", "{\"objects\": {\"Item\": {\"collection\": \"items\", \"primaryKey\": [\"id\"]}}}",
+            "BenchUp", "{\"objects\": {\"Upload\": {\"collection\": \"uploads\", \"primaryKey\": [\"id\"],"
+                    + " \"conflictPolicy\": \"serverWins\"}}}");
 
     @Override
     public Integer call() throws Exception {
@@ -70,12 +71,14 @@ final class OfflineBenchmark implements Callable<Integer> {
                 HubServer hub = new HubServer(bench.store, ServerConfig.defaults().withPort(0)
                         .withCompactionInterval(Duration.ZERO)).start()) {
             String token = bench.store.accessTokens().create("bench", List.of("admin")).secret();
-            HttpResponse<String> defined = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(hub.baseUrl() + "/v1/services/Bench"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(SERVICE)).build(), HttpResponse.BodyHandlers.ofString());
-            if (defined.statusCode() != 201) {
-                throw new IllegalStateException("defining the service: " + defined.statusCode() + " " + defined.body());
+            for (Map.Entry<String, String> service : SERVICES.entrySet()) {
+                HttpResponse<String> defined = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(hub.baseUrl() + "/v1/services/" + service.getKey()))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(service.getValue())).build(), HttpResponse.BodyHandlers.ofString());
+                if (defined.statusCode() != 201) {
+                    throw new IllegalStateException("defining the service: " + defined.statusCode() + " " + defined.body());
+                }
             }
             ChangeFeedBenchmark.line("hub store: %s; download: %,d records, downloadBatchSize %d; upload: %,d changes,"
                     + " uploadBatchSize %d", bench.store.kind().label(), rows, downloadBatch, uploads, uploadBatch);
@@ -157,13 +160,13 @@ final class OfflineBenchmark implements Callable<Integer> {
     }
 
     private double initialDownload(Path file, URI hub, String token) throws Exception {
-        try (OfflineObjects client = OfflineObjects.open(file, hub, token, List.of("Bench"))) {
+        try (OfflineObjects client = OfflineObjects.open(file, hub, token, List.of("BenchDown"))) {
             client.setup();
             long start = System.nanoTime();
-            Map<String, Object> result = sync(client, SyncOptions.builder().service("Bench", s -> s
+            Map<String, Object> result = sync(client, SyncOptions.builder().service("BenchDown", s -> s
                     .downloadBatchSize(downloadBatch).syncType(SyncOptions.SyncType.DOWNLOAD_ONLY)).build());
             double rate = rows / ((System.nanoTime() - start) / 1e9);
-            long downloaded = (Long) service(result).get("downloaded");
+            long downloaded = (Long) service(result, "BenchDown").get("downloaded");
             if (downloaded != rows || client.query("Item", null).size() != rows) {
                 throw new IllegalStateException("downloaded " + downloaded + " records, not " + rows);
             }
@@ -172,17 +175,17 @@ final class OfflineBenchmark implements Callable<Integer> {
     }
 
     private double uploadPending(Path file, URI hub, String token, int pair) throws Exception {
-        try (OfflineObjects client = OfflineObjects.open(file, hub, token, List.of("Bench"))) {
+        try (OfflineObjects client = OfflineObjects.open(file, hub, token, List.of("BenchUp"))) {
             client.setup();
             for (int i = 0; i < uploads; i++) {
                 client.create("Upload", Map.of("id", "p" + pair + "-" + i, "title", "Finding " + i, "site", "site" + (i % 37),
                         "done", false));
             }
             long start = System.nanoTime();
-            Map<String, Object> result = sync(client, SyncOptions.builder().service("Bench", s -> s
+            Map<String, Object> result = sync(client, SyncOptions.builder().service("BenchUp", s -> s
                     .uploadBatchSize(uploadBatch).syncType(SyncOptions.SyncType.UPLOAD_ONLY)).build());
             double rate = uploads / ((System.nanoTime() - start) / 1e9);
-            long uploaded = (Long) service(result).get("uploaded");
+            long uploaded = (Long) service(result, "BenchUp").get("uploaded");
             if (uploaded != uploads || !client.getPendingRecordsForUpload().isEmpty()) {
                 throw new IllegalStateException("uploaded " + uploaded + " changes, not " + uploads);
             }
@@ -191,8 +194,8 @@ final class OfflineBenchmark implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> service(Map<String, Object> result) {
-        return (Map<String, Object>) ((Map<String, Object>) result.get("successResponse")).get("Bench");
+    private static Map<String, Object> service(Map<String, Object> result, String name) {
+        return (Map<String, Object>) ((Map<String, Object>) result.get("successResponse")).get(name);
     }
 
     private static Map<String, Object> sync(OfflineObjects client, SyncOptions options) throws Exception {

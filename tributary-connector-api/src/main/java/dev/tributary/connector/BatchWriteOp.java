@@ -26,13 +26,14 @@ public interface BatchWriteOp {
             CreateOp creates, UpdateOp updates, DeleteOp deletes) {
         List<WriteOutcome> outcomes = new java.util.ArrayList<>(writes.size());
         for (Write write : writes) {
+            OperationOptions each = options.withOrigin(write.origin());
             try {
                 outcomes.add(WriteOutcome.done(switch (write.kind()) {
-                    case CREATE -> require(creates, "create").create(objectClass, write.fields(), options);
+                    case CREATE -> require(creates, "create").create(objectClass, write.fields(), each);
                     case UPDATE -> require(updates, "update")
-                            .update(objectClass, write.uid(), write.expectedVersion(), write.fields(), options);
+                            .update(objectClass, write.uid(), write.expectedVersion(), write.fields(), each);
                     case DELETE -> {
-                        require(deletes, "delete").delete(objectClass, write.uid(), write.expectedVersion(), options);
+                        require(deletes, "delete").delete(objectClass, write.uid(), write.expectedVersion(), each);
                         yield new VersionedUid(write.uid(), null);
                     }
                 }));

@@ -6,6 +6,7 @@ import dev.tributary.connector.ClockOp;
 import dev.tributary.connector.ConnectorException;
 import dev.tributary.connector.ConnectorObject;
 import dev.tributary.connector.InvalidSyncTokenException;
+import dev.tributary.connector.ChangeOrigin;
 import dev.tributary.connector.OperationOptions;
 import dev.tributary.connector.SearchOp;
 import dev.tributary.connector.SearchResult;
@@ -737,7 +738,8 @@ final class LinkRun {
                     stats.outbound.skipped.incrementAndGet();
                     continue;
                 }
-                plan.add(new Planned(record, known, Write.delete(new Uid(known.uid()), known.endpointVersion()), Map.of()));
+                plan.add(new Planned(record, known, Write.delete(new Uid(known.uid()), known.endpointVersion())
+                        .withOrigin(ChangeOrigin.parse(record.origin())), Map.of()));
                 continue;
             }
             Map<String, Object> fields = mapping.toEndpoint(DataMapping.parse(record.data()));
@@ -746,9 +748,10 @@ final class LinkRun {
                 if (link.keyField() != null) {
                     create.put(link.keyField(), record.id());
                 }
-                plan.add(new Planned(record, null, Write.create(create), fields));
+                plan.add(new Planned(record, null, Write.create(create).withOrigin(ChangeOrigin.parse(record.origin())), fields));
             } else {
-                plan.add(new Planned(record, known, Write.update(new Uid(known.uid()), known.endpointVersion(), fields), fields));
+                plan.add(new Planned(record, known, Write.update(new Uid(known.uid()), known.endpointVersion(), fields)
+                        .withOrigin(ChangeOrigin.parse(record.origin())), fields));
             }
         }
         List<WriteOutcome> outcomes = plan.isEmpty() ? List.of()
@@ -877,7 +880,7 @@ final class LinkRun {
         StoredRecord record = planned.record();
         if (record.deleted()) {
             if (current != null) {
-                connector.delete(link.objectClass(), current.uid(), current.version(), OperationOptions.DEFAULTS);
+                connector.delete(link.objectClass(), current.uid(), current.version(), writeOptions(record));
                 stats.outbound.deleted.incrementAndGet();
             }
             return Optional.empty();
@@ -887,13 +890,18 @@ final class LinkRun {
             if (link.keyField() != null) {
                 create.put(link.keyField(), record.id());
             }
-            var created = connector.create(link.objectClass(), create, OperationOptions.DEFAULTS);
+            var created = connector.create(link.objectClass(), create, writeOptions(record));
             stats.outbound.created.incrementAndGet();
             return Optional.of(new VersionedWrite(created.uid().value(), created.version()));
         }
         var updated = connector.update(link.objectClass(), current.uid(), current.version(), planned.fields(),
-                OperationOptions.DEFAULTS);
+                writeOptions(record));
         stats.outbound.updated.incrementAndGet();
         return Optional.of(new VersionedWrite(updated.uid().value(), updated.version()));
+    }
+
+    /** Options of a write to the connector, carrying where the hub's change came from. */
+    private static OperationOptions writeOptions(StoredRecord record) {
+        return OperationOptions.DEFAULTS.withOrigin(ChangeOrigin.parse(record.origin()));
     }
 }

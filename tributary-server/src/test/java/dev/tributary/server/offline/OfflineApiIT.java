@@ -191,6 +191,29 @@ class OfflineApiIT {
     }
 
     @Test
+    void uploadParametersReachTheConnectorsTheChangeFlowsTo() {
+        String backendName = "offline-" + UUID.randomUUID();
+        dev.tributary.connectors.memory.MemoryBackend erp = dev.tributary.connectors.memory.MemoryBackend.named(backendName);
+        try {
+            assertThat(hub.put("/v1/endpoints/erp", "{\"connector\": \"memory\", \"config\": {\"backend\": \"" + backendName
+                    + "\", \"objectClasses\": \"tasks\", \"keyField\": \"id\"}}").status()).isEqualTo(201);
+            Answer link = hub.put("/v1/links/erp-tasks", "{\"endpoint\": \"erp\", \"objectClass\": \"tasks\","
+                    + " \"collection\": \"tasks\", \"direction\": \"out\"}");
+            assertThat(link.status()).as(link.text()).isEqualTo(201);
+            assertThat(upload("r-erp", "?SiteID=north%207&Shift=night",
+                    change("Task", "create", null, null, "{\"id\": \"t1\", \"title\": \"pump\"}")).status()).isEqualTo(200);
+            String run = hub.post("/v1/links/erp-tasks/runs", "").json().get("id").asText();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> hub.get("/v1/runs/" + run).json().get("state").asText().equals("succeeded"));
+            dev.tributary.connector.ChangeOrigin origin = erp.lastOrigin(new dev.tributary.connector.ObjectClass("tasks"), "t1");
+            assertThat(origin.source()).startsWith("offline:");
+            assertThat(origin.parameters()).containsEntry("SiteID", "north 7").containsEntry("Shift", "night");
+        } finally {
+            dev.tributary.connectors.memory.MemoryBackend.drop(backendName);
+        }
+    }
+
+    @Test
     void malformedRequestsAreRefusedAndChangeNothing() {
         ObjectNode task = change("Task", "create", null, null, "{\"id\": \"t1\"}");
         Answer noId = hub.post("/v1/services/Field/upload?SiteID=1", "{\"changes\": [" + task + "]}");

@@ -81,6 +81,18 @@ public final class MemoryBackend {
     }
 
     /** Creates an object; {@code uid} null lets the backend choose one. */
+    private final Map<String, dev.tributary.connector.ChangeOrigin> origins = new java.util.HashMap<>();
+
+    /** Remembers where the last write of an object came from (as the hub said). */
+    synchronized void noteOrigin(ObjectClass objectClass, String uid, dev.tributary.connector.ChangeOrigin origin) {
+        origins.put(objectClass.name() + "/" + uid, origin);
+    }
+
+    /** Where the last write of an object through the connector came from; NONE if unknown. */
+    public synchronized dev.tributary.connector.ChangeOrigin lastOrigin(ObjectClass objectClass, String uid) {
+        return origins.getOrDefault(objectClass.name() + "/" + uid, dev.tributary.connector.ChangeOrigin.NONE);
+    }
+
     public synchronized VersionedUid create(ObjectClass objectClass, String uid, Map<String, ?> fields) {
         String id = uid != null ? uid : "m" + (++generatedUids);
         while (uid == null && of(objectClass).containsKey(id)) {

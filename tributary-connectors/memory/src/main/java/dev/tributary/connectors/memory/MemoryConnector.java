@@ -229,25 +229,32 @@ public final class MemoryConnector implements Connector, SyncOp, SearchOp, Creat
     @Override
     public VersionedUid create(ObjectClass objectClass, Map<String, Object> fields, OperationOptions options) {
         backend.faults().enter("create");
+        VersionedUid created;
         if (keyField != null && fields.get(keyField) != null) {
             Map<String, Object> rest = new LinkedHashMap<>(fields);
             Object uid = rest.remove(keyField);
-            return backend.create(known(objectClass), uid.toString(), rest);
+            created = backend.create(known(objectClass), uid.toString(), rest);
+        } else {
+            created = backend.create(known(objectClass), null, fields);
         }
-        return backend.create(known(objectClass), null, fields);
+        backend.noteOrigin(objectClass, created.uid().value(), options.origin());
+        return created;
     }
 
     @Override
     public VersionedUid update(ObjectClass objectClass, Uid uid, String expectedVersion, Map<String, Object> fields,
             OperationOptions options) {
         backend.faults().enter("update");
-        return backend.update(known(objectClass), uid, expectedVersion, fields);
+        VersionedUid updated = backend.update(known(objectClass), uid, expectedVersion, fields);
+        backend.noteOrigin(objectClass, uid.value(), options.origin());
+        return updated;
     }
 
     @Override
     public void delete(ObjectClass objectClass, Uid uid, String expectedVersion, OperationOptions options) {
         backend.faults().enter("delete");
         backend.delete(known(objectClass), uid, expectedVersion);
+        backend.noteOrigin(objectClass, uid.value(), options.origin());
     }
 
     // ---- RangeCountOp, SyncAgainOp
