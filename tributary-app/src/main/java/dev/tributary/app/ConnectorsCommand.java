@@ -6,7 +6,6 @@ import dev.tributary.connectors.jdbc.JdbcConnector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +34,8 @@ final class ConnectorsCommand implements Runnable {
         @Override
         public void run() {
             var out = spec.commandLine().getOut();
-            for (ConnectorProvider provider : ServiceLoader.load(ConnectorProvider.class)) {
+            dev.tributary.engine.ConnectorRegistry registry = dev.tributary.engine.ConnectorRegistry.load();
+            for (ConnectorProvider provider : registry.providers()) {
                 out.println(provider.name() + " — " + provider.description());
                 for (ConfigKey key : provider.create().configDef().keys()) {
                     String flags = (key.required() ? "required" : "optional") + ", " + key.type().name().toLowerCase()
@@ -44,6 +44,10 @@ final class ConnectorsCommand implements Runnable {
                     out.printf("    %-18s %s (%s)%n", key.name(), key.description(), flags);
                 }
                 out.println();
+            }
+            if (!registry.problems().isEmpty()) {
+                out.println("Plug-ins that could not be loaded:");
+                registry.problems().forEach(problem -> out.println("    " + problem));
             }
         }
     }

@@ -15,4 +15,17 @@ public interface ConnectorProvider {
 
     /** A new, uninitialized connector. */
     Connector create();
+
+    /**
+     * The connector types this provider offers: itself, unless it hosts plug-ins (such as ConnId
+     * bundles), when it offers one type per plug-in found.
+     */
+    default java.util.List<ConnectorProvider> types() {
+        return java.util.List.of(this);
+    }
+
+    /** Plug-ins this provider found but cannot offer, each with the reason (for {@code connectors list}). */
+    default java.util.List<String> problems() {
+        return java.util.List.of();
+    }
 }

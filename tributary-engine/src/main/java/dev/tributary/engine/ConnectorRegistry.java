@@ -13,14 +13,28 @@ import java.util.ServiceLoader;
 public final class ConnectorRegistry {
 
     private final Map<String, ConnectorProvider> providers = new LinkedHashMap<>();
+    private final List<String> problems = new java.util.ArrayList<>();
 
-    /** The providers on the class path. */
+    /** The providers on the class path, with the types each offers (plug-in hosts offer several). */
     public static ConnectorRegistry load() {
         ConnectorRegistry registry = new ConnectorRegistry();
         for (ConnectorProvider provider : ServiceLoader.load(ConnectorProvider.class)) {
-            registry.providers.put(provider.name(), provider);
+            for (ConnectorProvider type : provider.types()) {
+                registry.providers.put(type.name(), type);
+            }
+            registry.problems.addAll(provider.problems());
         }
         return registry;
+    }
+
+    /** Every connector type, in the order found. */
+    public List<ConnectorProvider> providers() {
+        return List.copyOf(providers.values());
+    }
+
+    /** Plug-ins that were found but could not be offered, each with the reason. */
+    public List<String> problems() {
+        return List.copyOf(problems);
     }
 
     public List<String> names() {
