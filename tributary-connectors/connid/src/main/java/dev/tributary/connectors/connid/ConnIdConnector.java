@@ -80,6 +80,9 @@ import org.identityconnectors.framework.common.objects.OperationOptionsBuilder;
 final class ConnIdConnector implements dev.tributary.connector.Connector, SyncOp, SearchOp, CreateOp, UpdateOp, DeleteOp,
         SchemaOp {
 
+    /** Suffix of the case-folded entries of the attribute index (not a valid attribute name part). */
+    private static final String CASE_FOLDED = "\u0000";
+
     private final ConnectorInfo info;
     private final Map<String, ConfigurationProperty> properties = new LinkedHashMap<>();
     private ConnectorFacade facade;
@@ -327,7 +330,10 @@ final class ConnIdConnector implements dev.tributary.connector.Connector, SyncOp
                 if (facade().getSupportedOperations().contains(org.identityconnectors.framework.api.operations.SchemaApiOp.class)) {
                     for (var type : connIdSchema().getObjectClassInfo()) {
                         Map<String, AttributeInfo> byName = new HashMap<>();
-                        type.getAttributeInfo().forEach(a -> byName.put(a.getName(), a));
+                        type.getAttributeInfo().forEach(a -> {
+                            byName.put(a.getName(), a);
+                            byName.putIfAbsent(a.getName().toLowerCase(java.util.Locale.ROOT) + CASE_FOLDED, a);
+                        });
                         all.put(type.getType(), byName);
                     }
                 }
@@ -355,14 +361,20 @@ final class ConnIdConnector implements dev.tributary.connector.Connector, SyncOp
                 continue;
             }
             List<Object> values = attribute.getValue() == null ? List.of() : attribute.getValue();
+            // ConnId attribute names are case-insensitive, and some bundles (CSVDir) deliver
+            // NAME for the schema's name: fields take the schema's spelling.
             AttributeInfo info = schema.get(attribute.getName());
+            if (info == null) {
+                info = schema.get(attribute.getName().toLowerCase(java.util.Locale.ROOT) + CASE_FOLDED);
+            }
+            String field = info == null ? attribute.getName() : info.getName();
             boolean many = info != null ? info.isMultiValued() : values.size() > 1;
             if (many) {
                 List<Object> converted = new ArrayList<>();
                 values.forEach(v -> converted.add(ConnIdValues.toTributary(v)));
-                fields.put(attribute.getName(), converted);
+                fields.put(field, converted);
             } else {
-                fields.put(attribute.getName(), values.isEmpty() ? null : ConnIdValues.toTributary(values.get(0)));
+                fields.put(field, values.isEmpty() ? null : ConnIdValues.toTributary(values.get(0)));
             }
         }
         org.identityconnectors.framework.common.objects.Uid uid = object.getUid();
@@ -373,7 +385,7 @@ final class ConnIdConnector implements dev.tributary.connector.Connector, SyncOp
         Map<String, AttributeInfo> schema = attributesOf(objectClass);
         Set<Attribute> attributes = new HashSet<>();
         fields.forEach((name, value) -> {
-            AttributeInfo info = schema.get(name);
+            AttributeInfo info = schema.getOrDefault(name, schema.get(name.toLowerCase(java.util.Locale.ROOT) + CASE_FOLDED));
             List<Object> values = ConnIdValues.toConnId(value, info == null ? null : info.getType());
             attributes.add(AttributeBuilder.build(name, values));
         });
