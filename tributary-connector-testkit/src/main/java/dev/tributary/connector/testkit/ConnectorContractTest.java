@@ -60,8 +60,19 @@ public abstract class ConnectorContractTest {
     /** A fresh fixture for one test. */
     protected abstract ConnectorFixture createFixture() throws Exception;
 
+    /**
+     * Checks this connector is known not to pass, by test method name, each with the reason — for
+     * third-party connectors run through a bridge, whose behaviour we record but cannot change.
+     * Those tests are reported as skipped with the reason. Tributary's own connectors have none.
+     */
+    protected Map<String, String> knownGaps() {
+        return Map.of();
+    }
+
     @BeforeEach
-    void openConnector() throws Exception {
+    void openConnector(org.junit.jupiter.api.TestInfo test) throws Exception {
+        String gap = knownGaps().get(test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(""));
+        org.junit.jupiter.api.Assumptions.assumeTrue(gap == null, () -> "a known gap of this connector: " + gap);
         fixture = createFixture();
         connector = GuardedConnector.open(fixture.newConnector(), fixture.settings());
     }

@@ -394,8 +394,29 @@ final class ConnIdConnector implements dev.tributary.connector.Connector, SyncOp
 
     // ---- sync
 
+    /**
+     * Refuses an object class the connector's schema does not have, as the SPI says, before the
+     * bundle sees it (bundles tend to throw IllegalArgumentException for those).
+     */
+    private void requireKnown(ObjectClass objectClass) {
+        if (!objectClass.isAll() && attributes != null && !attributes.isEmpty() && !attributes.containsKey(objectClass.name())) {
+            throw new UnsupportedOperationException("the connector has no object class " + objectClass + "; it has "
+                    + new java.util.TreeSet<>(attributes.keySet()));
+        }
+    }
+
+    /** A bundle's refusal of an object class (IllegalArgumentException) as the SPI's UnsupportedOperationException. */
+    private static RuntimeException refusal(ObjectClass objectClass, RuntimeException e) {
+        if (e instanceof IllegalArgumentException) {
+            return new UnsupportedOperationException("the connector cannot sync " + objectClass + ": " + e.getMessage(), e);
+        }
+        return translate(e);
+    }
+
     @Override
     public void sync(ObjectClass objectClass, SyncToken token, SyncResultsHandler handler, OperationOptions options) {
+        attributesOf(objectClass);
+        requireKnown(objectClass);
         AtomicReference<SyncToken> last = new AtomicReference<>(token);
         AtomicBoolean stopped = new AtomicBoolean();
         org.identityconnectors.framework.common.objects.SyncToken finalToken;
@@ -411,7 +432,7 @@ final class ConnIdConnector implements dev.tributary.connector.Connector, SyncOp
                 return more;
             }, new OperationOptionsBuilder().setPageSize(options.pageSize()).build());
         } catch (RuntimeException e) {
-            throw translate(e);
+            throw refusal(objectClass, e);
         }
         if (handler instanceof SyncTokenResultsHandler tokens) {
             // A facade's final token is only trusted when the whole sync was delivered.
@@ -445,10 +466,12 @@ final class ConnIdConnector implements dev.tributary.connector.Connector, SyncOp
 
     @Override
     public SyncToken getLatestSyncToken(ObjectClass objectClass) {
+        attributesOf(objectClass);
+        requireKnown(objectClass);
         try {
             return ConnIdValues.toTributary(facade().getLatestSyncToken(connId(objectClass)));
         } catch (RuntimeException e) {
-            throw translate(e);
+            throw refusal(objectClass, e);
         }
     }
 
