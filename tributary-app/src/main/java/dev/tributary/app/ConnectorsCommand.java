@@ -26,14 +26,19 @@ final class ConnectorsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Show every connector type with its settings.")
+            description = {"Show every connector type with its settings, including the connectors of the ConnId",
+                "bundles in the plugins directory, and the bundles that cannot be loaded with the reason."})
     static final class ListTypes implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @CommandLine.Mixin
+        PluginOptions plugins;
+
         @Override
         public void run() {
             var out = spec.commandLine().getOut();
+            plugins.apply();
             dev.tributary.engine.ConnectorRegistry registry = dev.tributary.engine.ConnectorRegistry.load();
             for (ConnectorProvider provider : registry.providers()) {
                 out.println(provider.name() + " — " + provider.description());

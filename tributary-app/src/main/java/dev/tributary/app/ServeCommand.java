@@ -32,6 +32,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    PluginOptions plugins;
+
     @Option(names = "--config", paramLabel = "<hub.yaml>",
             description = {"Endpoints and links to declare at start (YAML; see docs/sync.md).",
                 "Every problem in it is reported and nothing is applied unless it is all valid."})
@@ -43,6 +46,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        plugins.apply();
         Store opened = store.open();
         HubServer hub;
         SyncEngine engine = new SyncEngine(opened, ConnectorRegistry.load(), Clock.systemUTC(), SyncEngine.Settings.defaults());

@@ -117,4 +117,22 @@ class CommandLineIT {
         assertThat(garbage.exit()).isNotZero();
         assertThat(garbage.err()).contains("--upload-cache-ttl");
     }
+
+    @Test
+    void connectorsListShowsConnIdBundlesAndExplainsTheUnusableOnes() throws Exception {
+        java.nio.file.Path plugins = dir.resolve("plugins");
+        java.nio.file.Files.createDirectories(plugins);
+        try (var bundles = java.nio.file.Files.list(java.nio.file.Path.of("target/bundles"))) {
+            for (java.nio.file.Path bundle : bundles.toList()) {
+                java.nio.file.Files.copy(bundle, plugins.resolve(bundle.getFileName()));
+            }
+        }
+        java.nio.file.Files.write(plugins.resolve("notes.jar"), new byte[] {1, 2, 3});
+        Run listed = run("connectors", "list", "--plugins-dir", plugins.toString());
+        assertThat(listed.exit()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains("connid:DatabaseTable — ").contains("connid:ScriptedSQL")
+                .containsPattern("jdbcUrlTemplate +Specify the JDBC Driver Connection URL")
+                .containsPattern("password +.*secret");
+        assertThat(listed.out()).contains("Plug-ins that could not be loaded:").contains("notes.jar: not a readable jar");
+    }
 }
