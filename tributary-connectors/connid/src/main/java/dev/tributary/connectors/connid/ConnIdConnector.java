@@ -486,10 +486,25 @@ final class ConnIdConnector implements dev.tributary.connector.Connector, SyncOp
         if (options.fieldsToGet() != null) {
             connIdOptions.setAttributesToGet(options.fieldsToGet());
         }
+        // A paged search must be handed a SearchResultsHandler: ConnId's facade passes the page's
+        // result to the caller's handler and casts it to that type (a plain lambda fails there).
+        String[] reported = {null};
+        org.identityconnectors.framework.spi.SearchResultsHandler pages =
+                new org.identityconnectors.framework.spi.SearchResultsHandler() {
+                    @Override
+                    public boolean handle(org.identityconnectors.framework.common.objects.ConnectorObject object) {
+                        return handler.handle(object(object));
+                    }
+
+                    @Override
+                    public void handleResult(org.identityconnectors.framework.common.objects.SearchResult result) {
+                        reported[0] = result == null ? null : result.getPagedResultsCookie();
+                    }
+                };
         try {
             org.identityconnectors.framework.common.objects.SearchResult result = facade().search(connId(objectClass), null,
-                    object -> handler.handle(object(object)), connIdOptions.build());
-            String cookie = result == null ? null : result.getPagedResultsCookie();
+                    pages, connIdOptions.build());
+            String cookie = result != null ? result.getPagedResultsCookie() : reported[0];
             return cookie == null ? SearchResult.LAST_PAGE : new SearchResult(cookie);
         } catch (RuntimeException e) {
             throw translate(e);
