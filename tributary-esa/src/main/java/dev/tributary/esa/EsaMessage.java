@@ -1,0 +1,307 @@
+package dev.tributary.esa;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.validation.Schema;
+import javax.xml.validation.SchemaFactory;
+import javax.xml.validation.Validator;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+/**
+ * One protocol message: a call (to an ESA or to the Helper API), a result or a fault, with the
+ * call id it carries or answers.
+ *
+ * <p>Implementation notes. {@link #parse} is the only way bytes become a message, on every side:
+ * it refuses documents over the size limit before parsing, refuses any DOCTYPE (so no DTD, no
+ * external or internal entities, no entity expansion), parses with external access switched off,
+ * and validates the document against the protocol's XSD, which also bounds names, ids, texts and
+ * counts. Only then is the tree read. {@link #write} produces documents that pass the same checks.
+ *
+ * @param kind what the message is
+ * @param id the call's {@code call-id}, or the {@code response-to} of a result or fault
+ * @param body the call element ({@code startSync}, {@code getModified}, …), the {@code result}
+ *     or the {@code fault}
+ */
+public record EsaMessage(Kind kind, String id, XmlNode body) {
+
+    /** Messages larger than this are refused unread (a page of records fits many times over). */
+    public static final int DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+
+    /** What a message is. */
+    public enum Kind {
+        /** A call from the hub to an ESA ({@code <esa-call>}). */
+        ESA_CALL("esa-call"),
+        /** A call from an ESA to the hub's Helper API ({@code <api-call>}). */
+        API_CALL("api-call"),
+        /** An answer ({@code <result>}). */
+        RESULT("result"),
+        /** A failed answer ({@code <fault>}). */
+        FAULT("fault");
+
+        private final String element;
+
+        Kind(String element) {
+            this.element = element;
+        }
+
+        public String element() {
+            return element;
+        }
+    }
+
+    private static final Schema SCHEMA = loadSchema();
+
+    /** A call to an ESA. */
+    public static EsaMessage esaCall(String callId, XmlNode call) {
+        return new EsaMessage(Kind.ESA_CALL, callId, call);
+    }
+
+    /** A call to the Helper API. */
+    public static EsaMessage apiCall(String callId, XmlNode call) {
+        return new EsaMessage(Kind.API_CALL, callId, call);
+    }
+
+    /** A result holding these elements. */
+    public static EsaMessage result(String responseTo, List<XmlNode> content) {
+        return new EsaMessage(Kind.RESULT, responseTo, XmlNode.of("result", content));
+    }
+
+    /** A fault answering a call. */
+    public static EsaMessage fault(String responseTo, EsaFault fault) {
+        List<XmlNode> content = new ArrayList<>();
+        String message = fault.getMessage() == null ? fault.type().wire() : fault.getMessage();
+        content.add(XmlNode.text("message", message.length() > 4000 ? message.substring(0, 4000) : message));
+        if (fault.id() != null) {
+            content.add(XmlNode.text("id", fault.id()));
+        }
+        if (fault.token() != null) {
+            content.add(XmlNode.text("token", fault.token()));
+        }
+        return new EsaMessage(Kind.FAULT, responseTo, XmlNode.of("fault", content).with("type", fault.type().wire()));
+    }
+
+    /** The call's name ({@code getModified}, {@code isKnownID}, …); only for calls. */
+    public String callName() {
+        if (kind != Kind.ESA_CALL && kind != Kind.API_CALL) {
+            throw new IllegalStateException("a " + kind + " is not a call");
+        }
+        return body.name();
+    }
+
+    /** The fault this message carries, as an exception; only for faults. */
+    public EsaFault toFault() {
+        return new EsaFault(EsaFault.Type.ofWire(body.attribute("type").orElse("")), body.textOf("message").orElse(""),
+                body.textOf("id").orElse(null), body.textOf("token").orElse(null));
+    }
+
+    /**
+     * The answer to a call: this result, checked to answer {@code callId}. A fault becomes its
+     * {@link EsaFault}; anything else is a protocol error.
+     */
+    public XmlNode answering(String callId) {
+        if (kind != Kind.RESULT && kind != Kind.FAULT) {
+            throw new EsaProtocolException("expected an answer to call " + callId + ", got a " + kind.element());
+        }
+        if (!id.equals(callId)) {
+            throw new EsaProtocolException("the answer is to call '" + id + "', not to call '" + callId + "'");
+        }
+        if (kind == Kind.FAULT) {
+            throw toFault();
+        }
+        return body;
+    }
+
+    // ---- reading
+
+    /** Reads and validates a message; see the class notes for what is refused. */
+    public static EsaMessage parse(byte[] bytes, int maxBytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new EsaProtocolException("the message is empty");
+        }
+        if (bytes.length > maxBytes) {
+            throw new EsaProtocolException("the message has " + bytes.length + " bytes; at most " + maxBytes
+                    + " are accepted");
+        }
+        Document document;
+        try {
+            DocumentBuilder builder = builderFactory().newDocumentBuilder();
+            builder.setErrorHandler(STRICT);
+            document = builder.parse(new ByteArrayInputStream(bytes));
+        } catch (SAXException e) {
+            throw new EsaProtocolException("the message is not well-formed XML" + where(e) + ": " + e.getMessage(), e);
+        } catch (IOException | ParserConfigurationException e) {
+            throw new EsaProtocolException("the message cannot be read: " + e.getMessage(), e);
+        }
+        try {
+            Validator validator = SCHEMA.newValidator();
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            validator.setErrorHandler(STRICT);
+            validator.validate(new DOMSource(document));
+        } catch (SAXException e) {
+            throw new EsaProtocolException("the message does not follow the protocol schema" + where(e) + ": "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new EsaProtocolException("the message cannot be validated: " + e.getMessage(), e);
+        }
+        XmlNode root = node(document.getDocumentElement());
+        XmlNode envelope = root.children().get(0);
+        for (Kind kind : Kind.values()) {
+            if (kind.element.equals(envelope.name())) {
+                String id = envelope.attribute(kind == Kind.ESA_CALL || kind == Kind.API_CALL ? "call-id" : "response-to")
+                        .orElseThrow();
+                XmlNode body = kind == Kind.ESA_CALL || kind == Kind.API_CALL ? envelope.children().get(0) : envelope;
+                return new EsaMessage(kind, id, body);
+            }
+        }
+        throw new EsaProtocolException("unknown message <" + envelope.name() + ">");
+    }
+
+    /** Reads and validates a message of at most {@link #DEFAULT_MAX_BYTES}. */
+    public static EsaMessage parse(byte[] bytes) {
+        return parse(bytes, DEFAULT_MAX_BYTES);
+    }
+
+    private static String where(SAXException e) {
+        return e instanceof SAXParseException p && p.getLineNumber() > 0
+                ? " (line " + p.getLineNumber() + ", column " + p.getColumnNumber() + ")" : "";
+    }
+
+    private static DocumentBuilderFactory builderFactory() throws ParserConfigurationException {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        // No DOCTYPE at all: this alone rules out DTDs, entity declarations and expansion bombs.
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+        factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        factory.setXIncludeAware(false);
+        factory.setExpandEntityReferences(false);
+        factory.setNamespaceAware(true);
+        return factory;
+    }
+
+    private static final ErrorHandler STRICT = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException exception) {
+        }
+
+        @Override
+        public void error(SAXParseException exception) throws SAXException {
+            throw exception;
+        }
+
+        @Override
+        public void fatalError(SAXParseException exception) throws SAXException {
+            throw exception;
+        }
+    };
+
+    private static XmlNode node(Element element) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        NamedNodeMap map = element.getAttributes();
+        for (int i = 0; i < map.getLength(); i++) {
+            Node attribute = map.item(i);
+            attributes.put(attribute.getNodeName(), attribute.getNodeValue());
+        }
+        List<XmlNode> children = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element e) {
+                children.add(node(e));
+            } else if (child.getNodeType() == Node.TEXT_NODE || child.getNodeType() == Node.CDATA_SECTION_NODE) {
+                text.append(child.getNodeValue());
+            }
+        }
+        return new XmlNode(element.getLocalName() != null ? element.getLocalName() : element.getNodeName(), attributes,
+                children.isEmpty() ? text.toString().strip() : "", children);
+    }
+
+    private static Schema loadSchema() {
+        URL xsd = EsaMessage.class.getResource("esa-protocol.xsd");
+        if (xsd == null) {
+            throw new IllegalStateException("esa-protocol.xsd is missing from the class path");
+        }
+        try {
+            SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+            factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "file,jar:file");
+            return factory.newSchema(xsd);
+        } catch (SAXException e) {
+            throw new IllegalStateException("esa-protocol.xsd is not a valid schema: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- writing
+
+    /** The message as a UTF-8 document. */
+    public byte[] write() {
+        StringWriter out = new StringWriter();
+        try {
+            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+            xml.writeStartDocument("UTF-8", "1.0");
+            xml.writeStartElement("sync");
+            switch (kind) {
+                case ESA_CALL, API_CALL -> {
+                    xml.writeStartElement(kind.element);
+                    xml.writeAttribute("call-id", id);
+                    write(xml, body);
+                    xml.writeEndElement();
+                }
+                case RESULT, FAULT -> write(xml, body.with("response-to", id));
+                default -> throw new IllegalStateException();
+            }
+            xml.writeEndElement();
+            xml.writeEndDocument();
+            xml.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write a message: " + e.getMessage(), e);
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(XMLStreamWriter xml, XmlNode node) throws XMLStreamException {
+        xml.writeStartElement(node.name());
+        for (Map.Entry<String, String> attribute : node.attributes().entrySet()) {
+            xml.writeAttribute(attribute.getKey(), attribute.getValue());
+        }
+        if (node.children().isEmpty()) {
+            if (!node.text().isEmpty()) {
+                xml.writeCharacters(node.text());
+            }
+        } else {
+            for (XmlNode child : node.children()) {
+                write(xml, child);
+            }
+        }
+        xml.writeEndElement();
+    }
+
+    @Override
+    public String toString() {
+        return kind.element + "[" + id + "] <" + body.name() + ">";
+    }
+}

@@ -1,0 +1,71 @@
+package dev.tributary.esa;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An ExternalRecord: its id, when it last changed (on the ESA's clock) and its field values as
+ * text. A field maps to its values (several for a multi-valued field) or to null for an explicit
+ * null; a field not in the map is not being read or written.
+ *
+ * @param id the record's id, or null for a new record in {@code update}
+ * @param modifiedAt when it last changed, or null
+ * @param values field values as they travel (typed by the structure's field list)
+ */
+public record EsaRecord(String id, Instant modifiedAt, Map<String, List<String>> values) {
+
+    public EsaRecord {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        values.forEach((name, list) -> copy.put(name, list == null ? null : List.copyOf(list)));
+        values = Collections.unmodifiableMap(copy);
+    }
+
+    /** The record as its {@code <record>} element. */
+    public XmlNode toNode() {
+        List<XmlNode> children = new ArrayList<>();
+        if (id != null) {
+            children.add(XmlNode.text("id", id));
+        }
+        if (modifiedAt != null) {
+            children.add(XmlNode.text("modified-at", EsaTime.format(modifiedAt)));
+        }
+        values.forEach((name, list) -> {
+            if (list == null) {
+                children.add(XmlNode.text("value", "").with("name", name).with("null", "true"));
+            } else {
+                list.forEach(v -> children.add(XmlNode.text("value", v).with("name", name)));
+            }
+        });
+        return XmlNode.of("record", children);
+    }
+
+    /** Reads a {@code <record>} element. */
+    public static EsaRecord of(XmlNode node) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (XmlNode value : node.all("value")) {
+            String name = value.attribute("name").orElseThrow().strip();
+            if ("true".equals(value.attribute("null").orElse("false").strip())) {
+                values.put(name, null);
+            } else {
+                List<String> list = values.get(name);
+                if (list == null) {
+                    list = new ArrayList<>();
+                    values.put(name, list);
+                }
+                list.add(value.text());
+            }
+        }
+        return new EsaRecord(node.textOf("id").map(String::strip).orElse(null),
+                node.textOf("modified-at").map(EsaTime::parse).orElse(null), values);
+    }
+
+    /** The single value of a field, or null. */
+    public String value(String field) {
+        List<String> list = values.get(field);
+        return list == null || list.isEmpty() ? null : list.get(0);
+    }
+}

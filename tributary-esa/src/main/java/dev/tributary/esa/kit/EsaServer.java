@@ -1,0 +1,299 @@
+package dev.tributary.esa.kit;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.tributary.esa.EsaCursor;
+import dev.tributary.esa.EsaFault;
+import dev.tributary.esa.EsaField;
+import dev.tributary.esa.EsaMessage;
+import dev.tributary.esa.EsaParameter;
+import dev.tributary.esa.EsaProtocolException;
+import dev.tributary.esa.EsaRecord;
+import dev.tributary.esa.EsaRelation;
+import dev.tributary.esa.EsaStructure;
+import dev.tributary.esa.EsaTime;
+import dev.tributary.esa.XmlNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves an {@link ExternalSystemAdapter} over HTTP: {@code POST /esa} takes one
+ * {@code <esa-call>} and answers one {@code <result>} or {@code <fault>} with the call's id.
+ *
+ * <p>Implementation notes. Every request is read up to the size limit and validated before the
+ * adapter sees it; a refused message gets a {@code ProtocolException} fault and HTTP 400. The
+ * server decides between an inline answer and a cursor for {@code getModified}/{@code getDeleted}:
+ * more than {@link Options#inlineLimit()} entries answer {@code nullValue}, and the hub then asks
+ * {@code getModifiedPaged}, which holds the entries in a cursor of {@link Options#pageSize()}
+ * pages until {@code closeCursor} (or until it is left unused for {@link Options#cursorIdle()}).
+ */
+public final class EsaServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EsaServer.class);
+
+    /**
+     * @param token the bearer token the hub must send, or null to accept any caller
+     * @param maxBytes the largest request accepted
+     * @param inlineLimit the most entries answered inline before the hub is sent to a cursor
+     * @param pageSize entries per cursor page
+     * @param cursorIdle how long an unread cursor is kept
+     */
+    public record Options(String token, int maxBytes, int inlineLimit, int pageSize, Duration cursorIdle) {
+
+        public static Options defaults() {
+            return new Options(null, EsaMessage.DEFAULT_MAX_BYTES, 1_000, 1_000, Duration.ofMinutes(10));
+        }
+
+        public Options withToken(String value) {
+            return new Options(value, maxBytes, inlineLimit, pageSize, cursorIdle);
+        }
+
+        public Options withPaging(int inline, int page) {
+            return new Options(token, maxBytes, inline, page, cursorIdle);
+        }
+
+        public Options withMaxBytes(int value) {
+            return new Options(token, value, inlineLimit, pageSize, cursorIdle);
+        }
+    }
+
+    private record Cursor(List<XmlNode> entries, int pageSize, Instant[] lastUsed) {
+    }
+
+    private final ExternalSystemAdapter adapter;
+    private final Options options;
+    private final HttpServer http;
+    private final ExecutorService workers;
+    private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
+    private volatile HelperApi helper;
+
+    private EsaServer(ExternalSystemAdapter adapter, Options options, InetSocketAddress address) throws IOException {
+        this.adapter = adapter;
+        this.options = options;
+        this.http = HttpServer.create(address, 0);
+        this.workers = Executors.newFixedThreadPool(4, r -> {
+            Thread thread = new Thread(r, "esa-server");
+            thread.setDaemon(true);
+            return thread;
+        });
+        http.setExecutor(workers);
+        http.createContext("/esa", this::handle);
+        http.start();
+    }
+
+    /** Starts serving the adapter; port 0 picks a free port. */
+    public static EsaServer start(ExternalSystemAdapter adapter, int port, Options options) throws IOException {
+        return new EsaServer(adapter, options, new InetSocketAddress("127.0.0.1", port));
+    }
+
+    /** Where the hub should send its calls. */
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/esa");
+    }
+
+    /** The Helper API the hub gave in its last {@code configure}, or null. */
+    public HelperApi helper() {
+        return helper;
+    }
+
+    /** Cursors still open (for tests: the hub must close every cursor it opens). */
+    public int openCursors() {
+        return cursors.size();
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        workers.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().add("Allow", "POST");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            if (options.token() != null && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                reply(exchange, 401, EsaMessage.fault("unknown", new EsaFault(EsaFault.Type.AUTHENTICATION,
+                        "a valid bearer token is required", null, null)));
+                return;
+            }
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readNBytes(options.maxBytes() + 1);
+            }
+            EsaMessage call;
+            try {
+                call = EsaMessage.parse(body, options.maxBytes());
+                if (call.kind() != EsaMessage.Kind.ESA_CALL) {
+                    throw new EsaProtocolException("an ESA takes <esa-call> messages, not <" + call.kind().element() + ">");
+                }
+            } catch (EsaProtocolException e) {
+                reply(exchange, 400, EsaMessage.fault("unknown", new EsaFault(EsaFault.Type.PROTOCOL, e.getMessage(), null,
+                        null)));
+                return;
+            }
+            EsaMessage answer;
+            try {
+                answer = EsaMessage.result(call.id(), dispatch(call.body()));
+            } catch (EsaFault fault) {
+                answer = EsaMessage.fault(call.id(), fault);
+            } catch (EsaProtocolException | IllegalArgumentException e) {
+                answer = EsaMessage.fault(call.id(), new EsaFault(EsaFault.Type.PROTOCOL, e.getMessage(), null, null));
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed", call.callName(), e);
+                answer = EsaMessage.fault(call.id(), EsaFault.failed(call.callName() + " failed: " + e));
+            }
+            reply(exchange, 200, answer);
+        }
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        return MessageDigest.isEqual(header.substring(7).strip().getBytes(StandardCharsets.UTF_8),
+                options.token().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void reply(HttpExchange exchange, int status, EsaMessage message) throws IOException {
+        byte[] bytes = message.write();
+        exchange.getResponseHeaders().add("Content-Type", "application/xml; charset=UTF-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private List<XmlNode> dispatch(XmlNode call) {
+        expireCursors();
+        return switch (call.name()) {
+            case "startSync" -> values(adapter.startSync(call.required("external-system-id")));
+            case "endSync" -> {
+                adapter.endSync();
+                yield List.of();
+            }
+            case "configure" -> {
+                String url = call.textOf("helper-url").orElse(null);
+                String secret = call.textOf("helper-secret").orElse(null);
+                String system = call.required("external-system-id");
+                HelperApi given = url == null || secret == null ? null : new HelperApi(URI.create(url), system, secret);
+                String answer = adapter.configure(system, "true".equals(call.required("force")), given);
+                if (given != null && (answer.equals(system) || "true".equals(call.required("force")))) {
+                    helper = given;
+                }
+                yield values(answer);
+            }
+            case "getAllowedRunModes" -> values(Integer.toString(adapter.allowedRunModes()));
+            case "getCurrentTime" -> values(EsaTime.format(adapter.currentTime()));
+            case "needSyncAgain" -> values(Boolean.toString(adapter.needSyncAgain()));
+            case "leaseSession" -> {
+                adapter.leaseSession();
+                yield List.of();
+            }
+            case "getParametersMeta" -> map(adapter.parametersMeta(call.textOf("locale").orElse(null)), EsaParameter::toNode);
+            case "getStructureList" -> map(adapter.structures(), EsaStructure::toNode);
+            case "getFieldList" -> map(adapter.fields(call.required("structure"), call.textOf("locale").orElse(null)),
+                    EsaField::toNode);
+            case "getRelations" -> map(adapter.relations(call.required("structure"), call.textOf("locale").orElse(null)),
+                    EsaRelation::toNode);
+            case "getModified" -> inline(map(adapter.modified(call.required("structure"), after(call)), EsaRecord::toNode));
+            case "getModifiedPaged" -> cursor(map(adapter.modified(call.required("structure"), after(call)),
+                    EsaRecord::toNode), true);
+            case "getDeleted" -> inline(ids(adapter.deleted(call.required("structure"), after(call))));
+            case "getDeletedPaged" -> cursor(ids(adapter.deleted(call.required("structure"), after(call))), false);
+            case "readDataPage" -> page(call.required("cursor-id"), Integer.parseInt(call.required("page-index")));
+            case "closeCursor" -> {
+                cursors.remove(call.required("cursor-id"));
+                yield List.of();
+            }
+            case "read" -> {
+                EsaRecord record = adapter.read(call.required("structure"), call.required("id"));
+                yield record == null ? List.of(XmlNode.text("nullValue", "true")) : List.of(record.toNode());
+            }
+            case "update" -> written(adapter.update(call.required("structure"),
+                    call.textOf("last-seen").map(EsaTime::parse).orElse(null),
+                    EsaRecord.of(call.child("record").orElseThrow())));
+            case "delete" -> {
+                adapter.delete(call.required("structure"), call.textOf("last-seen").map(EsaTime::parse).orElse(null),
+                        call.required("id"));
+                yield values("true");
+            }
+            case "countRange" -> values(Long.toString(adapter.countRange(call.textOf("structure").orElse(null),
+                    call.required("min-id"), call.required("max-id"))));
+            case "getDelayedResult" -> written(adapter.delayedResult(call.required("token")));
+            default -> throw new EsaProtocolException("unknown call <" + call.name() + ">");
+        };
+    }
+
+    private static Instant after(XmlNode call) {
+        return call.textOf("after").map(EsaTime::parse).orElse(null);
+    }
+
+    private static List<XmlNode> written(ExternalSystemAdapter.Written written) {
+        return List.of(XmlNode.text("value", EsaTime.format(written.modifiedAt())), XmlNode.text("id", written.id()));
+    }
+
+    private static List<XmlNode> values(String value) {
+        return List.of(XmlNode.text("value", value));
+    }
+
+    private static <T> List<XmlNode> map(List<T> items, Function<T, XmlNode> toNode) {
+        return items == null ? null : items.stream().map(toNode).toList();
+    }
+
+    private static List<XmlNode> ids(List<String> ids) {
+        return ids == null ? null : ids.stream().map(id -> XmlNode.text("id", id)).toList();
+    }
+
+    private List<XmlNode> inline(List<XmlNode> entries) {
+        if (entries == null || entries.size() > options.inlineLimit()) {
+            return List.of(XmlNode.text("nullValue", "true"));
+        }
+        return entries;
+    }
+
+    private List<XmlNode> cursor(List<XmlNode> entries, boolean records) {
+        List<XmlNode> all = entries == null ? List.of() : entries;
+        String id = UUID.randomUUID().toString();
+        cursors.put(id, new Cursor(new ArrayList<>(all), options.pageSize(), new Instant[] {Instant.now()}));
+        int pages = (all.size() + options.pageSize() - 1) / options.pageSize();
+        return List.of(new EsaCursor(id, pages, options.pageSize(), (long) all.size(), records).toNode());
+    }
+
+    private List<XmlNode> page(String cursorId, int index) {
+        Cursor cursor = cursors.get(cursorId);
+        if (cursor == null) {
+            throw EsaFault.failed("no open cursor '" + cursorId + "' (closed, or idle too long)");
+        }
+        cursor.lastUsed()[0] = Instant.now();
+        int from = index * cursor.pageSize();
+        if (index < 0 || (from >= cursor.entries().size() && index > 0)) {
+            throw EsaFault.failed("cursor '" + cursorId + "' has no page " + index);
+        }
+        return cursor.entries().subList(from, Math.min(cursor.entries().size(), from + cursor.pageSize()));
+    }
+
+    private void expireCursors() {
+        Instant limit = Instant.now().minus(options.cursorIdle());
+        cursors.values().removeIf(c -> c.lastUsed()[0].isBefore(limit));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.tributary.esa.kit;
+
+import dev.tributary.esa.EsaFault;
+import dev.tributary.esa.EsaField;
+import dev.tributary.esa.EsaParameter;
+import dev.tributary.esa.EsaRecord;
+import dev.tributary.esa.EsaRelation;
+import dev.tributary.esa.EsaStructure;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An External System Adapter written in Java: implement this and hand it to {@link EsaServer}.
+ * The server speaks the protocol (XML, validation, call ids, cursors, faults); the adapter answers
+ * in plain Java. Methods with defaults are optional.
+ *
+ * <p>Timestamps are on the external system's clock; the hub corrects for the difference using
+ * {@link #currentTime()}. To refuse a record, throw {@link EsaFault#record}; to accept a write
+ * that completes later, throw {@link EsaFault#delayed} and answer {@link #delayedResult} later.
+ */
+public interface ExternalSystemAdapter {
+
+    /** The first call of every sync; answer the protocol version. */
+    default String startSync(String externalSystemId) {
+        return "1.0";
+    }
+
+    /** The last call of every sync, also after failures. */
+    default void endSync() {
+    }
+
+    /**
+     * Called when the hub creates (or, with {@code force}, re-creates) the endpoint. Answer the
+     * external system id to use: a configured adapter keeps its id unless {@code force}.
+     *
+     * @param helper the hub's Helper API for this external system, or null when the hub gave none
+     */
+    default String configure(String externalSystemId, boolean force, HelperApi helper) {
+        return externalSystemId;
+    }
+
+    /** Bits of the run modes allowed: 1 manual, 2 scheduled, 4 on the external system's request. */
+    default int allowedRunModes() {
+        return 1 | 2 | 4;
+    }
+
+    /** The external system's current time. */
+    default Instant currentTime() {
+        return Instant.now();
+    }
+
+    /** Whether the hub should sync again right after this sync. */
+    default boolean needSyncAgain() {
+        return false;
+    }
+
+    /** Keeps a session alive during a long sync. */
+    default void leaseSession() {
+    }
+
+    /** The settings the hub should keep for this adapter. */
+    default List<EsaParameter> parametersMeta(String locale) {
+        return List.of();
+    }
+
+    List<EsaStructure> structures();
+
+    /** A structure's fields, without the id and modified-at. */
+    List<EsaField> fields(String structure, String locale);
+
+    default List<EsaRelation> relations(String structure, String locale) {
+        return List.of();
+    }
+
+    /**
+     * Records changed after {@code after} (null: all), oldest first. The server sends them inline
+     * or, when there are many, through a cursor.
+     */
+    List<EsaRecord> modified(String structure, Instant after);
+
+    /** Ids of records deleted after {@code after}; empty if the system cannot tell. */
+    default List<String> deleted(String structure, Instant after) {
+        return List.of();
+    }
+
+    /** One record, or null when there is none with that id. */
+    EsaRecord read(String structure, String id);
+
+    /** What a write did: the record's id (new for a create) and when it now stands modified. */
+    record Written(String id, Instant modifiedAt) {
+    }
+
+    /**
+     * Creates (a record without id) or updates a record, if it has not changed since
+     * {@code lastSeen} (null: do not check); a record that changed since is refused with
+     * {@link EsaFault#record}.
+     */
+    Written update(String structure, Instant lastSeen, EsaRecord record);
+
+    /** Deletes a record, if it has not changed since {@code lastSeen} (null: do not check). */
+    void delete(String structure, Instant lastSeen, String id);
+
+    /** How many records have ids in {@code [minId, maxId]} (numerically). */
+    default long countRange(String structure, String minId, String maxId) {
+        throw EsaFault.failed("this adapter cannot count id ranges");
+    }
+
+    /** The outcome of a delayed write, or a fault: still delayed ({@link EsaFault#delayed}), or refused. */
+    default Written delayedResult(String token) {
+        throw EsaFault.failed("this adapter has no delayed writes");
+    }
+}
