@@ -48,6 +48,15 @@ class EsaMessageTest {
     }
 
     @Test
+    void agiloftsEnvelopeWithItsSchemaHintIsAccepted() {
+        EsaMessage message = parse("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
+                + "<sync xsi:noNamespaceSchemaLocation=\"sync.xsd\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+                + "<esa-call call-id=\"12345\"><startSync><external-system-id>My-External-ID</external-system-id>"
+                + "</startSync></esa-call></sync>");
+        assertThat(message.body().required("external-system-id")).isEqualTo("My-External-ID");
+    }
+
+    @Test
     void faultsBecomeExceptionsOfTheirType() {
         byte[] bytes = EsaMessage.fault("9", EsaFault.delayed("42", "tok-1")).write();
         assertThatThrownBy(() -> EsaMessage.parse(bytes).answering("9")).isInstanceOfSatisfying(EsaFault.class, f -> {

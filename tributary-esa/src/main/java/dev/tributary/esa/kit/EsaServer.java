@@ -229,7 +229,9 @@ public final class EsaServer implements AutoCloseable {
                 EsaRecord record = adapter.read(call.required("structure"), call.required("id"));
                 yield record == null ? List.of(XmlNode.text("nullValue", "true")) : List.of(record.toNode());
             }
-            case "update" -> written(adapter.update(call.required("structure"),
+            case "create" -> created(adapter.create(call.required("structure"),
+                    EsaRecord.of(call.child("record").orElseThrow())));
+            case "update" -> stamp(adapter.update(call.required("structure"),
                     call.textOf("last-seen").map(EsaTime::parse).orElse(null),
                     EsaRecord.of(call.child("record").orElseThrow())));
             case "delete" -> {
@@ -239,7 +241,12 @@ public final class EsaServer implements AutoCloseable {
             }
             case "countRange" -> values(Long.toString(adapter.countRange(call.textOf("structure").orElse(null),
                     call.required("min-id"), call.required("max-id"))));
-            case "getDelayedResult" -> written(adapter.delayedResult(call.required("token")));
+            case "checkDelayedCreate" -> created(adapter.checkDelayed(call.required("structure"), call.required("token")));
+            case "checkDelayedUpdate" -> stamp(adapter.checkDelayed(call.required("structure"), call.required("token")));
+            case "checkDelayedDelete" -> {
+                adapter.checkDelayed(call.required("structure"), call.required("token"));
+                yield List.of();
+            }
             default -> throw new EsaProtocolException("unknown call <" + call.name() + ">");
         };
     }
@@ -248,8 +255,12 @@ public final class EsaServer implements AutoCloseable {
         return call.textOf("after").map(EsaTime::parse).orElse(null);
     }
 
-    private static List<XmlNode> written(ExternalSystemAdapter.Written written) {
-        return List.of(XmlNode.text("value", EsaTime.format(written.modifiedAt())), XmlNode.text("id", written.id()));
+    private static List<XmlNode> created(ExternalSystemAdapter.Written written) {
+        return List.of(new EsaRecord(written.id(), written.modifiedAt(), Map.of()).toNode());
+    }
+
+    private static List<XmlNode> stamp(ExternalSystemAdapter.Written written) {
+        return List.of(XmlNode.text("value", EsaTime.format(written.modifiedAt())));
     }
 
     private static List<XmlNode> values(String value) {

@@ -90,10 +90,12 @@ public interface ExternalSystemAdapter {
     record Written(String id, Instant modifiedAt) {
     }
 
+    /** Creates a record (it has no id); answers its new id and modified time. */
+    Written create(String structure, EsaRecord record);
+
     /**
-     * Creates (a record without id) or updates a record, if it has not changed since
-     * {@code lastSeen} (null: do not check); a record that changed since is refused with
-     * {@link EsaFault#record}.
+     * Updates a record, if it has not changed since {@code lastSeen} (null: do not check); a
+     * record that changed since is refused with {@link EsaFault#record}.
      */
     Written update(String structure, Instant lastSeen, EsaRecord record);
 
@@ -105,8 +107,12 @@ public interface ExternalSystemAdapter {
         throw EsaFault.failed("this adapter cannot count id ranges");
     }
 
-    /** The outcome of a delayed write, or a fault: still delayed ({@link EsaFault#delayed}), or refused. */
-    default Written delayedResult(String token) {
+    /**
+     * The outcome of a delayed create, update or delete (the hub polls with
+     * {@code checkDelayedCreate/Update/Delete}): what was written, or a fault — still delayed
+     * ({@link EsaFault#delayed}) or refused ({@link EsaFault#record}).
+     */
+    default Written checkDelayed(String structure, String token) {
         throw EsaFault.failed("this adapter has no delayed writes");
     }
 }

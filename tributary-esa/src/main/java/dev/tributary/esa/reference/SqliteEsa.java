@@ -69,7 +69,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     private final AtomicInteger countRangeCalls = new AtomicInteger();
     private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    private record PendingWrite(String structure, Instant lastSeen, EsaRecord record, int pollsLeft) {
+    private record PendingWrite(String kind, String structure, Instant lastSeen, EsaRecord record, int pollsLeft) {
     }
 
     /**
@@ -295,18 +295,35 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     }
 
     @Override
-    public synchronized Written update(String structure, Instant lastSeen, EsaRecord record) {
-        calls.add("update");
-        requireStructure(structure);
-        if (delayedWrites) {
-            String token = "w" + (delayed.size() + 1) + "-" + System.nanoTime();
-            delayed.put(token, new PendingWrite(structure, lastSeen, record, 2));
-            throw EsaFault.delayed(record.id(), token);
-        }
-        return apply(structure, lastSeen, record);
+    public synchronized Written create(String structure, EsaRecord record) {
+        calls.add("create");
+        return writeOrDelay("create", structure, null, new EsaRecord(null, null, record.values()));
     }
 
-    private Written apply(String structure, Instant lastSeen, EsaRecord record) {
+    @Override
+    public synchronized Written update(String structure, Instant lastSeen, EsaRecord record) {
+        calls.add("update");
+        if (record.id() == null) {
+            throw EsaFault.failed("update needs the record's id; use create for new records");
+        }
+        return writeOrDelay("update", structure, lastSeen, record);
+    }
+
+    private Written writeOrDelay(String kind, String structure, Instant lastSeen, EsaRecord record) {
+        requireStructure(structure);
+        if (delayedWrites) {
+            String token = kind + "-" + System.nanoTime();
+            delayed.put(token, new PendingWrite(kind, structure, lastSeen, record, 2));
+            throw EsaFault.delayed(record.id(), token);
+        }
+        return apply(kind, structure, lastSeen, record);
+    }
+
+    private Written apply(String kind, String structure, Instant lastSeen, EsaRecord record) {
+        if (kind.equals("delete")) {
+            deleteNow(structure, lastSeen, record.id());
+            return new Written(record.id(), now());
+        }
         if (record.id() != null) {
             EsaRecord current = read(structure, record.id());
             if (current == null) {
@@ -336,6 +353,13 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     @Override
     public synchronized void delete(String structure, Instant lastSeen, String id) {
         calls.add("delete");
+        if (delayedWrites) {
+            writeOrDelay("delete", structure, lastSeen, new EsaRecord(id, null, Map.of()));
+        }
+        deleteNow(structure, lastSeen, id);
+    }
+
+    private void deleteNow(String structure, Instant lastSeen, String id) {
         EsaRecord current = read(structure, id);
         if (current == null) {
             return;
@@ -368,20 +392,20 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     }
 
     @Override
-    public synchronized Written delayedResult(String token) {
-        calls.add("getDelayedResult");
+    public synchronized Written checkDelayed(String structure, String token) {
+        calls.add("checkDelayed");
         delayedPolls.incrementAndGet();
         PendingWrite pending = delayed.get(token);
-        if (pending == null) {
-            throw EsaFault.failed("no delayed write '" + token + "'");
+        if (pending == null || !pending.structure().equals(structure)) {
+            throw EsaFault.failed("no delayed write '" + token + "' on " + structure);
         }
         if (pending.pollsLeft() > 1) {
-            delayed.put(token, new PendingWrite(pending.structure(), pending.lastSeen(), pending.record(),
+            delayed.put(token, new PendingWrite(pending.kind(), pending.structure(), pending.lastSeen(), pending.record(),
                     pending.pollsLeft() - 1));
             throw EsaFault.delayed(pending.record().id(), token);
         }
         delayed.remove(token);
-        return apply(pending.structure(), pending.lastSeen(), pending.record());
+        return apply(pending.kind(), pending.structure(), pending.lastSeen(), pending.record());
     }
 
     // ---- SQLite
