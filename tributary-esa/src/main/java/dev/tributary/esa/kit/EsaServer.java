@@ -271,8 +271,9 @@ public final class EsaServer implements AutoCloseable {
         return items == null ? null : items.stream().map(toNode).toList();
     }
 
-    private static List<XmlNode> ids(List<String> ids) {
-        return ids == null ? null : ids.stream().map(id -> XmlNode.text("id", id)).toList();
+    private static List<XmlNode> ids(List<ExternalSystemAdapter.Deletion> deletions) {
+        return deletions == null ? null : deletions.stream().map(d -> d.at() == null ? XmlNode.text("id", d.id())
+                : XmlNode.text("id", d.id()).with("deleted-at", EsaTime.format(d.at()))).toList();
     }
 
     private List<XmlNode> inline(List<XmlNode> entries) {

@@ -78,8 +78,12 @@ public interface ExternalSystemAdapter {
      */
     List<EsaRecord> modified(String structure, Instant after);
 
-    /** Ids of records deleted after {@code after}; empty if the system cannot tell. */
-    default List<String> deleted(String structure, Instant after) {
+    /** A deleted record's id and when it was deleted (null if the system does not know). */
+    record Deletion(String id, Instant at) {
+    }
+
+    /** Records deleted after {@code after}, oldest first; empty if the system cannot tell. */
+    default List<Deletion> deleted(String structure, Instant after) {
         return List.of();
     }
 

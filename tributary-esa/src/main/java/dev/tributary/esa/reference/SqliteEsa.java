@@ -63,6 +63,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     private volatile Deletions deletions = Deletions.REPORT;
     private volatile int runModes = 7;
     private volatile String configuredSystemId;
+    private Instant lastStamp;
     private volatile HelperApi helper;
     private final Map<String, PendingWrite> delayed = new ConcurrentHashMap<>();
     private final AtomicInteger delayedPolls = new AtomicInteger();
@@ -155,7 +156,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     /** Deletes a record as an application of the external system would (logged, and tracked if so switched). */
     public synchronized void remove(String structure, String id) {
-        Instant now = now();
+        Instant now = nextStamp();
         exec("DELETE FROM " + identifier(structure) + " WHERE id = ?", Long.parseLong(id));
         exec("INSERT INTO esa_deleted (structure, id, deleted_at) VALUES (?, ?, ?)", structure, id, EsaTime.format(now));
         if (deletions == Deletions.TRACK && helper != null) {
@@ -263,14 +264,14 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     }
 
     @Override
-    public synchronized List<String> deleted(String structure, Instant after) {
+    public synchronized List<Deletion> deleted(String structure, Instant after) {
         calls.add("getDeleted");
         if (deletions != Deletions.REPORT) {
             return List.of();
         }
         requireStructure(structure);
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement select = db.prepareStatement("SELECT id FROM esa_deleted WHERE structure = ?"
+        List<Deletion> ids = new ArrayList<>();
+        try (PreparedStatement select = db.prepareStatement("SELECT id, deleted_at FROM esa_deleted WHERE structure = ?"
                 + (after == null ? "" : " AND deleted_at > ?") + " ORDER BY deleted_at, rowid")) {
             select.setString(1, structure);
             if (after != null) {
@@ -278,7 +279,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
             }
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    ids.add(rows.getString(1));
+                    ids.add(new Deletion(rows.getString(1), EsaTime.parse(rows.getString(2))));
                 }
             }
         } catch (SQLException e) {
@@ -290,6 +291,9 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     @Override
     public synchronized EsaRecord read(String structure, String id) {
         calls.add("read");
+        if (!id.strip().matches("\\d{1,18}")) {
+            return null;
+        }
         List<EsaRecord> found = select(structure, null, parseId(id));
         return found.isEmpty() ? null : found.get(0);
     }
@@ -369,7 +373,8 @@ public final class SqliteEsa implements ExternalSystemAdapter {
                     + ", after last-seen " + EsaTime.format(lastSeen));
         }
         exec("DELETE FROM " + identifier(structure) + " WHERE id = ?", parseId(id));
-        exec("INSERT INTO esa_deleted (structure, id, deleted_at) VALUES (?, ?, ?)", structure, id, EsaTime.format(now()));
+        exec("INSERT INTO esa_deleted (structure, id, deleted_at) VALUES (?, ?, ?)", structure, id,
+                EsaTime.format(nextStamp()));
     }
 
     @Override
@@ -414,14 +419,25 @@ public final class SqliteEsa implements ExternalSystemAdapter {
         return realClock.instant().plus(clockOffset);
     }
 
+    /**
+     * The stamp of the next change: the adapter's time, but always later than every earlier
+     * stamp (of any table, or of a deletion), so that "changed after t" never splits a tie.
+     */
+    private Instant nextStamp() {
+        Instant stamp = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        if (lastStamp == null) {
+            lastStamp = latestStamp();
+        }
+        if (lastStamp != null && !stamp.isAfter(lastStamp)) {
+            stamp = lastStamp.plusMillis(1);
+        }
+        lastStamp = stamp;
+        return stamp;
+    }
+
     private String write(String structure, String id, Map<String, Object> values) {
         requireStructure(structure);
-        Instant stamp = now();
-        // Two writes in the same millisecond must still be ordered: never reuse a stamp.
-        String latest = latestStamp(structure);
-        if (latest != null && !stamp.isAfter(EsaTime.parse(latest))) {
-            stamp = EsaTime.parse(latest).plusMillis(1);
-        }
+        Instant stamp = nextStamp();
         List<String> names = new ArrayList<>(values.keySet());
         names.forEach(SqliteEsa::identifier);
         try {
@@ -459,11 +475,14 @@ public final class SqliteEsa implements ExternalSystemAdapter {
         }
     }
 
-    private String latestStamp(String structure) {
-        try (Statement statement = db.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT MAX(modified_at) FROM " + identifier(structure))) {
+    private Instant latestStamp() {
+        StringBuilder sql = new StringBuilder("SELECT MAX(t) FROM (SELECT MAX(deleted_at) AS t FROM esa_deleted");
+        tables.forEach(table -> sql.append(" UNION ALL SELECT MAX(modified_at) FROM ").append(identifier(table)));
+        sql.append(")");
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql.toString())) {
             rows.next();
-            return rows.getString(1);
+            String latest = rows.getString(1);
+            return latest == null ? null : EsaTime.parse(latest);
         } catch (SQLException e) {
             throw EsaFault.failed(e.getMessage());
         }

@@ -1,0 +1,599 @@
+package dev.tributary.connectors.esa;
+
+import dev.tributary.connector.ClockOp;
+import dev.tributary.connector.Connector;
+import dev.tributary.connector.ConnectorException;
+import dev.tributary.connector.ConnectorIOException;
+import dev.tributary.connector.ConnectorObject;
+import dev.tributary.connector.CreateOp;
+import dev.tributary.connector.DeleteOp;
+import dev.tributary.connector.FieldInfo;
+import dev.tributary.connector.FieldType;
+import dev.tributary.connector.InvalidSyncTokenException;
+import dev.tributary.connector.ObjectClass;
+import dev.tributary.connector.ObjectClassInfo;
+import dev.tributary.connector.OperationOptions;
+import dev.tributary.connector.RangeCountOp;
+import dev.tributary.connector.RelationInfo;
+import dev.tributary.connector.ResultsHandler;
+import dev.tributary.connector.Schema;
+import dev.tributary.connector.SchemaOp;
+import dev.tributary.connector.SearchOp;
+import dev.tributary.connector.SearchResult;
+import dev.tributary.connector.SyncAgainOp;
+import dev.tributary.connector.SyncDelta;
+import dev.tributary.connector.SyncDeltaType;
+import dev.tributary.connector.SyncOp;
+import dev.tributary.connector.SyncResultsHandler;
+import dev.tributary.connector.SyncToken;
+import dev.tributary.connector.SyncTokenResultsHandler;
+import dev.tributary.connector.Uid;
+import dev.tributary.connector.UnknownUidException;
+import dev.tributary.connector.UpdateOp;
+import dev.tributary.connector.VersionConflictException;
+import dev.tributary.connector.VersionedUid;
+import dev.tributary.connector.config.ConfigDef;
+import dev.tributary.connector.config.ConfigType;
+import dev.tributary.connector.config.ConnectorConfig;
+import dev.tributary.esa.EsaClient;
+import dev.tributary.esa.EsaCursor;
+import dev.tributary.esa.EsaFault;
+import dev.tributary.esa.EsaField;
+import dev.tributary.esa.EsaProtocolException;
+import dev.tributary.esa.EsaRecord;
+import dev.tributary.esa.EsaRelation;
+import dev.tributary.esa.EsaStructure;
+import dev.tributary.esa.EsaTime;
+import dev.tributary.esa.XmlNode;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Drives an External System Adapter over the ESA protocol.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ * <li><b>Session.</b> The first call of a connector's life opens a session: {@code startSync}
+ * (a version other than 1.0 is refused), then {@code getCurrentTime} for the clock shift. While
+ * the session is open a timer sends {@code leaseSession} whenever the adapter has not heard from
+ * the hub for {@code leaseEvery}. {@link #dispose()} ends it with {@code endSync}, also after a
+ * failure, since the engine always disposes.</li>
+ * <li><b>Clock shift.</b> shift = ESA clock − hub clock, measured at session start and rounded to
+ * the second (the rest is the measurement's own noise). It is applied to every control timestamp:
+ * {@code after} and {@code last-seen} are sent as hub time + shift, and {@code modified-at} and
+ * write answers are read as ESA time − shift. So versions and tokens are in hub time. Values of
+ * date and time fields are never shifted.</li>
+ * <li><b>Tokens.</b> A token is a hub-time instant: the modified time of the newest record
+ * delivered (minus {@code overlap}, zero by default); the next read asks for what changed after
+ * it, on the ESA's clock. Each delta carries its own record's time, so a sync stopped half-way
+ * resumes where it stopped. This is exact for adapters whose modified times increase with every
+ * write and are visible when stamped (the reference adapter's are); for others, an overlap
+ * re-reads a window, and records read twice carry the same version and change nothing.
+ * Deletions come first, with the previous token.</li>
+ * <li><b>Versions.</b> A record's version is its modified time in hub time. A write sends the
+ * expected version as {@code last-seen}; an {@code EsaRecordException} for a record that indeed
+ * changed after it becomes a {@link VersionConflictException}.</li>
+ * <li><b>Delayed writes</b> ({@code EsaRecordDelayedException}) are polled with
+ * {@code checkDelayedCreate/Update/Delete} every {@code delayedPollInterval}, at most
+ * {@code delayedPollLimit} times.</li>
+ * </ul>
+ */
+public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp, UpdateOp, DeleteOp, SchemaOp,
+        ClockOp, SyncAgainOp, RangeCountOp {
+
+    private final Clock clock;
+    private EsaClient client;
+    private String externalSystemId;
+    private Duration overlap;
+    private Duration delayedPollInterval;
+    private int delayedPollLimit;
+    private Duration leaseEvery;
+    private String locale;
+
+    private boolean inSession;
+    private Duration shift = Duration.ZERO;
+    private volatile long lastCallNanos;
+    private ScheduledExecutorService leaser;
+    private Map<String, List<EsaField>> fields = new HashMap<>();
+    private List<EsaStructure> structures;
+
+    public EsaConnector() {
+        this(Clock.systemUTC());
+    }
+
+    EsaConnector(Clock clock) {
+        this.clock = clock;
+    }
+
+    static ConfigDef definition() {
+        return new ConfigDef()
+                .required("url", ConfigType.STRING, "where the adapter takes calls, e.g. http://esa.example.com:8090/esa",
+                        value -> {
+                            String text = (String) value;
+                            return text.startsWith("http://") || text.startsWith("https://") ? null
+                                    : "must be an http:// or https:// URL";
+                        })
+                .secret("token", false, "bearer token the adapter expects, if it asks for one")
+                .withDefault("externalSystemId", ConfigType.STRING, "tributary",
+                        "the external system id the hub uses with this adapter (configure, startSync, Helper API)")
+                .withDefault("timeout", ConfigType.DURATION, "PT60S", "how long one call may take")
+                .withDefault("maxMessageBytes", ConfigType.INT, 32 * 1024 * 1024, "largest answer accepted",
+                        ConfigDef.range(1024, 512L * 1024 * 1024))
+                .withDefault("overlap", ConfigType.DURATION, "PT0S",
+                        "re-read this much before the newest change seen, for adapters whose writes can commit late")
+                .withDefault("delayedPollInterval", ConfigType.DURATION, "PT0.2S", "pause between polls of a delayed write")
+                .withDefault("delayedPollLimit", ConfigType.INT, 300, "polls of a delayed write before giving up",
+                        ConfigDef.range(1, 100_000))
+                .withDefault("leaseEvery", ConfigType.DURATION, "PT60S",
+                        "send leaseSession when the adapter has not heard from the hub this long")
+                .optional("locale", ConfigType.STRING, "locale for labels in the schema, e.g. en");
+    }
+
+    @Override
+    public ConfigDef configDef() {
+        return definition();
+    }
+
+    @Override
+    public void init(ConnectorConfig config) {
+        String token = config.getSecret("token") == null ? null : config.getSecret("token").reveal();
+        client = new EsaClient(URI.create(config.getString("url")), token, config.getDuration("timeout"),
+                config.getInt("maxMessageBytes"));
+        externalSystemId = config.getString("externalSystemId");
+        overlap = config.getDuration("overlap");
+        delayedPollInterval = config.getDuration("delayedPollInterval");
+        delayedPollLimit = config.getInt("delayedPollLimit");
+        leaseEvery = config.getDuration("leaseEvery");
+        locale = config.getString("locale");
+    }
+
+    @Override
+    public void test() {
+        session();
+        call("getStructureList");
+    }
+
+    @Override
+    public void dispose() {
+        if (leaser != null) {
+            leaser.shutdownNow();
+            leaser = null;
+        }
+        if (inSession) {
+            inSession = false;
+            try {
+                raw(XmlNode.of("endSync"));
+            } catch (RuntimeException e) {
+                // The adapter may be gone; the session ends with us either way.
+            }
+        }
+    }
+
+    // ---- session and calls
+
+    /** Opens the session on first use. */
+    private void session() {
+        if (inSession) {
+            return;
+        }
+        Instant before = clock.instant();
+        String version = raw(XmlNode.of("startSync", XmlNode.text("external-system-id", externalSystemId)))
+                .textOf("value").orElse("");
+        inSession = true;
+        if (!"1.0".equals(version.strip())) {
+            throw new ConnectorException("the adapter at " + client.uri() + " speaks ESA protocol version '" + version
+                    + "'; the hub speaks 1.0");
+        }
+        Instant theirs = EsaTime.parse(raw(XmlNode.of("getCurrentTime")).required("value"));
+        Instant after = clock.instant();
+        Instant ours = before.plus(Duration.between(before, after).dividedBy(2));
+        shift = Duration.ofSeconds(Math.round(Duration.between(ours, theirs).toMillis() / 1000.0));
+        if (!leaseEvery.isZero() && !leaseEvery.isNegative()) {
+            leaser = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "esa-lease");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long period = Math.max(100, leaseEvery.toMillis() / 2);
+            leaser.scheduleAtFixedRate(this::leaseIfIdle, period, period, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void leaseIfIdle() {
+        if (System.nanoTime() - lastCallNanos >= leaseEvery.toNanos()) {
+            try {
+                raw(XmlNode.of("leaseSession"));
+            } catch (RuntimeException e) {
+                // the next real call reports the problem
+            }
+        }
+    }
+
+    /** The clock shift of the open session: ESA time minus hub time. */
+    Duration shift() {
+        session();
+        return shift;
+    }
+
+    private XmlNode call(String name, XmlNode... args) {
+        session();
+        return raw(XmlNode.of(name, args));
+    }
+
+    private XmlNode raw(XmlNode call) {
+        lastCallNanos = System.nanoTime();
+        try {
+            return client.callEsa(call);
+        } catch (EsaClient.TransportException e) {
+            throw new ConnectorIOException(e.getMessage(), e);
+        } catch (EsaProtocolException e) {
+            throw new ConnectorException("protocol error in " + call.name() + ": " + e.getMessage(), e);
+        } catch (EsaFault fault) {
+            if (fault.type() == EsaFault.Type.RECORD || fault.type() == EsaFault.Type.DELAYED) {
+                throw fault;
+            }
+            throw new ConnectorException("the adapter failed " + call.name() + ": " + fault.getMessage(), fault);
+        }
+    }
+
+    private Instant toEsa(Instant hubTime) {
+        return hubTime.plus(shift);
+    }
+
+    private Instant toHub(Instant esaTime) {
+        return esaTime.minus(shift);
+    }
+
+    // ---- schema
+
+    private List<EsaStructure> structures() {
+        if (structures == null) {
+            structures = call("getStructureList").all("structure").stream().map(EsaStructure::of).toList();
+        }
+        return structures;
+    }
+
+    private String structure(ObjectClass objectClass) {
+        for (EsaStructure structure : structures()) {
+            if (structure.name().equals(objectClass.name())) {
+                return structure.name();
+            }
+        }
+        throw new UnsupportedOperationException("the adapter has no structure '" + objectClass.name() + "'; it has "
+                + structures().stream().map(EsaStructure::name).toList());
+    }
+
+    private List<EsaField> fields(String structure) {
+        return fields.computeIfAbsent(structure, s -> call("getFieldList", withLocale(XmlNode.text("structure", s)))
+                .all("field").stream().map(EsaField::of).toList());
+    }
+
+    private XmlNode[] withLocale(XmlNode structure) {
+        return locale == null ? new XmlNode[] {structure} : new XmlNode[] {structure, XmlNode.text("locale", locale)};
+    }
+
+    @Override
+    public Schema schema() {
+        List<ObjectClassInfo> classes = new ArrayList<>();
+        for (EsaStructure structure : structures()) {
+            List<FieldInfo> infos = new ArrayList<>();
+            for (EsaField field : fields(structure.name())) {
+                infos.add(new FieldInfo(field.name(), fieldType(field.type()), field.required(), field.multiValued(),
+                        field.readOnly()));
+            }
+            List<RelationInfo> relations = new ArrayList<>();
+            for (XmlNode node : call("getRelations", withLocale(XmlNode.text("structure", structure.name())))
+                    .all("relation")) {
+                EsaRelation relation = EsaRelation.of(node);
+                relations.add(new RelationInfo(relation.name(), relation.field(), new ObjectClass(relation.target())));
+            }
+            classes.add(new ObjectClassInfo(new ObjectClass(structure.name()), infos, relations));
+        }
+        return new Schema(classes);
+    }
+
+    static FieldType fieldType(String type) {
+        return switch (type) {
+            case "integer" -> FieldType.INTEGER;
+            case "decimal" -> FieldType.DECIMAL;
+            case "boolean" -> FieldType.BOOLEAN;
+            case "date" -> FieldType.DATE;
+            case "datetime" -> FieldType.TIMESTAMP;
+            case "binary" -> FieldType.BINARY;
+            default -> FieldType.STRING;
+        };
+    }
+
+    @Override
+    public Instant currentTime() {
+        return EsaTime.parse(call("getCurrentTime").required("value"));
+    }
+
+    @Override
+    public boolean needSyncAgain(ObjectClass objectClass) {
+        return Boolean.parseBoolean(call("needSyncAgain").textOf("value").orElse("false").strip());
+    }
+
+    // ---- reading
+
+    /** A change read from the adapter: a record, or a deletion (object null). */
+    private record Change(String structure, String id, Instant at, ConnectorObject object) {
+    }
+
+    @Override
+    public void sync(ObjectClass objectClass, SyncToken token, SyncResultsHandler handler, OperationOptions options) {
+        session();
+        Instant after = token == null ? null : instant(token);
+        List<String> names = objectClass.isAll() ? structures().stream().map(EsaStructure::name).toList()
+                : List.of(structure(objectClass));
+        Instant readStart = toHub(currentTime());
+        List<Change> changes = new ArrayList<>();
+        for (String structure : names) {
+            for (XmlNode id : read(structure, "getDeleted", "getDeletedPaged", after, false, node -> node)) {
+                changes.add(new Change(structure, id.text(), id.attribute("deleted-at").map(EsaTime::parse).map(this::toHub)
+                        .orElse(null), null));
+            }
+            List<EsaField> schema = fields(structure);
+            for (EsaRecord record : read(structure, "getModified", "getModifiedPaged", after, true, EsaRecord::of)) {
+                changes.add(new Change(structure, record.id(), record.modifiedAt() == null ? null
+                        : toHub(record.modifiedAt()), object(structure, schema, record)));
+            }
+        }
+        // In time order; changes without a time first (they keep the previous token).
+        changes.sort(java.util.Comparator.comparing(Change::at,
+                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        SyncToken previous = token == null ? new SyncToken(EsaTime.format(Instant.EPOCH)) : token;
+        Instant newest = after;
+        for (Change change : changes) {
+            SyncToken deltaToken = previous;
+            if (change.at() != null) {
+                newest = newest == null || change.at().isAfter(newest) ? change.at() : newest;
+                deltaToken = new SyncToken(EsaTime.format(notBefore(change.at().minus(overlap), after)));
+            }
+            SyncDelta delta = change.object() == null
+                    ? SyncDelta.builder().type(SyncDeltaType.DELETE).token(deltaToken)
+                            .objectClass(new ObjectClass(change.structure())).uid(new Uid(change.id())).build()
+                    : SyncDelta.builder().type(SyncDeltaType.CREATE_OR_UPDATE).token(deltaToken).object(change.object())
+                            .build();
+            if (!handler.handle(delta)) {
+                return;
+            }
+        }
+        if (handler instanceof SyncTokenResultsHandler tokens) {
+            Instant last = newest == null || readStart.isAfter(newest) ? readStart : newest;
+            tokens.handleResult(new SyncToken(EsaTime.format(notBefore(last.minus(overlap), after))));
+        }
+    }
+
+    private static Instant notBefore(Instant instant, Instant floor) {
+        return floor != null && instant.isBefore(floor) ? floor : instant;
+    }
+
+    @Override
+    public SyncToken getLatestSyncToken(ObjectClass objectClass) {
+        session();
+        return new SyncToken(EsaTime.format(toHub(currentTime()).minus(overlap)));
+    }
+
+    private static Instant instant(SyncToken token) {
+        if (!(token.value() instanceof String text)) {
+            throw new InvalidSyncTokenException("an ESA token is a timestamp, not a " + token.valueType());
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidSyncTokenException("'" + text + "' is not an ESA token (a UTC timestamp)");
+        }
+    }
+
+    /**
+     * Everything a getModified/getDeleted call answers: inline, or when it answers null, page by
+     * page through a cursor that is closed afterwards whatever happens.
+     */
+    private <T> List<T> read(String structure, String inlineCall, String pagedCall, Instant after, boolean records,
+            Function<XmlNode, T> convert) {
+        List<XmlNode> args = new ArrayList<>(List.of(XmlNode.text("structure", structure)));
+        if (after != null) {
+            args.add(XmlNode.text("after", EsaTime.format(toEsa(after))));
+        }
+        XmlNode inline = call(inlineCall, args.toArray(XmlNode[]::new));
+        String entry = records ? "record" : "id";
+        if (!inline.textOf("nullValue").map(v -> v.strip().equals("true")).orElse(false)) {
+            return inline.all(entry).stream().map(convert).toList();
+        }
+        EsaCursor cursor = EsaCursor.of(call(pagedCall, args.toArray(XmlNode[]::new)).child("cursor")
+                .orElseThrow(() -> new ConnectorException(pagedCall + " answered no cursor")));
+        List<T> all = new ArrayList<>();
+        try {
+            for (int page = 0; page < cursor.pages(); page++) {
+                call("readDataPage", XmlNode.text("cursor-id", cursor.id()), XmlNode.text("page-index",
+                        Integer.toString(page))).all(entry).forEach(node -> all.add(convert.apply(node)));
+            }
+        } finally {
+            call("closeCursor", XmlNode.text("cursor-id", cursor.id()));
+        }
+        return all;
+    }
+
+    private ConnectorObject object(String structure, List<EsaField> schema, EsaRecord record) {
+        if (record.id() == null) {
+            throw new ConnectorException("the adapter sent a " + structure + " record without id");
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (EsaField field : schema) {
+            if (!record.values().containsKey(field.name())) {
+                continue;
+            }
+            List<String> texts = record.values().get(field.name());
+            if (texts == null || texts.isEmpty()) {
+                values.put(field.name(), null);
+            } else if (field.multiValued()) {
+                values.put(field.name(), texts.stream().map(t -> EsaValues.parse(t, field, record.id())).toList());
+            } else {
+                values.put(field.name(), EsaValues.parse(texts.get(0), field, record.id()));
+            }
+        }
+        String version = record.modifiedAt() == null ? null : EsaTime.format(toHub(record.modifiedAt()));
+        return new ConnectorObject(new ObjectClass(structure), new Uid(record.id()), version, values);
+    }
+
+    @Override
+    public SearchResult search(ObjectClass objectClass, ResultsHandler handler, OperationOptions options) {
+        String structure = structure(objectClass);
+        List<EsaField> schema = fields(structure);
+        List<EsaRecord> records = read(structure, "getModified", "getModifiedPaged", null, true, EsaRecord::of);
+        int from = 0;
+        if (options.pagedResultsCookie() != null) {
+            try {
+                from = Integer.parseInt(options.pagedResultsCookie());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + options.pagedResultsCookie() + "' is not a cookie of this search");
+            }
+        }
+        int to = Math.min(records.size(), from + options.pageSize());
+        for (int i = from; i < to; i++) {
+            if (!handler.handle(object(structure, schema, records.get(i)))) {
+                return SearchResult.LAST_PAGE;
+            }
+        }
+        return to < records.size() ? new SearchResult(Integer.toString(to)) : SearchResult.LAST_PAGE;
+    }
+
+    @Override
+    public Optional<ConnectorObject> get(ObjectClass objectClass, Uid uid, OperationOptions options) {
+        String structure = structure(objectClass);
+        XmlNode answer = call("read", XmlNode.text("structure", structure), XmlNode.text("id", uid.value()));
+        return answer.child("record").map(node -> object(structure, fields(structure), EsaRecord.of(node)));
+    }
+
+    @Override
+    public long countRange(ObjectClass objectClass, long fromInclusive, long toExclusive) {
+        String structure = structure(objectClass);
+        if (toExclusive <= fromInclusive) {
+            return 0;
+        }
+        return Long.parseLong(call("countRange", XmlNode.text("structure", structure),
+                XmlNode.text("min-id", Long.toString(fromInclusive)), XmlNode.text("max-id", Long.toString(toExclusive - 1)))
+                .required("value").strip());
+    }
+
+    // ---- writing
+
+    @Override
+    public VersionedUid create(ObjectClass objectClass, Map<String, Object> values, OperationOptions options) {
+        String structure = structure(objectClass);
+        EsaRecord record = new EsaRecord(null, null, EsaValues.format(values, fields(structure), structure));
+        XmlNode answer = write(structure, "create", null, null, () -> call("create", XmlNode.text("structure", structure),
+                record.toNode()));
+        EsaRecord created = EsaRecord.of(answer.child("record")
+                .orElseThrow(() -> new ConnectorException("create answered no record")));
+        return new VersionedUid(new Uid(created.id()), created.modifiedAt() == null ? null
+                : EsaTime.format(toHub(created.modifiedAt())));
+    }
+
+    @Override
+    public VersionedUid update(ObjectClass objectClass, Uid uid, String expectedVersion, Map<String, Object> values,
+            OperationOptions options) {
+        String structure = structure(objectClass);
+        EsaRecord record = new EsaRecord(uid.value(), null, EsaValues.format(values, fields(structure), structure));
+        List<XmlNode> args = new ArrayList<>(List.of(XmlNode.text("structure", structure)));
+        lastSeen(expectedVersion, args);
+        args.add(record.toNode());
+        XmlNode answer = write(structure, "update", uid, expectedVersion, () -> call("update", args.toArray(XmlNode[]::new)));
+        String stamp = answer.textOf("value").orElse(null);
+        return new VersionedUid(uid, stamp == null || stamp.isBlank() ? null : EsaTime.format(toHub(EsaTime.parse(stamp))));
+    }
+
+    @Override
+    public void delete(ObjectClass objectClass, Uid uid, String expectedVersion, OperationOptions options) {
+        String structure = structure(objectClass);
+        if (get(objectClass, uid, OperationOptions.DEFAULTS).isEmpty()) {
+            throw new UnknownUidException(objectClass, uid);
+        }
+        List<XmlNode> args = new ArrayList<>(List.of(XmlNode.text("structure", structure)));
+        lastSeen(expectedVersion, args);
+        args.add(XmlNode.text("id", uid.value()));
+        write(structure, "delete", uid, expectedVersion, () -> call("delete", args.toArray(XmlNode[]::new)));
+    }
+
+    private void lastSeen(String expectedVersion, List<XmlNode> args) {
+        if (expectedVersion != null) {
+            Instant hubTime;
+            try {
+                hubTime = Instant.parse(expectedVersion);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("'" + expectedVersion + "' is not a version of this connector");
+            }
+            args.add(XmlNode.text("last-seen", EsaTime.format(toEsa(hubTime))));
+        }
+    }
+
+    /** Runs a write, waiting out a delayed one and turning a stale last-seen into a version conflict. */
+    private XmlNode write(String structure, String kind, Uid uid, String expectedVersion,
+            java.util.function.Supplier<XmlNode> send) {
+        try {
+            return send.get();
+        } catch (EsaFault fault) {
+            if (fault.type() == EsaFault.Type.DELAYED) {
+                return awaitDelayed(structure, kind, uid, expectedVersion, fault);
+            }
+            throw refused(structure, uid, expectedVersion, fault);
+        }
+    }
+
+    private XmlNode awaitDelayed(String structure, String kind, Uid uid, String expectedVersion, EsaFault delayed) {
+        String check = "checkDelayed" + Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
+        String token = delayed.token();
+        if (token == null) {
+            throw new ConnectorException("the adapter delayed a " + kind + " without a token to poll");
+        }
+        for (int poll = 0; poll < delayedPollLimit; poll++) {
+            try {
+                Thread.sleep(delayedPollInterval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectorException("interrupted while waiting for a delayed " + kind);
+            }
+            try {
+                return call(check, XmlNode.text("structure", structure), XmlNode.text("token", token));
+            } catch (EsaFault fault) {
+                if (fault.type() != EsaFault.Type.DELAYED) {
+                    throw refused(structure, uid, expectedVersion, fault);
+                }
+                if (fault.token() != null) {
+                    token = fault.token();
+                }
+            }
+        }
+        throw new ConnectorIOException("the adapter's delayed " + kind + " (token " + token + ") was still pending after "
+                + delayedPollLimit + " polls");
+    }
+
+    private RuntimeException refused(String structure, Uid uid, String expectedVersion, EsaFault fault) {
+        if (uid != null && expectedVersion != null) {
+            Optional<ConnectorObject> current = get(new ObjectClass(structure), uid, OperationOptions.DEFAULTS);
+            if (current.isPresent() && current.get().version() != null
+                    && Instant.parse(current.get().version()).isAfter(Instant.parse(expectedVersion))) {
+                return new VersionConflictException(uid, expectedVersion, current.get().version());
+            }
+            if (current.isEmpty()) {
+                return new UnknownUidException(new ObjectClass(structure), uid);
+            }
+        }
+        return new ConnectorException("the adapter refused the record" + (fault.id() == null ? "" : " " + fault.id())
+                + ": " + fault.getMessage());
+    }
+}

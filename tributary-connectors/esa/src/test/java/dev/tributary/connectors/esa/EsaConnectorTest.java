@@ -1,0 +1,200 @@
+package dev.tributary.connectors.esa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tributary.connector.ConnectorException;
+import dev.tributary.connector.ObjectClass;
+import dev.tributary.connector.OperationOptions;
+import dev.tributary.connector.SyncDelta;
+import dev.tributary.connector.SyncToken;
+import dev.tributary.connector.SyncTokenResultsHandler;
+import dev.tributary.connector.Uid;
+import dev.tributary.connector.VersionConflictException;
+import dev.tributary.connector.VersionedUid;
+import dev.tributary.esa.kit.EsaServer;
+import dev.tributary.esa.kit.ExternalSystemAdapter;
+import dev.tributary.esa.reference.SqliteEsa;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EsaConnectorTest {
+
+    private static final ObjectClass PEOPLE = new ObjectClass("people");
+
+    @TempDir
+    Path dir;
+
+    private SqliteEsa esa;
+    private EsaServer server;
+    private final List<EsaConnector> opened = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        esa = new SqliteEsa(dir.resolve("x.db"), Map.of("people", "name TEXT, seen DATETIME"));
+        server = EsaServer.start(esa, 0, EsaServer.Options.defaults().withPaging(10, 7));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        opened.forEach(EsaConnector::dispose);
+        server.close();
+        esa.close();
+    }
+
+    private EsaConnector connector(Map<String, Object> extra) {
+        EsaConnector connector = new EsaConnector();
+        Map<String, Object> settings = new LinkedHashMap<>(Map.of("url", server.uri().toString(),
+                "delayedPollInterval", "PT0.01S"));
+        settings.putAll(extra);
+        connector.init(connector.configDef().validate(settings));
+        opened.add(connector);
+        return connector;
+    }
+
+    private static final class Collect implements SyncTokenResultsHandler {
+        final List<SyncDelta> deltas = new ArrayList<>();
+        SyncToken last;
+
+        @Override
+        public boolean handle(SyncDelta delta) {
+            deltas.add(delta);
+            return true;
+        }
+
+        @Override
+        public void handleResult(SyncToken finalToken) {
+            last = finalToken;
+        }
+    }
+
+    private static Collect sync(EsaConnector connector, SyncToken token) {
+        Collect collect = new Collect();
+        connector.sync(PEOPLE, token, collect, OperationOptions.DEFAULTS);
+        return collect;
+    }
+
+    @Test
+    void theSessionStartsWithStartSyncAndEndsWithEndSyncEvenAfterAFailure() {
+        EsaConnector connector = connector(Map.of());
+        assertThatThrownBy(() -> connector.get(new ObjectClass("nope"), new Uid("1"), OperationOptions.DEFAULTS))
+                .isInstanceOf(UnsupportedOperationException.class);
+        connector.dispose();
+        List<String> calls = esa.calls();
+        assertThat(calls.get(0)).isEqualTo("startSync");
+        assertThat(calls.get(calls.size() - 1)).isEqualTo("endSync");
+    }
+
+    @Test
+    void anotherProtocolVersionIsRefusedClearly() throws Exception {
+        ExternalSystemAdapter future = versionTwo();
+        try (EsaServer other = EsaServer.start(future, 0, EsaServer.Options.defaults())) {
+            EsaConnector connector = new EsaConnector();
+            connector.init(connector.configDef().validate(Map.of("url", other.uri().toString())));
+            assertThatThrownBy(connector::test).isInstanceOf(ConnectorException.class).hasMessageContaining("'2.0'")
+                    .hasMessageContaining("1.0");
+            connector.dispose();
+        }
+    }
+
+    private ExternalSystemAdapter versionTwo() throws Exception {
+        SqliteEsa inner = new SqliteEsa(dir.resolve("v2.db"), Map.of("people", "name TEXT"));
+        return (ExternalSystemAdapter) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ExternalSystemAdapter.class}, (proxy, method, args) -> method.getName().equals("startSync")
+                        ? "2.0" : method.invoke(inner, args));
+    }
+
+    @Test
+    void controlTimesAreShiftedAndDateFieldsAreNot() {
+        esa.clockOffset(Duration.ofHours(3));
+        Instant before = Instant.now();
+        String id = esa.put("people", null, Map.of("name", "Ada", "seen", "2024-01-01T00:00:00Z"));
+        EsaConnector connector = connector(Map.of());
+        assertThat(connector.shift()).isEqualTo(Duration.ofHours(3));
+
+        Collect first = sync(connector, null);
+        assertThat(first.deltas).hasSize(1);
+        Instant version = Instant.parse(first.deltas.get(0).object().version());
+        assertThat(version).as("versions are hub time").isBetween(before.minusSeconds(2), Instant.now().plusSeconds(2));
+        assertThat(first.deltas.get(0).object().fields().get("seen")).as("data is not shifted")
+                .isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+
+        // after: a shifted token finds exactly the newer change, not the last three hours
+        esa.put("people", null, Map.of("name", "Grace"));
+        Collect second = sync(connector, first.last);
+        assertThat(second.deltas).extracting(d -> d.object().fields().get("name")).containsExactly("Grace");
+
+        // last-seen: the hub-time version goes back as the adapter's own stamp, so the write is not stale
+        VersionedUid updated = connector.update(PEOPLE, new Uid(id), version.toString(), Map.of("name", "Ada L."),
+                OperationOptions.DEFAULTS);
+        assertThat(Instant.parse(updated.version())).isBetween(before.minusSeconds(2), Instant.now().plusSeconds(2));
+        assertThat(esa.all("people").get(id).value("name")).isEqualTo("Ada L.");
+    }
+
+    @Test
+    void aStaleLastSeenIsAVersionConflictAndChangesNothing() {
+        String id = esa.put("people", null, Map.of("name", "Ada"));
+        EsaConnector connector = connector(Map.of());
+        String version = connector.get(PEOPLE, new Uid(id), OperationOptions.DEFAULTS).orElseThrow().version();
+        esa.put("people", id, Map.of("name", "changed outside"));
+        assertThatThrownBy(() -> connector.update(PEOPLE, new Uid(id), version, Map.of("name", "lost"),
+                OperationOptions.DEFAULTS)).isInstanceOf(VersionConflictException.class);
+        assertThatThrownBy(() -> connector.delete(PEOPLE, new Uid(id), version, OperationOptions.DEFAULTS))
+                .isInstanceOf(VersionConflictException.class);
+        assertThat(esa.all("people").get(id).value("name")).isEqualTo("changed outside");
+    }
+
+    @Test
+    void delayedWritesArePolledUntilTheyComplete() {
+        esa.delayedWrites(true);
+        EsaConnector connector = connector(Map.of());
+        VersionedUid created = connector.create(PEOPLE, Map.of("name", "Later"), OperationOptions.DEFAULTS);
+        assertThat(esa.all("people").get(created.uid().value()).value("name")).isEqualTo("Later");
+        VersionedUid updated = connector.update(PEOPLE, created.uid(), created.version(), Map.of("name", "Later still"),
+                OperationOptions.DEFAULTS);
+        assertThat(updated.version()).isNotNull();
+        connector.delete(PEOPLE, created.uid(), updated.version(), OperationOptions.DEFAULTS);
+        assertThat(esa.all("people")).isEmpty();
+        assertThat(esa.delayedPolls()).isEqualTo(6);
+    }
+
+    @Test
+    void largeChangeSetsArePagedAndEveryCursorIsClosed() {
+        for (int i = 0; i < 55; i++) {
+            esa.put("people", null, Map.of("name", "p" + i));
+        }
+        for (int i = 1; i <= 12; i++) {
+            esa.remove("people", Integer.toString(i));
+        }
+        Collect all = sync(connector(Map.of()), null);
+        assertThat(all.deltas).hasSize(55);
+        assertThat(all.deltas.stream().filter(d -> d.object() == null)).hasSize(12);
+        assertThat(esa.calls()).contains("getModified", "getDeleted");
+        assertThat(server.openCursors()).isZero();
+    }
+
+    @Test
+    void needSyncAgainLeaseSessionAndCountRangeReachTheAdapter() throws Exception {
+        esa.syncAgain(1);
+        EsaConnector connector = connector(Map.of("leaseEvery", "PT0.2S"));
+        assertThat(connector.needSyncAgain(PEOPLE)).isTrue();
+        assertThat(connector.needSyncAgain(PEOPLE)).isFalse();
+        Thread.sleep(700);
+        assertThat(esa.calls()).contains("leaseSession");
+        for (int i = 0; i < 5; i++) {
+            esa.put("people", null, Map.of("name", "p" + i));
+        }
+        esa.remove("people", "2");
+        assertThat(connector.countRange(PEOPLE, 1, 6)).isEqualTo(4);
+        assertThat(esa.countRangeCalls()).isEqualTo(1);
+    }
+}
