@@ -66,6 +66,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(412, "conditionNotMet", message);
     }
 
+    /** Another system the hub needed for the request (an External System Adapter, say) failed or is unreachable. */
+    public static ApiException badGateway(String message) {
+        return new ApiException(502, "badGateway", message);
+    }
+
     public static ApiException payloadTooLarge(String message) {
         return new ApiException(413, "payloadTooLarge", message);
     }

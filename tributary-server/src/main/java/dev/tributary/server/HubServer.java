@@ -1,5 +1,7 @@
 package dev.tributary.server;
 
+import dev.tributary.server.esa.EsaHub;
+
 import dev.tributary.engine.ConnectorRegistry;
 import dev.tributary.engine.SyncEngine;
 import dev.tributary.server.admin.AdminApi;
@@ -53,7 +55,8 @@ public final class HubServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(store.accessTokens());
         ErrorMapper errors = new ErrorMapper(operations::rejected);
         RecordsApi records = new RecordsApi(store, config.maxBodyBytes());
-        AdminApi admin = new AdminApi(engine, config.maxBodyBytes());
+        EsaHub esa = new EsaHub(store, engine, this::baseUrl);
+        AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
         OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofMinutes(2));
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.host();
@@ -62,7 +65,8 @@ public final class HubServer implements AutoCloseable {
             javalin.http.prefer405over404 = true;
             javalin.startup.showJavalinBanner = false;
             javalin.routes.before(ctx -> {
-                if (!ctx.path().equals("/health")) {
+                // The Helper API authenticates External System Adapters by their own secrets.
+                if (!ctx.path().equals("/health") && !ctx.path().equals("/esa/helper")) {
                     authenticator.authenticate(ctx);
                 }
             });
@@ -71,6 +75,7 @@ public final class HubServer implements AutoCloseable {
             records.register(javalin);
             admin.register(javalin);
             offline.register(javalin);
+            esa.register(javalin);
         });
     }
 

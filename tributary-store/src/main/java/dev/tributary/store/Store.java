@@ -35,6 +35,7 @@ public final class Store implements AutoCloseable {
     private final Runs runs;
     private final Conflicts conflicts;
     private final DeletionLog deletionLog;
+    private final EsaSystems esaSystems;
     private final ObjectServices objectServices;
     private final UploadCache uploadCache;
     private final java.time.Clock clock;
@@ -55,6 +56,7 @@ public final class Store implements AutoCloseable {
         this.runs = new Runs(database, clock);
         this.conflicts = new Conflicts(database);
         this.deletionLog = new DeletionLog(database, clock);
+        this.esaSystems = new EsaSystems(database, clock);
         this.objectServices = new ObjectServices(database, clock);
         this.uploadCache = new UploadCache(database, clock);
         this.clock = clock;
@@ -190,6 +192,11 @@ public final class Store implements AutoCloseable {
 
     public DeletionLog deletionLog() {
         return deletionLog;
+    }
+
+    /** The External System Adapters behind ESA endpoints. */
+    public EsaSystems esaSystems() {
+        return esaSystems;
     }
 
     public ObjectServices objectServices() {

@@ -64,6 +64,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     private volatile int runModes = 7;
     private volatile String configuredSystemId;
     private Instant lastStamp;
+    private volatile Map<String, Object> race;
     private volatile HelperApi helper;
     private final Map<String, PendingWrite> delayed = new ConcurrentHashMap<>();
     private final AtomicInteger delayedPolls = new AtomicInteger();
@@ -112,6 +113,15 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     /** The next {@code times} syncs each ask for one more. */
     public SqliteEsa syncAgain(int times) {
         syncAgain.set(times);
+        return this;
+    }
+
+    /**
+     * The next update from the hub meets a concurrent change: just before it is applied, the
+     * external system writes these values to the same record (so the hub's last-seen is stale).
+     */
+    public SqliteEsa raceNextUpdate(Map<String, Object> values) {
+        this.race = Map.copyOf(values);
         return this;
     }
 
@@ -309,6 +319,11 @@ public final class SqliteEsa implements ExternalSystemAdapter {
         calls.add("update");
         if (record.id() == null) {
             throw EsaFault.failed("update needs the record's id; use create for new records");
+        }
+        Map<String, Object> concurrent = race;
+        if (concurrent != null) {
+            race = null;
+            write(structure, record.id(), concurrent);
         }
         return writeOrDelay("update", structure, lastSeen, record);
     }

@@ -1,5 +1,7 @@
 package dev.tributary.server.admin;
 
+import dev.tributary.server.esa.EsaHub;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.engine.Definitions;
@@ -34,8 +36,15 @@ public final class AdminApi {
 
     private final SyncEngine engine;
     private final long maxBodyBytes;
+    private final EsaHub esa;
 
     public AdminApi(SyncEngine engine, long maxBodyBytes) {
+        this(engine, maxBodyBytes, null);
+    }
+
+    /** An admin API that also configures External System Adapters as their endpoints are put. */
+    public AdminApi(SyncEngine engine, long maxBodyBytes, EsaHub esa) {
+        this.esa = esa;
         this.engine = engine;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -89,7 +98,17 @@ public final class AdminApi {
     private void putEndpoint(Context ctx) {
         admin(ctx);
         String name = ctx.pathParam("e");
-        boolean created = engine.putEndpoint(name, body(ctx));
+        JsonNode body = body(ctx);
+        EsaHub.Configured adapter = null;
+        if (esa != null && body instanceof com.fasterxml.jackson.databind.node.ObjectNode object
+                && EsaHub.CONNECTOR.equals(object.path("connector").asText())) {
+            // An External System Adapter is configured first: if it cannot be, nothing is stored.
+            adapter = esa.configure(name, object, engine.endpoint(name).isPresent());
+        }
+        boolean created = engine.putEndpoint(name, body);
+        if (esa != null) {
+            esa.commit(adapter);
+        }
         respond(ctx, created ? 201 : 200, Definitions.toJson(engine.endpoint(name).orElseThrow(), engine.registry(), false));
     }
 
@@ -98,6 +117,9 @@ public final class AdminApi {
         String name = ctx.pathParam("e");
         if (!engine.deleteEndpoint(name)) {
             throw ApiException.notFound("endpoint '" + name + "' does not exist");
+        }
+        if (esa != null) {
+            esa.forget(name);
         }
         ctx.status(204);
     }
