@@ -95,6 +95,8 @@ public final class EsaClient {
             }
             throw new EsaProtocolException("bad answer to " + call.name() + ": " + e.getMessage(), e);
         }
-        return answer.answering(callId);
+        XmlNode result = answer.answering(callId);
+        EsaAnswers.check(kind, call.name(), result);
+        return result;
     }
 }
