@@ -605,33 +605,13 @@ final class LinkRun {
             }
         }
         known.sort(Long::compare);
+        List<Long> distinct = known.stream().distinct().toList();
         List<SyncDelta> gone = new ArrayList<>();
-        if (!known.isEmpty()) {
-            bisect(known, 0, known.size() - 1, gone);
+        for (long uid : RangeBisection.missing(distinct,
+                (min, max) -> connector.countRange(link.objectClass(), min, max + 1))) {
+            gone.add(deletion(Long.toString(uid), new SyncToken("countRange")));
         }
         applyDeletions(gone);
-    }
-
-    /** Finds the known uids in {@code [lo, hi]} (indexes) that the endpoint no longer has. */
-    private void bisect(List<Long> known, int lo, int hi, List<SyncDelta> gone) {
-        long count = connector.countRange(link.objectClass(), known.get(lo), known.get(hi) + 1);
-        int expected = hi - lo + 1;
-        if (count >= expected) {
-            return;
-        }
-        if (lo == hi) {
-            gone.add(deletion(Long.toString(known.get(lo)), new SyncToken("countRange")));
-            return;
-        }
-        if (count == 0) {
-            for (int i = lo; i <= hi; i++) {
-                gone.add(deletion(Long.toString(known.get(i)), new SyncToken("countRange")));
-            }
-            return;
-        }
-        int mid = (lo + hi) >>> 1;
-        bisect(known, lo, mid, gone);
-        bisect(known, mid + 1, hi, gone);
     }
 
     private void applyDeletions(List<SyncDelta> gone) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.engine.Definitions;
+import dev.tributary.engine.RangeBisection;
 import dev.tributary.engine.RunMode;
 import dev.tributary.engine.SyncEngine;
 import dev.tributary.esa.EsaClient;
@@ -419,30 +420,10 @@ public final class EsaHub {
         Definitions.Endpoint endpoint = engine.endpoint(system.endpoint()).orElseThrow();
         Object token = endpoint.config().get("token");
         EsaClient client = client(endpoint.config().get("url").toString(), token == null ? null : token.toString());
-        List<String> gone = new ArrayList<>();
-        if (!known.isEmpty()) {
-            bisect(client, structure, known, 0, known.size() - 1, gone);
-        }
-        return gone;
-    }
-
-    private static void bisect(EsaClient client, String structure, List<Long> known, int lo, int hi, List<String> gone) {
-        long count = Long.parseLong(client.callEsa(XmlNode.of("countRange", XmlNode.text("structure", structure),
-                XmlNode.text("min-id", known.get(lo).toString()), XmlNode.text("max-id", known.get(hi).toString())))
-                .required("value").strip());
-        int expected = hi - lo + 1;
-        if (count >= expected) {
-            return;
-        }
-        if (count == 0 || lo == hi) {
-            for (int i = lo; i <= hi; i++) {
-                gone.add(known.get(i).toString());
-            }
-            return;
-        }
-        int mid = (lo + hi) >>> 1;
-        bisect(client, structure, known, lo, mid, gone);
-        bisect(client, structure, known, mid + 1, hi, gone);
+        return RangeBisection.missing(known, (min, max) -> Long.parseLong(client.callEsa(XmlNode.of("countRange",
+                XmlNode.text("structure", structure), XmlNode.text("min-id", Long.toString(min)),
+                XmlNode.text("max-id", Long.toString(max)))).required("value").strip())).stream()
+                .map(String::valueOf).toList();
     }
 
     private List<XmlNode> startSync(EsaSystems.EsaSystem system, XmlNode call) {

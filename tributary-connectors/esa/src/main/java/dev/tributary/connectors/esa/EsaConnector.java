@@ -127,8 +127,9 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                                     : "must be an http:// or https:// URL";
                         })
                 .secret("token", false, "bearer token the adapter expects, if it asks for one")
-                .withDefault("externalSystemId", ConfigType.STRING, "tributary",
-                        "the external system id the hub uses with this adapter (configure, startSync, Helper API)")
+                .optional("externalSystemId", ConfigType.STRING,
+                        "the external system id used with this adapter (configure, startSync, Helper API); the hub"
+                                + " sets it to the endpoint's name unless given")
                 .withDefault("timeout", ConfigType.DURATION, "PT60S", "how long one call may take")
                 .withDefault("maxMessageBytes", ConfigType.INT, 32 * 1024 * 1024, "largest answer accepted",
                         ConfigDef.range(1024, 512L * 1024 * 1024))
@@ -152,7 +153,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         String token = config.getSecret("token") == null ? null : config.getSecret("token").reveal();
         client = new EsaClient(URI.create(config.getString("url")), token, config.getDuration("timeout"),
                 config.getInt("maxMessageBytes"));
-        externalSystemId = config.getString("externalSystemId");
+        externalSystemId = config.has("externalSystemId") ? config.getString("externalSystemId") : "tributary";
         overlap = config.getDuration("overlap");
         delayedPollInterval = config.getDuration("delayedPollInterval");
         delayedPollLimit = config.getInt("delayedPollLimit");
