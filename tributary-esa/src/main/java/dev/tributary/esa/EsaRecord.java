@@ -37,7 +37,7 @@ public record EsaRecord(String id, Instant modifiedAt, Map<String, List<String>>
             if (list == null) {
                 children.add(XmlNode.text("value", "").with("name", name).with("null", "true"));
             } else {
-                list.forEach(v -> children.add(XmlNode.text("value", v).with("name", name)));
+                list.forEach(v -> children.add(XmlNode.text("value", "name", name, v)));
             }
         });
         return XmlNode.of("record", children);

@@ -19,7 +19,7 @@ import java.util.Optional;
 public record XmlNode(String name, Map<String, String> attributes, String text, List<XmlNode> children) {
 
     public XmlNode {
-        attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        attributes = attributes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         text = text == null ? "" : text;
         children = List.copyOf(children);
     }
@@ -27,6 +27,11 @@ public record XmlNode(String name, Map<String, String> attributes, String text, 
     /** An element with text only. */
     public static XmlNode text(String name, String text) {
         return new XmlNode(name, Map.of(), text, List.of());
+    }
+
+    /** An element with one attribute and text. */
+    public static XmlNode text(String name, String attribute, String value, String text) {
+        return new XmlNode(name, Map.of(attribute, value), text, List.of());
     }
 
     /** An element with children only. */

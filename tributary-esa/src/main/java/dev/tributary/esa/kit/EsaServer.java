@@ -48,6 +48,14 @@ public final class EsaServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EsaServer.class);
 
+    static {
+        // Without TCP_NODELAY the JDK's server and a client's delayed ACK stall every small
+        // exchange for ~40 ms; the protocol is one small exchange per call.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /**
      * @param token the bearer token the hub must send, or null to accept any caller
      * @param maxBytes the largest request accepted
@@ -215,11 +223,12 @@ public final class EsaServer implements AutoCloseable {
                     EsaField::toNode);
             case "getRelations" -> map(adapter.relations(call.required("structure"), call.textOf("locale").orElse(null)),
                     EsaRelation::toNode);
-            case "getModified" -> inline(map(adapter.modified(call.required("structure"), after(call)), EsaRecord::toNode));
-            case "getModifiedPaged" -> cursor(map(adapter.modified(call.required("structure"), after(call)),
+            case "getModified" -> inline(call, map(adapter.modified(call.required("structure"), after(call)),
+                    EsaRecord::toNode));
+            case "getModifiedPaged" -> cursor(call, () -> map(adapter.modified(call.required("structure"), after(call)),
                     EsaRecord::toNode), true);
-            case "getDeleted" -> inline(ids(adapter.deleted(call.required("structure"), after(call))));
-            case "getDeletedPaged" -> cursor(ids(adapter.deleted(call.required("structure"), after(call))), false);
+            case "getDeleted" -> inline(call, ids(adapter.deleted(call.required("structure"), after(call))));
+            case "getDeletedPaged" -> cursor(call, () -> ids(adapter.deleted(call.required("structure"), after(call))), false);
             case "readDataPage" -> page(call.required("cursor-id"), Integer.parseInt(call.required("page-index")));
             case "closeCursor" -> {
                 cursors.remove(call.required("cursor-id"));
@@ -276,14 +285,28 @@ public final class EsaServer implements AutoCloseable {
                 : XmlNode.text("id", d.id()).with("deleted-at", EsaTime.format(d.at()))).toList();
     }
 
-    private List<XmlNode> inline(List<XmlNode> entries) {
+    /** What an inline call too large to answer read, kept for the paged call the hub makes next. */
+    private record Unsent(String key, List<XmlNode> entries) {
+    }
+
+    private volatile Unsent unsent;
+
+    private static String key(XmlNode call) {
+        return call.name().replace("Paged", "") + "|" + call.required("structure") + "|" + call.textOf("after").orElse("");
+    }
+
+    private List<XmlNode> inline(XmlNode call, List<XmlNode> entries) {
         if (entries == null || entries.size() > options.inlineLimit()) {
+            unsent = entries == null ? null : new Unsent(key(call), entries);
             return List.of(XmlNode.text("nullValue", "true"));
         }
         return entries;
     }
 
-    private List<XmlNode> cursor(List<XmlNode> entries, boolean records) {
+    private List<XmlNode> cursor(XmlNode call, java.util.function.Supplier<List<XmlNode>> read, boolean records) {
+        Unsent kept = unsent;
+        unsent = null;
+        List<XmlNode> entries = kept != null && kept.key().equals(key(call)) ? kept.entries() : read.get();
         List<XmlNode> all = entries == null ? List.of() : entries;
         String id = UUID.randomUUID().toString();
         cursors.put(id, new Cursor(new ArrayList<>(all), options.pageSize(), new Instant[] {Instant.now()}));
