@@ -1,0 +1,155 @@
+package dev.tributary.sdata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * A record's JSON data as the resource element of an SData payload, and back, without loss.
+ *
+ * <p>Implementation notes (SData leaves the mapping to each contract; this is Tributary's). Each
+ * property is a child element of that name — or {@code <field key="…">} when the name is not an
+ * XML name. Strings are text; other values say what they are in a {@code t} attribute:
+ * {@code number} (the JSON number's own text, so no precision is lost), {@code boolean},
+ * {@code null}, {@code object} (child elements are its properties) and {@code list} (each
+ * {@code <item>} child is one element, with its own {@code t}). {@code xsi:nil="true"} is read as
+ * null too. An empty object and an empty list are kept apart by their {@code t}.
+ */
+public final class Payloads {
+
+    private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+    private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
+
+    private Payloads() {
+    }
+
+    /** Writes the object's properties as children of the current element. */
+    public static void write(XMLStreamWriter xml, String namespace, ObjectNode data) throws XMLStreamException {
+        for (Iterator<Map.Entry<String, JsonNode>> fields = data.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            if (XML_NAME.matcher(name).matches() && !name.toLowerCase(java.util.Locale.ROOT).startsWith("xml")) {
+                xml.writeStartElement(namespace, name);
+            } else {
+                xml.writeStartElement(namespace, "field");
+                xml.writeAttribute("key", name);
+            }
+            value(xml, namespace, field.getValue());
+            xml.writeEndElement();
+        }
+    }
+
+    private static void value(XMLStreamWriter xml, String namespace, JsonNode value) throws XMLStreamException {
+        if (value == null || value.isNull()) {
+            xml.writeAttribute("t", "null");
+        } else if (value.isTextual()) {
+            xml.writeCharacters(value.textValue());
+        } else if (value.isNumber()) {
+            xml.writeAttribute("t", "number");
+            xml.writeCharacters(value.isBigDecimal() ? value.decimalValue().toString() : value.asText());
+        } else if (value.isBoolean()) {
+            xml.writeAttribute("t", "boolean");
+            xml.writeCharacters(Boolean.toString(value.booleanValue()));
+        } else if (value.isObject()) {
+            xml.writeAttribute("t", "object");
+            write(xml, namespace, (ObjectNode) value);
+        } else if (value.isArray()) {
+            xml.writeAttribute("t", "list");
+            for (JsonNode item : value) {
+                xml.writeStartElement(namespace, "item");
+                value(xml, namespace, item);
+                xml.writeEndElement();
+            }
+        } else {
+            xml.writeCharacters(value.asText());
+        }
+    }
+
+    /** Reads the children of a resource element as a JSON object. */
+    public static ObjectNode read(Element resource) {
+        ObjectNode data = JSON.objectNode();
+        for (Node child = resource.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element property) {
+                String name = "field".equals(property.getLocalName()) && property.hasAttribute("key")
+                        ? property.getAttribute("key") : property.getLocalName();
+                if (data.has(name)) {
+                    throw SDataException.badRequest("the payload has property '" + name + "' twice");
+                }
+                data.set(name, value(property));
+            }
+        }
+        return data;
+    }
+
+    private static JsonNode value(Element element) {
+        String type = element.getAttribute("t");
+        if (type.isEmpty() && "true".equals(element.getAttributeNS(SDataXml.XSI, "nil"))) {
+            type = "null";
+        }
+        String text = element.getTextContent();
+        switch (type) {
+            case "":
+            case "string":
+                if (hasElementChildren(element)) {
+                    return read(element);
+                }
+                return JSON.textNode(text);
+            case "null":
+                return JSON.nullNode();
+            case "number":
+                try {
+                    BigDecimal number = new BigDecimal(text.strip());
+                    if (number.scale() <= 0 && text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
+                        java.math.BigInteger whole = number.toBigIntegerExact();
+                        if (whole.bitLength() < 32) {
+                            return JSON.numberNode(whole.intValue());
+                        }
+                        if (whole.bitLength() < 64) {
+                            return JSON.numberNode(whole.longValue());
+                        }
+                        return JSON.numberNode(whole);
+                    }
+                    return JSON.numberNode(number);
+                } catch (NumberFormatException | ArithmeticException e) {
+                    throw SDataException.badRequest("'" + text.strip() + "' in <" + element.getLocalName()
+                            + "> is not a number");
+                }
+            case "boolean":
+                String b = text.strip();
+                if (!b.equals("true") && !b.equals("false")) {
+                    throw SDataException.badRequest("'" + b + "' in <" + element.getLocalName() + "> is not true or false");
+                }
+                return JSON.booleanNode(b.equals("true"));
+            case "object":
+                return read(element);
+            case "list":
+                ArrayNode list = JSON.arrayNode();
+                for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+                    if (child instanceof Element item) {
+                        list.add(value(item));
+                    }
+                }
+                return list;
+            default:
+                throw SDataException.badRequest("unknown value type '" + type + "' in <" + element.getLocalName() + ">");
+        }
+    }
+
+    private static boolean hasElementChildren(Element element) {
+        for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

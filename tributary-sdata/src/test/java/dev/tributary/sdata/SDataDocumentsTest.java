@@ -1,0 +1,107 @@
+package dev.tributary.sdata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SDataDocumentsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final Instant T = Instant.parse("2008-10-30T14:52:03.281Z");
+
+    private static org.w3c.dom.Element parse(String xml) {
+        return SDataXml.parse(xml.getBytes(StandardCharsets.UTF_8), 1 << 20);
+    }
+
+    private static org.w3c.dom.Element parse(byte[] xml) {
+        return SDataXml.parse(xml, 1 << 22);
+    }
+
+    @Test
+    void payloadsKeepEveryJsonValueExactly() throws Exception {
+        ObjectNode data = (ObjectNode) JSON.readTree("{\"name\":\"Natural Goods <Ltd.> & co\",\"empty\":\"\",\"n\":42,"
+                + "\"big\":123456789012345678901234567890,\"pi\":3.14159265358979323846264338327950288,\"neg\":-0.5e-3,"
+                + "\"yes\":true,\"no\":false,\"nothing\":null,\"nested\":{\"a\":{\"b\":[1,\"1\",null,{},[]]}},"
+                + "\"list\":[],\"obj\":{},\"first name\":\"x\",\"xmlish\":\"y\",\"unicode\":\"Zoë ✓\"}");
+        SyncFeed feed = new SyncFeed("http://h/sdata/a/c/-/accounts/$syncSource('1')", "t", true,
+                new Digest("http://h/a", List.of(new DigestEntry("http://h/a", 7, T, 2))),
+                List.of(new SyncFeed.Entry("http://h/a('x')", "x", T, new SyncState("http://h/a", 6, T), false, data, null)),
+                null);
+        SyncFeed read = SyncFeed.read(parse(feed.write("http://schemas.example.com/c", "account", "self")));
+        JsonNode back = read.entries().get(0).data();
+        assertThat(back.toString()).isEqualTo(data.toString());
+        assertThat(back).isEqualTo(data);
+        assertThat(back.get("big").bigIntegerValue().toString()).isEqualTo("123456789012345678901234567890");
+        assertThat(back.get("pi").decimalValue().toString()).isEqualTo("3.14159265358979323846264338327950288");
+        assertThat(read.digest()).isEqualTo(feed.digest());
+        assertThat(read.entries().get(0).state()).isEqualTo(new SyncState("http://h/a", 6, T));
+        assertThat(read.entries().get(0).uuid()).isEqualTo("x");
+        assertThat(read.catchUp()).isTrue();
+    }
+
+    @Test
+    void deletionsAndResultOutcomesRoundTrip() {
+        SyncFeed.Outcome outcome = new SyncFeed.Outcome(409, "Conflict", "PUT", "http://h/a('y')", "e1");
+        SyncFeed feed = new SyncFeed("f", "t", false, null, List.of(
+                new SyncFeed.Entry(null, "y", T, new SyncState("http://h/b", 3, T), true, null, outcome)), null);
+        SyncFeed read = SyncFeed.read(parse(feed.write("urn:c", "account", "self")));
+        assertThat(read.entries().get(0).deleted()).isTrue();
+        assertThat(read.entries().get(0).data()).isNull();
+        assertThat(read.entries().get(0).outcome()).isEqualTo(outcome);
+    }
+
+    @Test
+    void realClientsDifferencesAreAccepted() {
+        String feed = "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:sdata='http://schemas.sage.com/sdata/2008/1'"
+                + " xmlns:sync='http://schemas.sage.com/sdata/sync/2008/1'><sync:syncMode>CATCHUP</sync:syncMode>"
+                + "<sync:digest><sync:origin>o</sync:origin><sync:digestEntry><sync:endpoint>e</sync:endpoint><sync:tick>3"
+                + "</sync:tick><sync:stamp>2008-10-30T14:52:03Z</sync:stamp><sync:conflictPriority>1</sync:conflictPriority>"
+                + "</sync:digestEntry></sync:digest>"
+                + "<entry><sync:syncState><sync:endpoint>e</sync:endpoint><sync:tick>2</sync:tick>"
+                + "<sync:stamp>2008-10-30T14:52:03.1234567+02:00</sync:stamp></sync:syncState>"
+                + "<sdata:payload><account xmlns='urn:c' sdata:uuid='u1' sync:isDeleted='true'/></sdata:payload></entry>"
+                + "<entry><sync:syncState><sync:endpoint>e</sync:endpoint><sync:tick>2</sync:tick>"
+                + "<sync:stamp>2008-10-30T14:52:03</sync:stamp></sync:syncState>"
+                + "<sdata:payload><account xmlns='urn:c' sdata:uuid='u2'><name>n</name></account></sdata:payload></entry></feed>";
+        SyncFeed read = SyncFeed.read(parse(feed));
+        assertThat(read.catchUp()).isTrue();
+        assertThat(read.entries().get(0).deleted()).as("isDeleted under the sync prefix").isTrue();
+        assertThat(read.entries().get(0).state().stamp()).isEqualTo(Instant.parse("2008-10-30T12:52:03.1234567Z"));
+        assertThat(read.entries().get(1).data().get("name").asText()).isEqualTo("n");
+        assertThat(Tracking.read(parse("<tracking xmlns='http://schemas.sage.com/sdata/sync/2008/1'><phase>p</phase>"
+                + "<pollingMillis>250</pollingMillis></tracking>")).pollingMillis()).isEqualTo(250);
+        assertThat(Digests.find(parse(Digests.entry(read.digest(), "d"))).entries()).hasSize(1);
+        assertThat(Digests.find(parse(Digests.document(read.digest())))).isEqualTo(read.digest());
+    }
+
+    @Test
+    void hostileMalformedAndOversizedDocumentsAreRefused() {
+        assertThatThrownBy(() -> parse("<!DOCTYPE feed [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><feed>&x;</feed>"))
+                .isInstanceOf(SDataException.class).hasMessageContaining("DOCTYPE");
+        assertThatThrownBy(() -> parse("<feed xmlns='http://www.w3.org/2005/Atom'><entry>"))
+                .isInstanceOf(SDataException.class).hasMessageContaining("not well-formed");
+        assertThatThrownBy(() -> SDataXml.parse(new byte[2048], 1024)).isInstanceOfSatisfying(SDataException.class,
+                e -> assertThat(e.status()).isEqualTo(413));
+        assertThatThrownBy(() -> parse("<a>".repeat(70) + "</a>".repeat(70))).hasMessageContaining("deeper");
+        assertThatThrownBy(() -> SyncFeed.read(parse("<feed xmlns='http://www.w3.org/2005/Atom' "
+                + "xmlns:sync='http://schemas.sage.com/sdata/sync/2008/1'><sync:syncMode>sometimes</sync:syncMode></feed>")))
+                .hasMessageContaining("syncMode");
+        assertThatThrownBy(() -> SyncFeed.read(parse("<feed xmlns='http://www.w3.org/2005/Atom' "
+                + "xmlns:sync='http://schemas.sage.com/sdata/sync/2008/1'><entry><sync:syncState><sync:endpoint>e"
+                + "</sync:endpoint><sync:tick>-1</sync:tick><sync:stamp>2008-01-01T00:00:00Z</sync:stamp></sync:syncState>"
+                + "</entry></feed>"))).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Digests.find(parse("<digest xmlns='http://schemas.sage.com/sdata/sync/2008/1'><digestEntry>"
+                + "<endpoint>e</endpoint><tick>1</tick><conflictPriority>12</conflictPriority></digestEntry></digest>")))
+                .hasMessageContaining("1 to 9");
+        assertThat(new String(Diagnosis.document(400, "bad feed"), StandardCharsets.UTF_8)).contains("sdata:diagnosis")
+                .contains("bad feed");
+    }
+}
