@@ -1,6 +1,7 @@
 package dev.tributary.server;
 
 import dev.tributary.server.esa.EsaHub;
+import dev.tributary.server.sdata.SDataProvider;
 
 import dev.tributary.engine.ConnectorRegistry;
 import dev.tributary.engine.SyncEngine;
@@ -34,6 +35,7 @@ public final class HubServer implements AutoCloseable {
     private final Operations operations;
     private final Javalin app;
     private ScheduledExecutorService compaction;
+    private final SDataProvider sdata;
 
     /** A server with its own sync engine (started here, stopped with the server). */
     public HubServer(Store store, ServerConfig config) {
@@ -56,6 +58,8 @@ public final class HubServer implements AutoCloseable {
         ErrorMapper errors = new ErrorMapper(operations::rejected);
         RecordsApi records = new RecordsApi(store, config.maxBodyBytes());
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
+        this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
+                config.sdataContextTtl());
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
         OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofMinutes(2));
         this.app = Javalin.create(javalin -> {
@@ -76,6 +80,7 @@ public final class HubServer implements AutoCloseable {
             admin.register(javalin);
             offline.register(javalin);
             esa.register(javalin);
+            sdata.register(javalin);
         });
     }
 
@@ -133,6 +138,7 @@ public final class HubServer implements AutoCloseable {
             compaction.shutdownNow();
         }
         app.stop();
+        sdata.close();
         if (ownsEngine) {
             engine.close();
         }

@@ -14,9 +14,10 @@ import java.util.Objects;
  *     the background job off
  * @param clock the hub's clock
  * @param uploadCacheTtl how long offline upload answers are kept for resends
+ * @param sdataContextTtl how long an SData $syncSource/$syncTarget context nobody touches is kept
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, Duration compactionInterval,
-        Clock clock, Duration uploadCacheTtl) {
+        Clock clock, Duration uploadCacheTtl, Duration sdataContextTtl) {
 
     /** Default request body limit: 16 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
@@ -38,35 +39,43 @@ public record ServerConfig(String host, int port, long maxBodyBytes, Duration co
         if (uploadCacheTtl.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("upload answers must be kept at least a minute");
         }
+        Objects.requireNonNull(sdataContextTtl, "sdataContextTtl");
+        if (sdataContextTtl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("SData contexts must be kept at least a second");
+        }
     }
 
     /** Defaults: loopback, port 8080, 16 MiB bodies, hourly compaction, the system clock. */
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, DEFAULT_MAX_BODY_BYTES, Duration.ofHours(1),
-                Clock.systemUTC(), Duration.ofHours(24));
+                Clock.systemUTC(), Duration.ofHours(24), Duration.ofMinutes(10));
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock, uploadCacheTtl);
+        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl);
+        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl);
     }
 
     public ServerConfig withMaxBodyBytes(long newLimit) {
-        return new ServerConfig(host, port, newLimit, compactionInterval, clock, uploadCacheTtl);
+        return new ServerConfig(host, port, newLimit, compactionInterval, clock, uploadCacheTtl, sdataContextTtl);
     }
 
     public ServerConfig withCompactionInterval(Duration interval) {
-        return new ServerConfig(host, port, maxBodyBytes, interval, clock, uploadCacheTtl);
+        return new ServerConfig(host, port, maxBodyBytes, interval, clock, uploadCacheTtl, sdataContextTtl);
     }
 
     public ServerConfig withUploadCacheTtl(Duration ttl) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, ttl);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, ttl, sdataContextTtl);
+    }
+
+    public ServerConfig withSDataContextTtl(Duration ttl) {
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, ttl);
     }
 
     public ServerConfig withClock(Clock newClock) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock, uploadCacheTtl);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock, uploadCacheTtl, sdataContextTtl);
     }
 }

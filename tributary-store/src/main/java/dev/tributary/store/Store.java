@@ -36,6 +36,7 @@ public final class Store implements AutoCloseable {
     private final Conflicts conflicts;
     private final DeletionLog deletionLog;
     private final EsaSystems esaSystems;
+    private final SDataResources sdata;
     private final ObjectServices objectServices;
     private final UploadCache uploadCache;
     private final java.time.Clock clock;
@@ -57,6 +58,7 @@ public final class Store implements AutoCloseable {
         this.conflicts = new Conflicts(database);
         this.deletionLog = new DeletionLog(database, clock);
         this.esaSystems = new EsaSystems(database, clock);
+        this.sdata = new SDataResources(database, clock);
         this.objectServices = new ObjectServices(database, clock);
         this.uploadCache = new UploadCache(database, clock);
         this.clock = clock;
@@ -192,6 +194,11 @@ public final class Store implements AutoCloseable {
 
     public DeletionLog deletionLog() {
         return deletionLog;
+    }
+
+    /** Collections exposed as SData resource kinds, and their digests. */
+    public SDataResources sdata() {
+        return sdata;
     }
 
     /** The External System Adapters behind ESA endpoints. */

@@ -50,6 +50,95 @@ public final class StoreTransaction {
         return clock.millis();
     }
 
+    // ---- SData
+
+    /** A record version's SData sync state, as stored (made at another endpoint). */
+    public record SDataState(String recordId, long version, String endpoint, long tick, java.time.Instant stamp) {
+    }
+
+    /** The stored SData states of these records (only versions made at other endpoints are stored). */
+    public Map<String, SDataState> sdataStates(String collection, Collection<String> ids) {
+        Map<String, SDataState> states = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return states;
+        }
+        try {
+            for (List<String> chunk : chunks(new ArrayList<>(ids), 500)) {
+                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                List<Object> values = new ArrayList<>();
+                values.add(collection);
+                values.addAll(chunk);
+                for (SDataState state : Rows.query(connection, row -> new SDataState(row.getString(1), row.getLong(2),
+                        row.getString(3), row.getLong(4), java.time.Instant.ofEpochMilli(row.getLong(5))),
+                        "SELECT record_id, version, endpoint, tick, stamp FROM sdata_states WHERE collection = ?"
+                                + " AND record_id IN (" + marks + ")", values.toArray())) {
+                    states.put(state.recordId(), state);
+                }
+            }
+            return states;
+        } catch (SQLException e) {
+            throw new StoreException("reading SData states failed: " + e.getMessage(), e, true);
+        }
+    }
+
+    /** Records that a record's current version was made at another endpoint. */
+    public void putSDataState(String collection, SDataState state) {
+        try {
+            if (Rows.update(connection, "UPDATE sdata_states SET version = ?, endpoint = ?, tick = ?, stamp = ?"
+                    + " WHERE collection = ? AND record_id = ?", state.version(), state.endpoint(), state.tick(),
+                    state.stamp().toEpochMilli(), collection, state.recordId()) == 0) {
+                Rows.update(connection, "INSERT INTO sdata_states (collection, record_id, version, endpoint, tick, stamp)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)", collection, state.recordId(), state.version(), state.endpoint(),
+                        state.tick(), state.stamp().toEpochMilli());
+            }
+        } catch (SQLException e) {
+            throw new StoreException("storing an SData state failed: " + e.getMessage(), e, true);
+        }
+    }
+
+    /** The stored digest entries (other endpoints) of a resource kind, read in this transaction. */
+    public List<SDataResources.DigestRow> sdataDigest(String resource) {
+        try {
+            return Rows.query(connection, SDataResources::digestRow,
+                    "SELECT endpoint, tick, stamp, conflict_priority FROM sdata_digest WHERE resource = ? ORDER BY endpoint",
+                    resource);
+        } catch (SQLException e) {
+            throw new StoreException("reading an SData digest failed: " + e.getMessage(), e, true);
+        }
+    }
+
+    /** Sets one digest entry of a resource kind. */
+    public void putSDataDigest(String resource, SDataResources.DigestRow row) {
+        try {
+            if (Rows.update(connection, "UPDATE sdata_digest SET tick = ?, stamp = ?, conflict_priority = ?"
+                    + " WHERE resource = ? AND endpoint = ?", row.tick(), row.stamp().toEpochMilli(), row.conflictPriority(),
+                    resource, row.endpoint()) == 0) {
+                Rows.update(connection, "INSERT INTO sdata_digest (resource, endpoint, tick, stamp, conflict_priority)"
+                        + " VALUES (?, ?, ?, ?, ?)", resource, row.endpoint(), row.tick(), row.stamp().toEpochMilli(),
+                        row.conflictPriority());
+            }
+        } catch (SQLException e) {
+            throw new StoreException("storing an SData digest failed: " + e.getMessage(), e, true);
+        }
+    }
+
+    /** The change log's head (the newest position), read in this transaction. */
+    public long head() {
+        try {
+            return Rows.one(connection, row -> row.getLong(1), "SELECT seq FROM log_head WHERE id = 1").orElse(0L);
+        } catch (SQLException e) {
+            throw new StoreException("reading the log head failed: " + e.getMessage(), e, true);
+        }
+    }
+
+    private static <T> List<List<T>> chunks(List<T> all, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += size) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return chunks;
+    }
+
     // ---- records
 
     public Optional<CollectionInfo> collection(String name) {

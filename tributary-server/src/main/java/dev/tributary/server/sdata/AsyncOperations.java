@@ -1,0 +1,146 @@
+package dev.tributary.server.sdata;
+
+import dev.tributary.sdata.Tracking;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/**
+ * Asynchronous SData operations (core 11.5), by tracking id: a POST starts one (a replayed POST
+ * with the same tracking id finds it instead of starting another); GET answers its tracking
+ * while it runs and its result when done, as often as asked; DELETE ends it, and after that the
+ * id answers Gone. Operations nobody touched for the idle time are dropped.
+ *
+ * @param <R> what an operation produces
+ */
+final class AsyncOperations<R> implements AutoCloseable {
+
+    /** One operation. */
+    static final class Operation<R> {
+        final String id;
+        final String owner;
+        final Instant started;
+        volatile Instant touched;
+        volatile String phase = "Initialization";
+        volatile String detail = "starting";
+        volatile double progress;
+        volatile Future<R> future;
+
+        Operation(String id, String owner, Instant now) {
+            this.id = id;
+            this.owner = owner;
+            this.started = now;
+            this.touched = now;
+        }
+
+        void report(String newPhase, String newDetail, double newProgress) {
+            phase = newPhase;
+            detail = newDetail;
+            progress = newProgress;
+        }
+
+        Tracking tracking(Instant now) {
+            long elapsed = Duration.between(started, now).toSeconds();
+            long remaining = progress <= 0 ? 1 : Math.max(0, (long) (elapsed / progress * (1 - progress)));
+            return new Tracking(phase, detail, Math.min(1, progress), elapsed, remaining, 200);
+        }
+    }
+
+    /** The work of an operation; it may report progress on the operation. */
+    interface Work<R> {
+        R run(Operation<R> operation) throws Exception;
+    }
+
+    private final Map<String, Operation<R>> operations = new ConcurrentHashMap<>();
+    private final Map<String, Instant> ended = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
+    private final Clock clock;
+    private final Supplier<Duration> idle;
+
+    AsyncOperations(String name, Clock clock, Supplier<Duration> idle) {
+        this.clock = clock;
+        this.idle = idle;
+        this.workers = Executors.newFixedThreadPool(2, r -> {
+            Thread thread = new Thread(r, "sdata-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts an operation, or answers the one already started with this id (a replayed POST). */
+    synchronized Operation<R> start(String id, String owner, Work<R> work) {
+        expire();
+        Operation<R> existing = operations.get(id);
+        if (existing != null) {
+            existing.touched = clock.instant();
+            return existing;
+        }
+        if (ended.containsKey(id)) {
+            throw new GoneException("tracking id '" + id + "' was used by an operation that has ended");
+        }
+        Operation<R> operation = new Operation<>(id, owner, clock.instant());
+        operations.put(id, operation);
+        operation.future = workers.submit(() -> work.run(operation));
+        return operation;
+    }
+
+    /** The operation, if it still exists; Gone when it was deleted or dropped. */
+    Operation<R> get(String id) {
+        expire();
+        Operation<R> operation = operations.get(id);
+        if (operation == null) {
+            if (ended.containsKey(id)) {
+                throw new GoneException("the operation '" + id + "' has ended");
+            }
+            return null;
+        }
+        operation.touched = clock.instant();
+        return operation;
+    }
+
+    /** Ends an operation; false when there is none (or it had already ended). */
+    boolean delete(String id) {
+        Operation<R> removed = operations.remove(id);
+        if (removed == null) {
+            if (ended.containsKey(id)) {
+                throw new GoneException("the operation '" + id + "' has already ended");
+            }
+            return false;
+        }
+        removed.future.cancel(true);
+        ended.put(id, clock.instant());
+        return true;
+    }
+
+    private void expire() {
+        Instant limit = clock.instant().minus(idle.get());
+        operations.entrySet().removeIf(e -> {
+            if (e.getValue().touched.isBefore(limit)) {
+                e.getValue().future.cancel(true);
+                ended.put(e.getKey(), clock.instant());
+                return true;
+            }
+            return false;
+        });
+        Instant forget = clock.instant().minus(idle.get().multipliedBy(10));
+        ended.values().removeIf(at -> at.isBefore(forget));
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    /** The tracking id belonged to an operation that has ended (410). */
+    static final class GoneException extends RuntimeException {
+        GoneException(String message) {
+            super(message);
+        }
+    }
+}

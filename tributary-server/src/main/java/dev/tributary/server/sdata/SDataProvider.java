@@ -1,0 +1,580 @@
+package dev.tributary.server.sdata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.sdata.ConflictRule;
+import dev.tributary.sdata.Diagnosis;
+import dev.tributary.sdata.Digest;
+import dev.tributary.sdata.DigestEntry;
+import dev.tributary.sdata.Digests;
+import dev.tributary.sdata.SDataException;
+import dev.tributary.sdata.SDataXml;
+import dev.tributary.sdata.SyncFeed;
+import dev.tributary.sdata.SyncState;
+import dev.tributary.server.ApiException;
+import dev.tributary.server.Json;
+import dev.tributary.server.auth.Authenticator;
+import dev.tributary.server.auth.Principal;
+import dev.tributary.server.auth.Scope;
+import dev.tributary.store.AppliedWrite;
+import dev.tributary.store.ChangePage;
+import dev.tributary.store.RecordWrite;
+import dev.tributary.store.SDataResources;
+import dev.tributary.store.Store;
+import dev.tributary.store.StoreTransaction;
+import dev.tributary.store.StoredRecord;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub as an SData synchronization provider: each collection exposed as a resource kind
+ * answers {@code $syncDigest}, {@code $syncSource}, {@code $syncTarget} and {@code $syncResults}
+ * under {@code /sdata/{app}/{contract}/-/{resource}}.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ * <li><b>Sync states.</b> A record version made at this hub has the state (this resource's
+ * endpoint, the record's change-log position, its update time); a version applied from another
+ * endpoint keeps that endpoint's state (stored per record and version). The hub's own digest
+ * entry is the change log's head plus one.</li>
+ * <li><b>$syncSource</b> selects, from a snapshot taken when the operation runs, every record
+ * (tombstones included) whose state the target's digest has not absorbed (SData 2.5), sorted by
+ * endpoint and tick, with complete payloads; pages are read with {@code startIndex} (from 1) and
+ * {@code count}.</li>
+ * <li><b>$syncTarget</b> checks the whole page before applying anything (a malformed entry, or in
+ * immediate mode a tick that leaves a gap, is 400 with nothing applied), then decides each entry
+ * with {@link ConflictRule} and applies it in its own transaction together with the digest update
+ * (SData 5.5). Outcomes: 201 created, 200 updated or deleted, 200 "not applied" when the target
+ * already has a later version, 409 when a conflict is lost, and 500 for entries left unprocessed
+ * after a failure. A catch-up page without a {@code next} link is the last: the digest then takes
+ * the larger tick of each endpoint.</li>
+ * </ul>
+ */
+public final class SDataProvider implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SDataProvider.class);
+    private static final Pattern OPERATION = Pattern.compile("\\$(syncDigest|syncSource|syncTarget|syncResults)"
+            + "(?:\\('([A-Za-z0-9._:-]{1,100})'\\))?");
+    private static final Pattern TRACKING_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final int MAX_SOURCE_ENTRIES = 1_000_000;
+    private static final int MAX_PAGE = 1000;
+
+    private record SourceResult(String resource, Digest digest, List<SyncFeed.Entry> entries) {
+    }
+
+    private record TargetResult(String resource, List<SyncFeed.Entry> outcomes) {
+    }
+
+    private final Store store;
+    private final Clock clock;
+    private final long maxBodyBytes;
+    private final Supplier<String> baseUrl;
+    private final AsyncOperations<SourceResult> sources;
+    private final AsyncOperations<TargetResult> targets;
+
+    public SDataProvider(Store store, Clock clock, long maxBodyBytes, Supplier<String> baseUrl, Duration idle) {
+        this.store = store;
+        this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
+        this.baseUrl = baseUrl;
+        this.sources = new AsyncOperations<>("source", clock, () -> idle);
+        this.targets = new AsyncOperations<>("target", clock, () -> idle);
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/v1/sdata/resources", this::listResources);
+        config.routes.put("/v1/sdata/resources/{resource}", this::putResource);
+        config.routes.get("/sdata/{app}/{contract}/-/{resource}/{operation}", ctx -> handle(ctx, "GET"));
+        config.routes.post("/sdata/{app}/{contract}/-/{resource}/{operation}", ctx -> handle(ctx, "POST"));
+        config.routes.delete("/sdata/{app}/{contract}/-/{resource}/{operation}", ctx -> handle(ctx, "DELETE"));
+    }
+
+    @Override
+    public void close() {
+        sources.close();
+        targets.close();
+    }
+
+    // ---- admin: resource kinds
+
+    private void listResources(Context ctx) {
+        Authenticator.principal(ctx).require(Scope.ADMIN);
+        List<JsonNode> items = new ArrayList<>();
+        store.sdata().list().forEach(r -> items.add(json(r)));
+        ObjectNode body = Json.MAPPER.createObjectNode().put("kind", "tributary#sdataResources");
+        body.putArray("items").addAll(items);
+        Json.respond(ctx, 200, json -> Json.MAPPER.writeTree(json, body));
+    }
+
+    private void putResource(Context ctx) {
+        Authenticator.principal(ctx).require(Scope.ADMIN);
+        String resource = ctx.pathParam("resource");
+        ObjectNode body = Json.readObject(Json.readBody(ctx, maxBodyBytes));
+        List<String> problems = new ArrayList<>();
+        if (!resource.matches("[A-Za-z][A-Za-z0-9_]{0,63}")) {
+            problems.add("the resource name must be letters, digits and _ (up to 64), starting with a letter");
+        }
+        String collection = body.path("collection").asText("");
+        if (store.collections().get(collection).isEmpty()) {
+            problems.add("'collection' must name an existing collection, not '" + collection + "'");
+        }
+        String app = body.path("app").asText("tributary");
+        String contract = body.path("contract").asText("records");
+        if (!app.matches("[A-Za-z][A-Za-z0-9_-]{0,63}") || !contract.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
+            problems.add("'app' and 'contract' must be letters, digits, _ and - (up to 64)");
+        }
+        int priority = body.path("conflictPriority").asInt(5);
+        if (!body.path("conflictPriority").isMissingNode() && (!body.get("conflictPriority").isInt() || priority < 1
+                || priority > 9)) {
+            problems.add("'conflictPriority' must be a whole number from 1 (wins conflicts) to 9");
+        }
+        String endpoint = body.path("endpoint").asText(baseUrl.get() + "/sdata/" + app + "/" + contract + "/-/" + resource);
+        if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+            problems.add("'endpoint' must be an http(s) URL: this hub's identity in digests");
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(400, "badRequest", "the resource kind is not valid", problems);
+        }
+        boolean created = store.sdata().put(new SDataResources.Resource(resource, collection, app, contract, endpoint,
+                priority));
+        JsonNode shown = json(store.sdata().get(resource).orElseThrow());
+        Json.respond(ctx, created ? 201 : 200, json -> Json.MAPPER.writeTree(json, shown));
+    }
+
+    private static ObjectNode json(SDataResources.Resource r) {
+        return Json.MAPPER.createObjectNode().put("resource", r.resource()).put("collection", r.collection())
+                .put("app", r.app()).put("contract", r.contract()).put("endpoint", r.endpoint())
+                .put("conflictPriority", r.conflictPriority());
+    }
+
+    // ---- the SData URLs
+
+    private void handle(Context ctx, String method) {
+        try {
+            SDataResources.Resource resource = resource(ctx);
+            String segment = URLDecoder.decode(ctx.pathParam("operation"), StandardCharsets.UTF_8);
+            Matcher operation = OPERATION.matcher(segment);
+            if (!operation.matches()) {
+                throw new SDataException(404, "unknown operation '" + segment
+                        + "'; use $syncDigest, $syncSource, $syncTarget or $syncResults");
+            }
+            String name = operation.group(1);
+            String id = operation.group(2);
+            Principal principal = Authenticator.principal(ctx);
+            if (name.equals("syncTarget")) {
+                principal.require(Scope.write(resource.collection()));
+            } else if (!principal.has(Scope.write(resource.collection()))) {
+                principal.require(Scope.read(resource.collection()));
+            }
+            switch (method + " " + name + (id == null ? "" : "()")) {
+                case "GET syncDigest" -> xml(ctx, 200, Digests.document(digest(resource)), "application/xml");
+                case "POST syncSource" -> startSource(ctx, resource);
+                case "GET syncSource()" -> readSource(ctx, resource, id);
+                case "DELETE syncSource()" -> end(ctx, sources.delete(id), id);
+                case "POST syncTarget" -> startTarget(ctx, resource);
+                case "GET syncTarget()" -> readTarget(ctx, resource, id);
+                case "DELETE syncTarget()" -> end(ctx, targets.delete(id), id);
+                case "POST syncResults" -> {
+                    byte[] body = body(ctx);
+                    SyncFeed results = SyncFeed.read(SDataXml.parse(body, (int) maxBodyBytes));
+                    LOG.info("SData results for {}: {} entries", resource.resource(), results.entries().size());
+                    ctx.status(200);
+                }
+                default -> throw new SDataException(405, method + " is not allowed on $" + name
+                        + (id == null ? "" : "('" + id + "')"));
+            }
+        } catch (SDataException e) {
+            xml(ctx, e.status(), Diagnosis.document(e.status(), e.getMessage()), "application/xml");
+        } catch (AsyncOperations.GoneException e) {
+            xml(ctx, 410, Diagnosis.document(410, e.getMessage()), "application/xml");
+        }
+    }
+
+    private SDataResources.Resource resource(Context ctx) {
+        String name = ctx.pathParam("resource");
+        SDataResources.Resource resource = store.sdata().get(name)
+                .orElseThrow(() -> new SDataException(404, "no resource kind '" + name + "'"));
+        if (!resource.app().equals(ctx.pathParam("app")) || !resource.contract().equals(ctx.pathParam("contract"))) {
+            throw new SDataException(404, "resource kind '" + name + "' is served at /sdata/" + resource.app() + "/"
+                    + resource.contract() + "/-/" + name);
+        }
+        return resource;
+    }
+
+    private byte[] body(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (body.length > maxBodyBytes) {
+                throw new SDataException(413, "the request is larger than " + maxBodyBytes + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw SDataException.badRequest("cannot read the request: " + e.getMessage());
+        }
+    }
+
+    private static void xml(Context ctx, int status, byte[] body, String type) {
+        ctx.status(status).contentType(type + "; charset=utf-8").result(body);
+    }
+
+    private void end(Context ctx, boolean deleted, String id) {
+        if (!deleted) {
+            throw new SDataException(404, "no operation '" + id + "'");
+        }
+        ctx.status(200);
+    }
+
+    private static String trackingId(Context ctx) {
+        String id = ctx.queryParam("trackingID");
+        if (id == null) {
+            id = ctx.queryParam("trackingId");
+        }
+        if (id == null) {
+            return UUID.randomUUID().toString();
+        }
+        if (!TRACKING_ID.matcher(id).matches()) {
+            throw SDataException.badRequest("trackingID must be 1 to 100 letters, digits, '.', '_', ':' or '-'");
+        }
+        return id;
+    }
+
+    private String url(SDataResources.Resource resource, String operation) {
+        return baseUrl.get() + "/sdata/" + resource.app() + "/" + resource.contract() + "/-/" + resource.resource() + "/"
+                + operation;
+    }
+
+    private void accepted(Context ctx, AsyncOperations.Operation<?> operation, String location) {
+        ctx.header("Location", location);
+        xml(ctx, 202, operation.tracking(clock.instant()).write(), "application/xml");
+    }
+
+    // ---- digest and states
+
+    /** This resource kind's digest: the hub's own entry first, then every other endpoint's. */
+    Digest digest(SDataResources.Resource resource) {
+        List<DigestEntry> entries = new ArrayList<>();
+        entries.add(new DigestEntry(resource.endpoint(), store.changeLog().head() + 1, clock.instant(),
+                resource.conflictPriority()));
+        for (SDataResources.DigestRow row : store.sdata().digest(resource.resource())) {
+            if (!row.endpoint().equals(resource.endpoint())) {
+                entries.add(new DigestEntry(row.endpoint(), row.tick(), row.stamp(), row.conflictPriority()));
+            }
+        }
+        return new Digest(resource.endpoint(), entries);
+    }
+
+    private static Digest digest(SDataResources.Resource resource, StoreTransaction tx, Instant now) {
+        List<DigestEntry> entries = new ArrayList<>();
+        entries.add(new DigestEntry(resource.endpoint(), tx.head() + 1, now, resource.conflictPriority()));
+        for (SDataResources.DigestRow row : tx.sdataDigest(resource.resource())) {
+            if (!row.endpoint().equals(resource.endpoint())) {
+                entries.add(new DigestEntry(row.endpoint(), row.tick(), row.stamp(), row.conflictPriority()));
+            }
+        }
+        return new Digest(resource.endpoint(), entries);
+    }
+
+    private static SyncState state(SDataResources.Resource resource, StoredRecord record,
+            StoreTransaction.SDataState stored) {
+        if (stored != null && stored.version() == record.version()) {
+            return new SyncState(stored.endpoint(), stored.tick(), stored.stamp());
+        }
+        return new SyncState(resource.endpoint(), record.seq(), record.updated());
+    }
+
+    // ---- $syncSource
+
+    private void startSource(Context ctx, SDataResources.Resource resource) {
+        String id = trackingId(ctx);
+        Digest target = Digests.find(SDataXml.parse(body(ctx), (int) maxBodyBytes));
+        AsyncOperations.Operation<SourceResult> operation = sources.start(id, resource.resource(),
+                op -> select(resource, target, op));
+        accepted(ctx, operation, url(resource, "$syncSource('" + id + "')"));
+    }
+
+    private SourceResult select(SDataResources.Resource resource, Digest target,
+            AsyncOperations.Operation<SourceResult> operation) {
+        operation.report("Selecting changes", "reading " + resource.collection(), 0.1);
+        Digest ours = digest(resource);
+        Map<String, Long> thresholds = Digest.selection(ours, target);
+        List<SyncFeed.Entry> entries = new ArrayList<>();
+        if (!thresholds.isEmpty()) {
+            long head = ours.tick(resource.endpoint()) - 1;
+            long after = 0;
+            while (true) {
+                ChangePage page = store.changeLog().read(resource.collection(), after, head, 1000, true);
+                Map<String, StoreTransaction.SDataState> stored = store.transact(tx -> tx.sdataStates(
+                        resource.collection(), page.records().stream().map(StoredRecord::id).toList()));
+                for (StoredRecord record : page.records()) {
+                    SyncState state = state(resource, record, stored.get(record.id()));
+                    if (Digest.selects(thresholds, state)) {
+                        entries.add(new SyncFeed.Entry(null, record.id(), record.updated(), state, record.deleted(),
+                                record.deleted() ? null : (ObjectNode) read(record.dataText()), null));
+                        if (entries.size() > MAX_SOURCE_ENTRIES) {
+                            throw new SDataException(413, "more than " + MAX_SOURCE_ENTRIES
+                                    + " changes to send; synchronize more often");
+                        }
+                    }
+                    after = record.seq();
+                }
+                if (!page.hasMore()) {
+                    break;
+                }
+            }
+        }
+        entries.sort(Comparator.comparing((SyncFeed.Entry e) -> e.state().endpoint())
+                .thenComparingLong(e -> e.state().tick()));
+        operation.report("Ready", entries.size() + " changes", 1.0);
+        return new SourceResult(resource.resource(), ours, entries);
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored record data is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private void readSource(Context ctx, SDataResources.Resource resource, String id) {
+        AsyncOperations.Operation<SourceResult> operation = sources.get(id);
+        if (operation == null || !operation.owner.equals(resource.resource())) {
+            throw new SDataException(404, "no $syncSource operation '" + id + "'");
+        }
+        String location = url(resource, "$syncSource('" + id + "')");
+        if (!operation.future.isDone()) {
+            accepted(ctx, operation, location);
+            return;
+        }
+        SourceResult result = finished(operation);
+        int start = intParam(ctx, "startIndex", 1, 1, Integer.MAX_VALUE);
+        int count = intParam(ctx, "count", 100, 1, MAX_PAGE);
+        int from = Math.min(result.entries().size(), start - 1);
+        int to = Math.min(result.entries().size(), from + count);
+        String next = to < result.entries().size() ? location + "?startIndex=" + (to + 1) + "&count=" + count : null;
+        SyncFeed page = new SyncFeed(location, "Synchronization feed " + id, true, result.digest(),
+                result.entries().subList(from, to), next);
+        xml(ctx, 200, page.write(contractNamespace(resource), element(resource), location + "?startIndex=" + start
+                + "&count=" + count), "application/atom+xml; type=feed");
+    }
+
+    private static <R> R finished(AsyncOperations.Operation<R> operation) {
+        try {
+            return operation.future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SDataException(500, "interrupted");
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new AsyncOperations.GoneException("the operation was cancelled");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SDataException sdata) {
+                throw sdata;
+            }
+            throw new SDataException(500, "the operation failed: " + e.getCause());
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed < min || parsed > max) {
+                throw SDataException.badRequest(name + " must be from " + min + " to " + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw SDataException.badRequest(name + " must be a whole number, not '" + value + "'");
+        }
+    }
+
+    static String contractNamespace(SDataResources.Resource resource) {
+        return "http://schemas.tributary.dev/sdata/" + resource.app() + "/" + resource.contract();
+    }
+
+    static String element(SDataResources.Resource resource) {
+        return resource.resource();
+    }
+
+    // ---- $syncTarget
+
+    private void startTarget(Context ctx, SDataResources.Resource resource) {
+        String id = trackingId(ctx);
+        AsyncOperations.Operation<TargetResult> existing = targets.get(id);
+        if (existing != null) {
+            // A replayed POST finds the operation it started; the feed is not applied twice.
+            accepted(ctx, existing, url(resource, "$syncTarget('" + id + "')"));
+            return;
+        }
+        SyncFeed feed = SyncFeed.read(SDataXml.parse(body(ctx), (int) maxBodyBytes));
+        check(resource, feed);
+        AsyncOperations.Operation<TargetResult> operation = targets.start(id, resource.resource(),
+                op -> apply(resource, feed, op));
+        accepted(ctx, operation, url(resource, "$syncTarget('" + id + "')"));
+    }
+
+    /** Everything that makes a page unusable is found before anything is applied. */
+    private void check(SDataResources.Resource resource, SyncFeed feed) {
+        if (feed.digest() == null) {
+            throw SDataException.badRequest("the feed has no <sync:digest>; a target needs the source's digest");
+        }
+        int index = 0;
+        for (SyncFeed.Entry entry : feed.entries()) {
+            index++;
+            if (entry.uuid() == null || entry.uuid().isBlank() || entry.uuid().length() > 256) {
+                throw SDataException.badRequest("entry " + index + " has no sdata:uuid (1 to 256 characters)");
+            }
+            if (entry.state() == null) {
+                throw SDataException.badRequest("entry " + index + " has no <sync:syncState>");
+            }
+            if (!entry.deleted() && entry.data() == null) {
+                throw SDataException.badRequest("entry " + index + " has no payload; sync feeds carry complete payloads");
+            }
+        }
+        if (!feed.catchUp()) {
+            Digest target = digest(resource);
+            Map<String, Long> expected = new java.util.HashMap<>();
+            for (SyncFeed.Entry entry : feed.entries()) {
+                String endpoint = entry.state().endpoint();
+                long next = expected.computeIfAbsent(endpoint, target::tick);
+                if (entry.state().tick() > next && !endpoint.equals(resource.endpoint())) {
+                    throw SDataException.badRequest("immediate mode: entry " + entry.uuid() + " has tick "
+                            + entry.state().tick() + " of " + endpoint + ", but the target has that endpoint's changes only"
+                            + " below " + next + "; send a catch-up feed");
+                }
+                expected.put(endpoint, Math.max(next, entry.state().tick() + 1));
+            }
+        }
+    }
+
+    private TargetResult apply(SDataResources.Resource resource, SyncFeed feed,
+            AsyncOperations.Operation<TargetResult> operation) {
+        operation.report("Processing", "0 of " + feed.entries().size(), 0);
+        List<SyncFeed.Entry> outcomes = new ArrayList<>();
+        int done = 0;
+        RuntimeException failure = null;
+        for (SyncFeed.Entry entry : feed.entries()) {
+            if (failure != null || Thread.currentThread().isInterrupted()) {
+                outcomes.add(outcome(resource, entry, new SyncFeed.Outcome(500, "not processed: the batch stopped"
+                        + (failure == null ? "" : " (" + failure.getMessage() + ")"), null, null, null)));
+                continue;
+            }
+            try {
+                outcomes.add(store.transact(tx -> applyOne(resource, feed, entry, tx)));
+            } catch (RuntimeException e) {
+                LOG.warn("SData entry {} of {} failed", entry.uuid(), resource.resource(), e);
+                failure = e;
+                outcomes.add(outcome(resource, entry, new SyncFeed.Outcome(500, "failed: " + e.getMessage(), null, null,
+                        null)));
+            }
+            done++;
+            operation.report("Processing", done + " of " + feed.entries().size(),
+                    (double) done / Math.max(1, feed.entries().size()));
+        }
+        if (failure == null && feed.catchUp() && feed.next() == null) {
+            store.transact(tx -> {
+                Digest current = digest(resource, tx, clock.instant());
+                Digest merged = current.afterCatchUp(feed.digest(), clock.instant());
+                saveDigest(resource, tx, current, merged);
+                return null;
+            });
+        }
+        return new TargetResult(resource.resource(), outcomes);
+    }
+
+    private SyncFeed.Entry applyOne(SDataResources.Resource resource, SyncFeed feed, SyncFeed.Entry entry,
+            StoreTransaction tx) {
+        Instant now = clock.instant();
+        Optional<StoredRecord> current = Optional.ofNullable(tx.records(resource.collection(), List.of(entry.uuid()))
+                .get(entry.uuid()));
+        StoreTransaction.SDataState stored = tx.sdataStates(resource.collection(), List.of(entry.uuid())).get(entry.uuid());
+        SyncState targetState = current.map(r -> state(resource, r, stored)).orElse(null);
+        Digest targetDigest = digest(resource, tx, now);
+        ConflictRule.Decision decision = ConflictRule.decide(feed.digest(), targetDigest, entry.state(), targetState);
+        SyncFeed.Outcome outcome;
+        if (!decision.apply()) {
+            outcome = decision.conflict()
+                    ? new SyncFeed.Outcome(409, "conflict lost: " + decision.reason(), null, null, etag(current))
+                    : new SyncFeed.Outcome(200, "not applied: " + decision.reason(), null, null, etag(current));
+        } else if (entry.deleted()) {
+            if (current.isEmpty() || current.get().deleted()) {
+                outcome = new SyncFeed.Outcome(200, "already absent", "DELETE", null, null);
+            } else {
+                AppliedWrite applied = tx.apply(resource.collection(), List.of(new RecordWrite(RecordWrite.Op.DELETE,
+                        entry.uuid(), null, false, null)), "sdata:" + entry.state().endpoint()).get(0);
+                tx.putSDataState(resource.collection(), new StoreTransaction.SDataState(entry.uuid(),
+                        applied.record().version(), entry.state().endpoint(), entry.state().tick(), entry.state().stamp()));
+                outcome = new SyncFeed.Outcome(200, "deleted", "DELETE", null, null);
+            }
+        } else {
+            AppliedWrite applied = tx.apply(resource.collection(), List.of(new RecordWrite(RecordWrite.Op.PUT, entry.uuid(),
+                    null, false, Json.compact(entry.data()))), "sdata:" + entry.state().endpoint()).get(0);
+            tx.putSDataState(resource.collection(), new StoreTransaction.SDataState(entry.uuid(),
+                    applied.record().version(), entry.state().endpoint(), entry.state().tick(), entry.state().stamp()));
+            boolean created = applied.outcome() == AppliedWrite.Outcome.CREATED;
+            outcome = new SyncFeed.Outcome(created ? 201 : 200, created ? "Created" : "OK", created ? "POST" : "PUT",
+                    baseUrl.get() + "/v1/collections/" + resource.collection() + "/records/" + entry.uuid(),
+                    applied.record().etag());
+        }
+        Digest updated = targetDigest.afterEntry(entry.state(), feed.digest().priority(entry.state().endpoint()), now);
+        saveDigest(resource, tx, targetDigest, updated);
+        return outcome(resource, entry, outcome);
+    }
+
+    private static String etag(Optional<StoredRecord> record) {
+        return record.map(StoredRecord::etag).orElse(null);
+    }
+
+    private static void saveDigest(SDataResources.Resource resource, StoreTransaction tx, Digest before, Digest after) {
+        for (DigestEntry entry : after.entries()) {
+            if (entry.endpoint().equals(resource.endpoint())) {
+                continue; // the hub's own entry follows the change log
+            }
+            Optional<DigestEntry> old = before.entry(entry.endpoint());
+            if (old.isEmpty() || !old.get().equals(entry)) {
+                tx.putSDataDigest(resource.resource(), new SDataResources.DigestRow(entry.endpoint(), entry.tick(),
+                        entry.stamp(), entry.conflictPriority()));
+            }
+        }
+    }
+
+    private SyncFeed.Entry outcome(SDataResources.Resource resource, SyncFeed.Entry entry, SyncFeed.Outcome outcome) {
+        return new SyncFeed.Entry(entry.id(), entry.uuid(), clock.instant(), entry.state(), entry.deleted(), null, outcome);
+    }
+
+    private void readTarget(Context ctx, SDataResources.Resource resource, String id) {
+        AsyncOperations.Operation<TargetResult> operation = targets.get(id);
+        if (operation == null || !operation.owner.equals(resource.resource())) {
+            throw new SDataException(404, "no $syncTarget operation '" + id + "'");
+        }
+        String location = url(resource, "$syncTarget('" + id + "')");
+        if (!operation.future.isDone()) {
+            accepted(ctx, operation, location);
+            return;
+        }
+        TargetResult result = finished(operation);
+        SyncFeed feed = new SyncFeed(location, "Synchronization results " + id, true, null, result.outcomes(), null);
+        xml(ctx, 200, feed.write(contractNamespace(resource), element(resource), location),
+                "application/atom+xml; type=feed");
+    }
+}

@@ -1,0 +1,281 @@
+package dev.tributary.server.sdata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.sdata.Digest;
+import dev.tributary.sdata.Digests;
+import dev.tributary.sdata.SDataXml;
+import dev.tributary.sdata.SyncFeed;
+import dev.tributary.sdata.SyncPass;
+import dev.tributary.server.TestHub;
+import dev.tributary.server.TestHub.Answer;
+import dev.tributary.store.StoreBackend;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hubs as SData providers: the digest, async $syncSource/$syncTarget contexts, the conflict
+ * rules, malformed feeds, and three hubs replicating a collection in a triangle until they agree.
+ */
+class SDataProviderIT {
+
+    private final List<TestHub> hubs = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        hubs.forEach(TestHub::close);
+    }
+
+    private TestHub hub(int priority) {
+        TestHub hub = new TestHub(StoreBackend.sqlite());
+        hubs.add(hub);
+        assertThat(hub.put("/v1/collections/notes", "{}").status()).isIn(200, 201);
+        Answer resource = hub.put("/v1/sdata/resources/notes", "{\"collection\":\"notes\",\"conflictPriority\":" + priority + "}");
+        assertThat(resource.status()).as(resource.text()).isEqualTo(201);
+        return hub;
+    }
+
+    private static String url(TestHub hub) {
+        return hub.server.baseUrl() + "/sdata/tributary/records/-/notes";
+    }
+
+    private static SyncPass.Side side(TestHub hub) {
+        return new SyncPass.Side(url(hub), hub.adminToken);
+    }
+
+    private static SyncPass.Result pass(TestHub from, TestHub to) {
+        return new SyncPass(Duration.ofSeconds(60), 7).run(side(from), side(to), line -> { });
+    }
+
+    private static void write(TestHub hub, String id, String text) {
+        Answer answer = hub.put("/v1/collections/notes/records/" + id, "{\"data\":{\"text\":\"" + text + "\",\"n\":1.50,"
+                + "\"tags\":[\"a\",null,{\"deep\":true}]}}");
+        assertThat(answer.status()).as(answer.text()).isIn(200, 201);
+    }
+
+    private static Map<String, String> notes(TestHub hub) {
+        Map<String, String> notes = new TreeMap<>();
+        String token = null;
+        do {
+            JsonNode page = hub.get("/v1/collections/notes/records?maxResults=2500"
+                    + (token == null ? "" : "&pageToken=" + TestHub.encode(token))).json();
+            for (JsonNode item : page.get("items")) {
+                if (!item.path("deleted").asBoolean()) {
+                    notes.put(item.get("id").asText(), item.get("data").toString());
+                }
+            }
+            token = page.path("nextPageToken").asText(null);
+        } while (token != null);
+        return notes;
+    }
+
+    private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aPassCopiesChangesWithTheirSyncStateAndTheDigestFollows() {
+        TestHub a = hub(1);
+        TestHub b = hub(2);
+        write(a, "n1", "one");
+        write(a, "n2", "two");
+        SyncPass.Result first = pass(a, b);
+        assertThat(first.applied()).isEqualTo(2);
+        assertThat(notes(b)).isEqualTo(notes(a));
+        assertThat(notes(b).get("n1")).contains("\"n\":1.5").contains("\"deep\":true");
+
+        Digest digest = Digests.find(SDataXml.parse(b.get("/sdata/tributary/records/-/notes/$syncDigest").text()
+                .getBytes(StandardCharsets.UTF_8), 1 << 20));
+        assertThat(digest.entries()).hasSize(2);
+        assertThat(digest.entry(url(a)).orElseThrow().conflictPriority()).isEqualTo(1);
+
+        assertThat(pass(a, b).entries()).as("nothing new: an empty pass").isZero();
+        assertThat(pass(b, a).entries()).as("a's own changes are not sent back").isZero();
+        a.delete("/v1/collections/notes/records/n2");
+        assertThat(pass(a, b).applied()).isEqualTo(1);
+        assertThat(notes(b)).containsOnlyKeys("n1");
+    }
+
+    @Test
+    void asyncContextsAnswerTrackingThenResultsUntilDeletedThenGone() throws Exception {
+        TestHub a = hub(1);
+        write(a, "n1", "one");
+        String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
+        HttpResponse<String> started = send("POST", url(a) + "/$syncSource?trackingID=t-1", a.adminToken, digest);
+        assertThat(started.statusCode()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(location).endsWith("$syncSource('t-1')");
+        assertThat(started.body()).contains("<sdata:tracking").contains("pollingMillis");
+        HttpResponse<String> again = send("POST", url(a) + "/$syncSource?trackingID=t-1", a.adminToken, digest);
+        assertThat(again.statusCode()).as("a replayed POST finds the same context").isEqualTo(202);
+        HttpResponse<String> done;
+        do {
+            Thread.sleep(20);
+            done = send("GET", location, a.adminToken, null);
+        } while (done.statusCode() == 202);
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(send("GET", location, a.adminToken, null).statusCode()).as("repeatable").isEqualTo(200);
+        SyncFeed feed = SyncFeed.read(SDataXml.parse(done.body().getBytes(StandardCharsets.UTF_8), 1 << 20));
+        assertThat(feed.entries()).hasSize(1);
+        assertThat(send("DELETE", location, a.adminToken, null).statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", location, a.adminToken, null).statusCode()).isEqualTo(410);
+        assertThat(send("GET", location, a.adminToken, null).statusCode()).isEqualTo(410);
+        assertThat(send("POST", url(a) + "/$syncSource?trackingID=t-1", a.adminToken, digest).statusCode())
+                .as("an ended id is not reused").isEqualTo(410);
+        assertThat(send("GET", url(a) + "/$syncDigest", null, null).statusCode()).as("authenticated").isEqualTo(401);
+    }
+
+    @Test
+    void malformedOrGappedFeedsAreRefusedWholeWithADiagnosis() throws Exception {
+        TestHub b = hub(2);
+        String target = url(b) + "/$syncTarget?trackingID=bad";
+        HttpResponse<String> hostile = send("POST", target, b.adminToken,
+                "<!DOCTYPE feed [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><feed>&x;</feed>");
+        assertThat(hostile.statusCode()).isEqualTo(400);
+        assertThat(hostile.body()).contains("sdata:diagnosis").doesNotContain("root:");
+        String feed = "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:sdata='http://schemas.sage.com/sdata/2008/1'"
+                + " xmlns:sync='http://schemas.sage.com/sdata/sync/2008/1'><sync:syncMode>%s</sync:syncMode>"
+                + "<sync:digest><sync:digestEntry><sync:endpoint>http://x/e</sync:endpoint><sync:tick>9</sync:tick>"
+                + "<sync:conflictPriority>3</sync:conflictPriority></sync:digestEntry></sync:digest>"
+                + "<entry><sync:syncState><sync:endpoint>http://x/e</sync:endpoint><sync:tick>%d</sync:tick>"
+                + "<sync:stamp>2024-01-01T00:00:00Z</sync:stamp></sync:syncState><sdata:payload>"
+                + "<note xmlns='urn:c' sdata:uuid='u1'><text>hi</text></note></sdata:payload></entry>%s</feed>";
+        String noUuid = "<entry><sync:syncState><sync:endpoint>http://x/e</sync:endpoint><sync:tick>3</sync:tick>"
+                + "<sync:stamp>2024-01-01T00:00:00Z</sync:stamp></sync:syncState><sdata:payload><note xmlns='urn:c'>"
+                + "<text>x</text></note></sdata:payload></entry>";
+        assertThat(send("POST", target, b.adminToken, String.format(feed, "catchUp", 1, noUuid)).statusCode()).isEqualTo(400);
+        HttpResponse<String> gap = send("POST", target, b.adminToken, String.format(feed, "Immediate", 5, ""));
+        assertThat(gap.statusCode()).as(gap.body()).isEqualTo(400);
+        assertThat(gap.body()).contains("immediate");
+        assertThat(notes(b)).as("nothing applied").isEmpty();
+        HttpResponse<String> fine = send("POST", target.replace("bad", "good"), b.adminToken,
+                String.format(feed, "immediate", 0, ""));
+        assertThat(fine.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void threeHubsInATriangleConvergeOnTheWinnersTheRulesDictate() throws Exception {
+        TestHub a = hub(1);
+        TestHub b = hub(2);
+        TestHub c = hub(3);
+        List<TestHub> all = List.of(a, b, c);
+        for (int i = 0; i < 30; i++) {
+            write(a, "base" + i, "base " + i);
+        }
+        pass(a, b);
+        pass(a, c);
+        assertThat(notes(b)).isEqualTo(notes(a));
+        assertThat(notes(c)).isEqualTo(notes(a));
+
+        // concurrent writes on all three: each hub changes some base notes (updates or deletes, often the
+        // same notes as the others) and creates notes of its own, some with the same ids as the others'
+        long seed = Long.getLong("tributary.seed", System.nanoTime());
+        Random random = new Random(seed);
+        Map<String, Map<Integer, String>> plans = new LinkedHashMap<>();
+        for (int i = 0; i < 30; i++) {
+            for (int h = 0; h < 3; h++) {
+                int roll = random.nextInt(10);
+                if (roll < 4) {
+                    plans.computeIfAbsent("base" + i, k -> new TreeMap<>()).put(h, "update by " + h);
+                } else if (roll == 4) {
+                    plans.computeIfAbsent("base" + i, k -> new TreeMap<>()).put(h, null);
+                }
+            }
+        }
+        for (int i = 0; i < 6; i++) {
+            for (int h = 0; h < 3; h++) {
+                if (random.nextBoolean()) {
+                    plans.computeIfAbsent("new" + i, k -> new TreeMap<>()).put(h, "created by " + h);
+                }
+            }
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> writers = new ArrayList<>();
+        for (int h = 0; h < 3; h++) {
+            int hub = h;
+            Thread writer = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                plans.forEach((id, byHub) -> {
+                    if (byHub.containsKey(hub)) {
+                        if (byHub.get(hub) == null) {
+                            all.get(hub).delete("/v1/collections/notes/records/" + id);
+                        } else {
+                            write(all.get(hub), id, byHub.get(hub));
+                        }
+                    }
+                });
+            });
+            writer.start();
+            writers.add(writer);
+        }
+        go.countDown();
+        for (Thread writer : writers) {
+            writer.join();
+        }
+
+        // passes in random order, then every direction until nothing moves
+        for (int i = 0; i < 8; i++) {
+            int from = random.nextInt(3);
+            int to = (from + 1 + random.nextInt(2)) % 3;
+            pass(all.get(from), all.get(to));
+        }
+        for (int round = 0; round < 4; round++) {
+            int moved = 0;
+            for (int from = 0; from < 3; from++) {
+                for (int to = 0; to < 3; to++) {
+                    if (from != to) {
+                        moved += pass(all.get(from), all.get(to)).applied();
+                    }
+                }
+            }
+            if (moved == 0) {
+                break;
+            }
+        }
+
+        // the expected winner of each note: among the hubs that changed it, the lowest conflict priority (hub 0)
+        Map<String, String> expected = new TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            expected.put("base" + i, "base " + i);
+        }
+        plans.forEach((id, byHub) -> {
+            String winner = byHub.get(byHub.keySet().iterator().next());
+            if (winner == null) {
+                expected.remove(id);
+            } else {
+                expected.put(id, winner);
+            }
+        });
+        for (TestHub hub : all) {
+            Map<String, String> texts = new TreeMap<>();
+            notes(hub).forEach((id, json) -> texts.put(id, json.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1")));
+            assertThat(texts).as("seed %d: hub %d", seed, all.indexOf(hub)).isEqualTo(expected);
+        }
+        assertThat(notes(b)).as("identical data everywhere").isEqualTo(notes(a));
+        assertThat(notes(c)).isEqualTo(notes(a));
+    }
+}
