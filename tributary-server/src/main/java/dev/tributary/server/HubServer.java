@@ -1,6 +1,7 @@
 package dev.tributary.server;
 
 import dev.tributary.server.esa.EsaHub;
+import dev.tributary.server.sdata.SDataLinks;
 import dev.tributary.server.sdata.SDataProvider;
 
 import dev.tributary.engine.ConnectorRegistry;
@@ -36,6 +37,7 @@ public final class HubServer implements AutoCloseable {
     private final Javalin app;
     private ScheduledExecutorService compaction;
     private final SDataProvider sdata;
+    private final SDataLinks sdataLinks;
 
     /** A server with its own sync engine (started here, stopped with the server). */
     public HubServer(Store store, ServerConfig config) {
@@ -60,6 +62,7 @@ public final class HubServer implements AutoCloseable {
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
                 config.sdataContextTtl());
+        this.sdataLinks = new SDataLinks(store, config.maxBodyBytes(), this::baseUrl);
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
         OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofMinutes(2));
         this.app = Javalin.create(javalin -> {
@@ -81,6 +84,7 @@ public final class HubServer implements AutoCloseable {
             offline.register(javalin);
             esa.register(javalin);
             sdata.register(javalin);
+            sdataLinks.register(javalin);
         });
     }
 
@@ -139,6 +143,7 @@ public final class HubServer implements AutoCloseable {
         }
         app.stop();
         sdata.close();
+        sdataLinks.close();
         if (ownsEngine) {
             engine.close();
         }

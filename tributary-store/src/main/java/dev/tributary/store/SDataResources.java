@@ -18,6 +18,10 @@ public final class SDataResources {
             int conflictPriority) {
     }
 
+    /** A link running catch-up passes between a local resource kind and a remote provider's. */
+    public record Link(String name, String resource, String remoteUrl, String remoteToken, String direction) {
+    }
+
     /** A stored digest entry of another endpoint. */
     public record DigestRow(String endpoint, long tick, Instant stamp, int conflictPriority) {
     }
@@ -66,6 +70,41 @@ public final class SDataResources {
             Rows.update(connection, "DELETE FROM sdata_digest WHERE resource = ?", resource);
             return Rows.update(connection, "DELETE FROM sdata_resources WHERE resource = ?", resource) > 0;
         });
+    }
+
+    /** Creates or changes a link; true when created. */
+    public boolean putLink(Link link) {
+        return database.write(connection -> {
+            long now = clock.millis();
+            int updated = Rows.update(connection, "UPDATE sdata_links SET resource = ?, remote_url = ?, remote_token = ?,"
+                    + " direction = ?, updated_at = ? WHERE name = ?", link.resource(), link.remoteUrl(), link.remoteToken(),
+                    link.direction(), now, link.name());
+            if (updated > 0) {
+                return false;
+            }
+            Rows.update(connection, "INSERT INTO sdata_links (name, resource, remote_url, remote_token, direction,"
+                    + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", link.name(), link.resource(), link.remoteUrl(),
+                    link.remoteToken(), link.direction(), now, now);
+            return true;
+        });
+    }
+
+    public Optional<Link> link(String name) {
+        return database.read(connection -> Rows.one(connection, SDataResources::readLink,
+                "SELECT name, resource, remote_url, remote_token, direction FROM sdata_links WHERE name = ?", name));
+    }
+
+    public List<Link> links() {
+        return database.read(connection -> Rows.query(connection, SDataResources::readLink,
+                "SELECT name, resource, remote_url, remote_token, direction FROM sdata_links ORDER BY name"));
+    }
+
+    public boolean deleteLink(String name) {
+        return database.write(connection -> Rows.update(connection, "DELETE FROM sdata_links WHERE name = ?", name) > 0);
+    }
+
+    private static Link readLink(ResultSet row) throws SQLException {
+        return new Link(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5));
     }
 
     /** The stored digest entries (other endpoints) of a resource kind. */

@@ -36,3 +36,14 @@ CREATE TABLE sdata_states (
     stamp      INTEGER NOT NULL,
     PRIMARY KEY (collection, record_id)
 );
+
+-- Links that run SData catch-up passes between a local resource kind and a remote provider's.
+CREATE TABLE sdata_links (
+    name         TEXT PRIMARY KEY,
+    resource     TEXT    NOT NULL,
+    remote_url   TEXT    NOT NULL,
+    remote_token TEXT,
+    direction    TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL
+);

@@ -1,0 +1,193 @@
+package dev.tributary.server.sdata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.sdata.SyncPass;
+import dev.tributary.server.ApiException;
+import dev.tributary.server.Json;
+import dev.tributary.server.auth.Authenticator;
+import dev.tributary.server.auth.Scope;
+import dev.tributary.store.AccessTokens;
+import dev.tributary.store.RunRecord;
+import dev.tributary.store.Runs;
+import dev.tributary.store.SDataResources;
+import dev.tributary.store.Store;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SData links: each runs catch-up passes between one of the hub's resource kinds and a remote
+ * SData provider's (another Tributary hub, or any SData provider), out, in, or both. A run is
+ * recorded like the engine's runs — {@code GET /v1/runs/{id}} shows its state, phase, progress
+ * and stats — under the link name {@code sdata:<name>}, one run per link at a time.
+ *
+ * <p>The local side of a pass is this hub's own SData provider, reached over HTTP with an access
+ * token issued for the run and revoked when it ends.
+ */
+public final class SDataLinks implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SDataLinks.class);
+    private static final String NAME = "[A-Za-z][A-Za-z0-9_-]{0,63}";
+
+    private final Store store;
+    private final long maxBodyBytes;
+    private final Supplier<String> baseUrl;
+    private final ExecutorService runner = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "sdata-link");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public SDataLinks(Store store, long maxBodyBytes, Supplier<String> baseUrl) {
+        this.store = store;
+        this.maxBodyBytes = maxBodyBytes;
+        this.baseUrl = baseUrl;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/v1/sdata/links", this::list);
+        config.routes.get("/v1/sdata/links/{name}", this::get);
+        config.routes.put("/v1/sdata/links/{name}", this::put);
+        config.routes.delete("/v1/sdata/links/{name}", this::delete);
+        config.routes.post("/v1/sdata/links/{name}/runs", this::start);
+    }
+
+    @Override
+    public void close() {
+        runner.shutdownNow();
+    }
+
+    private static ObjectNode json(SDataResources.Link link) {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("name", link.name()).put("resource", link.resource())
+                .put("direction", link.direction());
+        ObjectNode remote = node.putObject("remote").put("url", link.remoteUrl());
+        if (link.remoteToken() != null) {
+            remote.put("token", "********");
+        }
+        return node;
+    }
+
+    private SDataResources.Link link(Context ctx) {
+        Authenticator.principal(ctx).require(Scope.ADMIN);
+        String name = ctx.pathParam("name");
+        return store.sdata().link(name).orElseThrow(() -> ApiException.notFound("no SData link '" + name + "'"));
+    }
+
+    private void list(Context ctx) {
+        Authenticator.principal(ctx).require(Scope.ADMIN);
+        ObjectNode body = Json.MAPPER.createObjectNode().put("kind", "tributary#sdataLinks");
+        store.sdata().links().forEach(l -> body.withArray("items").add(json(l)));
+        Json.respond(ctx, 200, json -> Json.MAPPER.writeTree(json, body));
+    }
+
+    private void get(Context ctx) {
+        ObjectNode body = json(link(ctx));
+        Json.respond(ctx, 200, json -> Json.MAPPER.writeTree(json, body));
+    }
+
+    private void put(Context ctx) {
+        Authenticator.principal(ctx).require(Scope.ADMIN);
+        String name = ctx.pathParam("name");
+        ObjectNode body = Json.readObject(Json.readBody(ctx, maxBodyBytes));
+        List<String> problems = new ArrayList<>();
+        if (!name.matches(NAME)) {
+            problems.add("the link name must be letters, digits, _ and - (up to 64), starting with a letter");
+        }
+        String resource = body.path("resource").asText("");
+        if (store.sdata().get(resource).isEmpty()) {
+            problems.add("'resource' must name one of this hub's SData resource kinds, not '" + resource + "'");
+        }
+        JsonNode remote = body.path("remote");
+        String url = remote.path("url").asText("");
+        if (!url.matches("https?://[^\\s]+/sdata/[^/\\s]+/[^/\\s]+/-/[^/\\s]+")) {
+            problems.add("'remote.url' must be a resource kind's URL, http(s)://host/sdata/{app}/{contract}/-/{resource}");
+        }
+        String direction = body.path("direction").asText("both");
+        if (!List.of("in", "out", "both").contains(direction)) {
+            problems.add("'direction' must be in, out or both, not '" + direction + "'");
+        }
+        String token = remote.path("token").isTextual() ? remote.get("token").asText() : null;
+        if ("********".equals(token)) {
+            token = store.sdata().link(name).map(SDataResources.Link::remoteToken).orElse(null);
+        }
+        for (java.util.Iterator<String> fields = body.fieldNames(); fields.hasNext(); ) {
+            String field = fields.next();
+            if (!List.of("resource", "remote", "direction").contains(field)) {
+                problems.add("unknown field '" + field + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(400, "badRequest", "the SData link is not valid", problems);
+        }
+        boolean created = store.sdata().putLink(new SDataResources.Link(name, resource, url, token, direction));
+        ObjectNode shown = json(store.sdata().link(name).orElseThrow());
+        Json.respond(ctx, created ? 201 : 200, json -> Json.MAPPER.writeTree(json, shown));
+    }
+
+    private void delete(Context ctx) {
+        SDataResources.Link link = link(ctx);
+        store.sdata().deleteLink(link.name());
+        ctx.status(204);
+    }
+
+    private void start(Context ctx) {
+        SDataResources.Link link = link(ctx);
+        RunRecord run;
+        try {
+            run = store.runs().create("sdata:" + link.name(), "manual");
+        } catch (Runs.AlreadyActiveException e) {
+            throw ApiException.conflict("SData link '" + link.name() + "' is already running");
+        }
+        runner.submit(() -> execute(link, run.id()));
+        ObjectNode body = Json.MAPPER.createObjectNode().put("kind", "tributary#run").put("id", run.id())
+                .put("link", run.link()).put("state", run.state());
+        ctx.header("Location", "/v1/runs/" + run.id());
+        Json.respond(ctx, 202, json -> Json.MAPPER.writeTree(json, body));
+    }
+
+    private void execute(SDataResources.Link link, String runId) {
+        ObjectNode stats = Json.MAPPER.createObjectNode();
+        AccessTokens.IssuedToken token = null;
+        try {
+            SDataResources.Resource resource = store.sdata().get(link.resource())
+                    .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
+            store.runs().update(runId, "running", "starting", 0, stats.toString(), null);
+            token = store.accessTokens().create("sdata link " + link.name() + " run " + runId,
+                    List.of(Scope.write(resource.collection()).toString()));
+            SyncPass.Side local = new SyncPass.Side(baseUrl.get() + "/sdata/" + resource.app() + "/" + resource.contract()
+                    + "/-/" + resource.resource(), token.secret());
+            SyncPass.Side remote = new SyncPass.Side(link.remoteUrl(), link.remoteToken());
+            SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
+            if (!link.direction().equals("in")) {
+                store.runs().update(runId, "running", "out", 0.1, stats.toString(), null);
+                stats.set("out", stats(pass.run(local, remote, line -> { })));
+            }
+            if (!link.direction().equals("out")) {
+                store.runs().update(runId, "running", "in", 0.5, stats.toString(), null);
+                stats.set("in", stats(pass.run(remote, local, line -> { })));
+            }
+            store.runs().update(runId, "succeeded", "done", 1, stats.toString(), null);
+        } catch (RuntimeException e) {
+            LOG.warn("SData link {} run {} failed: {}", link.name(), runId, e.toString());
+            store.runs().update(runId, "failed", "failed", 1, stats.toString(), e.getMessage());
+        } finally {
+            if (token != null) {
+                store.accessTokens().revoke(token.token().id());
+            }
+        }
+    }
+
+    private static ObjectNode stats(SyncPass.Result result) {
+        return Json.MAPPER.createObjectNode().put("pages", result.pages()).put("entries", result.entries())
+                .put("applied", result.applied()).put("notApplied", result.notApplied())
+                .put("conflictsLost", result.conflictsLost()).put("failed", result.failed());
+    }
+}
