@@ -109,10 +109,15 @@ final class ServeCommand implements Callable<Integer> {
                         + " instead of applied again; at least PT1M (default: ${DEFAULT-VALUE}).")
         Duration uploadCacheTtl;
 
+        @Option(names = "--sdata-context-ttl", paramLabel = "<ISO-8601>", defaultValue = "PT10M",
+                description = "How long an SData $syncSource or $syncTarget context nobody reads or deletes is kept"
+                        + " (default: ${DEFAULT-VALUE}).")
+        Duration sdataContextTtl;
+
         ServerConfig config() {
             return ServerConfig.defaults().withHost(host).withPort(port)
                     .withMaxBodyBytes(maxBodyBytes).withCompactionInterval(compactionInterval)
-                    .withUploadCacheTtl(uploadCacheTtl);
+                    .withUploadCacheTtl(uploadCacheTtl).withSDataContextTtl(sdataContextTtl);
         }
     }
 }
