@@ -58,8 +58,8 @@ final class ChangeFeedBenchmark implements Callable<Integer> {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final JsonFactory json = new JsonFactory();
-    private String base;
-    private String token;
+    String base;
+    String token;
 
     @Override
     public Integer call() throws Exception {
@@ -154,7 +154,7 @@ final class ChangeFeedBenchmark implements Callable<Integer> {
         return count / ((System.nanoTime() - start) / 1e9) + (bytes == 0 ? 0 : 0);
     }
 
-    private double httpFullSync() throws Exception {
+    double httpFullSync() throws Exception {
         long start = System.nanoTime();
         long count = 0;
         String pageToken = null;

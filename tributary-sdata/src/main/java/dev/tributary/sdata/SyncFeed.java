@@ -93,7 +93,11 @@ public record SyncFeed(String id, String title, boolean catchUp, Digest digest, 
                 }
             }
         }
+        // The uuid belongs on the resource element; SData's own immediate-mode example puts it on the payload.
         String uuid = resource == null ? null : attribute(resource, "uuid");
+        if (uuid == null && payload != null) {
+            uuid = attribute(payload, "uuid");
+        }
         String deletedFlag = resource == null ? null : attribute(resource, "isDeleted");
         boolean deleted = deletedFlag != null && SDataXml.bool(deletedFlag);
         ObjectNode data = resource == null || deleted ? null : Payloads.read(resource);

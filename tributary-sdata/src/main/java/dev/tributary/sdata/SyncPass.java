@@ -112,6 +112,10 @@ public final class SyncPass {
 
     /** Polls an operation until it answers 200, honouring the tracking's polling interval. */
     private byte[] await(Side side, String location, Answer started, Instant deadline) {
+        if (started.status == 202) {
+            // The provider holds a poll until the result is ready (or a second passes): ask at once.
+            started = send("GET", side, location, null, 200, 202);
+        }
         Answer answer = started;
         while (answer.status == 202) {
             long wait = 200;

@@ -83,6 +83,27 @@ class SDataDocumentsTest {
     }
 
     @Test
+    void theImmediateFeedOfSection58ReadsWithItsUuidOnThePayload() {
+        String feed = "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:sdata='http://schemas.sage.com/sdata/2008/1'>"
+                + "<title>Account immediate synchronization</title>"
+                + "<syncMode xmlns='http://schemas.sage.com/sdata/sync/2008/1'>immediate</syncMode>"
+                + "<digest xmlns='http://schemas.sage.com/sdata/sync/2008/1'><digestEntry><endpoint>http://e/app1</endpoint>"
+                + "<tick>7</tick><stamp>2008-10-30T19:07:56Z</stamp><conflictPriority>1</conflictPriority></digestEntry>"
+                + "</digest><entry><id>http://e/app1('23552')</id><updated>2008-05-25T13:27:19.207Z</updated>"
+                + "<syncState xmlns='http://schemas.sage.com/sdata/sync/2008/1'><endpoint>http://e/app1</endpoint>"
+                + "<tick>6</tick><stamp>2008-10-30T18:13:39Z</stamp></syncState>"
+                + "<payload sdata:uuid='C4411795-9943-4cf4-8705-51A74C9F0ACC' xmlns='http://schemas.sage.com/sdata/2008/1'>"
+                + "<account xmlns='http://schemas.sage.com/myContract'><name>Chemical Brothers Inc.</name></account>"
+                + "</payload></entry></feed>";
+        SyncFeed read = SyncFeed.read(parse(feed));
+        assertThat(read.catchUp()).isFalse();
+        assertThat(read.entries().get(0).uuid()).isEqualTo("C4411795-9943-4cf4-8705-51A74C9F0ACC");
+        assertThat(read.entries().get(0).data().get("name").asText()).isEqualTo("Chemical Brothers Inc.");
+        assertThat(read.entries().get(0).state()).isEqualTo(new SyncState("http://e/app1", 6,
+                Instant.parse("2008-10-30T18:13:39Z")));
+    }
+
+    @Test
     void hostileMalformedAndOversizedDocumentsAreRefused() {
         assertThatThrownBy(() -> parse("<!DOCTYPE feed [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><feed>&x;</feed>"))
                 .isInstanceOf(SDataException.class).hasMessageContaining("DOCTYPE");

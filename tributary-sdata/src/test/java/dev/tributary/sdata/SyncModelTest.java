@@ -90,6 +90,19 @@ class SyncModelTest {
     }
 
     @Test
+    void theImmediateExampleOfSection58UpdatesOnlyTheEntrysEndpoint() {
+        // target (app1 6)(app2 11)(app3 10); immediate entry (app1 6); source digest (app1 7)(app2 10)(app3 15)
+        Digest target = digest("app2", "app1", 6, 1, "app2", 11, 2, "app3", 10, 3);
+        Digest source = digest("app1", "app1", 7, 1, "app2", 10, 2, "app3", 15, 3);
+        assertThat(ConflictRule.decide(source, target, state("app1", 6), null).apply()).isTrue();
+        Digest after = target.afterEntry(state("app1", 6), 1, T);
+        assertThat(after.tick("app1")).isEqualTo(7);
+        assertThat(after.tick("app2")).isEqualTo(11);
+        assertThat(after.tick("app3")).as("no end-of-feed merge in immediate mode: app3's 15 is for a later catch-up")
+                .isEqualTo(10);
+    }
+
+    @Test
     void theDigestUpdatesOfSection55() {
         // target (A 5)(B 11)(C 8); entries (A 5) then (C 8); then (A 6)(B 11)(C 9)
         Digest target = digest("B", "A", 5, 2, "B", 11, 1, "C", 8, 3);

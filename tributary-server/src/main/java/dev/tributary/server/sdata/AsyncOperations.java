@@ -48,7 +48,7 @@ final class AsyncOperations<R> implements AutoCloseable {
         Tracking tracking(Instant now) {
             long elapsed = Duration.between(started, now).toSeconds();
             long remaining = progress <= 0 ? 1 : Math.max(0, (long) (elapsed / progress * (1 - progress)));
-            return new Tracking(phase, detail, Math.min(1, progress), elapsed, remaining, 200);
+            return new Tracking(phase, detail, Math.min(1, progress), elapsed, remaining, 50);
         }
     }
 

@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@code count}.</li>
  * <li><b>$syncTarget</b> checks the whole page before applying anything (a malformed entry, or in
  * immediate mode a tick that leaves a gap, is 400 with nothing applied), then decides each entry
- * with {@link ConflictRule} and applies it in its own transaction together with the digest update
- * (SData 5.5). Outcomes: 201 created, 200 updated or deleted, 200 "not applied" when the target
+ * with {@link ConflictRule} and applies it together with the digest update (SData 5.5), up to 200
+ * entries per transaction (a chunk that fails is redone entry by entry, so only the failing entry
+ * and those after it are lost). Outcomes: 201 created, 200 updated or deleted, 200 "not applied" when the target
  * already has a later version, 409 when a conflict is lost, and 500 for entries left unprocessed
  * after a failure. A catch-up page without a {@code next} link is the last: the digest then takes
  * the larger tick of each endpoint.</li>
@@ -360,7 +361,7 @@ public final class SDataProvider implements AutoCloseable {
             throw new SDataException(404, "no $syncSource operation '" + id + "'");
         }
         String location = url(resource, "$syncSource('" + id + "')");
-        if (!operation.future.isDone()) {
+        if (!settled(operation)) {
             accepted(ctx, operation, location);
             return;
         }
@@ -374,6 +375,24 @@ public final class SDataProvider implements AutoCloseable {
                 result.entries().subList(from, to), next);
         xml(ctx, 200, page.write(contractNamespace(resource), element(resource), location + "?startIndex=" + start
                 + "&count=" + count), "application/atom+xml; type=feed");
+    }
+
+    /**
+     * Whether the operation is done, waiting up to a second for it: a poll answers as soon as the
+     * result is ready instead of after the client's next polling interval.
+     */
+    private static boolean settled(AsyncOperations.Operation<?> operation) {
+        try {
+            operation.future.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            return true;
+        }
+        return true;
     }
 
     private static <R> R finished(AsyncOperations.Operation<R> operation) {
@@ -467,29 +486,44 @@ public final class SDataProvider implements AutoCloseable {
         }
     }
 
+    /** Entries applied in one transaction; a chunk that fails is redone entry by entry to find the culprit. */
+    private static final int CHUNK = 200;
+
     private TargetResult apply(SDataResources.Resource resource, SyncFeed feed,
             AsyncOperations.Operation<TargetResult> operation) {
-        operation.report("Processing", "0 of " + feed.entries().size(), 0);
+        List<SyncFeed.Entry> entries = feed.entries();
+        operation.report("Processing", "0 of " + entries.size(), 0);
         List<SyncFeed.Entry> outcomes = new ArrayList<>();
-        int done = 0;
         RuntimeException failure = null;
-        for (SyncFeed.Entry entry : feed.entries()) {
-            if (failure != null || Thread.currentThread().isInterrupted()) {
-                outcomes.add(outcome(resource, entry, new SyncFeed.Outcome(500, "not processed: the batch stopped"
-                        + (failure == null ? "" : " (" + failure.getMessage() + ")"), null, null, null)));
-                continue;
+        for (int from = 0; from < entries.size() && failure == null; from += CHUNK) {
+            List<SyncFeed.Entry> chunk = entries.subList(from, Math.min(entries.size(), from + CHUNK));
+            if (Thread.currentThread().isInterrupted()) {
+                failure = new IllegalStateException("the operation was deleted");
+                break;
             }
             try {
-                outcomes.add(store.transact(tx -> applyOne(resource, feed, entry, tx)));
-            } catch (RuntimeException e) {
-                LOG.warn("SData entry {} of {} failed", entry.uuid(), resource.resource(), e);
-                failure = e;
-                outcomes.add(outcome(resource, entry, new SyncFeed.Outcome(500, "failed: " + e.getMessage(), null, null,
-                        null)));
+                outcomes.addAll(store.transact(tx -> applyChunk(resource, feed, chunk, tx)));
+            } catch (RuntimeException chunkFailed) {
+                for (SyncFeed.Entry entry : chunk) {
+                    if (failure != null) {
+                        break;
+                    }
+                    try {
+                        outcomes.addAll(store.transact(tx -> applyChunk(resource, feed, List.of(entry), tx)));
+                    } catch (RuntimeException e) {
+                        LOG.warn("SData entry {} of {} failed", entry.uuid(), resource.resource(), e);
+                        failure = e;
+                        outcomes.add(outcome(resource, entry, new SyncFeed.Outcome(500, "failed: " + e.getMessage(),
+                                null, null, null)));
+                    }
+                }
             }
-            done++;
-            operation.report("Processing", done + " of " + feed.entries().size(),
-                    (double) done / Math.max(1, feed.entries().size()));
+            operation.report("Processing", outcomes.size() + " of " + entries.size(),
+                    (double) outcomes.size() / Math.max(1, entries.size()));
+        }
+        for (int i = outcomes.size(); i < entries.size(); i++) {
+            outcomes.add(outcome(resource, entries.get(i), new SyncFeed.Outcome(500, "not processed: the batch stopped"
+                    + (failure == null ? "" : " (" + failure.getMessage() + ")"), null, null, null)));
         }
         if (failure == null && feed.catchUp() && feed.next() == null) {
             store.transact(tx -> {
@@ -502,43 +536,57 @@ public final class SDataProvider implements AutoCloseable {
         return new TargetResult(resource.resource(), outcomes);
     }
 
-    private SyncFeed.Entry applyOne(SDataResources.Resource resource, SyncFeed feed, SyncFeed.Entry entry,
+    /**
+     * Applies entries in one transaction: the records, their states and the digest are read once,
+     * decided on and updated in memory entry by entry, and the digest rows that changed are
+     * written at the end.
+     */
+    private List<SyncFeed.Entry> applyChunk(SDataResources.Resource resource, SyncFeed feed, List<SyncFeed.Entry> chunk,
             StoreTransaction tx) {
         Instant now = clock.instant();
-        Optional<StoredRecord> current = Optional.ofNullable(tx.records(resource.collection(), List.of(entry.uuid()))
-                .get(entry.uuid()));
-        StoreTransaction.SDataState stored = tx.sdataStates(resource.collection(), List.of(entry.uuid())).get(entry.uuid());
-        SyncState targetState = current.map(r -> state(resource, r, stored)).orElse(null);
-        Digest targetDigest = digest(resource, tx, now);
-        ConflictRule.Decision decision = ConflictRule.decide(feed.digest(), targetDigest, entry.state(), targetState);
-        SyncFeed.Outcome outcome;
-        if (!decision.apply()) {
-            outcome = decision.conflict()
-                    ? new SyncFeed.Outcome(409, "conflict lost: " + decision.reason(), null, null, etag(current))
-                    : new SyncFeed.Outcome(200, "not applied: " + decision.reason(), null, null, etag(current));
-        } else if (entry.deleted()) {
-            if (current.isEmpty() || current.get().deleted()) {
+        List<String> ids = chunk.stream().map(SyncFeed.Entry::uuid).distinct().toList();
+        Map<String, StoredRecord> records = new java.util.HashMap<>(tx.records(resource.collection(), ids));
+        Map<String, StoreTransaction.SDataState> states = new java.util.HashMap<>(tx.sdataStates(resource.collection(), ids));
+        Digest before = digest(resource, tx, now);
+        Digest targetDigest = before;
+        List<SyncFeed.Entry> outcomes = new ArrayList<>(chunk.size());
+        for (SyncFeed.Entry entry : chunk) {
+            Optional<StoredRecord> current = Optional.ofNullable(records.get(entry.uuid()));
+            StoreTransaction.SDataState stored = states.get(entry.uuid());
+            SyncState targetState = current.map(r -> state(resource, r, stored)).orElse(null);
+            ConflictRule.Decision decision = ConflictRule.decide(feed.digest(), targetDigest, entry.state(), targetState);
+            SyncFeed.Outcome outcome;
+            if (!decision.apply()) {
+                outcome = decision.conflict()
+                        ? new SyncFeed.Outcome(409, "conflict lost: " + decision.reason(), null, null, etag(current))
+                        : new SyncFeed.Outcome(200, "not applied: " + decision.reason(), null, null, etag(current));
+            } else if (entry.deleted() && (current.isEmpty() || current.get().deleted())) {
                 outcome = new SyncFeed.Outcome(200, "already absent", "DELETE", null, null);
             } else {
-                AppliedWrite applied = tx.apply(resource.collection(), List.of(new RecordWrite(RecordWrite.Op.DELETE,
-                        entry.uuid(), null, false, null)), "sdata:" + entry.state().endpoint()).get(0);
-                tx.putSDataState(resource.collection(), new StoreTransaction.SDataState(entry.uuid(),
-                        applied.record().version(), entry.state().endpoint(), entry.state().tick(), entry.state().stamp()));
-                outcome = new SyncFeed.Outcome(200, "deleted", "DELETE", null, null);
+                RecordWrite write = entry.deleted()
+                        ? new RecordWrite(RecordWrite.Op.DELETE, entry.uuid(), null, false, null)
+                        : new RecordWrite(RecordWrite.Op.PUT, entry.uuid(), null, false, Json.compact(entry.data()));
+                AppliedWrite applied = tx.apply(resource.collection(), List.of(write), "sdata:" + entry.state().endpoint())
+                        .get(0);
+                StoreTransaction.SDataState state = new StoreTransaction.SDataState(entry.uuid(), applied.record().version(),
+                        entry.state().endpoint(), entry.state().tick(), entry.state().stamp());
+                tx.putSDataState(resource.collection(), state);
+                records.put(entry.uuid(), applied.record());
+                states.put(entry.uuid(), state);
+                if (entry.deleted()) {
+                    outcome = new SyncFeed.Outcome(200, "deleted", "DELETE", null, null);
+                } else {
+                    boolean created = applied.outcome() == AppliedWrite.Outcome.CREATED;
+                    outcome = new SyncFeed.Outcome(created ? 201 : 200, created ? "Created" : "OK", created ? "POST" : "PUT",
+                            baseUrl.get() + "/v1/collections/" + resource.collection() + "/records/" + entry.uuid(),
+                            applied.record().etag());
+                }
             }
-        } else {
-            AppliedWrite applied = tx.apply(resource.collection(), List.of(new RecordWrite(RecordWrite.Op.PUT, entry.uuid(),
-                    null, false, Json.compact(entry.data()))), "sdata:" + entry.state().endpoint()).get(0);
-            tx.putSDataState(resource.collection(), new StoreTransaction.SDataState(entry.uuid(),
-                    applied.record().version(), entry.state().endpoint(), entry.state().tick(), entry.state().stamp()));
-            boolean created = applied.outcome() == AppliedWrite.Outcome.CREATED;
-            outcome = new SyncFeed.Outcome(created ? 201 : 200, created ? "Created" : "OK", created ? "POST" : "PUT",
-                    baseUrl.get() + "/v1/collections/" + resource.collection() + "/records/" + entry.uuid(),
-                    applied.record().etag());
+            targetDigest = targetDigest.afterEntry(entry.state(), feed.digest().priority(entry.state().endpoint()), now);
+            outcomes.add(outcome(resource, entry, outcome));
         }
-        Digest updated = targetDigest.afterEntry(entry.state(), feed.digest().priority(entry.state().endpoint()), now);
-        saveDigest(resource, tx, targetDigest, updated);
-        return outcome(resource, entry, outcome);
+        saveDigest(resource, tx, before, targetDigest);
+        return outcomes;
     }
 
     private static String etag(Optional<StoredRecord> record) {
@@ -568,7 +616,7 @@ public final class SDataProvider implements AutoCloseable {
             throw new SDataException(404, "no $syncTarget operation '" + id + "'");
         }
         String location = url(resource, "$syncTarget('" + id + "')");
-        if (!operation.future.isDone()) {
+        if (!settled(operation)) {
             accepted(ctx, operation, location);
             return;
         }

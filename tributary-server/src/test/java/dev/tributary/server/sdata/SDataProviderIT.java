@@ -168,9 +168,54 @@ class SDataProviderIT {
         assertThat(gap.statusCode()).as(gap.body()).isEqualTo(400);
         assertThat(gap.body()).contains("immediate");
         assertThat(notes(b)).as("nothing applied").isEmpty();
-        HttpResponse<String> fine = send("POST", target.replace("bad", "good"), b.adminToken,
-                String.format(feed, "immediate", 0, ""));
-        assertThat(fine.statusCode()).isEqualTo(202);
+        String laughs = "<?xml version='1.0'?><!DOCTYPE feed [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;"
+                + "&a;&a;&a;'><!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>]><feed>&c;</feed>";
+        assertThat(send("POST", target, b.adminToken, laughs).statusCode()).isEqualTo(400);
+        HttpResponse<String> huge = send("POST", target, b.adminToken, "<feed>" + "x".repeat(17 * 1024 * 1024) + "</feed>");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(notes(b)).as("nothing applied").isEmpty();
+    }
+
+    @Test
+    void theImmediateFlowAppliesContiguousTicksAndRefusesGaps() throws Exception {
+        TestHub b = hub(2);
+        String feed = "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:sdata='http://schemas.sage.com/sdata/2008/1'"
+                + " xmlns:sync='http://schemas.sage.com/sdata/sync/2008/1'><sync:syncMode>immediate</sync:syncMode>"
+                + "<sync:digest><sync:digestEntry><sync:endpoint>http://x/app1</sync:endpoint><sync:tick>%d</sync:tick>"
+                + "<sync:conflictPriority>1</sync:conflictPriority></sync:digestEntry><sync:digestEntry>"
+                + "<sync:endpoint>http://x/app3</sync:endpoint><sync:tick>15</sync:tick>"
+                + "<sync:conflictPriority>3</sync:conflictPriority></sync:digestEntry></sync:digest>"
+                + "<entry><sync:syncState><sync:endpoint>http://x/app1</sync:endpoint><sync:tick>%d</sync:tick>"
+                + "<sync:stamp>2024-01-01T00:00:0%dZ</sync:stamp></sync:syncState><sdata:payload>"
+                + "<note xmlns='urn:c' sdata:uuid='u1'><text>v%d</text></note></sdata:payload></entry></feed>";
+        for (int tick = 0; tick < 3; tick++) {
+            JsonNode result = target(b, "imm-" + tick, String.format(feed, tick + 1, tick, tick, tick));
+            assertThat(result.asText()).contains("status=" + (tick == 0 ? 201 : 200));
+            assertThat(notes(b).get("u1")).contains("v" + tick);
+        }
+        Digest digest = Digests.find(SDataXml.parse(b.get("/sdata/tributary/records/-/notes/$syncDigest").text()
+                .getBytes(StandardCharsets.UTF_8), 1 << 20));
+        assertThat(digest.tick("http://x/app1")).as("contiguous: just above the last entry").isEqualTo(3);
+        assertThat(digest.entry("http://x/app3")).as("immediate mode does not merge the source digest").isEmpty();
+        HttpResponse<String> gap = send("POST", url(b) + "/$syncTarget?trackingID=imm-gap", b.adminToken,
+                String.format(feed, 6, 5, 5, 5));
+        assertThat(gap.statusCode()).isEqualTo(400);
+        assertThat(notes(b).get("u1")).contains("v2");
+    }
+
+    /** Posts a page to $syncTarget, waits for the result feed, deletes the context; answers the result as text. */
+    private JsonNode target(TestHub hub, String id, String feed) throws Exception {
+        HttpResponse<String> started = send("POST", url(hub) + "/$syncTarget?trackingID=" + id, hub.adminToken, feed);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> done;
+        do {
+            done = send("GET", location, hub.adminToken, null);
+        } while (done.statusCode() == 202);
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", location, hub.adminToken, null).statusCode()).isEqualTo(200);
+        SyncFeed results = SyncFeed.read(SDataXml.parse(done.body().getBytes(StandardCharsets.UTF_8), 1 << 20));
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(results.entries().toString());
     }
 
     /** Links from each hub to the other two (out), so that hub X's link "to-Y" is the pass X -> Y. */
