@@ -81,6 +81,37 @@ public final class StoreTransaction {
         }
     }
 
+    /** Records, in one go, that these records' current versions were made at other endpoints. */
+    public void putSDataStates(String collection, List<SDataState> states) {
+        if (states.isEmpty()) {
+            return;
+        }
+        try {
+            for (List<SDataState> chunk : chunks(states, 500)) {
+                List<Object> values = new ArrayList<>();
+                values.add(collection);
+                chunk.forEach(state -> values.add(state.recordId()));
+                Rows.update(connection, "DELETE FROM sdata_states WHERE collection = ? AND record_id IN ("
+                        + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", values.toArray());
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sdata_states"
+                    + " (collection, record_id, version, endpoint, tick, stamp) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (SDataState state : states) {
+                    insert.setString(1, collection);
+                    insert.setString(2, state.recordId());
+                    insert.setLong(3, state.version());
+                    insert.setString(4, state.endpoint());
+                    insert.setLong(5, state.tick());
+                    insert.setLong(6, state.stamp().toEpochMilli());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("storing SData states failed: " + e.getMessage(), e, true);
+        }
+    }
+
     /** Records that a record's current version was made at another endpoint. */
     public void putSDataState(String collection, SDataState state) {
         try {

@@ -168,11 +168,11 @@ public final class SDataLinks implements AutoCloseable {
             SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
             if (!link.direction().equals("in")) {
                 store.runs().update(runId, "running", "out", 0.1, stats.toString(), null);
-                stats.set("out", stats(pass.run(local, remote, line -> { })));
+                stats.set("out", stats(link.name(), "out", pass.run(local, remote, line -> { })));
             }
             if (!link.direction().equals("out")) {
                 store.runs().update(runId, "running", "in", 0.5, stats.toString(), null);
-                stats.set("in", stats(pass.run(remote, local, line -> { })));
+                stats.set("in", stats(link.name(), "in", pass.run(remote, local, line -> { })));
             }
             store.runs().update(runId, "succeeded", "done", 1, stats.toString(), null);
         } catch (RuntimeException e) {
@@ -185,7 +185,10 @@ public final class SDataLinks implements AutoCloseable {
         }
     }
 
-    private static ObjectNode stats(SyncPass.Result result) {
+    private static ObjectNode stats(String link, String direction, SyncPass.Result result) {
+        LOG.info("SData link {} {}: {} pages, {} entries, {} applied, {} not applied, {} conflicts lost, {} failed", link,
+                direction, result.pages(), result.entries(), result.applied(), result.notApplied(), result.conflictsLost(),
+                result.failed());
         return Json.MAPPER.createObjectNode().put("pages", result.pages()).put("entries", result.entries())
                 .put("applied", result.applied()).put("notApplied", result.notApplied())
                 .put("conflictsLost", result.conflictsLost()).put("failed", result.failed());

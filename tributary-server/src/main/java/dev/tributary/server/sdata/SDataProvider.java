@@ -460,8 +460,9 @@ public final class SDataProvider implements AutoCloseable {
         int index = 0;
         for (SyncFeed.Entry entry : feed.entries()) {
             index++;
-            if (entry.uuid() == null || entry.uuid().isBlank() || entry.uuid().length() > 256) {
-                throw SDataException.badRequest("entry " + index + " has no sdata:uuid (1 to 256 characters)");
+            if (entry.uuid() == null || !dev.tributary.store.RecordIds.isValid(entry.uuid())) {
+                throw SDataException.badRequest("entry " + index + " needs an sdata:uuid usable as a record id (letters,"
+                        + " digits and . _ ~ : @ -), not '" + entry.uuid() + "'");
             }
             if (entry.state() == null) {
                 throw SDataException.badRequest("entry " + index + " has no <sync:syncState>");
@@ -549,44 +550,75 @@ public final class SDataProvider implements AutoCloseable {
         Map<String, StoreTransaction.SDataState> states = new java.util.HashMap<>(tx.sdataStates(resource.collection(), ids));
         Digest before = digest(resource, tx, now);
         Digest targetDigest = before;
-        List<SyncFeed.Entry> outcomes = new ArrayList<>(chunk.size());
-        for (SyncFeed.Entry entry : chunk) {
+        boolean distinct = ids.size() == chunk.size();
+        SyncFeed.Outcome[] results = new SyncFeed.Outcome[chunk.size()];
+        List<Integer> toWrite = new ArrayList<>();
+        List<RecordWrite> writes = new ArrayList<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            SyncFeed.Entry entry = chunk.get(i);
             Optional<StoredRecord> current = Optional.ofNullable(records.get(entry.uuid()));
             StoreTransaction.SDataState stored = states.get(entry.uuid());
             SyncState targetState = current.map(r -> state(resource, r, stored)).orElse(null);
             ConflictRule.Decision decision = ConflictRule.decide(feed.digest(), targetDigest, entry.state(), targetState);
-            SyncFeed.Outcome outcome;
             if (!decision.apply()) {
-                outcome = decision.conflict()
+                results[i] = decision.conflict()
                         ? new SyncFeed.Outcome(409, "conflict lost: " + decision.reason(), null, null, etag(current))
                         : new SyncFeed.Outcome(200, "not applied: " + decision.reason(), null, null, etag(current));
             } else if (entry.deleted() && (current.isEmpty() || current.get().deleted())) {
-                outcome = new SyncFeed.Outcome(200, "already absent", "DELETE", null, null);
+                results[i] = new SyncFeed.Outcome(200, "already absent", "DELETE", null, null);
             } else {
                 RecordWrite write = entry.deleted()
                         ? new RecordWrite(RecordWrite.Op.DELETE, entry.uuid(), null, false, null)
                         : new RecordWrite(RecordWrite.Op.PUT, entry.uuid(), null, false, Json.compact(entry.data()));
-                AppliedWrite applied = tx.apply(resource.collection(), List.of(write), "sdata:" + entry.state().endpoint())
-                        .get(0);
-                StoreTransaction.SDataState state = new StoreTransaction.SDataState(entry.uuid(), applied.record().version(),
-                        entry.state().endpoint(), entry.state().tick(), entry.state().stamp());
-                tx.putSDataState(resource.collection(), state);
-                records.put(entry.uuid(), applied.record());
-                states.put(entry.uuid(), state);
-                if (entry.deleted()) {
-                    outcome = new SyncFeed.Outcome(200, "deleted", "DELETE", null, null);
+                if (distinct) {
+                    // Each record appears once in the chunk: its write can join the chunk's one batch.
+                    toWrite.add(i);
+                    writes.add(write);
                 } else {
-                    boolean created = applied.outcome() == AppliedWrite.Outcome.CREATED;
-                    outcome = new SyncFeed.Outcome(created ? 201 : 200, created ? "Created" : "OK", created ? "POST" : "PUT",
-                            baseUrl.get() + "/v1/collections/" + resource.collection() + "/records/" + entry.uuid(),
-                            applied.record().etag());
+                    results[i] = written(resource, entry, tx.apply(resource.collection(), List.of(write),
+                            "sdata:" + entry.state().endpoint()).get(0), tx, records, states);
                 }
             }
             targetDigest = targetDigest.afterEntry(entry.state(), feed.digest().priority(entry.state().endpoint()), now);
-            outcomes.add(outcome(resource, entry, outcome));
+        }
+        if (!writes.isEmpty()) {
+            List<AppliedWrite> applied = tx.apply(resource.collection(), writes, "sdata");
+            List<StoreTransaction.SDataState> made = new ArrayList<>();
+            for (int k = 0; k < toWrite.size(); k++) {
+                int i = toWrite.get(k);
+                results[i] = written(resource, chunk.get(i), applied.get(k), null, records, states);
+                made.add(states.get(chunk.get(i).uuid()));
+            }
+            tx.putSDataStates(resource.collection(), made);
+        }
+        List<SyncFeed.Entry> outcomes = new ArrayList<>(chunk.size());
+        for (int i = 0; i < chunk.size(); i++) {
+            outcomes.add(outcome(resource, chunk.get(i), results[i]));
         }
         saveDigest(resource, tx, before, targetDigest);
         return outcomes;
+    }
+
+    /**
+     * Remembers the source's sync state for a version just written (and stores it, given a
+     * transaction; a batch stores its states together), and answers the entry's outcome.
+     */
+    private SyncFeed.Outcome written(SDataResources.Resource resource, SyncFeed.Entry entry, AppliedWrite applied,
+            StoreTransaction tx, Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
+        StoreTransaction.SDataState state = new StoreTransaction.SDataState(entry.uuid(), applied.record().version(),
+                entry.state().endpoint(), entry.state().tick(), entry.state().stamp());
+        if (tx != null) {
+            tx.putSDataState(resource.collection(), state);
+        }
+        records.put(entry.uuid(), applied.record());
+        states.put(entry.uuid(), state);
+        if (entry.deleted()) {
+            return new SyncFeed.Outcome(200, "deleted", "DELETE", null, null);
+        }
+        boolean created = applied.outcome() == AppliedWrite.Outcome.CREATED;
+        return new SyncFeed.Outcome(created ? 201 : 200, created ? "Created" : "OK", created ? "POST" : "PUT",
+                baseUrl.get() + "/v1/collections/" + resource.collection() + "/records/" + entry.uuid(),
+                applied.record().etag());
     }
 
     private static String etag(Optional<StoredRecord> record) {

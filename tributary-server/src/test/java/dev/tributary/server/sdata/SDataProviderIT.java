@@ -164,6 +164,8 @@ class SDataProviderIT {
                 + "<sync:stamp>2024-01-01T00:00:00Z</sync:stamp></sync:syncState><sdata:payload><note xmlns='urn:c'>"
                 + "<text>x</text></note></sdata:payload></entry>";
         assertThat(send("POST", target, b.adminToken, String.format(feed, "catchUp", 1, noUuid)).statusCode()).isEqualTo(400);
+        assertThat(send("POST", target, b.adminToken, String.format(feed, "catchUp", 1, "").replace("u1", "not an id"))
+                .statusCode()).as("a uuid that cannot be a record id").isEqualTo(400);
         HttpResponse<String> gap = send("POST", target, b.adminToken, String.format(feed, "Immediate", 5, ""));
         assertThat(gap.statusCode()).as(gap.body()).isEqualTo(400);
         assertThat(gap.body()).contains("immediate");
