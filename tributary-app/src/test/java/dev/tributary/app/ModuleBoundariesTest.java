@@ -94,6 +94,24 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void theEsaProtocolAndKitNeedOnlyTheJdk() {
+        classes().that().resideInAPackage("dev.tributary.esa..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "org.w3c..", "org.xml..",
+                        "org.slf4j..", "com.sun.net.httpserver..", "dev.tributary.esa..")
+                .because("adapter authors take the kit without the hub")
+                .check(classes);
+    }
+
+    @Test
+    void theSDataModelStandsAlone() {
+        classes().that().resideInAPackage("dev.tributary.sdata..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "org.w3c..", "org.xml..",
+                        "com.fasterxml.jackson..", "dev.tributary.sdata..")
+                .because("the provider, the links and any SData client share it")
+                .check(classes);
+    }
+
+    @Test
     void nothingButBenchmarksDependsOnBenchmarks() {
         noClasses().that().resideOutsideOfPackage("dev.tributary.bench..")
                 .should().dependOnClassesThat().resideInAPackage("dev.tributary.bench..")
