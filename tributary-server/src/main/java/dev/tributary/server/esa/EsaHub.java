@@ -108,6 +108,10 @@ public final class EsaHub {
         String systemId = settings.get("externalSystemId").asText();
         String url = settings.get("url").asText();
         String token = settings.path("token").isTextual() ? settings.get("token").asText() : null;
+        if (Definitions.MASK.equals(token)) {
+            // A re-put shows the stored token masked; the engine keeps the stored one, and so do we.
+            token = engine.endpoint(endpoint).map(e -> e.config().get("token")).map(Object::toString).orElse(null);
+        }
         EsaClient client = client(url, token);
         String secret = EsaSystems.newSecret();
         String configuredAs;

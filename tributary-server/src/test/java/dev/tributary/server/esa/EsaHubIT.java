@@ -108,10 +108,37 @@ class EsaHubIT {
         assertThat(helper.externalSystemId()).isEqualTo("crm");
         assertThat(hub.store.esaSystems().byEndpoint("crm").orElseThrow().secretHash()).doesNotContain("esa_");
 
+        // changing the endpoint re-configures the adapter with force; the masked token means "keep the stored one"
+        String shown = hub.get("/v1/endpoints/crm").text();
+        assertThat(shown).doesNotContain("esa-token");
+        Answer changed = hub.put("/v1/endpoints/crm", "{\"connector\":\"esa\",\"config\":{\"url\":\"" + server.uri()
+                + "\",\"token\":\"******\",\"timeout\":\"PT30S\"}}");
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        assertThat(esa.calls().stream().filter("configure"::equals)).hasSize(2);
+
         // run modes are enforced, also for the adapter's own request
         link("crm-people", "in", "native", "hubWins");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> helper.startSync(false))
                 .isInstanceOf(dev.tributary.esa.EsaFault.class).hasMessageContaining("external");
+    }
+
+    @Test
+    void anAdapterThatCannotBeConfiguredLeavesNothingStored() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        Answer unreachable = hub.put("/v1/endpoints/gone", "{\"connector\":\"esa\",\"config\":{\"url\":"
+                + "\"http://127.0.0.1:" + closed + "/esa\"}}");
+        assertThat(unreachable.status()).isEqualTo(502);
+        assertThat(unreachable.text()).contains("cannot configure the adapter");
+        assertThat(hub.get("/v1/endpoints/gone").status()).isEqualTo(404);
+        assertThat(hub.store.esaSystems().byEndpoint("gone")).isEmpty();
+
+        Answer wrongToken = hub.put("/v1/endpoints/crm", "{\"connector\":\"esa\",\"config\":{\"url\":\"" + server.uri()
+                + "\",\"token\":\"not-the-token\"}}");
+        assertThat(wrongToken.status()).isEqualTo(502);
+        assertThat(hub.get("/v1/endpoints/crm").status()).isEqualTo(404);
     }
 
     @Test
