@@ -24,7 +24,9 @@ final class Rows {
         for (int i = 0; i < values.length; i++) {
             Object value = values[i];
             if (value == null) {
-                statement.setNull(i + 1, java.sql.Types.VARCHAR);
+                // Untyped: the database takes the column's type. A text NULL would be refused by
+                // PostgreSQL for a numeric column.
+                statement.setNull(i + 1, java.sql.Types.NULL);
             } else if (value instanceof Integer n) {
                 statement.setLong(i + 1, n);
             } else {

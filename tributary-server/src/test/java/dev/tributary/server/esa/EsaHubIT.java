@@ -123,6 +123,26 @@ class EsaHubIT {
     }
 
     @Test
+    void theHubSideWorksOnPostgreSql() {
+        hub.close();
+        hub = new TestHub(StoreBackend.postgres());
+        for (int i = 0; i < 3; i++) {
+            esa.put("people", null, Map.of("name", "p" + i));
+        }
+        assertThat(endpoint(null).status()).isEqualTo(201);
+        assertThat(hub.put("/v1/endpoints/crm/esa/parameters", "{\"region\":\"us\"}").status()).isEqualTo(200);
+        link("crm-people", "in", "tracked", "hubWins");
+        run("crm-people");
+        HelperApi helper = esa.helper();
+        assertThat(helper.getParameter("region")).containsExactly("us");
+        assertThat(helper.isKnownId("people", "2")).isTrue();
+        esa.deletions(SqliteEsa.Deletions.TRACK);
+        esa.remove("people", "2");
+        run("crm-people");
+        assertThat(hubPeople().keySet()).containsExactly("p0", "p2");
+    }
+
+    @Test
     void anAdapterThatCannotBeConfiguredLeavesNothingStored() throws Exception {
         int closed;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -194,6 +214,17 @@ class EsaHubIT {
 
     @Test
     void aStaleLastSeenBecomesAConflictForTheLinksPolicy() {
+        staleLastSeenIsParked();
+    }
+
+    @Test
+    void aStaleLastSeenIsParkedOnPostgreSqlToo() {
+        hub.close();
+        hub = new TestHub(StoreBackend.postgres());
+        staleLastSeenIsParked();
+    }
+
+    private void staleLastSeenIsParked() {
         String id = esa.put("people", null, Map.of("name", "Ada", "age", 36));
         endpoint(null);
         link("crm-people", "both", "native", "manual");

@@ -42,7 +42,11 @@ class SDataProviderIT {
     }
 
     private TestHub hub(int priority) {
-        TestHub hub = new TestHub(StoreBackend.sqlite());
+        return hub(priority, StoreBackend.sqlite());
+    }
+
+    private TestHub hub(int priority, StoreBackend backend) {
+        TestHub hub = new TestHub(backend);
         hubs.add(hub);
         assertThat(hub.put("/v1/collections/notes", "{}").status()).isIn(200, 201);
         Answer resource = hub.put("/v1/sdata/resources/notes", "{\"collection\":\"notes\",\"conflictPriority\":" + priority + "}");
@@ -114,6 +118,27 @@ class SDataProviderIT {
         a.delete("/v1/collections/notes/records/n2");
         assertThat(pass(a, b).applied()).isEqualTo(1);
         assertThat(notes(b)).containsOnlyKeys("n1");
+    }
+
+    @Test
+    void hubsOnPostgreSqlAndSqliteReplicateBothWays() {
+        TestHub pg = hub(1, StoreBackend.postgres());
+        TestHub lite = hub(2);
+        write(pg, "p1", "from postgres");
+        write(lite, "s1", "from sqlite");
+        write(pg, "both", "postgres wins");
+        write(lite, "both", "sqlite loses");
+        pass(pg, lite);
+        pass(lite, pg);
+        pass(pg, lite);
+        assertThat(notes(pg)).isEqualTo(notes(lite)).containsOnlyKeys("p1", "s1", "both");
+        assertThat(notes(lite).get("both")).contains("postgres wins");
+        pg.delete("/v1/collections/notes/records/s1");
+        pass(pg, lite);
+        assertThat(notes(lite)).doesNotContainKey("s1");
+        Digest digest = Digests.find(SDataXml.parse(pg.get("/sdata/tributary/records/-/notes/$syncDigest").text()
+                .getBytes(StandardCharsets.UTF_8), 1 << 20));
+        assertThat(digest.tick(url(lite))).isGreaterThan(0);
     }
 
     @Test
