@@ -29,7 +29,12 @@ import org.junit.jupiter.api.Test;
 class AdminApiIT {
 
     private static final ObjectClass ITEMS = new ObjectClass("items");
-    private final TestHub hub = new TestHub(StoreBackend.sqlite());
+    private final TestHub hub = new TestHub(backend());
+
+    /** The store the hub runs on; a subclass runs every test on PostgreSQL. */
+    StoreBackend backend() {
+        return StoreBackend.sqlite();
+    }
     private final String backendName = "admin-" + UUID.randomUUID();
     private final MemoryBackend crm = MemoryBackend.named(backendName);
 

@@ -30,7 +30,12 @@ class OfflineApiIT {
              "uploadParameters": [{"name": "SiteID", "required": true}, {"name": "Shift"}]}
             """;
 
-    private final TestHub hub = new TestHub(StoreBackend.sqlite());
+    private final TestHub hub = new TestHub(backend());
+
+    /** The store the hub runs on; a subclass runs every test on PostgreSQL. */
+    StoreBackend backend() {
+        return StoreBackend.sqlite();
+    }
 
     @BeforeEach
     void defineService() {
