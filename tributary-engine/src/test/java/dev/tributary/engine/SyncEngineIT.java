@@ -1,5 +1,7 @@
 package dev.tributary.engine;
 
+import dev.tributary.store.StoreBackend;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +22,12 @@ import org.junit.jupiter.api.Test;
 
 class SyncEngineIT {
 
-    private final EngineHarness h = new EngineHarness();
+    private final EngineHarness h = new EngineHarness(backend());
+
+    /** The store the engine runs on; a subclass runs every test on PostgreSQL. */
+    StoreBackend backend() {
+        return StoreBackend.sqlite();
+    }
 
     @AfterEach
     void close() {
