@@ -62,7 +62,7 @@ public final class HubServer implements AutoCloseable {
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
                 config.sdataContextTtl());
-        this.sdataLinks = new SDataLinks(store, config.maxBodyBytes(), this::baseUrl);
+        this.sdataLinks = new SDataLinks(store, config.maxBodyBytes(), this::baseUrl, config.clock(), Duration.ofSeconds(1));
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
         OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofMinutes(2));
         this.app = Javalin.create(javalin -> {

@@ -18,8 +18,13 @@ public final class SDataResources {
             int conflictPriority) {
     }
 
-    /** A link running catch-up passes between a local resource kind and a remote provider's. */
-    public record Link(String name, String resource, String remoteUrl, String remoteToken, String direction) {
+    /**
+     * A link running catch-up passes between a local resource kind and a remote provider's.
+     *
+     * @param every how often it runs on its own, or null for on request only
+     */
+    public record Link(String name, String resource, String remoteUrl, String remoteToken, String direction,
+            java.time.Duration every) {
     }
 
     /** A stored digest entry of another endpoint. */
@@ -76,27 +81,28 @@ public final class SDataResources {
     public boolean putLink(Link link) {
         return database.write(connection -> {
             long now = clock.millis();
+            Long every = link.every() == null ? null : link.every().toMillis();
             int updated = Rows.update(connection, "UPDATE sdata_links SET resource = ?, remote_url = ?, remote_token = ?,"
-                    + " direction = ?, updated_at = ? WHERE name = ?", link.resource(), link.remoteUrl(), link.remoteToken(),
-                    link.direction(), now, link.name());
+                    + " direction = ?, every_ms = ?, updated_at = ? WHERE name = ?", link.resource(), link.remoteUrl(),
+                    link.remoteToken(), link.direction(), every, now, link.name());
             if (updated > 0) {
                 return false;
             }
             Rows.update(connection, "INSERT INTO sdata_links (name, resource, remote_url, remote_token, direction,"
-                    + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", link.name(), link.resource(), link.remoteUrl(),
-                    link.remoteToken(), link.direction(), now, now);
+                    + " every_ms, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", link.name(), link.resource(),
+                    link.remoteUrl(), link.remoteToken(), link.direction(), every, now, now);
             return true;
         });
     }
 
     public Optional<Link> link(String name) {
         return database.read(connection -> Rows.one(connection, SDataResources::readLink,
-                "SELECT name, resource, remote_url, remote_token, direction FROM sdata_links WHERE name = ?", name));
+                "SELECT name, resource, remote_url, remote_token, direction, every_ms FROM sdata_links WHERE name = ?", name));
     }
 
     public List<Link> links() {
         return database.read(connection -> Rows.query(connection, SDataResources::readLink,
-                "SELECT name, resource, remote_url, remote_token, direction FROM sdata_links ORDER BY name"));
+                "SELECT name, resource, remote_url, remote_token, direction, every_ms FROM sdata_links ORDER BY name"));
     }
 
     public boolean deleteLink(String name) {
@@ -104,7 +110,9 @@ public final class SDataResources {
     }
 
     private static Link readLink(ResultSet row) throws SQLException {
-        return new Link(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5));
+        Object every = row.getObject(6);
+        return new Link(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+                every instanceof Number n && n.longValue() > 0 ? java.time.Duration.ofMillis(n.longValue()) : null);
     }
 
     /** The stored digest entries (other endpoints) of a resource kind. */

@@ -44,6 +44,7 @@ CREATE TABLE sdata_links (
     remote_url   TEXT   NOT NULL,
     remote_token TEXT,
     direction    TEXT   NOT NULL,
+    every_ms     BIGINT,
     created_at   BIGINT NOT NULL,
     updated_at   BIGINT NOT NULL
 );

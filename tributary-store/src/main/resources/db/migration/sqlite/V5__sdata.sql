@@ -44,6 +44,7 @@ CREATE TABLE sdata_links (
     remote_url   TEXT    NOT NULL,
     remote_token TEXT,
     direction    TEXT    NOT NULL,
+    every_ms     INTEGER,
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * and stats — under the link name {@code sdata:<name>}, one run per link at a time.
  *
  * <p>The local side of a pass is this hub's own SData provider, reached over HTTP with an access
- * token issued for the run and revoked when it ends.
+ * token issued for the run and revoked when it ends. A link with {@code every} also runs on its
+ * own, every that long (mode {@code scheduled}); a run still going when its turn comes skips it.
  */
 public final class SDataLinks implements AutoCloseable {
 
@@ -46,10 +47,52 @@ public final class SDataLinks implements AutoCloseable {
         return thread;
     });
 
-    public SDataLinks(Store store, long maxBodyBytes, Supplier<String> baseUrl) {
+    private final java.time.Clock clock;
+    private final java.util.Map<String, java.time.Instant> nextRun = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "sdata-link-schedule");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * @param tick how often scheduled links are checked; zero for never (tests drive {@link #tick()})
+     */
+    public SDataLinks(Store store, long maxBodyBytes, Supplier<String> baseUrl, java.time.Clock clock, Duration tick) {
         this.store = store;
         this.maxBodyBytes = maxBodyBytes;
         this.baseUrl = baseUrl;
+        this.clock = clock;
+        if (!tick.isZero()) {
+            scheduler.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Starts the runs of scheduled links that are due (a link already running waits for its next turn). */
+    public void tick() {
+        try {
+            java.time.Instant now = clock.instant();
+            for (SDataResources.Link link : store.sdata().links()) {
+                if (link.every() == null) {
+                    nextRun.remove(link.name());
+                    continue;
+                }
+                java.time.Instant due = nextRun.computeIfAbsent(link.name(), n -> now.plus(link.every()));
+                if (!now.isBefore(due)) {
+                    nextRun.put(link.name(), now.plus(link.every()));
+                    try {
+                        RunRecord run = store.runs().create("sdata:" + link.name(), "scheduled");
+                        runner.submit(() -> execute(link, run.id()));
+                    } catch (Runs.AlreadyActiveException e) {
+                        // still running from before: the next turn comes soon enough
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("checking scheduled SData links failed: {}", e.toString());
+        }
     }
 
     public void register(JavalinConfig config) {
@@ -62,12 +105,16 @@ public final class SDataLinks implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdownNow();
         runner.shutdownNow();
     }
 
     private static ObjectNode json(SDataResources.Link link) {
         ObjectNode node = Json.MAPPER.createObjectNode().put("name", link.name()).put("resource", link.resource())
                 .put("direction", link.direction());
+        if (link.every() != null) {
+            node.put("every", link.every().toString());
+        }
         ObjectNode remote = node.putObject("remote").put("url", link.remoteUrl());
         if (link.remoteToken() != null) {
             remote.put("token", "********");
@@ -114,20 +161,32 @@ public final class SDataLinks implements AutoCloseable {
         if (!List.of("in", "out", "both").contains(direction)) {
             problems.add("'direction' must be in, out or both, not '" + direction + "'");
         }
+        Duration every = null;
+        if (body.has("every") && !body.get("every").isNull()) {
+            try {
+                every = Duration.parse(body.get("every").asText());
+                if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+                    problems.add("'every' must be at least PT1S");
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                problems.add("'every' must be an ISO-8601 duration such as PT5M, not '" + body.get("every").asText() + "'");
+            }
+        }
         String token = remote.path("token").isTextual() ? remote.get("token").asText() : null;
         if ("********".equals(token)) {
             token = store.sdata().link(name).map(SDataResources.Link::remoteToken).orElse(null);
         }
         for (java.util.Iterator<String> fields = body.fieldNames(); fields.hasNext(); ) {
             String field = fields.next();
-            if (!List.of("resource", "remote", "direction").contains(field)) {
+            if (!List.of("resource", "remote", "direction", "every").contains(field)) {
                 problems.add("unknown field '" + field + "'");
             }
         }
         if (!problems.isEmpty()) {
             throw new ApiException(400, "badRequest", "the SData link is not valid", problems);
         }
-        boolean created = store.sdata().putLink(new SDataResources.Link(name, resource, url, token, direction));
+        boolean created = store.sdata().putLink(new SDataResources.Link(name, resource, url, token, direction, every));
+        nextRun.remove(name);
         ObjectNode shown = json(store.sdata().link(name).orElseThrow());
         Json.respond(ctx, created ? 201 : 200, json -> Json.MAPPER.writeTree(json, shown));
     }

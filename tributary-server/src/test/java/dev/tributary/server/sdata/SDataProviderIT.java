@@ -142,6 +142,27 @@ class SDataProviderIT {
     }
 
     @Test
+    void aLinkWithASchedulePassesOnItsOwn() {
+        TestHub a = hub(1);
+        TestHub b = hub(2);
+        Answer link = a.put("/v1/sdata/links/nightly", "{\"resource\":\"notes\",\"direction\":\"out\",\"every\":\"PT5M\","
+                + "\"remote\":{\"url\":\"" + url(b) + "\",\"token\":\"" + b.adminToken + "\"}}");
+        assertThat(link.status()).as(link.text()).isEqualTo(201);
+        assertThat(link.json().get("every").asText()).isEqualTo("PT5M");
+        assertThat(a.put("/v1/sdata/links/bad", "{\"resource\":\"notes\",\"every\":\"soon\",\"remote\":{\"url\":\""
+                + url(b) + "\"}}").status()).isEqualTo(400);
+        write(a, "n1", "scheduled");
+        a.clock.advance(Duration.ofMinutes(1));
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                .until(() -> true);
+        assertThat(notes(b)).as("not yet due").isEmpty();
+        a.clock.advance(Duration.ofMinutes(5));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> notes(b).containsKey("n1"));
+        JsonNode runs = a.get("/v1/runs?link=sdata:nightly").json().get("items");
+        assertThat(runs.get(0).get("mode").asText()).isEqualTo("scheduled");
+    }
+
+    @Test
     void asyncContextsAnswerTrackingThenResultsUntilDeletedThenGone() throws Exception {
         TestHub a = hub(1);
         write(a, "n1", "one");
@@ -263,7 +284,7 @@ class SDataProviderIT {
     private static long linkRun(List<TestHub> all, int from, int to) {
         TestHub hub = all.get(from);
         Answer started = hub.post("/v1/sdata/links/to-" + to + "/runs", "");
-        assertThat(started.status()).as(started.text()).isEqualTo(202);
+        assertThat(started.status()).as(started.text() + hub.get("/v1/runs?link=sdata:to-" + to).text()).isEqualTo(202);
         String id = started.json().get("id").asText();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                 List.of("succeeded", "failed").contains(hub.get("/v1/runs/" + id).json().get("state").asText()));
