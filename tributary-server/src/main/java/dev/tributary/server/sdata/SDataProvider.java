@@ -565,6 +565,14 @@ public final class SDataProvider implements AutoCloseable {
                         ? new SyncFeed.Outcome(409, "conflict lost: " + decision.reason(), null, null, etag(current))
                         : new SyncFeed.Outcome(200, "not applied: " + decision.reason(), null, null, etag(current));
             } else if (entry.deleted() && (current.isEmpty() || current.get().deleted())) {
+                if (current.isPresent()) {
+                    // The target's own tombstone gives way to the source's: its state becomes the
+                    // source's, or this node would later send its losing deletion as the newer change.
+                    StoreTransaction.SDataState state = new StoreTransaction.SDataState(entry.uuid(),
+                            current.get().version(), entry.state().endpoint(), entry.state().tick(), entry.state().stamp());
+                    tx.putSDataState(resource.collection(), state);
+                    states.put(entry.uuid(), state);
+                }
                 results[i] = new SyncFeed.Outcome(200, "already absent", "DELETE", null, null);
             } else {
                 RecordWrite write = entry.deleted()
