@@ -325,6 +325,9 @@ def envelope(kind, response_to, content=None, fault=None):
 
 
 class Handler(BaseHTTPRequestHandler):
+    # HTTP/1.1 keeps connections open between calls (every answer has a Content-Length); with
+    # HTTP/1.0 the server closes each one, and a client may pick a closed connection from its pool.
+    protocol_version = "HTTP/1.1"
     adapter = None
     token = None
 
