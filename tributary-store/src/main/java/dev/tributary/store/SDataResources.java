@@ -117,9 +117,13 @@ public final class SDataResources {
 
     /** The stored digest entries (other endpoints) of a resource kind. */
     public List<DigestRow> digest(String resource) {
-        return database.read(connection -> Rows.query(connection, SDataResources::digestRow,
+        return database.read(connection -> digest(connection, resource));
+    }
+
+    static List<DigestRow> digest(java.sql.Connection connection, String resource) throws SQLException {
+        return Rows.query(connection, SDataResources::digestRow,
                 "SELECT endpoint, tick, stamp, conflict_priority FROM sdata_digest WHERE resource = ? ORDER BY endpoint",
-                resource));
+                resource);
     }
 
     private static Resource read(ResultSet row) throws SQLException {
@@ -127,7 +131,7 @@ public final class SDataResources {
                 row.getInt(6));
     }
 
-    static DigestRow digestRow(ResultSet row) throws SQLException {
+    private static DigestRow digestRow(ResultSet row) throws SQLException {
         return new DigestRow(row.getString(1), row.getLong(2), Instant.ofEpochMilli(row.getLong(3)), row.getInt(4));
     }
 }

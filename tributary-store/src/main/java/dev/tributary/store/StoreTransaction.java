@@ -114,25 +114,13 @@ public final class StoreTransaction {
 
     /** Records that a record's current version was made at another endpoint. */
     public void putSDataState(String collection, SDataState state) {
-        try {
-            if (Rows.update(connection, "UPDATE sdata_states SET version = ?, endpoint = ?, tick = ?, stamp = ?"
-                    + " WHERE collection = ? AND record_id = ?", state.version(), state.endpoint(), state.tick(),
-                    state.stamp().toEpochMilli(), collection, state.recordId()) == 0) {
-                Rows.update(connection, "INSERT INTO sdata_states (collection, record_id, version, endpoint, tick, stamp)"
-                        + " VALUES (?, ?, ?, ?, ?, ?)", collection, state.recordId(), state.version(), state.endpoint(),
-                        state.tick(), state.stamp().toEpochMilli());
-            }
-        } catch (SQLException e) {
-            throw new StoreException("storing an SData state failed: " + e.getMessage(), e, true);
-        }
+        putSDataStates(collection, List.of(state));
     }
 
     /** The stored digest entries (other endpoints) of a resource kind, read in this transaction. */
     public List<SDataResources.DigestRow> sdataDigest(String resource) {
         try {
-            return Rows.query(connection, SDataResources::digestRow,
-                    "SELECT endpoint, tick, stamp, conflict_priority FROM sdata_digest WHERE resource = ? ORDER BY endpoint",
-                    resource);
+            return SDataResources.digest(connection, resource);
         } catch (SQLException e) {
             throw new StoreException("reading an SData digest failed: " + e.getMessage(), e, true);
         }

@@ -271,21 +271,18 @@ public final class SDataProvider implements AutoCloseable {
 
     /** This resource kind's digest: the hub's own entry first, then every other endpoint's. */
     Digest digest(SDataResources.Resource resource) {
-        List<DigestEntry> entries = new ArrayList<>();
-        entries.add(new DigestEntry(resource.endpoint(), store.changeLog().head() + 1, clock.instant(),
-                resource.conflictPriority()));
-        for (SDataResources.DigestRow row : store.sdata().digest(resource.resource())) {
-            if (!row.endpoint().equals(resource.endpoint())) {
-                entries.add(new DigestEntry(row.endpoint(), row.tick(), row.stamp(), row.conflictPriority()));
-            }
-        }
-        return new Digest(resource.endpoint(), entries);
+        return digest(resource, store.changeLog().head(), store.sdata().digest(resource.resource()), clock.instant());
     }
 
     private static Digest digest(SDataResources.Resource resource, StoreTransaction tx, Instant now) {
+        return digest(resource, tx.head(), tx.sdataDigest(resource.resource()), now);
+    }
+
+    private static Digest digest(SDataResources.Resource resource, long head, List<SDataResources.DigestRow> rows,
+            Instant now) {
         List<DigestEntry> entries = new ArrayList<>();
-        entries.add(new DigestEntry(resource.endpoint(), tx.head() + 1, now, resource.conflictPriority()));
-        for (SDataResources.DigestRow row : tx.sdataDigest(resource.resource())) {
+        entries.add(new DigestEntry(resource.endpoint(), head + 1, now, resource.conflictPriority()));
+        for (SDataResources.DigestRow row : rows) {
             if (!row.endpoint().equals(resource.endpoint())) {
                 entries.add(new DigestEntry(row.endpoint(), row.tick(), row.stamp(), row.conflictPriority()));
             }
@@ -584,7 +581,8 @@ public final class SDataProvider implements AutoCloseable {
                     writes.add(write);
                 } else {
                     results[i] = written(resource, entry, tx.apply(resource.collection(), List.of(write),
-                            "sdata:" + entry.state().endpoint()).get(0), tx, records, states);
+                            "sdata:" + entry.state().endpoint()).get(0), records, states);
+                    tx.putSDataState(resource.collection(), states.get(entry.uuid()));
                 }
             }
             targetDigest = targetDigest.afterEntry(entry.state(), feed.digest().priority(entry.state().endpoint()), now);
@@ -594,7 +592,7 @@ public final class SDataProvider implements AutoCloseable {
             List<StoreTransaction.SDataState> made = new ArrayList<>();
             for (int k = 0; k < toWrite.size(); k++) {
                 int i = toWrite.get(k);
-                results[i] = written(resource, chunk.get(i), applied.get(k), null, records, states);
+                results[i] = written(resource, chunk.get(i), applied.get(k), records, states);
                 made.add(states.get(chunk.get(i).uuid()));
             }
             tx.putSDataStates(resource.collection(), made);
@@ -608,16 +606,13 @@ public final class SDataProvider implements AutoCloseable {
     }
 
     /**
-     * Remembers the source's sync state for a version just written (and stores it, given a
-     * transaction; a batch stores its states together), and answers the entry's outcome.
+     * Remembers the source's sync state for a version just written (the caller stores it), and
+     * answers the entry's outcome.
      */
     private SyncFeed.Outcome written(SDataResources.Resource resource, SyncFeed.Entry entry, AppliedWrite applied,
-            StoreTransaction tx, Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
+            Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
         StoreTransaction.SDataState state = new StoreTransaction.SDataState(entry.uuid(), applied.record().version(),
                 entry.state().endpoint(), entry.state().tick(), entry.state().stamp());
-        if (tx != null) {
-            tx.putSDataState(resource.collection(), state);
-        }
         records.put(entry.uuid(), applied.record());
         states.put(entry.uuid(), state);
         if (entry.deleted()) {

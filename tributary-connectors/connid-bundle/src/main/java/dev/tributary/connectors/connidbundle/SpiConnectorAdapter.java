@@ -5,7 +5,6 @@ import dev.tributary.connector.ObjectClassInfo;
 import dev.tributary.connector.SearchResult;
 import dev.tributary.connector.VersionedUid;
 import dev.tributary.connector.config.ConnectorConfig;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -345,10 +344,8 @@ public abstract class SpiConnectorAdapter<C extends Configuration> implements Po
         if (options == null) {
             return ours;
         }
-        Set<String> wanted = ConnIdMapping.attributesToGet(options.getAttributesToGet());
-        List<String> fieldsToGet = wanted == null ? null : new ArrayList<>(wanted);
         return new dev.tributary.connector.OperationOptions(ours.pageSize(), null,
-                fieldsToGet == null ? null : Set.copyOf(fieldsToGet), ours.origin());
+                ConnIdMapping.attributesToGet(options.getAttributesToGet()), ours.origin());
     }
 
     private <T> T capability(Class<T> type, String operation) {
