@@ -55,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port to listen on; if it is taken a free one is used (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--exit", description = "Stop after the demonstration instead of keeping the hub running.")
+    @Option(names = "--exit", description = {"Stop after the demonstration instead of keeping the hub running;",
+                "exits 0 only when every step worked (for scripts and CI)."})
     boolean exit;
 
     @CommandLine.Spec
@@ -114,6 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         step(3, "First sync: each side's people reach the other", "POST /v1/links/{l}/runs");
         syncAll();
         showBoth();
+        expectSamePeople(3, List.of("Ada Lovelace", "Alan Turing", "Barbara Liskov", "Edsger Dijkstra", "Grace Hopper"));
 
         step(4, "Both applications change", "");
         sql(crmUrl, "UPDATE customers SET phone = '+44 20 7946 0001' WHERE full_name = 'Ada Lovelace'");
@@ -124,6 +126,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  ERP: Grace's email changes; Edsger is removed");
         syncAll();
         showBoth();
+        expectSamePeople(4, List.of("Ada Lovelace", "Alan Turing", "Barbara Liskov", "Grace Hopper", "Linus Torvalds"));
+        expect(4, "Grace's new email reached the CRM",
+                value(crmUrl, "SELECT email FROM customers WHERE full_name = 'Grace Hopper'").equals("grace@navy.example"));
+        expect(4, "Linus's email reached the ERP",
+                value(erpUrl, "SELECT email_address FROM accounts WHERE name = 'Linus Torvalds'").equals("linus@example.org"));
 
         step(5, "A conflict: both rename Alan before the hub hears of either", "");
         sql(crmUrl, "UPDATE customers SET full_name = 'Alan M. Turing' WHERE full_name = 'Alan Turing'");
@@ -139,6 +146,8 @@ final class DemoCommand implements Callable<Integer> {
                     + decision.path("endpoint").path("name"));
         }
         showBoth();
+        expect(5, "the policy decided the conflict", decisions.size() == 1);
+        expectSamePeople(5, List.of("Ada Lovelace", "Alan M. Turing", "Barbara Liskov", "Grace Hopper", "Linus Torvalds"));
 
         step(6, "The hub's collection, as a client sees it over the change feed",
                 "GET /v1/collections/customers/records");
@@ -147,6 +156,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("    %-38s %s%n", item.get("id").asText(), item.get("data"));
         }
         out.println("  nextSyncToken …" + tail(page.get("nextSyncToken").asText()) + "  (a client stores it for its next sync)");
+        expect(6, "the feed holds the five people", page.get("items").size() == 5);
 
         title("The hub keeps running");
         out.println("  Change a table and sync again:");
@@ -155,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("    TRIBUTARY_TOKEN=" + token + " ./tributary sync run erp-accounts --url " + baseUrl);
         out.println("  Docs: docs/sync.md (endpoints, links, policies), docs/api.md (HTTP API)");
         if (exit) {
-            out.println("  (--exit given: stopping now)");
+            out.println("  Every step worked. (--exit given: stopping now)");
             out.flush();
             return 0;
         }
@@ -201,6 +211,36 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** Both applications hold exactly these people, or the demo failed (and says where). */
+    private void expectSamePeople(int step, List<String> people) throws SQLException {
+        List<String> crm = column(crmUrl, "SELECT full_name FROM customers ORDER BY full_name");
+        List<String> erp = column(erpUrl, "SELECT name FROM accounts ORDER BY name");
+        expect(step, "the CRM holds " + people + " (it holds " + crm + ")", crm.equals(people));
+        expect(step, "the ERP holds " + people + " (it holds " + erp + ")", erp.equals(people));
+    }
+
+    private static void expect(int step, String what, boolean held) {
+        if (!held) {
+            throw new IllegalStateException("the demo failed at step " + step + ": expected " + what);
+        }
+    }
+
+    private static String value(String url, String query) throws SQLException {
+        List<String> values = column(url, query);
+        return values.isEmpty() || values.get(0) == null ? "" : values.get(0);
+    }
+
+    private static List<String> column(String url, String query) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(query)) {
+            List<String> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
+        }
+    }
+
     private void showBoth() throws SQLException {
         out.println("  CRM customers:");
         show(crmUrl, "SELECT id, full_name, email, phone FROM customers ORDER BY id");
@@ -233,22 +273,15 @@ final class DemoCommand implements Callable<Integer> {
         try {
             return new HubServer(store, config).start();
         } catch (RuntimeException e) {
-            if (port == 0 || !causedByBind(e)) {
+            if (port == 0 || !Errors.isBindFailure(e)) {
                 store.close();
                 throw e;
             }
-            out.println("(port " + port + " is taken; using a free port instead)");
-            return new HubServer(store, config.withPort(0)).start();
+            HubServer hub = new HubServer(store, config.withPort(0)).start();
+            out.println("(port " + port + " is taken, so the demo's hub listens on " + hub.baseUrl()
+                    + " instead; choose a port with --port)");
+            return hub;
         }
-    }
-
-    private static boolean causedByBind(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void freshDataDir() throws IOException {

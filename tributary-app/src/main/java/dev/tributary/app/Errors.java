@@ -17,13 +17,19 @@ final class Errors {
                 || e instanceof IllegalStateException || e instanceof dev.tributary.connector.ConnectorException) {
             return e.getMessage();
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root instanceof java.net.BindException) {
-            return "the port is already in use (" + root.getMessage() + "); pick another with --port";
+        if (isBindFailure(e)) {
+            return "the port is already in use; pick another with --port";
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** Whether a server could not start because its address was taken. */
+    static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

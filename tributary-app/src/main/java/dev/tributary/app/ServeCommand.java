@@ -59,6 +59,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             engine.close();
             opened.close();
+            if (Errors.isBindFailure(e)) {
+                throw new IllegalStateException("port " + server.port + " on " + server.host + " is already in use (another hub"
+                        + " or program listens there); choose another with --port <port> or TRIBUTARY_PORT, or --port 0 for any free one", e);
+            }
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -109,6 +109,16 @@ class CommandLineIT {
     }
 
     @Test
+    void serveOnABusyPortSaysWhichPortAndHowToChooseAnother() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            String port = String.valueOf(busy.getLocalPort());
+            Run second = run("serve", "--port", port, "--data-dir", dir.resolve("busy").toString());
+            assertThat(second.exit()).isEqualTo(1);
+            assertThat(second.err()).contains("port " + port + " on 127.0.0.1 is already in use").contains("--port");
+        }
+    }
+
+    @Test
     void serveRefusesAnUploadCacheTimeShorterThanAMinute() {
         Run shortTtl = run("serve", "--upload-cache-ttl", "PT10S", "--port", "0", "--data-dir", dir.resolve("ttl").toString());
         assertThat(shortTtl.exit()).isNotZero();

@@ -33,6 +33,21 @@ class DemoIT {
         assertThat(section(text, "6. The hub", "== The hub keeps running")).contains("nextSyncToken");
     }
 
+    @Test
+    void onABusyPortTheDemoSaysWhichPortItUsesInstead(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            StringWriter out = new StringWriter();
+            CommandLine cli = TributaryCommand.commandLine();
+            cli.setOut(new PrintWriter(out));
+            int exit = cli.execute("demo", "--exit", "--port", String.valueOf(busy.getLocalPort()),
+                    "--data-dir", dir.resolve("demo").toString());
+            assertThat(exit).as(out.toString()).isZero();
+            assertThat(out.toString()).containsPattern("port " + busy.getLocalPort()
+                    + " is taken, so the demo's hub listens on http://127\\.0\\.0\\.1:\\d+ instead; choose a port with --port")
+                    .contains("Every step worked");
+        }
+    }
+
     private static String section(String text, String from, String to) {
         return text.substring(text.indexOf(from), text.indexOf(to));
     }

@@ -47,8 +47,8 @@ public final class FieldNotes {
              "uploadParameters": [{"name": "device"}]}
             """;
 
-    @Option(names = "--hub", paramLabel = "<url>", defaultValue = "${env:TRIBUTARY_HUB:-http://127.0.0.1:8080}",
-            description = "The hub's URL (default: ${DEFAULT-VALUE}; env TRIBUTARY_HUB).", scope = CommandLine.ScopeType.INHERIT)
+    @Option(names = "--hub", paramLabel = "<url>", defaultValue = "${env:TRIBUTARY_URL:-http://127.0.0.1:8080}",
+            description = "The hub's URL (default: ${DEFAULT-VALUE}; env TRIBUTARY_URL).", scope = CommandLine.ScopeType.INHERIT)
     URI hub;
 
     @Option(names = "--token", paramLabel = "<token>", defaultValue = "${env:TRIBUTARY_TOKEN}",
