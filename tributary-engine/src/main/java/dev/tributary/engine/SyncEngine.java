@@ -496,8 +496,15 @@ public final class SyncEngine implements AutoCloseable {
                 RecordWrite write = data == null ? RecordWrite.delete(recordId) : RecordWrite.put(recordId, data);
                 hubVersion = tx.apply(link.collection(), List.of(write), origin).get(0).record().version();
             }
+            // The endpoint's side is null when it had deleted the object.
+            boolean endpointDeleted = conflict.endpointData() == null;
             if (conflict.uid() != null && data == null && take.equals("endpoint")) {
                 tx.removeMapping(link.name(), conflict.uid());
+            } else if (conflict.uid() != null && endpointDeleted && data != null) {
+                // The object is gone from the endpoint: forget it, so the next run creates it anew
+                // (an update of the deleted object would be refused and parked again).
+                tx.removeMapping(link.name(), conflict.uid());
+                tx.enqueueOutbound(link.name(), recordId);
             } else if (conflict.uid() != null) {
                 boolean endpointHolds = take.equals("endpoint") || data != null && data.equals(conflict.endpointData());
                 // The endpoint's version at the conflict is what the next write there must expect.
