@@ -69,7 +69,7 @@ public final class ChangeLog {
         if (writes.isEmpty()) {
             return List.of();
         }
-        return database.write(connection -> applyLocked(connection, database.kind(), clock, collection, writes, origin));
+        return database.write(connection -> applyLocked(connection, database, clock, collection, writes, origin));
     }
 
     /** Checks a batch's shape: not too large, one write per record. */
@@ -88,8 +88,9 @@ public final class ChangeLog {
     }
 
     /** Applies writes inside a writing transaction; positions are taken here (see the class notes). */
-    static List<AppliedWrite> applyLocked(Connection connection, StoreKind kind, Clock clock, String collection,
+    static List<AppliedWrite> applyLocked(Connection connection, Database database, Clock clock, String collection,
             List<RecordWrite> writes, String origin) throws SQLException {
+        StoreKind kind = database.kind();
         checkBatch(collection, writes);
         if (writes.isEmpty()) {
             return List.of();
@@ -118,6 +119,7 @@ public final class ChangeLog {
             applied.add(new AppliedWrite(after, outcome));
         }
         upsert(connection, info.incarnation(), writes, applied);
+        database.noteCommit(new Commit(collection, info.incarnation(), top, applied));
         return applied;
     }
 

@@ -6,7 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
@@ -34,6 +38,9 @@ final class Database implements AutoCloseable {
     private final HikariDataSource readPool;
     private final HikariDataSource writePool;
     private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final List<Consumer<Commit>> commitListeners = new CopyOnWriteArrayList<>();
+    /** The commits the current thread's write transaction has made so far (null outside one). */
+    private final ThreadLocal<List<Commit>> pendingCommits = new ThreadLocal<>();
 
     private Database(StoreKind kind, HikariDataSource readPool, HikariDataSource writePool) {
         this.kind = kind;
@@ -140,6 +147,50 @@ final class Database implements AutoCloseable {
     }
 
     private <T> T write(Work<T> work, boolean durable) {
+        List<Commit> commits = new ArrayList<>();
+        List<Commit> outer = pendingCommits.get();
+        pendingCommits.set(commits);
+        T result;
+        try {
+            result = writeTransaction(work, durable, commits);
+        } finally {
+            pendingCommits.set(outer);
+        }
+        // Announced after the commit and outside the write lock, so listeners never delay writers.
+        commits.forEach(this::announce);
+        return result;
+    }
+
+    /** Notes, inside a write transaction, that it applied writes to a collection; see {@link Commit}. */
+    void noteCommit(Commit commit) {
+        List<Commit> commits = pendingCommits.get();
+        if (commits == null) {
+            throw new IllegalStateException("records are written only inside a write transaction");
+        }
+        commits.add(commit);
+    }
+
+    void addCommitListener(Consumer<Commit> listener) {
+        commitListeners.add(listener);
+    }
+
+    void removeCommitListener(Consumer<Commit> listener) {
+        commitListeners.remove(listener);
+    }
+
+    private void announce(Commit commit) {
+        for (Consumer<Commit> listener : commitListeners) {
+            try {
+                listener.accept(commit);
+            } catch (RuntimeException e) {
+                // A listener's failure is its own; the commit stands and the other listeners hear of it.
+                System.getLogger(Database.class.getName()).log(System.Logger.Level.WARNING,
+                        "a commit listener failed", e);
+            }
+        }
+    }
+
+    private <T> T writeTransaction(Work<T> work, boolean durable, List<Commit> commits) {
         boolean serialize = kind == StoreKind.SQLITE;
         if (serialize) {
             writeLock.lock();
@@ -158,6 +209,7 @@ final class Database implements AutoCloseable {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
+                commits.clear();
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {

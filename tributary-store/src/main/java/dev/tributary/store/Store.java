@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -227,8 +228,21 @@ public final class Store implements AutoCloseable {
     public <T> T transact(TransactionWork<T> work) {
         return database.write(connection -> {
             StoreTransaction.lockHead(connection);
-            return work.run(new StoreTransaction(connection, database.kind(), clock));
+            return work.run(new StoreTransaction(connection, database, clock));
         });
+    }
+
+    /**
+     * Hears of every commit that wrote records, after it committed, on the committing thread: keep
+     * the listener short and non-blocking (hand work to another thread). Only commits made
+     * through this {@code Store} object are heard; another process on the same store is not.
+     */
+    public void addCommitListener(Consumer<Commit> listener) {
+        database.addCommitListener(listener);
+    }
+
+    public void removeCommitListener(Consumer<Commit> listener) {
+        database.removeCommitListener(listener);
     }
 
     @Override

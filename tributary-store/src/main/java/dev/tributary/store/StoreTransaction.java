@@ -31,12 +31,14 @@ import java.util.UUID;
 public final class StoreTransaction {
 
     private final Connection connection;
+    private final Database database;
     private final StoreKind kind;
     private final Clock clock;
 
-    StoreTransaction(Connection connection, StoreKind kind, Clock clock) {
+    StoreTransaction(Connection connection, Database database, Clock clock) {
         this.connection = connection;
-        this.kind = kind;
+        this.database = database;
+        this.kind = database.kind();
         this.clock = clock;
     }
 
@@ -185,7 +187,7 @@ public final class StoreTransaction {
     /** Applies writes at the next change-log positions, with the same rules as {@link ChangeLog#apply}. */
     public List<AppliedWrite> apply(String collection, List<RecordWrite> writes, String origin) {
         try {
-            return ChangeLog.applyLocked(connection, kind, clock, collection, writes, origin);
+            return ChangeLog.applyLocked(connection, database, clock, collection, writes, origin);
         } catch (SQLException e) {
             throw sql(e);
         }

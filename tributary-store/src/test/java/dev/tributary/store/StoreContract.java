@@ -24,6 +24,7 @@ abstract class StoreContract {
     void openStore() {
         backend = backend();
         store = backend.open(clock);
+        store.addCommitListener(commits::add);
         store.collections().put("tasks", null);
     }
 
@@ -39,19 +40,84 @@ abstract class StoreContract {
         }
     }
 
-    /** After every test: positions are unique and never above the head. */
+    /** Every commit the store announced during the test. */
+    private final List<Commit> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * After every test: every committed write took its own position, at most the head; and each
+     * collection's feed holds exactly the latest committed write of every record, once — a write
+     * missing from it (or one the store never announced) fails, as does a stale version. Only a
+     * tombstone at or below the collection's compaction horizon may be absent.
+     */
     private void assertChangeLogInvariants() {
         long head = store.changeLog().head();
+        List<Long> positions = commits.stream().flatMap(c -> c.writes().stream()).map(w -> w.record().seq()).toList();
+        assertThat(positions).as("positions of committed writes").doesNotHaveDuplicates().allMatch(seq -> seq <= head);
         for (CollectionInfo collection : store.collections().list()) {
+            java.util.Map<String, StoredRecord> latest = new java.util.HashMap<>();
+            commits.stream()
+                    .filter(c -> c.collection().equals(collection.name()) && c.incarnation() == collection.incarnation())
+                    .flatMap(c -> c.writes().stream()).map(AppliedWrite::record)
+                    .forEach(r -> latest.merge(r.id(), r, (a, b) -> a.seq() > b.seq() ? a : b));
             ChangePage page = store.changeLog().read(collection.name(), 0, Long.MAX_VALUE, 100_000, true);
-            List<Long> seqs = page.records().stream().map(StoredRecord::seq).toList();
-            assertThat(seqs).doesNotHaveDuplicates().isSorted();
-            assertThat(seqs).allMatch(seq -> seq <= head);
+            List<String> ids = page.records().stream().map(StoredRecord::id).toList();
+            assertThat(ids).as("records in the feed of %s", collection.name()).doesNotHaveDuplicates();
+            for (StoredRecord inFeed : page.records()) {
+                StoredRecord committed = latest.get(inFeed.id());
+                assertThat(committed).as("the committed write behind feed entry %s", inFeed.id()).isNotNull();
+                assertThat(List.of(inFeed.seq(), inFeed.version(), inFeed.deleted()))
+                        .as("feed entry %s is its latest committed write", inFeed.id())
+                        .isEqualTo(List.of(committed.seq(), committed.version(), committed.deleted()));
+            }
+            latest.values().stream()
+                    .filter(r -> !ids.contains(r.id()))
+                    .forEach(r -> assertThat(r.deleted() && r.seq() <= collection.horizon())
+                            .as("committed write of %s at %d is missing from the feed of %s", r.id(), r.seq(),
+                                    collection.name())
+                            .isTrue());
         }
     }
 
     private static String json(int n) {
         return "{\"n\":" + n + "}";
+    }
+
+    @Test
+    void commitsAreAnnouncedOnceCommittedAndNeverWhenRolledBack() {
+        List<Commit> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.addCommitListener(heard::add);
+        store.collections().put("notes", null);
+        store.changeLog().apply("tasks", List.of(RecordWrite.put("a", json(1)), RecordWrite.put("b", json(2))), null);
+        assertThat(heard).singleElement().satisfies(commit -> {
+            assertThat(commit.collection()).isEqualTo("tasks");
+            assertThat(commit.head()).isEqualTo(store.changeLog().head());
+            assertThat(commit.writes()).extracting(w -> w.record().id()).containsExactly("a", "b");
+        });
+
+        assertThatThrownBy(() -> store.transact(tx -> {
+            tx.apply("tasks", List.of(RecordWrite.put("c", json(3))), null);
+            throw new IllegalStateException("planned failure");
+        })).hasMessage("planned failure");
+        assertThatThrownBy(() -> store.changeLog().apply("tasks",
+                List.of(RecordWrite.put("d", json(4)), RecordWrite.delete("missing")), null))
+                .isInstanceOf(WriteRejectedException.class);
+        assertThat(heard).as("rolled-back transactions are not announced").hasSize(1);
+
+        store.transact(tx -> {
+            tx.apply("tasks", List.of(RecordWrite.put("e", json(5))), null);
+            tx.apply("notes", List.of(RecordWrite.put("n", json(6))), null);
+            return null;
+        });
+        assertThat(heard).hasSize(3).extracting(Commit::collection).containsExactly("tasks", "tasks", "notes");
+        assertThat(heard.get(2).head()).isEqualTo(store.changeLog().head());
+
+        java.util.function.Consumer<Commit> failing = commit -> {
+            throw new IllegalStateException("a listener's own failure");
+        };
+        store.addCommitListener(failing);
+        store.changeLog().apply("tasks", List.of(RecordWrite.put("f", json(7))), null);
+        assertThat(heard).as("a failing listener neither fails the write nor silences the others").hasSize(4);
+        store.removeCommitListener(failing);
     }
 
     @Test

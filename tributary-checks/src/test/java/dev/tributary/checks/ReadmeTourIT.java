@@ -1,4 +1,4 @@
-package dev.tributary.docscheck;
+package dev.tributary.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
