@@ -58,6 +58,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     private final List<String> tables;
     private final Clock realClock;
     private volatile Duration clockOffset = Duration.ZERO;
+    private volatile Duration stampLag = Duration.ZERO;
     private volatile boolean delayedWrites;
     private final AtomicInteger syncAgain = new AtomicInteger();
     private volatile Deletions deletions = Deletions.REPORT;
@@ -101,6 +102,16 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     /** The adapter's clock runs this far ahead of the real one (negative: behind). */
     public SqliteEsa clockOffset(Duration offset) {
         this.clockOffset = offset;
+        return this;
+    }
+
+    /**
+     * Stamps changes this far behind the clock that {@code getCurrentTime} reports (still
+     * increasing with every change), like a system that stamps a write when it starts and makes
+     * it visible when it commits.
+     */
+    public SqliteEsa stampLag(Duration lag) {
+        this.stampLag = lag;
         return this;
     }
 
@@ -439,7 +450,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
      * stamp (of any table, or of a deletion), so that "changed after t" never splits a tie.
      */
     private Instant nextStamp() {
-        Instant stamp = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant stamp = now().minus(stampLag).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (lastStamp == null) {
             lastStamp = latestStamp();
         }

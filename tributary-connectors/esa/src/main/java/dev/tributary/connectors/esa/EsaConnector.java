@@ -46,7 +46,6 @@ import dev.tributary.esa.EsaStructure;
 import dev.tributary.esa.EsaTime;
 import dev.tributary.esa.XmlNode;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -66,26 +65,27 @@ import java.util.function.Function;
  *
  * <p>Implementation notes.
  * <ul>
- * <li><b>Session.</b> The first call of a connector's life opens a session: {@code startSync}
- * (a version other than 1.0 is refused), then {@code getCurrentTime} for the clock shift. While
+ * <li><b>Session.</b> The first call of a connector's life opens a session with {@code startSync}
+ * (a version other than 1.0 is refused). While
  * the session is open a timer sends {@code leaseSession} whenever the adapter has not heard from
  * the hub for {@code leaseEvery}. {@link #dispose()} ends it with {@code endSync}, also after a
  * failure, since the engine always disposes.</li>
- * <li><b>Clock shift.</b> shift = ESA clock − hub clock, measured at session start and rounded to
- * the second (the rest is the measurement's own noise). It is applied to every control timestamp:
- * {@code after} and {@code last-seen} are sent as hub time + shift, and {@code modified-at} and
- * write answers are read as ESA time − shift. So versions and tokens are in hub time. Values of
- * date and time fields are never shifted.</li>
- * <li><b>Tokens.</b> A token is a hub-time instant: the modified time of the newest record
- * delivered (minus {@code overlap}, zero by default); the next read asks for what changed after
- * it, on the ESA's clock. Each delta carries its own record's time, so a sync stopped half-way
- * resumes where it stopped. This is exact for adapters whose modified times increase with every
- * write and are visible when stamped (the reference adapter's are); for others, an overlap
- * re-reads a window, and records read twice carry the same version and change nothing.
- * Deletions come first, with the previous token.</li>
- * <li><b>Versions.</b> A record's version is its modified time in hub time. A write sends the
- * expected version as {@code last-seen}; an {@code EsaRecordException} for a record that indeed
- * changed after it becomes a {@link VersionConflictException}.</li>
+ * <li><b>The adapter's own stamps.</b> Tokens, versions and {@code last-seen} are the adapter's
+ * own {@code modified-at} (and {@code deleted-at}) values, passed back unchanged — never
+ * converted with a clock shift, which is measured anew each session and would move them. The
+ * hub compares its clock with the adapter's only where it must (lastWriterWins, the Helper
+ * API's times), and does that itself.</li>
+ * <li><b>Tokens.</b> A token is the stamp of the newest change delivered, minus {@code overlap}
+ * (zero by default); the next read asks for what changed after it. A read that delivers no
+ * timed change keeps the token it started from. Each delta carries the token of its own change,
+ * so a sync stopped half-way resumes where it stopped. This is exact when every change that
+ * becomes visible after a read has a stamp later than every stamp that read returned; an adapter
+ * that stamps writes before they become visible sets {@code overlap} to the longest such delay,
+ * and records read twice carry the same version and change nothing. Changes without a stamp come
+ * first, with the previous token.</li>
+ * <li><b>Versions.</b> A record's version is its {@code modified-at}. A write sends the expected
+ * version as {@code last-seen}; an {@code EsaRecordException} for a record that indeed changed
+ * after it becomes a {@link VersionConflictException}.</li>
  * <li><b>Delayed writes</b> ({@code EsaRecordDelayedException}) are polled with
  * {@code checkDelayedCreate/Update/Delete} every {@code delayedPollInterval}, at most
  * {@code delayedPollLimit} times.</li>
@@ -94,7 +94,6 @@ import java.util.function.Function;
 public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp, UpdateOp, DeleteOp, SchemaOp,
         ClockOp, SyncAgainOp, RangeCountOp {
 
-    private final Clock clock;
     private EsaClient client;
     private String externalSystemId;
     private Duration overlap;
@@ -104,18 +103,12 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
     private String locale;
 
     private boolean inSession;
-    private Duration shift = Duration.ZERO;
     private volatile long lastCallNanos;
     private ScheduledExecutorService leaser;
     private Map<String, List<EsaField>> fields = new HashMap<>();
     private List<EsaStructure> structures;
 
     public EsaConnector() {
-        this(Clock.systemUTC());
-    }
-
-    EsaConnector(Clock clock) {
-        this.clock = clock;
     }
 
     static ConfigDef definition() {
@@ -190,7 +183,6 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         if (inSession) {
             return;
         }
-        Instant before = clock.instant();
         String version = raw(XmlNode.of("startSync", XmlNode.text("external-system-id", externalSystemId)))
                 .textOf("value").orElse("");
         inSession = true;
@@ -198,10 +190,6 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             throw new ConnectorException("the adapter at " + client.uri() + " speaks ESA protocol version '" + version
                     + "'; the hub speaks 1.0");
         }
-        Instant theirs = EsaTime.parse(raw(XmlNode.of("getCurrentTime")).required("value"));
-        Instant after = clock.instant();
-        Instant ours = before.plus(Duration.between(before, after).dividedBy(2));
-        shift = Duration.ofSeconds(Math.round(Duration.between(ours, theirs).toMillis() / 1000.0));
         if (!leaseEvery.isZero() && !leaseEvery.isNegative()) {
             leaser = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "esa-lease");
@@ -223,12 +211,6 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         }
     }
 
-    /** The clock shift of the open session: ESA time minus hub time. */
-    Duration shift() {
-        session();
-        return shift;
-    }
-
     private XmlNode call(String name, XmlNode... args) {
         session();
         return raw(XmlNode.of(name, args));
@@ -248,14 +230,6 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             }
             throw new ConnectorException("the adapter failed " + call.name() + ": " + fault.getMessage(), fault);
         }
-    }
-
-    private Instant toEsa(Instant hubTime) {
-        return hubTime.plus(shift);
-    }
-
-    private Instant toHub(Instant esaTime) {
-        return esaTime.minus(shift);
     }
 
     // ---- schema
@@ -340,17 +314,15 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         Instant after = token == null ? null : instant(token);
         List<String> names = objectClass.isAll() ? structures().stream().map(EsaStructure::name).toList()
                 : List.of(structure(objectClass));
-        Instant readStart = toHub(currentTime());
         List<Change> changes = new ArrayList<>();
         for (String structure : names) {
             for (XmlNode id : read(structure, "getDeleted", "getDeletedPaged", after, false, node -> node)) {
-                changes.add(new Change(structure, id.text(), id.attribute("deleted-at").map(EsaTime::parse).map(this::toHub)
+                changes.add(new Change(structure, id.text(), id.attribute("deleted-at").map(EsaTime::parse)
                         .orElse(null), null));
             }
             List<EsaField> schema = fields(structure);
             for (EsaRecord record : read(structure, "getModified", "getModifiedPaged", after, true, EsaRecord::of)) {
-                changes.add(new Change(structure, record.id(), record.modifiedAt() == null ? null
-                        : toHub(record.modifiedAt()), object(structure, schema, record)));
+                changes.add(new Change(structure, record.id(), record.modifiedAt(), object(structure, schema, record)));
             }
         }
         // In time order; changes without a time first (they keep the previous token).
@@ -374,8 +346,9 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             }
         }
         if (handler instanceof SyncTokenResultsHandler tokens) {
-            Instant last = newest == null || readStart.isAfter(newest) ? readStart : newest;
-            tokens.handleResult(new SyncToken(EsaTime.format(notBefore(last.minus(overlap), after))));
+            // The newest stamp delivered, never the adapter's clock: a stamp may lag that clock.
+            tokens.handleResult(newest == null ? token
+                    : new SyncToken(EsaTime.format(notBefore(newest.minus(overlap), after))));
         }
     }
 
@@ -383,10 +356,27 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         return floor != null && instant.isBefore(floor) ? floor : instant;
     }
 
+    /**
+     * The token of everything visible now: the newest stamp among the records and deletions the
+     * adapter holds (minus {@code overlap}), the epoch when it holds none. Not the adapter's clock,
+     * which its stamps may lag.
+     */
     @Override
     public SyncToken getLatestSyncToken(ObjectClass objectClass) {
         session();
-        return new SyncToken(EsaTime.format(toHub(currentTime()).minus(overlap)));
+        List<String> names = objectClass.isAll() ? structures().stream().map(EsaStructure::name).toList()
+                : List.of(structure(objectClass));
+        Instant newest = Instant.EPOCH;
+        for (String structure : names) {
+            for (XmlNode id : read(structure, "getDeleted", "getDeletedPaged", null, false, node -> node)) {
+                Instant at = id.attribute("deleted-at").map(EsaTime::parse).orElse(null);
+                newest = at != null && at.isAfter(newest) ? at : newest;
+            }
+            for (EsaRecord record : read(structure, "getModified", "getModifiedPaged", null, true, EsaRecord::of)) {
+                newest = record.modifiedAt() != null && record.modifiedAt().isAfter(newest) ? record.modifiedAt() : newest;
+            }
+        }
+        return new SyncToken(EsaTime.format(newest.equals(Instant.EPOCH) ? newest : newest.minus(overlap)));
     }
 
     private static Instant instant(SyncToken token) {
@@ -408,7 +398,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             Function<XmlNode, T> convert) {
         List<XmlNode> args = new ArrayList<>(List.of(XmlNode.text("structure", structure)));
         if (after != null) {
-            args.add(XmlNode.text("after", EsaTime.format(toEsa(after))));
+            args.add(XmlNode.text("after", EsaTime.format(after)));
         }
         XmlNode inline = call(inlineCall, args.toArray(XmlNode[]::new));
         String entry = records ? "record" : "id";
@@ -447,7 +437,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                 values.put(field.name(), EsaValues.parse(texts.get(0), field, record.id()));
             }
         }
-        String version = record.modifiedAt() == null ? null : EsaTime.format(toHub(record.modifiedAt()));
+        String version = record.modifiedAt() == null ? null : EsaTime.format(record.modifiedAt());
         return new ConnectorObject(new ObjectClass(structure), new Uid(record.id()), version, values);
     }
 
@@ -502,7 +492,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         EsaRecord created = EsaRecord.of(answer.child("record")
                 .orElseThrow(() -> new ConnectorException("create answered no record")));
         return new VersionedUid(new Uid(created.id()), created.modifiedAt() == null ? null
-                : EsaTime.format(toHub(created.modifiedAt())));
+                : EsaTime.format(created.modifiedAt()));
     }
 
     @Override
@@ -515,7 +505,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         args.add(record.toNode());
         XmlNode answer = write(structure, "update", uid, expectedVersion, () -> call("update", args.toArray(XmlNode[]::new)));
         String stamp = answer.textOf("value").orElse(null);
-        return new VersionedUid(uid, stamp == null || stamp.isBlank() ? null : EsaTime.format(toHub(EsaTime.parse(stamp))));
+        return new VersionedUid(uid, stamp == null || stamp.isBlank() ? null : EsaTime.format(EsaTime.parse(stamp)));
     }
 
     @Override
@@ -532,13 +522,13 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
 
     private void lastSeen(String expectedVersion, List<XmlNode> args) {
         if (expectedVersion != null) {
-            Instant hubTime;
+            Instant stamp;
             try {
-                hubTime = Instant.parse(expectedVersion);
+                stamp = Instant.parse(expectedVersion);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("'" + expectedVersion + "' is not a version of this connector");
             }
-            args.add(XmlNode.text("last-seen", EsaTime.format(toEsa(hubTime))));
+            args.add(XmlNode.text("last-seen", EsaTime.format(stamp)));
         }
     }
 

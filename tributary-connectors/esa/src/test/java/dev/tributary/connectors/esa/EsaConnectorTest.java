@@ -114,30 +114,78 @@ class EsaConnectorTest {
     }
 
     @Test
-    void controlTimesAreShiftedAndDateFieldsAreNot() {
+    void tokensAndVersionsAreTheAdaptersOwnStampsAndDateFieldsAreAsGiven() {
         esa.clockOffset(Duration.ofHours(3));
-        Instant before = Instant.now();
         String id = esa.put("people", null, Map.of("name", "Ada", "seen", "2024-01-01T00:00:00Z"));
         EsaConnector connector = connector(Map.of());
-        assertThat(connector.shift()).isEqualTo(Duration.ofHours(3));
 
         Collect first = sync(connector, null);
         assertThat(first.deltas).hasSize(1);
-        Instant version = Instant.parse(first.deltas.get(0).object().version());
-        assertThat(version).as("versions are hub time").isBetween(before.minusSeconds(2), Instant.now().plusSeconds(2));
-        assertThat(first.deltas.get(0).object().fields().get("seen")).as("data is not shifted")
+        String stamp = dev.tributary.esa.EsaTime.format(esa.all("people").get(id).modifiedAt());
+        assertThat(first.deltas.get(0).object().version()).as("the version is the adapter's stamp").isEqualTo(stamp);
+        assertThat(first.last.value()).as("the token is the newest stamp").isEqualTo(stamp);
+        assertThat(first.deltas.get(0).object().fields().get("seen")).as("data is as given")
                 .isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
 
-        // after: a shifted token finds exactly the newer change, not the last three hours
+        // after: the token finds exactly the newer change
         esa.put("people", null, Map.of("name", "Grace"));
         Collect second = sync(connector, first.last);
         assertThat(second.deltas).extracting(d -> d.object().fields().get("name")).containsExactly("Grace");
 
-        // last-seen: the hub-time version goes back as the adapter's own stamp, so the write is not stale
-        VersionedUid updated = connector.update(PEOPLE, new Uid(id), version.toString(), Map.of("name", "Ada L."),
+        // last-seen: the version goes back as the adapter's own stamp, so the write is not stale
+        VersionedUid updated = connector.update(PEOPLE, new Uid(id), stamp, Map.of("name", "Ada L."),
                 OperationOptions.DEFAULTS);
-        assertThat(Instant.parse(updated.version())).isBetween(before.minusSeconds(2), Instant.now().plusSeconds(2));
+        assertThat(updated.version()).isEqualTo(dev.tributary.esa.EsaTime.format(esa.all("people").get(id).modifiedAt()));
         assertThat(esa.all("people").get(id).value("name")).isEqualTo("Ada L.");
+    }
+
+    /**
+     * The adapter's clock moves across a half second between two sessions (+0.6 s, then -0.6 s):
+     * tokens and versions are the adapter's own stamps, so no edit is lost, a record read in both
+     * sessions carries the same version, and writing with the first session's version is no
+     * conflict.
+     */
+    @Test
+    void subSecondClockDriftBetweenSessionsLosesNoEditAndKeepsVersions() {
+        for (Duration drift : List.of(Duration.ofMillis(600), Duration.ofMillis(-600))) {
+            esa.clockOffset(Duration.ZERO);
+            String id = esa.put("people", null, Map.of("name", "Ada " + drift));
+            EsaConnector first = connector(Map.of());
+            Collect one = sync(first, null);
+            String version = first.get(PEOPLE, new Uid(id), OperationOptions.DEFAULTS).orElseThrow().version();
+            assertThat(one.deltas).extracting(d -> d.object().uid().value()).contains(id);
+            first.dispose();
+
+            esa.clockOffset(drift);
+            String edited = esa.put("people", null, Map.of("name", "edited just after, " + drift));
+            EsaConnector second = connector(Map.of());
+            Collect two = sync(second, one.last);
+            assertThat(two.deltas).as("drift %s: the edit made after the first session", drift)
+                    .extracting(d -> d.object().uid().value()).containsExactly(edited);
+            assertThat(second.get(PEOPLE, new Uid(id), OperationOptions.DEFAULTS).orElseThrow().version())
+                    .as("drift %s: a record read in both sessions", drift).isEqualTo(version);
+            VersionedUid updated = second.update(PEOPLE, new Uid(id), version, Map.of("name", "updated " + drift),
+                    OperationOptions.DEFAULTS);
+            assertThat(updated.version()).isEqualTo(dev.tributary.esa.EsaTime.format(esa.all("people").get(id).modifiedAt()));
+            second.dispose();
+        }
+    }
+
+    /** Stamps that lag the clock the adapter reports: the next token still follows the stamps. */
+    @Test
+    void stampsLaggingTheReportedClockLoseNoEdit() {
+        esa.stampLag(Duration.ofSeconds(3));
+        esa.put("people", null, Map.of("name", "Ada"));
+        EsaConnector connector = connector(Map.of());
+        Collect first = sync(connector, null);
+        assertThat(first.deltas).hasSize(1);
+        String edited = esa.put("people", null, Map.of("name", "just after the run"));
+        Collect second = sync(connector, first.last);
+        assertThat(second.deltas).extracting(d -> d.object().uid().value()).containsExactly(edited);
+        assertThat(Instant.parse(second.last.value().toString()))
+                .as("the token is the newest change's stamp").isEqualTo(esa.all("people").get(edited).modifiedAt());
+        // and without changes the token stays where it is
+        assertThat(sync(connector, second.last).last).isEqualTo(second.last);
     }
 
     @Test
