@@ -110,9 +110,13 @@ final class LinkRun {
         this.origin = "endpoint:" + endpoint.name();
     }
 
-    /** The clock shift (endpoint minus hub), measured once per run for lastWriterWins. */
+    /**
+     * The clock shift (endpoint minus hub), measured once per pass when the link reads the
+     * endpoint's change times (a {@code timestampField}): lastWriterWins compares them, and they
+     * are kept with the hub versions they produce.
+     */
     void measureClockShift() {
-        if (link.conflictPolicy() == ConflictPolicy.LAST_WRITER_WINS && connector.supports(ClockOp.class)) {
+        if (link.timestampField() != null && connector.supports(ClockOp.class)) {
             Instant before = clock.instant();
             Instant theirs = connector.currentTime();
             Instant after = clock.instant();
@@ -231,6 +235,14 @@ final class LinkRun {
         private final Set<String> uids = new HashSet<>();
         /** Id-map changes in order; written batched, after the record writes they depend on. */
         private final List<Object> mappingOps = new ArrayList<>();
+        /** Source times of the hub versions written, stored with the mappings. */
+        private final List<StoreTransaction.ChangeTime> changeTimes = new ArrayList<>();
+
+        void changeTime(String recordId, long version, Instant time) {
+            if (time != null) {
+                changeTimes.add(new StoreTransaction.ChangeTime(recordId, version, time));
+            }
+        }
 
         void putMapping(String uid, String recordId, long hubVersion, String endpointVersion) {
             mappingOps.add(new IdMapping(link.name(), uid, recordId, hubVersion, endpointVersion, clock.instant()));
@@ -261,6 +273,8 @@ final class LinkRun {
             tx.putMappings(link.name(), run);
             tx.removeMappings(link.name(), removals);
             mappingOps.clear();
+            tx.putChangeTimes(link.collection(), changeTimes);
+            changeTimes.clear();
         }
 
         PendingWrites(StoreTransaction tx) {
@@ -378,8 +392,10 @@ final class LinkRun {
         if (known == null) {
             String recordId = newRecordId(object);
             ObjectNode data = mapping.toHub(null, object.fields());
+            Instant changed = sourceTime(object.fields());
             pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, null, false, data.toString()), uid, applied -> {
                 pending.putMapping(uid, recordId, applied.record().version(), version);
+                pending.changeTime(recordId, applied.record().version(), changed);
                 mappings.put(uid, new IdMapping(link.name(), uid, recordId, applied.record().version(), version, clock.instant()));
                 count(stats.inbound, applied);
             });
@@ -415,7 +431,7 @@ final class LinkRun {
             resolveInbound(tx, pending, mappings, delta, known, record);
             return;
         }
-        writeHub(pending, tx, mappings, uid, record, merged, version, stats.inbound);
+        writeHub(pending, tx, mappings, uid, record, merged, version, sourceTime(object.fields()), stats.inbound);
     }
 
     private void inboundDelete(StoreTransaction tx, PendingWrites pending, Map<String, IdMapping> mappings,
@@ -453,7 +469,7 @@ final class LinkRun {
         ObjectNode hubData = hubDeleted ? null : DataMapping.parse(record.data());
         ObjectNode endpointData = endpointDeleted ? null : mapping.toHub(hubData, delta.object().fields());
         String endpointVersion = endpointDeleted ? null : delta.object().version();
-        String winner = decide(hubDeleted ? null : record.updated(),
+        String winner = decide(hubDeleted ? null : hubTime(tx, record),
                 endpointDeleted ? null : delta.object().fields().get(link.timestampField()));
         if (winner == null) {
             String id = tx.recordConflict(link.name(), known.recordId(), uid, "open", link.conflictPolicy().label(), null,
@@ -487,14 +503,35 @@ final class LinkRun {
             pending.removeMapping(uid);
             mappings.remove(uid);
         } else {
-            writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion, stats.inbound);
+            writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion,
+                    sourceTime(delta.object().fields()), stats.inbound);
         }
     }
 
     /**
+     * When the hub's current version of a record changed: the source time stored with it (the
+     * time an endpoint gave the change, corrected to hub time) or, without one, when the version
+     * reached the hub.
+     */
+    private Instant hubTime(StoreTransaction tx, StoredRecord record) {
+        return tx.changeTimes(link.collection(), Map.of(record.id(), record.version())).getOrDefault(record.id(),
+                record.updated());
+    }
+
+    /** The change time an endpoint gives an object, in hub time; null when it gives none. */
+    private Instant sourceTime(Map<String, Object> fields) {
+        if (link.timestampField() == null) {
+            return null;
+        }
+        Instant time = DataMapping.time(fields.get(link.timestampField()));
+        return time == null ? null : time.minus(clockShift);
+    }
+
+    /**
      * Who wins by the policy: "hub", "endpoint", or null to park. For lastWriterWins the hub's
-     * time is when its current version reached the hub; the endpoint's is its timestamp field,
-     * corrected by the clock shift; a side without a time (a deletion) counts as happening now.
+     * time is its current version's change time ({@link #hubTime}); the endpoint's is its
+     * timestamp field, corrected by the clock shift; a side without a time (a deletion) counts as
+     * happening now. On equal times the hub's side stays.
      */
     private String decide(Instant hubTime, Object endpointTimeField) {
         return switch (link.conflictPolicy()) {
@@ -512,12 +549,13 @@ final class LinkRun {
     }
 
     private void writeHub(PendingWrites pending, StoreTransaction tx, Map<String, IdMapping> mappings, String uid,
-            StoredRecord record, ObjectNode data, String endpointVersion, RunStats.Direction counters) {
+            StoredRecord record, ObjectNode data, String endpointVersion, Instant changed, RunStats.Direction counters) {
         String ifMatch = record == null ? null : Long.toString(record.version());
         String recordId = record.id();
         pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, record.deleted() ? null : ifMatch, false, data.toString()),
                 uid, applied -> {
                     remember(pending, mappings, uid, recordId, applied.record().version(), endpointVersion);
+                    pending.changeTime(recordId, applied.record().version(), changed);
                     count(counters, applied);
                 });
     }
@@ -810,7 +848,7 @@ final class LinkRun {
         ObjectNode endpointData = current == null ? null : mapping.toHub(hubData, current.fields());
         String endpointVersion = current == null ? null : current.version();
         String uid = current != null ? current.uid().value() : planned.known() != null ? planned.known().uid() : null;
-        String winner = decide(record.deleted() ? null : record.updated(),
+        String winner = decide(record.deleted() ? null : store.transact(tx -> hubTime(tx, record)),
                 current == null ? null : current.fields().get(link.timestampField()));
         if (winner == null) {
             return (tx, pending) -> tx.recordConflict(link.name(), record.id(), uid, "open", link.conflictPolicy().label(),
@@ -847,7 +885,8 @@ final class LinkRun {
                     pending.removeMapping(planned.known().uid());
                 }
             } else {
-                writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion, stats.outbound);
+                writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion, sourceTime(current.fields()),
+                        stats.outbound);
             }
         };
     }

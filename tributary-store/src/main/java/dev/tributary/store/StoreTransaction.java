@@ -52,6 +52,74 @@ public final class StoreTransaction {
         return clock.millis();
     }
 
+    // ---- change times
+
+    /** When a record version changed at its source (hub time), for lastWriterWins. */
+    public record ChangeTime(String recordId, long version, Instant changedAt) {
+    }
+
+    /**
+     * The source times of these record versions ({@code versions}: record id → version), where
+     * one was stored for exactly that version; records without one are left out.
+     */
+    public Map<String, Instant> changeTimes(String collection, Map<String, Long> versions) {
+        Map<String, Instant> times = new HashMap<>();
+        try {
+            for (List<String> chunk : chunks(new ArrayList<>(versions.keySet()), 500)) {
+                List<Object> values = new ArrayList<>();
+                values.add(collection);
+                values.addAll(chunk);
+                for (ChangeTime time : Rows.query(connection, row -> new ChangeTime(row.getString(1), row.getLong(2),
+                        micros(row.getLong(3))), "SELECT record_id, version, changed_at FROM change_times WHERE collection = ?"
+                                + " AND record_id IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+                                + ")", values.toArray())) {
+                    if (versions.get(time.recordId()) == time.version()) {
+                        times.put(time.recordId(), time.changedAt());
+                    }
+                }
+            }
+            return times;
+        } catch (SQLException e) {
+            throw new StoreException("reading change times failed: " + e.getMessage(), e, true);
+        }
+    }
+
+    /** Stores the source times of record versions (replacing what was stored for those records). */
+    public void putChangeTimes(String collection, List<ChangeTime> times) {
+        if (times.isEmpty()) {
+            return;
+        }
+        try {
+            for (List<ChangeTime> chunk : chunks(times, 500)) {
+                List<Object> values = new ArrayList<>();
+                values.add(collection);
+                chunk.forEach(time -> values.add(time.recordId()));
+                Rows.update(connection, "DELETE FROM change_times WHERE collection = ? AND record_id IN ("
+                        + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", values.toArray());
+            }
+            Map<String, ChangeTime> last = new java.util.LinkedHashMap<>();
+            times.forEach(time -> last.put(time.recordId(), time));
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO change_times (collection, record_id, version, changed_at) VALUES (?, ?, ?, ?)")) {
+                for (ChangeTime time : last.values()) {
+                    insert.setString(1, collection);
+                    insert.setString(2, time.recordId());
+                    insert.setLong(3, time.version());
+                    insert.setLong(4, java.util.concurrent.TimeUnit.SECONDS.toMicros(time.changedAt().getEpochSecond())
+                            + time.changedAt().getNano() / 1000);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("storing change times failed: " + e.getMessage(), e, true);
+        }
+    }
+
+    private static Instant micros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+
     // ---- SData
 
     /** A record version's SData sync state, as stored (made at another endpoint). */
