@@ -173,8 +173,19 @@ final class LinkRun {
         SyncToken latest = connector.getLatestSyncToken(link.objectClass());
         SyncToken marker = latest != null ? latest : new SyncToken("reconciliation");
         if (!connector.supports(SearchOp.class)) {
+            // A sync from the beginning delivers every object the endpoint holds (and perhaps the
+            // history of some); whatever the id map knows that it did not end with is gone.
             List<SyncDelta> batch = new ArrayList<>();
+            Set<String> present = new HashSet<>();
             SyncToken end = connector.sync(link.objectClass(), null, delta -> {
+                if (delta.type() == SyncDeltaType.DELETE) {
+                    present.remove(delta.uid().value());
+                } else {
+                    if (delta.previousUid() != null) {
+                        present.remove(delta.previousUid().value());
+                    }
+                    present.add(delta.uid().value());
+                }
                 batch.add(delta);
                 if (batch.size() >= INBOUND_BATCH) {
                     commitInbound(batch, null, false);
@@ -182,7 +193,8 @@ final class LinkRun {
                 }
                 return true;
             }, OperationOptions.DEFAULTS);
-            commitInbound(batch, end, true);
+            commitInbound(batch, null, false);
+            commitInbound(vanished(present, marker), end, true);
             return;
         }
         Set<String> seen = new HashSet<>();
@@ -198,13 +210,18 @@ final class LinkRun {
             commitInbound(page, null, false);
             cookie = result.pagedResultsCookie();
         } while (cookie != null);
+        commitInbound(vanished(seen, marker), latest, latest != null);
+    }
+
+    /** Deletions for the objects the id map knows that a full listing did not contain. */
+    private List<SyncDelta> vanished(Set<String> listed, SyncToken token) {
         List<SyncDelta> gone = new ArrayList<>();
         for (IdMapping known : store.links().mappings(link.name())) {
-            if (!seen.contains(known.uid())) {
-                gone.add(deletion(known.uid(), marker));
+            if (!listed.contains(known.uid())) {
+                gone.add(deletion(known.uid(), token));
             }
         }
-        commitInbound(gone, latest, latest != null);
+        return gone;
     }
 
     private SyncDelta deletion(String uid, SyncToken token) {
@@ -431,7 +448,8 @@ final class LinkRun {
             resolveInbound(tx, pending, mappings, delta, known, record);
             return;
         }
-        writeHub(pending, tx, mappings, uid, record, merged, version, sourceTime(object.fields()), stats.inbound);
+        writeHub(pending, tx, mappings, uid, record.id(), record, merged, version, sourceTime(object.fields()),
+                stats.inbound);
     }
 
     private void inboundDelete(StoreTransaction tx, PendingWrites pending, Map<String, IdMapping> mappings,
@@ -503,7 +521,7 @@ final class LinkRun {
             pending.removeMapping(uid);
             mappings.remove(uid);
         } else {
-            writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion,
+            writeHub(pending, tx, mappings, uid, known.recordId(), record, endpointData, endpointVersion,
                     sourceTime(delta.object().fields()), stats.inbound);
         }
     }
@@ -548,11 +566,17 @@ final class LinkRun {
         };
     }
 
+    /**
+     * Writes an endpoint's side to the hub record {@code recordId}. {@code record} is the hub's
+     * current state of it — a tombstone, or null when the record is gone altogether (its collection
+     * was deleted, or compaction removed its tombstone while an id mapping still names it): both
+     * are written without an expected version, bringing the record back.
+     */
     private void writeHub(PendingWrites pending, StoreTransaction tx, Map<String, IdMapping> mappings, String uid,
-            StoredRecord record, ObjectNode data, String endpointVersion, Instant changed, RunStats.Direction counters) {
-        String ifMatch = record == null ? null : Long.toString(record.version());
-        String recordId = record.id();
-        pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, record.deleted() ? null : ifMatch, false, data.toString()),
+            String recordId, StoredRecord record, ObjectNode data, String endpointVersion, Instant changed,
+            RunStats.Direction counters) {
+        String ifMatch = record == null || record.deleted() ? null : Long.toString(record.version());
+        pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, ifMatch, false, data.toString()),
                 uid, applied -> {
                     remember(pending, mappings, uid, recordId, applied.record().version(), endpointVersion);
                     pending.changeTime(recordId, applied.record().version(), changed);
@@ -713,6 +737,14 @@ final class LinkRun {
             }
             Set<String> missing = new HashSet<>(queued);
             present.forEach(r -> missing.remove(r.id()));
+            // A queued record that is gone altogether (its collection was deleted, or compaction
+            // removed its tombstone) is a deletion on the hub's side: the endpoint's object goes too.
+            Map<String, IdMapping> orphaned = missing.isEmpty() ? Map.of()
+                    : store.links().mappingsByRecord(link.name(), missing);
+            for (IdMapping known : orphaned.values()) {
+                present.add(new StoredRecord(known.recordId(), known.hubVersion(), -1, true, clock.instant(), null, null));
+                missing.remove(known.recordId());
+            }
             writeOut(present, -1, true);
             if (!missing.isEmpty()) {
                 store.transact(tx -> {
@@ -734,12 +766,8 @@ final class LinkRun {
     private void writeOut(List<StoredRecord> records, long checkpoint, boolean queued) {
         Map<String, IdMapping> mappings = store.links().mappingsByRecord(link.name(),
                 records.stream().map(StoredRecord::id).toList());
-        Set<String> parked = new HashSet<>();
-        for (ConflictRecord conflict : store.conflicts().list("open", link.name(), 10_000)) {
-            if (conflict.recordId() != null) {
-                parked.add(conflict.recordId());
-            }
-        }
+        Set<String> parked = store.conflicts().openRecordIds(link.name(),
+                records.stream().map(StoredRecord::id).toList());
         List<Planned> plan = new ArrayList<>();
         for (StoredRecord record : records) {
             IdMapping known = mappings.get(record.id());
@@ -885,8 +913,8 @@ final class LinkRun {
                     pending.removeMapping(planned.known().uid());
                 }
             } else {
-                writeHub(pending, tx, mappings, uid, record, endpointData, endpointVersion, sourceTime(current.fields()),
-                        stats.outbound);
+                writeHub(pending, tx, mappings, uid, record.id(), record, endpointData, endpointVersion,
+                        sourceTime(current.fields()), stats.outbound);
             }
         };
     }

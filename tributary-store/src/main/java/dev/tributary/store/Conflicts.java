@@ -40,6 +40,25 @@ public final class Conflicts {
         return database.read(connection -> Rows.query(connection, Conflicts::read, sql.toString(), values.toArray()));
     }
 
+    /** Which of {@code recordIds} have a conflict of {@code link} parked (open), however many are open. */
+    public java.util.Set<String> openRecordIds(String link, java.util.Collection<String> recordIds) {
+        java.util.Set<String> open = new java.util.HashSet<>();
+        List<String> all = new ArrayList<>(recordIds);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            Object[] values = new Object[chunk.size() + 2];
+            values[0] = link;
+            values[1] = "open";
+            for (int i = 0; i < chunk.size(); i++) {
+                values[i + 2] = chunk.get(i);
+            }
+            open.addAll(database.read(connection -> Rows.query(connection, row -> row.getString(1),
+                    "SELECT DISTINCT record_id FROM conflicts WHERE link = ? AND state = ? AND record_id IN ("
+                            + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")", values)));
+        }
+        return open;
+    }
+
     static ConflictRecord read(ResultSet row) throws SQLException {
         return new ConflictRecord(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
                 row.getString(6), row.getString(7), row.getString(8), row.getString(9), row.getString(10),
