@@ -14,16 +14,20 @@ public final class RecordIds {
     private RecordIds() {
     }
 
-    /** Whether {@code id} is a valid record id. */
+    /**
+     * Whether {@code id} is a valid record id. Ids made only of dots ({@code .}, {@code ..}, …) are
+     * not: clients normalize such path segments away, so a request for the record would reach
+     * another resource (a {@code DELETE …/records/..} would become one of the collection).
+     */
     public static boolean isValid(String id) {
-        return id != null && ID.matcher(id).matches();
+        return id != null && ID.matcher(id).matches() && !id.chars().allMatch(c -> c == '.');
     }
 
     /** Throws {@link IllegalArgumentException} with a helpful message unless {@code id} is valid. */
     public static void requireValid(String id) {
         if (!isValid(id)) {
             throw new IllegalArgumentException("invalid record id '" + abbreviate(id)
-                    + "': use 1 to " + MAX_ID_LENGTH + " characters from A-Z a-z 0-9 . _ ~ : @ -");
+                    + "': use 1 to " + MAX_ID_LENGTH + " characters from A-Z a-z 0-9 . _ ~ : @ -, not only dots");
         }
     }
 

@@ -118,6 +118,11 @@ public final class RecordsApi {
     private void deleteCollection(Context ctx) {
         String name = collectionName(ctx);
         Authenticator.principal(ctx).require(Scope.ADMIN);
+        if (ctx.path().endsWith("/")) {
+            // A record path whose id a client normalized away ("records/..") arrives like this.
+            throw ApiException.badRequest("to delete a collection, send DELETE /v1/collections/" + name
+                    + " with no trailing slash");
+        }
         if (!store.collections().delete(name)) {
             throw ApiException.notFound("collection '" + name + "' does not exist");
         }
@@ -258,7 +263,7 @@ public final class RecordsApi {
         String id = text(write, "id", where);
         if (!RecordIds.isValid(id)) {
             throw ApiException.badRequest(where + ": invalid record id; use 1 to "
-                    + RecordIds.MAX_ID_LENGTH + " characters from A-Z a-z 0-9 . _ ~ : @ -");
+                    + RecordIds.MAX_ID_LENGTH + " characters from A-Z a-z 0-9 . _ ~ : @ -, not only dots");
         }
         String ifMatch = write.has("ifMatch") ? stripQuotes(text(write, "ifMatch", where)) : null;
         boolean ifNoneMatch = false;
@@ -347,7 +352,7 @@ public final class RecordsApi {
         String id = ctx.pathParam("id");
         if (!RecordIds.isValid(id)) {
             throw ApiException.badRequest("invalid record id; use 1 to " + RecordIds.MAX_ID_LENGTH
-                    + " characters from A-Z a-z 0-9 . _ ~ : @ -");
+                    + " characters from A-Z a-z 0-9 . _ ~ : @ -, not only dots");
         }
         return id;
     }

@@ -77,6 +77,29 @@ abstract class ChangeFeedContract {
         assertThat(hub.delete("/v1/collections/tasks/records/" + id).status()).isEqualTo(204);
     }
 
+    /**
+     * Ids made only of dots do not survive URL normalization: {@code DELETE …/records/..} becomes
+     * {@code DELETE /v1/collections/tasks/} in curl and most clients. They are refused, and a
+     * collection is never deleted through a path with a trailing slash.
+     */
+    @Test
+    void idsThatPathNormalizationManglesAreRefusedAndNoRecordPathDeletesTheCollection() {
+        putRecord("a", "{\"title\":\"keep me\"}");
+        for (String id : List.of(".", "..", "...")) {
+            Answer put = hub.put("/v1/collections/tasks/records/" + TestHub.encode(id), "{\"data\":{}}");
+            assertThat(put.status()).as("PUT id %s: %s", id, put.text()).isEqualTo(400);
+            Answer batch = hub.post("/v1/collections/tasks/batch",
+                    "{\"writes\":[{\"op\":\"put\",\"id\":\"" + id + "\",\"data\":{}}]}");
+            assertThat(batch.status()).as("batch id %s: %s", id, batch.text()).isEqualTo(400);
+        }
+        Answer normalized = hub.delete("/v1/collections/tasks/");
+        assertThat(normalized.status()).as(normalized.text()).isEqualTo(400);
+        assertThat(normalized.text()).contains("trailing slash");
+        assertThat(hub.get("/v1/collections/tasks/records/a").status()).as("the collection and its records stay")
+                .isEqualTo(200);
+        assertThat(hub.delete("/v1/collections/tasks").status()).as("the exact path still deletes").isEqualTo(204);
+    }
+
     @Test
     void aFullSyncPagesThroughEveryRecordOnce() {
         for (int i = 0; i < 23; i++) {
