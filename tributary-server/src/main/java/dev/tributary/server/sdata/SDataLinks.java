@@ -220,7 +220,7 @@ public final class SDataLinks implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
             store.runs().update(runId, "running", "starting", 0, stats.toString(), null);
             token = store.accessTokens().create("sdata link " + link.name() + " run " + runId,
-                    List.of(Scope.write(resource.collection()).toString()));
+                    List.of(Scope.read(resource.collection()).toString(), Scope.write(resource.collection()).toString()));
             SyncPass.Side local = new SyncPass.Side(baseUrl.get() + "/sdata/" + resource.app() + "/" + resource.contract()
                     + "/-/" + resource.resource(), token.secret());
             SyncPass.Side remote = new SyncPass.Side(link.remoteUrl(), link.remoteToken());

@@ -180,11 +180,10 @@ public final class SDataProvider implements AutoCloseable {
             String name = operation.group(1);
             String id = operation.group(2);
             Principal principal = Authenticator.principal(ctx);
-            if (name.equals("syncTarget")) {
-                principal.require(Scope.write(resource.collection()));
-            } else if (!principal.has(Scope.write(resource.collection()))) {
-                principal.require(Scope.read(resource.collection()));
-            }
+            // The digest, a source's feed and the results name or carry the collection's data:
+            // they need read. A target changes it: it needs write.
+            principal.require(name.equals("syncTarget") ? Scope.write(resource.collection())
+                    : Scope.read(resource.collection()));
             switch (method + " " + name + (id == null ? "" : "()")) {
                 case "GET syncDigest" -> xml(ctx, 200, Digests.document(digest(resource)), "application/xml");
                 case "POST syncSource" -> startSource(ctx, resource);

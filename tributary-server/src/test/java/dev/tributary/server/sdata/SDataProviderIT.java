@@ -162,6 +162,24 @@ class SDataProviderIT {
         assertThat(runs.get(0).get("mode").asText()).isEqualTo("scheduled");
     }
 
+    /** Digest and source hand out the collection's data: a write-only token may not read them. */
+    @Test
+    void aWriteOnlyTokenCannotReadThroughDigestOrSource() throws Exception {
+        TestHub a = hub(1);
+        write(a, "n1", "secret text");
+        String writer = a.token("write:notes");
+        String reader = a.token("read:notes");
+        String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
+        assertThat(send("GET", url(a) + "/$syncDigest", writer, null).statusCode()).isEqualTo(403);
+        HttpResponse<String> source = send("POST", url(a) + "/$syncSource?trackingID=w-1", writer, digest);
+        assertThat(source.statusCode()).as(source.body()).isEqualTo(403);
+        assertThat(source.body()).doesNotContain("secret text");
+        assertThat(send("GET", url(a) + "/$syncSource('w-1')", writer, null).statusCode()).isIn(403, 404, 410);
+        assertThat(send("GET", url(a) + "/$syncDigest", reader, null).statusCode()).isEqualTo(200);
+        assertThat(send("POST", url(a) + "/$syncTarget?trackingID=r-1", reader, digest).statusCode())
+                .as("a reader may not write").isEqualTo(403);
+    }
+
     @Test
     void asyncContextsAnswerTrackingThenResultsUntilDeletedThenGone() throws Exception {
         TestHub a = hub(1);
