@@ -614,6 +614,9 @@ public final class OfflineObjects implements AutoCloseable {
                     // The hub's version replaces the change sent; a change made after it was sent stays pending.
                     if (result.path("serverDeleted").asBoolean()) {
                         local.confirmDeleted(service, object, localId, seq);
+                    } else if (result.path("serverRecordHidden").asBoolean()) {
+                        // The token may not read the collection: the change is undone locally.
+                        local.refuse(service, object, localId);
                     } else {
                         local.confirm(service, object, localId, result.path("id").asText(localId),
                                 (ObjectNode) result.get("serverRecord"), result.path("etag").asText(), seq, target.keyFields());

@@ -111,8 +111,13 @@ class ExactlyOnceIT {
     }
 
     /** The stored answer of an upload request (resending it through the hub returns it). */
+    /** How the hub keys a request id: per caller, by the device token's id. */
+    private String key(String requestId) {
+        return hub.hub.store.accessTokens().authenticate(hub.token).orElseThrow().id() + "/" + requestId;
+    }
+
     private JsonNode answerOf(String requestId) {
-        var claim = hub.hub.store.uploadCache().begin("Field", requestId, Duration.ofHours(24), Duration.ofMinutes(2));
+        var claim = hub.hub.store.uploadCache().begin("Field", key(requestId), Duration.ofHours(24), Duration.ofMinutes(2));
         assertThat(claim.state()).isEqualTo(dev.tributary.store.UploadCache.State.DONE);
         try {
             return HubClient.JSON.readTree(claim.answer());
@@ -199,9 +204,9 @@ class ExactlyOnceIT {
         // The first time the request arrives, another worker "is processing" it for 700 ms.
         proxy.beforeForward(request -> {
             if (request.upload() && claimed.compareAndSet(false, true)) {
-                hub.hub.store.uploadCache().begin("Field", request.requestId(), Duration.ofHours(24), Duration.ofMinutes(2));
+                hub.hub.store.uploadCache().begin("Field", key(request.requestId()), Duration.ofHours(24), Duration.ofMinutes(2));
                 CompletableFuture.delayedExecutor(700, TimeUnit.MILLISECONDS)
-                        .execute(() -> hub.hub.store.uploadCache().release("Field", request.requestId()));
+                        .execute(() -> hub.hub.store.uploadCache().release("Field", key(request.requestId())));
             }
         });
         syncOk(app);

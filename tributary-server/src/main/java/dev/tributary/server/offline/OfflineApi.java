@@ -168,9 +168,16 @@ public final class OfflineApi {
             ObjectService.ObjectDefinition object = service.objects().get(change.path("object").asText());
             if (object != null) {
                 principal.require(Scope.write(object.collection()));
+            } else if (service.objects().values().stream().noneMatch(o -> principal.has(Scope.write(o.collection())))) {
+                // An unknown object is answered "rejected"; a caller that may write none of the
+                // service's collections gets no answer at all.
+                principal.require(Scope.write(service.objects().values().iterator().next().collection()));
             }
         }
-        UploadCache.Claim claim = store.uploadCache().begin(service.name(), requestId, keepAnswers, staleClaim);
+        // Request ids belong to their caller: the same id from another token is another request,
+        // so a stored answer only ever goes back to the token that made it.
+        String key = principal.tokenId() + "/" + requestId;
+        UploadCache.Claim claim = store.uploadCache().begin(service.name(), key, keepAnswers, staleClaim);
         switch (claim.state()) {
             case DONE -> {
                 ctx.header("X-Request-Replayed", "true");
@@ -201,13 +208,13 @@ public final class OfflineApi {
                 // Usually the whole batch in one transaction, with the answer: each change is
                 // applied with its outcome, and the request is done when it commits.
                 answer = store.transact(tx -> {
-                    List<ObjectNode> applied = applyBatch(tx, service, requestId, todo, list, origin);
+                    List<ObjectNode> applied = applyBatch(tx, service, key, todo, list, origin);
                     JsonNode[] all = results.clone();
                     for (int i = 0; i < todo.size(); i++) {
                         all[todo.get(i)] = applied.get(i);
                     }
-                    ObjectNode done = answer(requestId, all);
-                    tx.finishUpload(service.name(), requestId, 200, done.toString());
+                    ObjectNode done = answer(requestId, all, service, principal);
+                    tx.finishUpload(service.name(), key, 200, done.toString());
                     return done;
                 });
             } catch (RuntimeException batchFailed) {
@@ -215,26 +222,41 @@ public final class OfflineApi {
                 LOG.warn("upload {} of service {}: the batch transaction failed ({}); applying its changes one by one",
                         requestId, service.name(), batchFailed.toString());
                 for (int index : todo) {
-                    results[index] = store.transact(tx -> applyAndRecord(tx, service, requestId, index, list.get(index), origin));
+                    results[index] = store.transact(tx -> applyAndRecord(tx, service, key, index, list.get(index), origin));
                 }
-                answer = answer(requestId, results);
-                store.uploadCache().finish(service.name(), requestId, 200, answer.toString());
+                answer = answer(requestId, results, service, principal);
+                store.uploadCache().finish(service.name(), key, 200, answer.toString());
             }
         } catch (RuntimeException e) {
             // The changes applied so far keep their outcomes; a resend applies only the rest.
-            store.uploadCache().release(service.name(), requestId);
+            store.uploadCache().release(service.name(), key);
             throw e;
         }
         ObjectNode done = answer;
         Json.respond(ctx, 200, json -> Json.MAPPER.writeTree(json, done));
     }
 
-    private static ObjectNode answer(String requestId, JsonNode[] results) {
+    /**
+     * The answer to an upload. A conflict shows the hub's record only to a caller that may read
+     * its collection: a write-only caller learns that there was a conflict (and the etag to retry
+     * with), not what the record holds — {@code serverRecord} is null and {@code serverRecordHidden}
+     * true.
+     */
+    private static ObjectNode answer(String requestId, JsonNode[] results, ObjectService service, Principal principal) {
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("kind", "tributary#uploadResult");
         answer.put("requestId", requestId);
         ArrayNode list = answer.putArray("results");
         for (JsonNode result : results) {
+            if (result instanceof ObjectNode outcome && outcome.hasNonNull("serverRecord")) {
+                ObjectService.ObjectDefinition object = service.objects().get(outcome.path("object").asText());
+                if (object == null || !principal.has(Scope.read(object.collection()))) {
+                    outcome = outcome.deepCopy();
+                    outcome.putNull("serverRecord");
+                    outcome.put("serverRecordHidden", true);
+                    result = outcome;
+                }
+            }
             list.add(result);
         }
         return answer;

@@ -77,6 +77,11 @@ class OfflineApiIT {
         return hub.post("/v1/services/Field/upload" + query, body.toString(), "X-Request-Id", requestId);
     }
 
+    /** How the hub keys a request id of the admin token's (request ids belong to their caller). */
+    private String adminKey(String requestId) {
+        return hub.store.accessTokens().authenticate(hub.adminToken).orElseThrow().id() + "/" + requestId;
+    }
+
     private JsonNode uploadOk(ObjectNode... changes) {
         Answer answer = upload(UUID.randomUUID().toString(), "?SiteID=7", changes);
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
@@ -242,6 +247,39 @@ class OfflineApiIT {
         assertThat(hub.store.changeLog().head()).isZero();
     }
 
+    /** An upload's answer goes only to a caller allowed to see it. */
+    @Test
+    void answersNeverReachACallerThatMayNotSeeThem() {
+        String v1 = uploadOk(change("Task", "create", null, null, "{\"id\": \"t1\", \"title\": \"a\"}")).get(0).get("etag").asText();
+        uploadOk(change("Task", "update", "t1", v1, "{\"id\": \"t1\", \"title\": \"private hub text\"}"));
+
+        // A write-only caller learns of the conflict and the etag, not what the record holds.
+        String writer = hub.token("write:tasks");
+        String stale = "{\"changes\": [" + change("Task", "update", "t1", v1, "{\"id\": \"t1\", \"title\": \"stale\"}") + "]}";
+        Answer conflict = hub.send("POST", "/v1/services/Field/upload?SiteID=1", stale, writer, "X-Request-Id", "shared-1");
+        assertThat(conflict.status()).as(conflict.text()).isEqualTo(200);
+        JsonNode result = conflict.json().at("/results/0");
+        assertThat(result.get("outcome").asText()).isEqualTo("conflict");
+        assertThat(result.get("serverRecord").isNull()).as(conflict.text()).isTrue();
+        assertThat(result.get("serverRecordHidden").asBoolean()).isTrue();
+        assertThat(conflict.text()).doesNotContain("private hub text");
+
+        // The admin's answer under a request id is not replayed to another token sending the same id.
+        Answer adminAnswer = upload("shared-2", "?SiteID=1", change("Task", "update", "t1", v1, "{\"id\": \"t1\"}"));
+        assertThat(adminAnswer.text()).contains("private hub text");
+        String stranger = hub.token("write:notes");
+        Answer replay = hub.send("POST", "/v1/services/Field/upload?SiteID=1",
+                "{\"changes\": [{\"object\": \"Nothing\", \"op\": \"create\", \"data\": {}}]}", stranger,
+                "X-Request-Id", "shared-2");
+        assertThat(replay.text()).doesNotContain("private hub text");
+        assertThat(replay.header("X-Request-Replayed")).isNull();
+        String nobody = hub.token("read:elsewhere");
+        Answer unscoped = hub.send("POST", "/v1/services/Field/upload?SiteID=1",
+                "{\"changes\": [{\"object\": \"Nothing\", \"op\": \"create\", \"data\": {}}]}", nobody,
+                "X-Request-Id", "shared-2");
+        assertThat(unscoped.status()).as(unscoped.text()).isEqualTo(403);
+    }
+
     @Test
     void serverWinsSendsTheServersRecordAndKeepsIt() {
         String v1 = uploadOk(change("Task", "create", null, null, "{\"id\": \"t1\", \"title\": \"a\"}")).get(0).get("etag").asText();
@@ -340,7 +378,7 @@ class OfflineApiIT {
 
     @Test
     void aResendWhileTheFirstIsProcessedIsToldToRetryAndAStaleOneResumes() {
-        hub.store.uploadCache().begin("Field", "busy-1", Duration.ofHours(24), Duration.ofMinutes(2));
+        hub.store.uploadCache().begin("Field", adminKey("busy-1"), Duration.ofHours(24), Duration.ofMinutes(2));
         ObjectNode task = change("Task", "create", null, null, "{\"id\": \"t1\"}");
         Answer busy = upload("busy-1", "?SiteID=1", task);
         assertThat(busy.status()).isEqualTo(409);
@@ -358,10 +396,10 @@ class OfflineApiIT {
     @Test
     void aResumedRequestAppliesOnlyTheChangesWithoutAnOutcome() {
         // A request whose first change was applied (outcome stored) before the hub died.
-        hub.store.uploadCache().begin("Field", "half", Duration.ofHours(24), Duration.ofMinutes(2));
+        hub.store.uploadCache().begin("Field", adminKey("half"), Duration.ofHours(24), Duration.ofMinutes(2));
         hub.store.transact(tx -> {
             tx.apply("tasks", List.of(dev.tributary.store.RecordWrite.put("t1", "{\"id\":\"t1\",\"n\":1}")), "offline:x");
-            tx.recordUploadOutcome("Field", "half", 0, "{\"index\":0,\"outcome\":\"created\",\"id\":\"t1\"}");
+            tx.recordUploadOutcome("Field", adminKey("half"), 0, "{\"index\":0,\"outcome\":\"created\",\"id\":\"t1\"}");
             return null;
         });
         long head = hub.store.changeLog().head();
