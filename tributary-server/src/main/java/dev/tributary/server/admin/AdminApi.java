@@ -64,6 +64,12 @@ public final class AdminApi {
         config.routes.get("/v1/runs", this::listRuns);
         config.routes.get("/v1/runs/{r}", this::getRun);
         config.routes.post("/v1/runs/{r}/cancel", this::cancelRun);
+        // An event stream's status is sent before its handler runs: check scope and existence
+        // first, so a refused or unknown stream answers 403/404 instead of 200 with an error.
+        config.routes.before("/v1/runs/{r}/events", ctx -> {
+            admin(ctx);
+            existingRun(ctx.pathParam("r"));
+        });
         config.routes.sse("/v1/runs/{r}/events", this::runEvents);
         config.routes.get("/v1/conflicts", this::listConflicts);
         config.routes.get("/v1/conflicts/{id}", this::getConflict);

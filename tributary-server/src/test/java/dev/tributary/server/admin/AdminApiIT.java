@@ -128,6 +128,17 @@ class AdminApiIT {
         assertThat(last.get("state").asText()).isEqualTo("succeeded");
         assertThat(last.at("/stats/inbound/created").asLong()).isEqualTo(20);
 
+        for (String[] refused : new String[][] {{hub.token("read:people"), "403"}, {null, "401"},
+                {hub.adminToken, "404", "no-such-run"}}) {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    hub.server.baseUrl() + "/v1/runs/" + (refused.length > 2 ? refused[2] : id) + "/events"))
+                    .headers(refused[0] == null ? new String[] {"Accept", "text/event-stream"}
+                            : new String[] {"Authorization", "Bearer " + refused[0], "Accept", "text/event-stream"})
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(Integer.parseInt(refused[1]));
+            assertThat(Json.MAPPER.readTree(answer.body()).has("error")).as(answer.body()).isTrue();
+        }
+
         JsonNode run = awaitRun(id);
         assertThat(run.get("mode").asText()).isEqualTo("manual");
         assertThat(run.at("/stats/inbound/created").asLong()).isEqualTo(20);
