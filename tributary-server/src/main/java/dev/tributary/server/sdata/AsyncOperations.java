@@ -64,13 +64,18 @@ final class AsyncOperations<R> implements AutoCloseable {
     private final Supplier<Duration> idle;
 
     AsyncOperations(String name, Clock clock, Supplier<Duration> idle) {
-        this.clock = clock;
-        this.idle = idle;
-        this.workers = Executors.newFixedThreadPool(2, r -> {
+        this(clock, idle, Executors.newFixedThreadPool(2, r -> {
             Thread thread = new Thread(r, "sdata-" + name);
             thread.setDaemon(true);
             return thread;
-        });
+        }));
+    }
+
+    /** With the given workers (tests use this to hold a submission). */
+    AsyncOperations(Clock clock, Supplier<Duration> idle, ExecutorService workers) {
+        this.clock = clock;
+        this.idle = idle;
+        this.workers = workers;
     }
 
     /** Starts an operation, or answers the one already started with this id (a replayed POST). */
@@ -85,8 +90,9 @@ final class AsyncOperations<R> implements AutoCloseable {
             throw new GoneException("tracking id '" + id + "' was used by an operation that has ended");
         }
         Operation<R> operation = new Operation<>(id, owner, clock.instant());
-        operations.put(id, operation);
+        // Published only once its future is set: readers (get is not synchronized) may use it at once.
         operation.future = workers.submit(() -> work.run(operation));
+        operations.put(id, operation);
         return operation;
     }
 

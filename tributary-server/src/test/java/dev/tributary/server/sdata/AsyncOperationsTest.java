@@ -35,4 +35,60 @@ class AsyncOperationsTest {
             assertThat(operations.get("never")).isNull();
         }
     }
+
+    /** A concurrent poll never sees an operation whose future is not set yet. */
+    @Test
+    void anOperationIsVisibleOnlyOnceItsFutureIsSet() throws Exception {
+        java.util.concurrent.CountDownLatch submitting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.ExecutorService slowSubmit = new java.util.concurrent.AbstractExecutorService() {
+            @Override
+            public void execute(Runnable command) {
+                submitting.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                pool.execute(command);
+            }
+
+            @Override
+            public void shutdown() {
+                pool.shutdown();
+            }
+
+            @Override
+            public java.util.List<Runnable> shutdownNow() {
+                return pool.shutdownNow();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return pool.isShutdown();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return pool.isTerminated();
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+                return pool.awaitTermination(timeout, unit);
+            }
+        };
+        try (AsyncOperations<String> operations = new AsyncOperations<>(new ManualClock(), () -> Duration.ofMinutes(10),
+                slowSubmit)) {
+            Thread starter = new Thread(() -> operations.start("t1", "r", op -> "done"));
+            starter.start();
+            submitting.await();
+            AsyncOperations.Operation<String> seen = operations.get("t1");
+            assertThat(seen == null || seen.future != null).as("published before its future was set").isTrue();
+            release.countDown();
+            starter.join();
+            assertThat(operations.get("t1").future.get()).isEqualTo("done");
+        }
+    }
 }
