@@ -27,8 +27,16 @@ final class HubClient {
 
     /** The hub is still processing an upload with this request id. */
     static final class InProgressException extends OfflineException {
-        InProgressException(String message) {
+        private final Duration retryAfter;
+
+        InProgressException(String message, Duration retryAfter) {
             super(message, null, true);
+            this.retryAfter = retryAfter;
+        }
+
+        /** How long the hub asked to wait before sending again. */
+        Duration retryAfter() {
+            return retryAfter;
         }
     }
 
@@ -122,8 +130,18 @@ final class HubClient {
             throw new GoneException(message);
         }
         if (status == 409 && reason.equals("uploadInProgress")) {
-            throw new InProgressException(message);
+            long seconds = response.headers().firstValue("Retry-After").map(HubClient::seconds).orElse(1L);
+            throw new InProgressException(message, Duration.ofSeconds(seconds));
         }
         throw new OfflineException(message, null, status >= 500 || status == 429);
+    }
+
+    /** A Retry-After value in seconds, kept between 1 and 300 (a date or anything else counts as 1). */
+    private static long seconds(String header) {
+        try {
+            return Math.max(1, Math.min(300, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

@@ -51,6 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OfflineObjects implements AutoCloseable {
 
+    /** How long one sync waits for an upload the hub is still processing before it fails (and retries next sync). */
+    private static final Duration MAX_IN_PROGRESS_WAIT = Duration.ofSeconds(45);
+
     private final Path file;
     private final HubClient hub;
     private final List<String> serviceNames;
@@ -575,14 +578,19 @@ public final class OfflineObjects implements AutoCloseable {
             Instant start = Instant.now();
             long startNanos = System.nanoTime();
             JsonNode answer = null;
+            Duration waited = Duration.ZERO;
             for (int attempt = 1; answer == null; attempt++) {
                 try {
                     answer = hub.upload(service, upload.requestId(), upload.parameters(), stripSeq(upload.body()));
                 } catch (HubClient.InProgressException e) {
-                    if (attempt >= 10) {
+                    // Short steps while the hub is at it; the hub's own figure while it waits out a stale claim.
+                    Duration pause = e.retryAfter().getSeconds() <= 1
+                            ? Duration.ofMillis(Math.min(1000, 200L * attempt)) : e.retryAfter();
+                    if (waited.plus(pause).compareTo(MAX_IN_PROGRESS_WAIT) > 0) {
                         throw e;
                     }
-                    sleep(Duration.ofMillis(200L * attempt));
+                    sleep(pause);
+                    waited = waited.plus(pause);
                 }
             }
             JsonNode sent = parse(upload.body()).path("changes");

@@ -64,7 +64,7 @@ public final class HubServer implements AutoCloseable {
                 config.sdataContextTtl());
         this.sdataLinks = new SDataLinks(store, config.maxBodyBytes(), this::baseUrl, config.clock(), Duration.ofSeconds(1));
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
-        OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofMinutes(2));
+        OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofSeconds(15));
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.host();
             javalin.jetty.port = config.port();

@@ -460,6 +460,13 @@ public final class StoreTransaction {
     public void recordUploadOutcome(String service, String requestId, int index, String outcome) {
         update("INSERT INTO upload_changes (service, request_id, idx, outcome) VALUES (?, ?, ?, ?)",
                 service, requestId, index, outcome);
+        uploadHeartbeat(service, requestId);
+    }
+
+    /** Shows the request's claim alive: another node waits before taking it over. */
+    private void uploadHeartbeat(String service, String requestId) {
+        update("UPDATE upload_requests SET started_at = ? WHERE service = ? AND request_id = ? AND state = 'processing'",
+                now(), service, requestId);
     }
 
     /** Stores an upload request's answer, in the transaction that applied its last changes. */
@@ -486,6 +493,7 @@ public final class StoreTransaction {
         } catch (SQLException e) {
             throw sql(e);
         }
+        uploadHeartbeat(service, requestId);
     }
 
     // ---- conflicts

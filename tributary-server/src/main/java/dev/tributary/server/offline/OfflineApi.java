@@ -1,6 +1,8 @@
 package dev.tributary.server.offline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.server.ApiException;
@@ -19,8 +21,11 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +57,9 @@ public final class OfflineApi {
 
     private final Store store;
     private final long maxBodyBytes;
+    /** Writes JSON with object keys sorted, for digests. */
+    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
     private final Duration keepAnswers;
     private final Duration staleClaim;
     private final Map<String, ConflictResolver> resolvers = new TreeMap<>();
@@ -177,7 +185,7 @@ public final class OfflineApi {
         // Request ids belong to their caller: the same id from another token is another request,
         // so a stored answer only ever goes back to the token that made it.
         String key = principal.tokenId() + "/" + requestId;
-        UploadCache.Claim claim = store.uploadCache().begin(service.name(), key, keepAnswers, staleClaim);
+        UploadCache.Claim claim = store.uploadCache().begin(service.name(), key, digest(parameters, body), keepAnswers, staleClaim);
         switch (claim.state()) {
             case DONE -> {
                 ctx.header("X-Request-Replayed", "true");
@@ -185,12 +193,40 @@ public final class OfflineApi {
                 return;
             }
             case IN_PROGRESS -> {
-                ctx.header("Retry-After", "1");
+                ctx.header("Retry-After", Integer.toString(claim.retryAfterSeconds()));
                 throw new ApiException(409, "uploadInProgress", "upload request " + requestId
-                        + " is being processed; send it again in a moment to get its answer");
+                        + " is being processed; send it again in " + claim.retryAfterSeconds() + " s to get its answer");
             }
+            case MISMATCH -> throw new ApiException(422, "requestIdReused", "upload request id " + requestId
+                    + " was already used for an upload with other changes or parameters; a resend must repeat the"
+                    + " original request exactly, and each new upload needs a new request id (unique per device)");
             default -> { }
         }
+        try {
+            apply(ctx, principal, service, requestId, key, list, parameters, claim);
+        } finally {
+            store.uploadCache().leave(service.name(), key);
+        }
+    }
+
+    /**
+     * A digest of what an upload asks for — its parameters and changes, independent of key order
+     * and whitespace — so a resend can be told apart from another request under the same id.
+     */
+    private static String digest(Map<String, String> parameters, JsonNode body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(CANONICAL.writeValueAsBytes(parameters));
+            sha.update((byte) 0);
+            sha.update(CANONICAL.writeValueAsBytes(CANONICAL.convertValue(body, Object.class)));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void apply(Context ctx, Principal principal, ObjectService service, String requestId, String key, ArrayNode list,
+            Map<String, String> parameters, UploadCache.Claim claim) {
         String origin = origin(principal, parameters);
         JsonNode[] results = new JsonNode[list.size()];
         List<Integer> todo = new ArrayList<>();

@@ -377,33 +377,108 @@ class OfflineApiIT {
     }
 
     @Test
-    void aResendWhileTheFirstIsProcessedIsToldToRetryAndAStaleOneResumes() {
-        hub.store.uploadCache().begin("Field", adminKey("busy-1"), Duration.ofHours(24), Duration.ofMinutes(2));
+    void aClaimOfAnotherNodeIsWaitedForAsLongAsItsHeartbeatAllowsAndRetryAfterSaysHowLong() {
+        // Another hub process on the same store claimed the request, then went silent (it died).
+        try (var other = hub.backend.open(hub.clock)) {
+            other.uploadCache().begin("Field", adminKey("busy-1"), null, Duration.ofHours(24), Duration.ofSeconds(15));
+        }
         ObjectNode task = change("Task", "create", null, null, "{\"id\": \"t1\"}");
         Answer busy = upload("busy-1", "?SiteID=1", task);
         assertThat(busy.status()).isEqualTo(409);
         assertThat(busy.reason()).isEqualTo("uploadInProgress");
-        assertThat(busy.header("Retry-After")).isEqualTo("1");
+        assertThat(busy.header("Retry-After")).as("the claim's heartbeat is fresh").isEqualTo("15");
         assertThat(hub.store.changeLog().get("tasks", "t1")).isEmpty();
+        hub.clock.advance(Duration.ofSeconds(11));
+        assertThat(upload("busy-1", "?SiteID=1", task).header("Retry-After")).isEqualTo("4");
 
-        // The hub died while processing it: after the claim goes stale, a resend finishes the work.
-        hub.clock.advance(Duration.ofMinutes(3));
+        // Once its heartbeat is older than 15 s, a resend takes the claim over and finishes the work.
+        hub.clock.advance(Duration.ofSeconds(4));
         Answer resumed = upload("busy-1", "?SiteID=1", task);
         assertThat(resumed.status()).isEqualTo(200);
         assertThat(resumed.json().at("/results/0/outcome").asText()).isEqualTo("created");
     }
 
     @Test
+    void aClaimThisProcessStoppedWorkingOnIsTakenOverAtOnce() {
+        // A worker of this hub claimed the request and is still at it: resends are told to retry.
+        hub.store.uploadCache().begin("Field", adminKey("busy-2"), null, Duration.ofHours(24), Duration.ofSeconds(15));
+        ObjectNode task = change("Task", "create", null, null, "{\"id\": \"t2\"}");
+        Answer busy = upload("busy-2", "?SiteID=1", task);
+        assertThat(busy.status()).isEqualTo(409);
+        assertThat(busy.header("Retry-After")).isEqualTo("1");
+        // The worker stopped without an answer (its thread failed): the next resend does the work, without waiting.
+        hub.store.uploadCache().leave("Field", adminKey("busy-2"));
+        Answer resumed = upload("busy-2", "?SiteID=1", task);
+        assertThat(resumed.status()).as(resumed.text()).isEqualTo(200);
+        assertThat(resumed.json().at("/results/0/outcome").asText()).isEqualTo("created");
+    }
+
+    @Test
+    void aRequestIdReusedWithAnotherBodyIsRefusedAndAResendInAnotherSpellingIsAnswered() {
+        ObjectNode task = change("Task", "create", null, null, "{\"id\": \"t3\", \"a\": 1, \"b\": 2}");
+        assertThat(upload("reuse", "?SiteID=1", task).status()).isEqualTo(200);
+
+        Answer other = upload("reuse", "?SiteID=1", change("Task", "create", null, null, "{\"id\": \"t4\"}"));
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.reason()).isEqualTo("requestIdReused");
+        assertThat(other.text()).contains("new request id");
+        assertThat(upload("reuse", "?SiteID=2", task).status()).as("other parameters").isEqualTo(422);
+        assertThat(hub.store.changeLog().get("tasks", "t4")).as("nothing of it applied").isEmpty();
+
+        // The same request with keys in another order and other whitespace is a resend.
+        String respelled = "{ \"changes\" : [ {\"data\": {\"b\": 2, \"id\": \"t3\", \"a\": 1}, \"op\": \"create\", \"object\": \"Task\"} ] }";
+        Answer again = hub.post("/v1/services/Field/upload?SiteID=1", respelled, "X-Request-Id", "reuse");
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(again.header("X-Request-Replayed")).isEqualTo("true");
+    }
+
+    @Test
+    void concurrentSendsOfOneRequestIdGetOneClaim() throws Exception {
+        for (int trial = 0; trial < 12; trial++) {
+            String requestId = "race-" + trial;
+            String body = "{\"changes\": [" + change("Task", "create", null, null, "{\"id\": \"" + requestId + "\"}") + "]}";
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            try {
+                List<java.util.concurrent.Future<Answer>> sends = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    sends.add(pool.submit(() -> {
+                        start.await();
+                        return hub.post("/v1/services/Field/upload?SiteID=1", body, "X-Request-Id", requestId);
+                    }));
+                }
+                start.countDown();
+                int applied = 0;
+                for (var send : sends) {
+                    Answer answer = send.get();
+                    assertThat(answer.status()).as("trial %d: %s", trial, answer.text()).isIn(200, 409);
+                    if (answer.status() == 409) {
+                        assertThat(answer.reason()).isEqualTo("uploadInProgress");
+                    } else if (answer.header("X-Request-Replayed") == null) {
+                        applied++;
+                    }
+                }
+                assertThat(applied).as("trial %d: sends that applied the request", trial).isLessThanOrEqualTo(1);
+            } finally {
+                pool.shutdown();
+            }
+            Answer settled = hub.post("/v1/services/Field/upload?SiteID=1", body, "X-Request-Id", requestId);
+            assertThat(settled.status()).as(settled.text()).isEqualTo(200);
+            assertThat(stored("tasks", requestId).version()).as("applied once").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aResumedRequestAppliesOnlyTheChangesWithoutAnOutcome() {
         // A request whose first change was applied (outcome stored) before the hub died.
-        hub.store.uploadCache().begin("Field", adminKey("half"), Duration.ofHours(24), Duration.ofMinutes(2));
+        hub.store.uploadCache().begin("Field", adminKey("half"), null, Duration.ofHours(24), Duration.ofSeconds(15));
         hub.store.transact(tx -> {
             tx.apply("tasks", List.of(dev.tributary.store.RecordWrite.put("t1", "{\"id\":\"t1\",\"n\":1}")), "offline:x");
             tx.recordUploadOutcome("Field", adminKey("half"), 0, "{\"index\":0,\"outcome\":\"created\",\"id\":\"t1\"}");
             return null;
         });
         long head = hub.store.changeLog().head();
-        hub.clock.advance(Duration.ofMinutes(3));
+        hub.store.uploadCache().leave("Field", adminKey("half"));
         Answer answer = upload("half", "?SiteID=1", change("Task", "create", null, null, "{\"id\": \"t1\", \"n\": 1}"),
                 change("Task", "create", null, null, "{\"id\": \"t2\"}"));
         assertThat(answer.status()).isEqualTo(200);
