@@ -1,18 +1,20 @@
 package dev.tributary.server;
 
-import dev.tributary.server.esa.EsaHub;
-import dev.tributary.server.sdata.SDataLinks;
-import dev.tributary.server.sdata.SDataProvider;
-
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.engine.ConnectorRegistry;
 import dev.tributary.engine.SyncEngine;
 import dev.tributary.server.admin.AdminApi;
 import dev.tributary.server.auth.Authenticator;
-import dev.tributary.server.offline.OfflineApi;
 import dev.tributary.server.changes.RecordsApi;
+import dev.tributary.server.esa.EsaHub;
+import dev.tributary.server.offline.OfflineApi;
+import dev.tributary.server.sdata.SDataLinks;
+import dev.tributary.server.sdata.SDataProvider;
 import dev.tributary.store.Store;
 import io.javalin.Javalin;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,7 +60,7 @@ public final class HubServer implements AutoCloseable {
         this.operations = new Operations(store, engine);
         Authenticator authenticator = new Authenticator(store.accessTokens());
         ErrorMapper errors = new ErrorMapper(operations::rejected);
-        RecordsApi records = new RecordsApi(store, config.maxBodyBytes());
+        RecordsApi records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf);
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
                 config.sdataContextTtl());
@@ -86,6 +88,28 @@ public final class HubServer implements AutoCloseable {
             sdata.register(javalin);
             sdataLinks.register(javalin);
         });
+    }
+
+    /** What uses a collection — links, object services, SData resources — each named for an error message. */
+    private List<String> usersOf(String collection) {
+        List<String> users = new ArrayList<>();
+        engine.links().stream().filter(link -> link.collection().equals(collection))
+                .forEach(link -> users.add("link '" + link.name() + "'"));
+        for (var service : store.objectServices().list()) {
+            try {
+                for (JsonNode object : Json.MAPPER.readTree(service.definition()).path("objects")) {
+                    if (object.path("collection").asText().equals(collection)) {
+                        users.add("object service '" + service.name() + "'");
+                        break;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("object service " + service.name() + " is stored unreadable", e);
+            }
+        }
+        store.sdata().list().stream().filter(resource -> resource.collection().equals(collection))
+                .forEach(resource -> users.add("SData resource kind '" + resource.resource() + "'"));
+        return users;
     }
 
     /** Starts serving; returns this server. */

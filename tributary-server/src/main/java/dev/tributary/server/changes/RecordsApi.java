@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Collections and records over HTTP: CRUD with ETag preconditions, atomic batches, and the
@@ -36,11 +37,17 @@ public final class RecordsApi {
     private final Store store;
     private final ChangeFeed feed;
     private final long maxBodyBytes;
+    private final Function<String, List<String>> usersOf;
 
-    public RecordsApi(Store store, long maxBodyBytes) {
+    /**
+     * @param usersOf what uses a collection (links, object services, SData resources), described
+     *     for an error message; a collection in use cannot be deleted
+     */
+    public RecordsApi(Store store, long maxBodyBytes, Function<String, List<String>> usersOf) {
         this.store = store;
         this.feed = new ChangeFeed(store);
         this.maxBodyBytes = maxBodyBytes;
+        this.usersOf = usersOf;
     }
 
     /** Adds this API's routes. */
@@ -122,6 +129,11 @@ public final class RecordsApi {
             // A record path whose id a client normalized away ("records/..") arrives like this.
             throw ApiException.badRequest("to delete a collection, send DELETE /v1/collections/" + name
                     + " with no trailing slash");
+        }
+        List<String> users = usersOf.apply(name);
+        if (!users.isEmpty() && store.collections().get(name).isPresent()) {
+            throw new ApiException(409, "collectionInUse", "collection '" + name + "' is used by " + String.join(", ", users)
+                    + "; change or delete those first, then delete the collection", users);
         }
         if (!store.collections().delete(name)) {
             throw ApiException.notFound("collection '" + name + "' does not exist");

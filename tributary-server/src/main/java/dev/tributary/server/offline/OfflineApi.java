@@ -172,6 +172,7 @@ public final class OfflineApi {
         if (!(changes instanceof ArrayNode list) || list.isEmpty() || list.size() > MAX_CHANGES) {
             throw ApiException.badRequest("an upload is {\"changes\": [...]} with 1 to " + MAX_CHANGES + " changes");
         }
+        checkShape(body, list);
         for (JsonNode change : list) {
             ObjectService.ObjectDefinition object = service.objects().get(change.path("object").asText());
             if (object != null) {
@@ -206,6 +207,50 @@ public final class OfflineApi {
             apply(ctx, principal, service, requestId, key, list, parameters, claim);
         } finally {
             store.uploadCache().leave(service.name(), key);
+        }
+    }
+
+    /** The fields a change may have; anything else is a mistake the client must hear about. */
+    private static final java.util.Set<String> CHANGE_FIELDS = java.util.Set.of("object", "op", "id", "version", "data");
+
+    /**
+     * Refuses (400, before anything is applied) an upload body with fields it does not know — a
+     * misspelt {@code "verison"} must not turn a guarded update into a blind one — or with fields
+     * of the wrong type.
+     */
+    private static void checkShape(JsonNode body, ArrayNode list) {
+        List<String> problems = new ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("changes")) {
+                problems.add("unknown field '" + name + "' in the upload; it has only \"changes\"");
+            }
+        });
+        for (int index = 0; index < list.size() && problems.size() < 20; index++) {
+            JsonNode change = list.get(index);
+            if (!(change instanceof ObjectNode)) {
+                problems.add("change " + index + " is not a JSON object");
+                continue;
+            }
+            int at = index;
+            change.fieldNames().forEachRemaining(name -> {
+                if (!CHANGE_FIELDS.contains(name)) {
+                    problems.add("unknown field '" + name + "' in change " + at + "; a change has object, op, id, version"
+                            + " and data");
+                }
+            });
+            for (String name : List.of("object", "op", "id")) {
+                if (change.has(name) && !change.get(name).isTextual()) {
+                    problems.add("'" + name + "' of change " + index + " must be a string");
+                }
+            }
+            JsonNode version = change.get("version");
+            if (version != null && !version.isNull() && !version.isTextual() && !version.isIntegralNumber()) {
+                problems.add("'version' of change " + index + " must be the record's etag, a string");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(400, "badRequest", "the upload was refused, nothing was applied: "
+                    + String.join("; ", problems), problems);
         }
     }
 
@@ -355,6 +400,9 @@ public final class OfflineApi {
 
         StoredRecord current(ObjectService.ObjectDefinition object, String id);
 
+        /** Whether the object's collection exists (it may have been deleted since the service was defined). */
+        boolean exists(ObjectService.ObjectDefinition object);
+
         /** Writes (or queues) a put or delete; {@code result} gets its outcome, etag and record. */
         ObjectNode write(ObjectService.ObjectDefinition object, ObjectNode result, String id, ObjectNode data);
     }
@@ -364,6 +412,11 @@ public final class OfflineApi {
         @Override
         public StoredRecord current(ObjectService.ObjectDefinition object, String id) {
             return tx.records(object.collection(), List.of(id)).get(id);
+        }
+
+        @Override
+        public boolean exists(ObjectService.ObjectDefinition object) {
+            return tx.collection(object.collection()).isPresent();
         }
 
         @Override
@@ -384,10 +437,16 @@ public final class OfflineApi {
         private final Map<String, List<RecordWrite>> writes = new LinkedHashMap<>();
         private final Map<String, List<ObjectNode>> results = new java.util.HashMap<>();
         private final Map<String, List<ObjectNode>> data = new java.util.HashMap<>();
+        private final Map<String, Boolean> exists = new java.util.HashMap<>();
 
         Batched(StoreTransaction tx, Map<String, List<String>> ids) {
             this.tx = tx;
-            ids.forEach((collection, list) -> current.put(collection, tx.records(collection, list)));
+            ids.forEach((collection, list) -> {
+                exists.put(collection, tx.collection(collection).isPresent());
+                if (exists.get(collection)) {
+                    current.put(collection, tx.records(collection, list));
+                }
+            });
         }
 
         @Override
@@ -398,6 +457,11 @@ public final class OfflineApi {
         @Override
         public StoredRecord current(ObjectService.ObjectDefinition object, String id) {
             return current.getOrDefault(object.collection(), Map.of()).get(id);
+        }
+
+        @Override
+        public boolean exists(ObjectService.ObjectDefinition object) {
+            return exists.computeIfAbsent(object.collection(), collection -> tx.collection(collection).isPresent());
         }
 
         @Override
@@ -526,12 +590,17 @@ public final class OfflineApi {
             }
         }
         result.put("id", id);
+        if (!access.exists(object)) {
+            return rejected(result, "the collection '" + object.collection() + "' of object '" + object.name()
+                    + "' no longer exists; an administrator must create it again (or change the object service)");
+        }
         StoredRecord current = access.current(object, id);
         boolean live = current != null && !current.deleted();
         boolean conflict = switch (op) {
             case "create" -> live;
-            case "update" -> !live || version != null && !version.equals(current.etag());
-            default -> live && version != null && !version.equals(current.etag());
+            // An update or delete without a version was based on an unknown version: the policy decides.
+            case "update" -> !live || version == null || !version.equals(current.etag());
+            default -> live && (version == null || !version.equals(current.etag()));
         };
         if (op.equals("delete") && !live) {
             result.put("outcome", "deleted");
@@ -549,14 +618,14 @@ public final class OfflineApi {
             }
             case CLIENT_WINS -> {
                 tx.recordConflict(link, id, null, "resolved", "clientWins", "client", text(server), text(data), version,
-                        "an offline " + op + " based on version " + version + " met version "
+                        "an offline " + op + " based on " + based(version) + " met version "
                                 + (live ? current.etag() : "deleted") + "; the client wins");
                 result.put("conflict", "clientWins");
                 return access.write(object, result, id, data);
             }
             case SERVER_WINS -> {
                 tx.recordConflict(link, id, null, "resolved", "serverWins", "server", text(server), text(data), version,
-                        "an offline " + op + " based on version " + version + " met version "
+                        "an offline " + op + " based on " + based(version) + " met version "
                                 + (live ? current.etag() : "deleted") + "; the server wins");
                 return conflict(result, current, server);
             }
@@ -593,6 +662,10 @@ public final class OfflineApi {
                 };
             }
         }
+    }
+
+    private static String based(String version) {
+        return version == null ? "an unknown version (the change gave none)" : "version " + version;
     }
 
     private static String text(JsonNode node) {

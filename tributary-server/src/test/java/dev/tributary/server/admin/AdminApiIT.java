@@ -77,7 +77,11 @@ class AdminApiIT {
 
         Answer inUse = hub.delete("/v1/endpoints/crm");
         assertThat(inUse.status()).isEqualTo(409);
+        Answer collectionInUse = hub.delete("/v1/collections/people");
+        assertThat(collectionInUse.status()).isEqualTo(409);
+        assertThat(collectionInUse.text()).contains("link 'crm-people'");
         assertThat(hub.delete("/v1/links/crm-people").status()).isEqualTo(204);
+        assertThat(hub.delete("/v1/collections/people").status()).as("no longer in use").isEqualTo(204);
         assertThat(hub.delete("/v1/endpoints/crm").status()).isEqualTo(204);
         String reader = hub.token("read:*");
         assertThat(hub.send("GET", "/v1/endpoints", null, reader).status()).isEqualTo(403);

@@ -297,10 +297,84 @@ class OfflineApiIT {
         List<ConflictRecord> recorded = hub.store.conflicts().list(null, "offline:Field/Task", 10);
         assertThat(recorded).hasSize(3).allSatisfy(c -> assertThat(c.decision()).isEqualTo("server"));
         // An update of a record the hub deleted: the conflict says so.
-        uploadOk(change("Task", "delete", "t1", null, null));
+        uploadOk(change("Task", "delete", "t1", v2, null));
         JsonNode gone = uploadOk(change("Task", "update", "t1", v2, "{\"id\": \"t1\"}")).get(0);
         assertThat(gone.get("outcome").asText()).isEqualTo("conflict");
         assertThat(gone.get("serverDeleted").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anUploadWithAnUnknownFieldIsRefusedWholeAndNothingIsApplied() {
+        String v1 = uploadOk(change("Task", "create", null, null, "{\"id\": \"t1\", \"title\": \"a\"}")).get(0).get("etag").asText();
+        uploadOk(change("Task", "update", "t1", v1, "{\"id\": \"t1\", \"title\": \"newer\"}"));
+        // "verison" instead of "version": this must not become an update without a version.
+        ObjectNode misspelt = change("Task", "update", "t1", null, "{\"id\": \"t1\", \"title\": \"old\"}");
+        misspelt.put("verison", v1);
+        Answer refused = upload("typo-1", "?SiteID=1", change("Task", "create", null, null, "{\"id\": \"t9\"}"), misspelt);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.text()).contains("unknown field 'verison' in change 1", "nothing was applied");
+        assertThat(stored("tasks", "t1").dataText()).contains("newer");
+        assertThat(hub.store.changeLog().get("tasks", "t9")).as("the good change of the batch neither").isEmpty();
+
+        Answer extra = hub.post("/v1/services/Field/upload?SiteID=1", "{\"changes\": [" + change("Task", "create", null, null,
+                "{\"id\": \"t9\"}") + "], \"atomic\": true}", "X-Request-Id", "typo-2");
+        assertThat(extra.status()).isEqualTo(400);
+        assertThat(extra.text()).contains("unknown field 'atomic' in the upload");
+        Answer badType = hub.post("/v1/services/Field/upload?SiteID=1",
+                "{\"changes\": [{\"object\": \"Task\", \"op\": \"update\", \"id\": \"t1\", \"version\": {\"v\": 1}, \"data\": {\"id\": \"t1\"}}]}",
+                "X-Request-Id", "typo-3");
+        assertThat(badType.status()).isEqualTo(400);
+        assertThat(badType.text()).contains("'version' of change 0");
+        // A refused request id is not spent: the corrected request goes through under it.
+        assertThat(upload("typo-1", "?SiteID=1", change("Task", "create", null, null, "{\"id\": \"t9\"}")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anUpdateOrDeleteWithoutAVersionIsDecidedByThePolicyNeverABlindOverwrite() {
+        // serverWins: not applied, the hub's record comes back.
+        String v1 = uploadOk(change("Task", "create", null, null, "{\"id\": \"t1\", \"title\": \"hub\"}")).get(0).get("etag").asText();
+        JsonNode update = uploadOk(change("Task", "update", "t1", null, "{\"id\": \"t1\", \"title\": \"blind\"}")).get(0);
+        assertThat(update.get("outcome").asText()).isEqualTo("conflict");
+        assertThat(update.get("etag").asText()).isEqualTo(v1);
+        assertThat(uploadOk(change("Task", "delete", "t1", null, null)).get(0).get("outcome").asText()).isEqualTo("conflict");
+        assertThat(stored("tasks", "t1").dataText()).contains("hub");
+        assertThat(hub.store.conflicts().list(null, "offline:Field/Task", 10))
+                .allSatisfy(c -> assertThat(c.detail()).contains("unknown version"));
+
+        // clientWins: applied, and recorded as a conflict the client won.
+        String note = uploadOk(change("Note", "create", "local-1", null, "{\"text\": \"a\"}")).get(0).get("id").asText();
+        JsonNode noteUpdate = uploadOk(change("Note", "update", note, null, "{\"id\": \"" + note + "\", \"text\": \"b\"}")).get(0);
+        assertThat(noteUpdate.get("outcome").asText()).isEqualTo("updated");
+        assertThat(noteUpdate.get("conflict").asText()).isEqualTo("clientWins");
+
+        // none: no versions are checked at all.
+        uploadOk(change("Visit", "create", null, null, "{\"site\": \"s\", \"day\": \"1\", \"n\": 1}"));
+        JsonNode visit = uploadOk(change("Visit", "update", "s~1", null, "{\"site\": \"s\", \"day\": \"1\", \"n\": 2}")).get(0);
+        assertThat(visit.get("outcome").asText()).as(visit.toString()).isEqualTo("updated");
+    }
+
+    @Test
+    void aCollectionAServiceUsesCannotBeDeletedAndAChangeToAGoneCollectionIsRejected() {
+        Answer refused = hub.delete("/v1/collections/tasks");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.reason()).isEqualTo("collectionInUse");
+        assertThat(refused.text()).contains("object service 'Field'");
+        assertThat(hub.store.collections().get("tasks")).isPresent();
+
+        // Gone anyway (deleted before this check existed): its changes are rejected, the others applied, never a 500.
+        hub.store.collections().delete("tasks");
+        ObjectNode a = change("Task", "create", null, null, "{\"id\": \"a\"}");
+        ObjectNode note = change("Note", "create", "local-1", null, "{\"text\": \"b\"}");
+        for (String requestId : List.of("gone-1", "gone-1")) {
+            Answer answer = upload(requestId, "?SiteID=1", a, note, a);
+            assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+            assertThat(answer.json().get("results")).extracting(r -> r.get("outcome").asText())
+                    .containsExactly("rejected", "created", "rejected");
+            assertThat(answer.json().at("/results/0/message").asText()).contains("collection 'tasks'", "no longer exists");
+        }
+        // Once the service stops using it, the collection can go.
+        assertThat(hub.delete("/v1/services/Field").status()).isEqualTo(204);
+        assertThat(hub.delete("/v1/collections/notes").status()).isEqualTo(204);
     }
 
     @Test

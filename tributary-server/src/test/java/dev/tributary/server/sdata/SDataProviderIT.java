@@ -51,6 +51,9 @@ class SDataProviderIT {
         assertThat(hub.put("/v1/collections/notes", "{}").status()).isIn(200, 201);
         Answer resource = hub.put("/v1/sdata/resources/notes", "{\"collection\":\"notes\",\"conflictPriority\":" + priority + "}");
         assertThat(resource.status()).as(resource.text()).isEqualTo(201);
+        Answer inUse = hub.delete("/v1/collections/notes");
+        assertThat(inUse.status()).as(inUse.text()).isEqualTo(409);
+        assertThat(inUse.text()).contains("SData resource kind 'notes'");
         return hub;
     }
 
