@@ -19,8 +19,10 @@ public interface BatchWriteOp {
 
     /**
      * Applies writes one at a time through the single-write capabilities (any may be null when
-     * the writes need none of its kind), turning the refusals a single write throws into
-     * outcomes; other failures are thrown, and the writes before them stay applied.
+     * the writes need none of its kind), turning the refusals a single write throws (conflicts,
+     * unknown uids, existing objects, {@link RecordRejectedException}) into outcomes. Another
+     * failure stops the batch: it is thrown as is when no write was done yet, else wrapped in a
+     * {@link PartialBatchException} that carries the outcomes of the writes done before it.
      */
     static List<WriteOutcome> oneAtATime(ObjectClass objectClass, List<Write> writes, OperationOptions options,
             CreateOp creates, UpdateOp updates, DeleteOp deletes) {
@@ -37,8 +39,13 @@ public interface BatchWriteOp {
                         yield new VersionedUid(write.uid(), null);
                     }
                 }));
-            } catch (VersionConflictException | UnknownUidException | AlreadyExistsException e) {
+            } catch (VersionConflictException | UnknownUidException | AlreadyExistsException | RecordRejectedException e) {
                 outcomes.add(WriteOutcome.refused(e));
+            } catch (RuntimeException e) {
+                if (outcomes.isEmpty()) {
+                    throw e;
+                }
+                throw new PartialBatchException(outcomes, e);
             }
         }
         return outcomes;

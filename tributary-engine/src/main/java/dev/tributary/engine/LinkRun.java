@@ -8,6 +8,8 @@ import dev.tributary.connector.ConnectorObject;
 import dev.tributary.connector.InvalidSyncTokenException;
 import dev.tributary.connector.ChangeOrigin;
 import dev.tributary.connector.OperationOptions;
+import dev.tributary.connector.PartialBatchException;
+import dev.tributary.connector.RecordRejectedException;
 import dev.tributary.connector.SearchOp;
 import dev.tributary.connector.SearchResult;
 import dev.tributary.connector.SyncDelta;
@@ -43,6 +45,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass of a link: inbound (connector deltas into the store), deletion detection, then
@@ -71,6 +75,8 @@ import java.util.function.BooleanSupplier;
  * </ul>
  */
 final class LinkRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkRun.class);
 
     static final int INBOUND_BATCH = 2000;
     static final int OUTBOUND_PAGE = 2000;
@@ -768,6 +774,8 @@ final class LinkRun {
                 records.stream().map(StoredRecord::id).toList());
         Set<String> parked = store.conflicts().openRecordIds(link.name(),
                 records.stream().map(StoredRecord::id).toList());
+        Set<String> refusedBefore = store.conflicts().recordIds(link.name(), "rejected",
+                records.stream().map(StoredRecord::id).toList());
         List<Planned> plan = new ArrayList<>();
         for (StoredRecord record : records) {
             IdMapping known = mappings.get(record.id());
@@ -800,26 +808,56 @@ final class LinkRun {
                         .withOrigin(ChangeOrigin.parse(record.origin())), fields));
             }
         }
-        List<WriteOutcome> outcomes = plan.isEmpty() ? List.of()
-                : connector.write(link.objectClass(), plan.stream().map(Planned::write).toList(), OperationOptions.DEFAULTS);
+        List<WriteOutcome> outcomes;
+        RuntimeException stopped = null;
+        try {
+            outcomes = plan.isEmpty() ? List.of()
+                    : connector.write(link.objectClass(), plan.stream().map(Planned::write).toList(), OperationOptions.DEFAULTS);
+        } catch (PartialBatchException partial) {
+            // The endpoint failed part-way: what the first writes did (created objects' uids above all) is kept.
+            outcomes = partial.completed();
+            stopped = partial.failure();
+        }
         List<Resolved> resolved = new ArrayList<>();
-        for (int i = 0; i < plan.size(); i++) {
-            resolved.add(settle(plan.get(i), outcomes.get(i)));
+        for (WriteOutcome outcome : outcomes) {
+            try {
+                resolved.add(settle(plan.get(resolved.size()), outcome));
+            } catch (RuntimeException e) {
+                stopped = e; // this write's failure stops the run; the ones settled before it are kept
+                break;
+            }
+        }
+        // The records whose writes are settled (and those that needed none) are done with; a failure leaves the rest.
+        Set<String> unsettled = new HashSet<>();
+        for (int i = resolved.size(); i < plan.size(); i++) {
+            unsettled.add(plan.get(i).record().id());
+        }
+        boolean complete = stopped == null;
+        // Refusals of records now written are over.
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < resolved.size(); i++) {
+            if (outcomes.get(i).succeeded() && refusedBefore.contains(plan.get(i).record().id())) {
+                accepted.add(plan.get(i).record().id());
+            }
         }
         store.transact(tx -> {
+            tx.supersedeRejections(link.name(), accepted);
             PendingWrites pending = new PendingWrites(tx);
             for (Resolved result : resolved) {
                 result.record(tx, pending);
             }
             pending.flush();
             if (queued) {
-                records.forEach(r -> tx.dequeueOutbound(link.name(), r.id()));
+                records.stream().filter(r -> !unsettled.contains(r.id())).forEach(r -> tx.dequeueOutbound(link.name(), r.id()));
             }
-            if (checkpoint >= 0) {
+            if (checkpoint >= 0 && complete) {
                 tx.setOutboundCheckpoint(link.name(), checkpoint);
             }
             return null;
         });
+        if (stopped != null) {
+            throw stopped;
+        }
     }
 
     /** What to record for one outbound write, decided after it was attempted. */
@@ -844,6 +882,18 @@ final class LinkRun {
             return (tx, pending) -> pending.putMapping(uid, record.id(), record.version(), version);
         }
         ConnectorException failure = outcome.failure();
+        if (failure instanceof RecordRejectedException) {
+            // The endpoint refused this one record: recorded, skipped; it goes again when it changes or on request.
+            stats.outbound.rejected.incrementAndGet();
+            LOG.warn("link {}: the endpoint refused record {} ({}); the run goes on", link.name(), record.id(),
+                    failure.getMessage());
+            String uid = planned.known() == null ? null : planned.known().uid();
+            return (tx, pending) -> tx.recordConflict(link.name(), record.id(), uid, "rejected", link.conflictPolicy().label(),
+                    null, record.deleted() ? null : record.dataText(), null,
+                    planned.known() == null ? null : planned.known().endpointVersion(),
+                    "the endpoint refused the " + planned.write().kind().name().toLowerCase(java.util.Locale.ROOT) + ": "
+                            + failure.getMessage());
+        }
         if (planned.write().kind() == Write.Kind.DELETE && failure instanceof UnknownUidException) {
             stats.outbound.skipped.incrementAndGet(); // already gone
             return (tx, pending) -> pending.removeMapping(planned.known().uid());

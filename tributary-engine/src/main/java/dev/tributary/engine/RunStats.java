@@ -15,6 +15,8 @@ public final class RunStats {
         public final AtomicLong skipped = new AtomicLong();
         public final AtomicLong conflicts = new AtomicLong();
         public final AtomicLong errors = new AtomicLong();
+        /** Records the other side refused (each recorded as a conflict in state rejected); the run went on. */
+        public final AtomicLong rejected = new AtomicLong();
         public final AtomicLong pages = new AtomicLong();
         public final AtomicLong elapsedMs = new AtomicLong();
 
@@ -26,6 +28,7 @@ public final class RunStats {
             json.put("skipped", skipped.get());
             json.put("conflicts", conflicts.get());
             json.put("errors", errors.get());
+            json.put("rejected", rejected.get());
             json.put("pages", pages.get());
             json.put("elapsedMs", elapsedMs.get());
         }

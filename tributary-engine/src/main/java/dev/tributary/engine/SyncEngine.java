@@ -466,6 +466,9 @@ public final class SyncEngine implements AutoCloseable {
     public ConflictRecord resolve(String conflictId, String take, ObjectNode mergedData) {
         ConflictRecord conflict = store.conflicts().get(conflictId)
                 .orElseThrow(() -> new NotFoundException("no conflict '" + conflictId + "'"));
+        if ("rejected".equals(conflict.state())) {
+            return retryRejected(conflict, take);
+        }
         if (!"open".equals(conflict.state())) {
             throw new EngineException("conflict " + conflictId + " was already resolved (" + conflict.decision() + ")");
         }
@@ -519,6 +522,26 @@ public final class SyncEngine implements AutoCloseable {
             return null;
         });
         return store.conflicts().get(conflictId).orElseThrow();
+    }
+
+    /**
+     * A record the endpoint refused is written again by the link's next run ({@code take: hub},
+     * the only choice: the endpoint has no version of it to take).
+     */
+    private ConflictRecord retryRejected(ConflictRecord conflict, String take) {
+        if (!"hub".equals(take)) {
+            throw new InvalidDefinitionException("resolution", List.of("the endpoint refused this record; 'take' must be"
+                    + " hub, which writes the hub's record to it again in the link's next run"));
+        }
+        Definitions.Link link = link(conflict.link()).orElseThrow(() -> new NotFoundException("the conflict's link is gone"));
+        store.transact(tx -> {
+            if (!tx.retryRejected(conflict.id())) {
+                throw new EngineException("conflict " + conflict.id() + " was retried meanwhile");
+            }
+            tx.enqueueOutbound(link.name(), conflict.recordId());
+            return null;
+        });
+        return store.conflicts().get(conflict.id()).orElseThrow();
     }
 
     /** Records deletions an external system reports (the {@code tracked} strategy). */

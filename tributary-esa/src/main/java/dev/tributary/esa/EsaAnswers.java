@@ -47,7 +47,7 @@ public final class EsaAnswers {
             Map.entry("countRange", shape(true, "value")),
             Map.entry("checkDelayedCreate", shape(true, "record")),
             Map.entry("checkDelayedUpdate", shape(true, "value")),
-            Map.entry("checkDelayedDelete", shape(false)));
+            Map.entry("checkDelayedDelete", shape(false, "value")));
 
     private static final Map<String, Shape> HELPER = Map.of(
             "isKnownID", shape(true, "value"),

@@ -43,6 +43,9 @@ final class Operations implements AutoCloseable {
                 long conflicts = event.stats().at("/inbound/conflicts").asLong() + event.stats().at("/outbound/conflicts").asLong();
                 Counter.builder("tributary.conflicts").tag("link", event.link())
                         .description("conflicts found by runs").register(registry).increment(conflicts);
+                Counter.builder("tributary.rejected").tag("link", event.link())
+                        .description("records the endpoint refused (recorded, skipped; the run went on)").register(registry)
+                        .increment(event.stats().at("/outbound/rejected").asLong() + event.stats().at("/inbound/rejected").asLong());
                 long elapsed = event.stats().at("/inbound/elapsedMs").asLong() + event.stats().at("/outbound/elapsedMs").asLong();
                 Timer.builder("tributary.run.duration").tag("link", event.link())
                         .description("time runs spent reading and writing").register(registry)

@@ -42,13 +42,18 @@ public final class Conflicts {
 
     /** Which of {@code recordIds} have a conflict of {@code link} parked (open), however many are open. */
     public java.util.Set<String> openRecordIds(String link, java.util.Collection<String> recordIds) {
+        return recordIds(link, "open", recordIds);
+    }
+
+    /** Which of these records of a link have a conflict in this state (open, rejected, resolved). */
+    public java.util.Set<String> recordIds(String link, String state, java.util.Collection<String> recordIds) {
         java.util.Set<String> open = new java.util.HashSet<>();
         List<String> all = new ArrayList<>(recordIds);
         for (int from = 0; from < all.size(); from += 500) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
             Object[] values = new Object[chunk.size() + 2];
             values[0] = link;
-            values[1] = "open";
+            values[1] = state;
             for (int i = 0; i < chunk.size(); i++) {
                 values[i + 2] = chunk.get(i);
             }

@@ -531,6 +531,20 @@ public final class StoreTransaction {
     }
 
     /** Marks an open conflict resolved; false if it was not open. */
+    /** Closes the refusals of records that have now been written (decision {@code superseded}). */
+    public void supersedeRejections(String link, java.util.Collection<String> recordIds) {
+        for (String recordId : recordIds) {
+            update("UPDATE conflicts SET state = 'resolved', decision = 'superseded', resolved_at = ? WHERE link = ?"
+                    + " AND record_id = ? AND state = 'rejected'", now(), link, recordId);
+        }
+    }
+
+    /** Marks a record the endpoint refused as sent again (decision {@code retried}); false if it is not rejected. */
+    public boolean retryRejected(String id) {
+        return update("UPDATE conflicts SET state = 'resolved', decision = 'retried', resolved_at = ? WHERE id = ?"
+                + " AND state = 'rejected'", now(), id) > 0;
+    }
+
     public boolean resolveConflict(String id, String decision) {
         return update("UPDATE conflicts SET state = 'resolved', decision = ?, resolved_at = ? WHERE id = ? AND state = 'open'",
                 decision, now(), id) > 0;

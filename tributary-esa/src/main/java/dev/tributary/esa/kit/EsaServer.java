@@ -253,8 +253,9 @@ public final class EsaServer implements AutoCloseable {
             case "checkDelayedCreate" -> created(adapter.checkDelayed(call.required("structure"), call.required("token")));
             case "checkDelayedUpdate" -> stamp(adapter.checkDelayed(call.required("structure"), call.required("token")));
             case "checkDelayedDelete" -> {
+                // Answered as delete answers, as the protocol says of the checkDelayed… calls.
                 adapter.checkDelayed(call.required("structure"), call.required("token"));
-                yield List.of();
+                yield values("true");
             }
             default -> throw new EsaProtocolException("unknown call <" + call.name() + ">");
         };

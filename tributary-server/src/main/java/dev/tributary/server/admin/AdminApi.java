@@ -346,8 +346,8 @@ public final class AdminApi {
     private void listConflicts(Context ctx) {
         admin(ctx);
         String state = ctx.queryParam("state") == null ? "open" : ctx.queryParam("state");
-        if (!Set.of("open", "resolved", "all").contains(state)) {
-            throw ApiException.badRequest("state must be open (the default), resolved or all");
+        if (!Set.of("open", "resolved", "rejected", "all").contains(state)) {
+            throw ApiException.badRequest("state must be open (the default), resolved, rejected or all");
         }
         respondList(ctx, "tributary#conflicts", engine.conflicts(state.equals("all") ? null : state,
                 ctx.queryParam("link"), limit(ctx)).stream().map(AdminApi::conflictJson).toList());

@@ -14,6 +14,7 @@ import dev.tributary.connector.ObjectClass;
 import dev.tributary.connector.ObjectClassInfo;
 import dev.tributary.connector.OperationOptions;
 import dev.tributary.connector.RangeCountOp;
+import dev.tributary.connector.RecordRejectedException;
 import dev.tributary.connector.RelationInfo;
 import dev.tributary.connector.ResultsHandler;
 import dev.tributary.connector.Schema;
@@ -55,8 +56,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -66,7 +69,9 @@ import java.util.function.Function;
  * <p>Implementation notes.
  * <ul>
  * <li><b>Session.</b> The first call of a connector's life opens a session with {@code startSync}
- * (a version other than 1.0 is refused). While
+ * (a version other than 1.0 is refused). Calls carry no session id, so this hub opens <b>one
+ * session per adapter at a time</b> (per adapter URL): a second connector on the same adapter —
+ * another link's run, an endpoint test — waits up to {@code sessionWait} for the first to end. While
  * the session is open a timer sends {@code leaseSession} whenever the adapter has not heard from
  * the hub for {@code leaseEvery}. {@link #dispose()} ends it with {@code endSync}, also after a
  * failure, since the engine always disposes.</li>
@@ -100,6 +105,12 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
     private Duration delayedPollInterval;
     private int delayedPollLimit;
     private Duration leaseEvery;
+    private Duration sessionWait;
+    /** The adapter's session permit, held from startSync to endSync. */
+    private Semaphore sessionPermit;
+
+    /** One session per adapter at a time, by the adapter's URL (calls carry no session id). */
+    private static final ConcurrentHashMap<String, Semaphore> SESSIONS = new ConcurrentHashMap<>();
     private String locale;
 
     private boolean inSession;
@@ -133,6 +144,8 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                         ConfigDef.range(1, 100_000))
                 .withDefault("leaseEvery", ConfigType.DURATION, "PT60S",
                         "send leaseSession when the adapter has not heard from the hub this long")
+                .withDefault("sessionWait", ConfigType.DURATION, "PT10M",
+                        "how long to wait while another session with the same adapter is open (one at a time)")
                 .optional("locale", ConfigType.STRING, "locale for labels in the schema, e.g. en");
     }
 
@@ -151,6 +164,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         delayedPollInterval = config.getDuration("delayedPollInterval");
         delayedPollLimit = config.getInt("delayedPollLimit");
         leaseEvery = config.getDuration("leaseEvery");
+        sessionWait = config.getDuration("sessionWait");
         locale = config.getString("locale");
     }
 
@@ -174,6 +188,30 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                 // The adapter may be gone; the session ends with us either way.
             }
         }
+        releaseSession();
+    }
+
+    private void releaseSession() {
+        if (sessionPermit != null) {
+            sessionPermit.release();
+            sessionPermit = null;
+        }
+    }
+
+    /** Waits for the adapter to be free of other sessions of this hub. */
+    private void acquireSession() {
+        Semaphore permit = SESSIONS.computeIfAbsent(client.uri().toString(), uri -> new Semaphore(1, true));
+        try {
+            if (!permit.tryAcquire(sessionWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ConnectorIOException("another session with the adapter at " + client.uri() + " was still open after "
+                        + sessionWait + " (the hub opens one session per adapter at a time); the run is retried later,"
+                        + " or raise the endpoint's sessionWait");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectorException("interrupted while waiting for the adapter's session");
+        }
+        sessionPermit = permit;
     }
 
     // ---- session and calls
@@ -183,8 +221,17 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         if (inSession) {
             return;
         }
-        String version = raw(XmlNode.of("startSync", XmlNode.text("external-system-id", externalSystemId)))
-                .textOf("value").orElse("");
+        if (sessionPermit == null) {
+            acquireSession();
+        }
+        String version;
+        try {
+            version = raw(XmlNode.of("startSync", XmlNode.text("external-system-id", externalSystemId)))
+                    .textOf("value").orElse("");
+        } catch (RuntimeException e) {
+            releaseSession();
+            throw e;
+        }
         inSession = true;
         if (!"1.0".equals(version.strip())) {
             throw new ConnectorException("the adapter at " + client.uri() + " speaks ESA protocol version '" + version
@@ -584,7 +631,12 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                 return new UnknownUidException(new ObjectClass(structure), uid);
             }
         }
-        return new ConnectorException("the adapter refused the record" + (fault.id() == null ? "" : " " + fault.id())
-                + ": " + fault.getMessage());
+        String message = "the adapter refused the record" + (fault.id() == null ? "" : " " + fault.id()) + ": "
+                + fault.getMessage();
+        if (fault.type() == EsaFault.Type.RECORD) {
+            // One record could not be written; the sync goes on (the XSD's meaning of this fault).
+            return new RecordRejectedException(uid, message);
+        }
+        return new ConnectorException(message);
     }
 }

@@ -216,6 +216,32 @@ class EsaConnectorTest {
     }
 
     @Test
+    void theHubOpensOneSessionPerAdapterAtATime() throws Exception {
+        EsaConnector first = connector(Map.of());
+        first.get(PEOPLE, new Uid("1"), OperationOptions.DEFAULTS);
+        EsaConnector second = connector(Map.of());
+        var waiting = java.util.concurrent.CompletableFuture.runAsync(
+                () -> second.get(PEOPLE, new Uid("1"), OperationOptions.DEFAULTS));
+        Thread.sleep(300);
+        assertThat(waiting).as("the second session waits for the first to end").isNotDone();
+        first.dispose();
+        waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        second.dispose();
+        List<String> sessions = esa.calls().stream().filter(c -> c.equals("startSync") || c.equals("endSync")).toList();
+        assertThat(sessions).containsExactly("startSync", "endSync", "startSync", "endSync");
+
+        // One that cannot wait that long is told why.
+        EsaConnector holder = connector(Map.of());
+        holder.get(PEOPLE, new Uid("1"), OperationOptions.DEFAULTS);
+        EsaConnector impatient = connector(Map.of("sessionWait", "PT0.1S"));
+        assertThatThrownBy(() -> impatient.get(PEOPLE, new Uid("1"), OperationOptions.DEFAULTS))
+                .isInstanceOf(dev.tributary.connector.ConnectorIOException.class)
+                .hasMessageContaining("one session per adapter at a time");
+        holder.dispose();
+        impatient.get(PEOPLE, new Uid("1"), OperationOptions.DEFAULTS);
+    }
+
+    @Test
     void largeChangeSetsArePagedAndEveryCursorIsClosed() {
         for (int i = 0; i < 55; i++) {
             esa.put("people", null, Map.of("name", "p" + i));
