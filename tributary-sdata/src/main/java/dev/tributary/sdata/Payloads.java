@@ -29,6 +29,12 @@ public final class Payloads {
     private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
 
+    /**
+     * The longest number accepted, in characters (sign, digits, point and exponent) — the same
+     * limit as every other way into the hub (JSON bodies), checked before the text is parsed.
+     */
+    public static final int MAX_NUMBER_LENGTH = 100;
+
     private Payloads() {
     }
 
@@ -106,6 +112,10 @@ public final class Payloads {
             case "null":
                 return JSON.nullNode();
             case "number":
+                if (text.strip().length() > MAX_NUMBER_LENGTH) {
+                    throw SDataException.badRequest("the number in <" + element.getLocalName() + "> has "
+                            + text.strip().length() + " characters; numbers have at most " + MAX_NUMBER_LENGTH);
+                }
                 try {
                     BigDecimal number = new BigDecimal(text.strip());
                     if (number.scale() <= 0 && text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {

@@ -75,6 +75,9 @@ final class ErrorMapper {
         if (e.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"tributary\"");
         }
+        if (e.status() == 503) {
+            ctx.header("Retry-After", "1");
+        }
         Json.respond(ctx, e.status(), json -> {
             json.writeStartObject();
             json.writeObjectFieldStart("error");

@@ -26,6 +26,9 @@ public final class Json {
     /** Deepest nesting accepted in a request body. */
     public static final int MAX_DEPTH = 128;
 
+    /** The longest number accepted, in characters: one limit for every way in (SData and ESA have the same). */
+    public static final int MAX_NUMBER_LENGTH = 100;
+
     /** The mapper: duplicate keys, trailing content and over-deep nesting are errors. */
     public static final ObjectMapper MAPPER = createMapper();
 
@@ -37,7 +40,7 @@ public final class Json {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH)
-                        .maxNumberLength(100)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
                         .build())
                 .build();
         ObjectMapper mapper = new ObjectMapper(factory);

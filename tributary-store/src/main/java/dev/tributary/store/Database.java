@@ -61,6 +61,8 @@ final class Database implements AutoCloseable {
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("tributary-postgresql");
+        // Named, so a DBA sees the hub's sessions in pg_stat_activity.
+        hikari.addDataSourceProperty("ApplicationName", "tributary");
         hikari.setJdbcUrl(config.jdbcUrl());
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setConnectionTimeout(TimeUnit.SECONDS.toMillis(10));
@@ -201,6 +203,7 @@ final class Database implements AutoCloseable {
                 execute(connection, "PRAGMA synchronous = NORMAL");
             }
             connection.setAutoCommit(false);
+            Throwable failure = null;
             try {
                 if (!durable && kind != StoreKind.SQLITE) {
                     execute(connection, "SET LOCAL synchronous_commit TO OFF");
@@ -209,14 +212,12 @@ final class Database implements AutoCloseable {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
+                failure = e;
                 commits.clear();
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
-                if (relaxSqlite) {
-                    execute(connection, "PRAGMA synchronous = FULL");
-                }
+                restore(connection, relaxSqlite, failure);
             }
         } catch (SQLException e) {
             throw translate(e);
@@ -225,6 +226,46 @@ final class Database implements AutoCloseable {
                 writeLock.unlock();
             }
         }
+    }
+
+    /**
+     * Puts a connection back in its usual state after a transaction. A connection that broke
+     * meanwhile (the database ended it) cannot be, and the pool drops it; that must not hide the
+     * transaction's own outcome — its failure (a retryable one, typically) or its commit.
+     */
+    private static void restore(Connection connection, boolean relaxSqlite, Throwable failure) {
+        try {
+            connection.setAutoCommit(true);
+            if (relaxSqlite) {
+                execute(connection, "PRAGMA synchronous = FULL");
+            }
+        } catch (SQLException restoreFailed) {
+            if (failure != null) {
+                failure.addSuppressed(restoreFailed);
+            }
+        }
+    }
+
+    /**
+     * Whether a failure is one that the same request may not meet again: the connection was lost
+     * or ended by the server (SQLState class 08, 57P01–57P03, a transient or recoverable JDBC
+     * exception such as the pool's timeout), a serialization failure or deadlock (40001, 40P01),
+     * or SQLite busy.
+     */
+    static boolean transientFailure(SQLException e, StoreKind kind) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientException || cause instanceof java.sql.SQLRecoverableException) {
+                return true; // the pool timed out waiting for a connection, a connection was lost, …
+            }
+            if (cause instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                if (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.startsWith("57P")
+                        || (kind == StoreKind.SQLITE && sql.getErrorCode() == 5)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {
@@ -242,12 +283,7 @@ final class Database implements AutoCloseable {
     }
 
     StoreException translate(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        boolean retryable = state.startsWith("08") || state.equals("40001")
-                || state.equals("40P01") || state.equals("57P01")
-                || (kind == StoreKind.SQLITE && e.getErrorCode() == 5); // SQLITE_BUSY
-        return new StoreException("store " + kind.label() + " failed: " + e.getMessage(), e,
-                retryable);
+        return new StoreException("store " + kind.label() + " failed: " + e.getMessage(), e, transientFailure(e, kind));
     }
 
     private static String rootMessage(Throwable e) {

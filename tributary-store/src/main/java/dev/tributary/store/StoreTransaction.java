@@ -559,9 +559,6 @@ public final class StoreTransaction {
     }
 
     private StoreException sql(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        boolean retryable = state.startsWith("08") || state.equals("40001") || state.equals("40P01")
-                || (kind == StoreKind.SQLITE && e.getErrorCode() == 5);
-        return new StoreException("store " + kind.label() + " failed: " + e.getMessage(), e, retryable);
+        return new StoreException("store " + kind.label() + " failed: " + e.getMessage(), e, Database.transientFailure(e, kind));
     }
 }

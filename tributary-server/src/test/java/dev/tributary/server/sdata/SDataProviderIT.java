@@ -240,6 +240,12 @@ class SDataProviderIT {
         String laughs = "<?xml version='1.0'?><!DOCTYPE feed [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;"
                 + "&a;&a;&a;'><!ENTITY c '&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;'>]><feed>&c;</feed>";
         assertThat(send("POST", target, b.adminToken, laughs).statusCode()).isEqualTo(400);
+        // Numbers have at most 100 characters, as in JSON bodies: a longer one is refused before it is parsed.
+        String longNumber = String.format(feed, "catchUp", 1, "").replace("<text>hi</text>",
+                "<n t='number'>" + "9".repeat(2_000) + "</n>");
+        HttpResponse<String> tooLong = send("POST", target, b.adminToken, longNumber);
+        assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("at most 100");
         HttpResponse<String> huge = send("POST", target, b.adminToken, "<feed>" + "x".repeat(17 * 1024 * 1024) + "</feed>");
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(notes(b)).as("nothing applied").isEmpty();

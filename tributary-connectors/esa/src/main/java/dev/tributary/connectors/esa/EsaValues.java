@@ -21,7 +21,14 @@ final class EsaValues {
     private EsaValues() {
     }
 
+    /** The longest number accepted, in characters: the limit of every way into the hub. */
+    static final int MAX_NUMBER_LENGTH = 100;
+
     static Object parse(String text, EsaField field, String id) {
+        if ((field.type().equals("decimal") || field.type().equals("integer")) && text.strip().length() > MAX_NUMBER_LENGTH) {
+            throw new ConnectorException("record " + id + ": field '" + field.name() + "' holds a number of "
+                    + text.strip().length() + " characters; the hub takes at most " + MAX_NUMBER_LENGTH);
+        }
         try {
             return switch (field.type()) {
                 case "integer" -> Long.parseLong(text.strip());
