@@ -36,7 +36,7 @@ public final class Definitions {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     /** How secret settings are shown; sent back unchanged, it keeps the stored secret. */
-    public static final String MASK = "******";
+    public static final String MASK = dev.tributary.connector.config.Secret.MASK;
 
     private Definitions() {
     }
@@ -79,6 +79,11 @@ public final class Definitions {
                 Map.Entry<String, JsonNode> field = fields.next();
                 Object value = settingValue(field.getValue());
                 if (MASK.equals(value) && previous != null && previous.containsKey(field.getKey())) {
+                    String moved = movedSetting(configNode, previous);
+                    if (moved != null) {
+                        problems.add("'" + field.getKey() + "' must be sent again: the stored secret is only kept while '"
+                                + moved + "' is unchanged (it would go to another place)");
+                    }
                     value = previous.get(field.getKey());
                 }
                 config.put(field.getKey(), value);
@@ -138,6 +143,28 @@ public final class Definitions {
     }
 
     /** An endpoint as JSON, with secret settings masked unless {@code withSecrets}. */
+    /** Settings that say where a connector connects; a stored secret follows them only while they stay. */
+    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile(
+            "(?i).*(url|uri|host|port|server|address|endpoint|database|user).*");
+
+    /** The first setting naming where the secrets go that differs from the stored one, or null. */
+    private static String movedSetting(JsonNode config, Map<String, Object> previous) {
+        java.util.Set<String> names = new java.util.TreeSet<>(previous.keySet());
+        config.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            if (LOCATION.matcher(name).matches()) {
+                Object before = previous.get(name);
+                JsonNode now = config.get(name);
+                Object after = now == null ? null : settingValue(now);
+                if (!java.util.Objects.equals(before == null ? null : String.valueOf(before),
+                        after == null ? null : String.valueOf(after))) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
     public static ObjectNode toJson(Endpoint endpoint, ConnectorRegistry registry, boolean withSecrets) {
         ObjectNode json = JSON.createObjectNode();
         json.put("name", endpoint.name());

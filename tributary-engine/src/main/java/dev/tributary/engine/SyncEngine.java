@@ -134,6 +134,12 @@ public final class SyncEngine implements AutoCloseable {
     // =====================================================================================
     // Endpoints and links
 
+    /** Checks an endpoint definition as {@link #putEndpoint} would, storing nothing; throws what it would throw. */
+    public void checkEndpoint(String name, JsonNode body) {
+        Map<String, Object> previous = store.endpoints().get(name).map(SyncEngine::config).orElse(null);
+        Definitions.endpoint(name, body, registry, previous);
+    }
+
     /** Creates or replaces an endpoint; returns whether it was created. */
     public boolean putEndpoint(String name, JsonNode body) {
         Map<String, Object> previous = store.endpoints().get(name).map(SyncEngine::config).orElse(null);

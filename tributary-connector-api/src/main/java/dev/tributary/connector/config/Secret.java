@@ -26,8 +26,14 @@ public final class Secret {
         return value.hashCode();
     }
 
+    /**
+     * What a secret looks like wherever it is shown (API answers, logs). Sent back in place of a
+     * secret, it means "keep the stored one" — only where the secret still goes to the same place.
+     */
+    public static final String MASK = "******";
+
     @Override
     public String toString() {
-        return "******";
+        return MASK;
     }
 }

@@ -108,7 +108,9 @@ public final class AdminApi {
         EsaHub.Configured adapter = null;
         if (esa != null && body instanceof com.fasterxml.jackson.databind.node.ObjectNode object
                 && EsaHub.CONNECTOR.equals(object.path("connector").asText())) {
-            // An External System Adapter is configured first: if it cannot be, nothing is stored.
+            // The definition is checked first (a bad one must not reach the adapter with a new
+            // helper secret), then the adapter configured: if it cannot be, nothing is stored.
+            engine.checkEndpoint(name, body);
             adapter = esa.configure(name, object, engine.endpoint(name).isPresent());
         }
         boolean created = engine.putEndpoint(name, body);

@@ -3,6 +3,7 @@ package dev.tributary.server.esa;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.connector.config.Secret;
 import dev.tributary.engine.Definitions;
 import dev.tributary.engine.RangeBisection;
 import dev.tributary.engine.RunMode;
@@ -209,7 +210,7 @@ public final class EsaHub {
         ObjectNode values = (ObjectNode) read(system.parameters());
         for (JsonNode parameter : meta) {
             if ("secret".equals(parameter.path("type").asText()) && values.has(parameter.path("name").asText())) {
-                values.put(parameter.path("name").asText(), "********");
+                values.put(parameter.path("name").asText(), Secret.MASK);
             }
         }
         body.set("parameters", values);
@@ -239,9 +240,20 @@ public final class EsaHub {
                 }
                 continue;
             }
+            if ("secret".equals(parameter.path("type").asText()) && Secret.MASK.equals(value.asText())) {
+                // The mask that describe shows: keep the stored secret.
+                JsonNode kept = read(system.parameters()).get(name);
+                if (kept == null) {
+                    problems.add("'" + name + "' has no stored secret to keep; send the secret itself");
+                } else {
+                    values.set(name, kept);
+                }
+                continue;
+            }
             List<JsonNode> items = new ArrayList<>();
             if (value.isArray()) {
-                if (!parameter.path("multiValued").asBoolean()) {
+                // A list of one is one value (GET shows every value as a list, so what it shows can be sent back).
+                if (!parameter.path("multiValued").asBoolean() && value.size() != 1) {
                     problems.add("'" + name + "' takes one value");
                     continue;
                 }

@@ -2,6 +2,7 @@ package dev.tributary.server.sdata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.connector.config.Secret;
 import dev.tributary.sdata.SyncPass;
 import dev.tributary.server.ApiException;
 import dev.tributary.server.Json;
@@ -117,7 +118,7 @@ public final class SDataLinks implements AutoCloseable {
         }
         ObjectNode remote = node.putObject("remote").put("url", link.remoteUrl());
         if (link.remoteToken() != null) {
-            remote.put("token", "********");
+            remote.put("token", Secret.MASK);
         }
         return node;
     }
@@ -173,8 +174,13 @@ public final class SDataLinks implements AutoCloseable {
             }
         }
         String token = remote.path("token").isTextual() ? remote.get("token").asText() : null;
-        if ("********".equals(token)) {
-            token = store.sdata().link(name).map(SDataResources.Link::remoteToken).orElse(null);
+        if (Secret.MASK.equals(token)) {
+            // The mask keeps the stored token — only while it still goes to the same provider.
+            var stored = store.sdata().link(name);
+            if (stored.isPresent() && !stored.get().remoteUrl().equals(remote.path("url").asText())) {
+                problems.add("'remote.token' must be sent again: the stored token is only kept while 'remote.url' is unchanged");
+            }
+            token = stored.map(SDataResources.Link::remoteToken).orElse(null);
         }
         for (java.util.Iterator<String> fields = body.fieldNames(); fields.hasNext(); ) {
             String field = fields.next();

@@ -97,6 +97,13 @@ class AdminApiIT {
         assertThat(shown.json().at("/config/password").asText()).isEqualTo("******");
         assertThat(hub.put("/v1/endpoints/db", body.formatted("******")).status()).isEqualTo(200);
         assertThat(hub.server.engine().endpoint("db").orElseThrow().config().get("password")).isEqualTo("s3cret");
+        // The mask with another url would send the stored password somewhere else: refused.
+        Answer moved = hub.put("/v1/endpoints/db", body.formatted("******").replace("/nonexistent/x.db", "/elsewhere/y.db"));
+        assertThat(moved.status()).isEqualTo(400);
+        assertThat(moved.text()).contains("'password' must be sent again", "'url'");
+        assertThat(hub.server.engine().endpoint("db").orElseThrow().config().get("url")).isEqualTo("jdbc:sqlite:/nonexistent/x.db");
+        assertThat(hub.put("/v1/endpoints/db", body.formatted("n3w").replace("/nonexistent/x.db", "/elsewhere/y.db")).status())
+                .as("with the secret sent again").isEqualTo(200);
     }
 
     @Test

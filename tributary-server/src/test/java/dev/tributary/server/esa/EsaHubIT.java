@@ -159,6 +159,13 @@ class EsaHubIT {
                 + "\",\"token\":\"not-the-token\"}}");
         assertThat(wrongToken.status()).isEqualTo(502);
         assertThat(hub.get("/v1/endpoints/crm").status()).isEqualTo(404);
+
+        // A definition the hub refuses never reaches the adapter (no helper secret is pushed to it).
+        Answer invalid = hub.put("/v1/endpoints/crm", "{\"connector\":\"esa\",\"config\":{\"url\":\"" + server.uri()
+                + "\",\"token\":\"esa-token\"},\"allowedRunModes\":[\"sometimes\"]}");
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(esa.calls()).as("no configure for a refused definition").doesNotContain("configure");
+        assertThat(esa.helper()).isNull();
     }
 
     @Test
@@ -174,12 +181,21 @@ class EsaHubIT {
 
         Answer good = hub.put("/v1/endpoints/crm/esa/parameters", "{\"region\":\"us\",\"batch\":250,\"apiKey\":\"k-123\"}");
         assertThat(good.status()).as(good.text()).isEqualTo(200);
-        assertThat(good.json().at("/parameters/apiKey").asText()).isEqualTo("********");
+        assertThat(good.json().at("/parameters/apiKey").asText()).isEqualTo("******");
         assertThat(good.text()).doesNotContain("k-123");
         HelperApi helper = esa.helper();
         assertThat(helper.getParameter("region")).containsExactly("us");
         assertThat(helper.getParameter("batch")).containsExactly("250");
         assertThat(helper.getParameter("apiKey")).containsExactly("k-123");
+
+        // What GET shows, PUT back with one change: the mask keeps the stored secret.
+        com.fasterxml.jackson.databind.node.ObjectNode shownBack =
+                (com.fasterxml.jackson.databind.node.ObjectNode) hub.get("/v1/endpoints/crm/esa").json().get("parameters");
+        shownBack.put("batch", 300);
+        Answer again = hub.put("/v1/endpoints/crm/esa/parameters", shownBack.toString());
+        assertThat(again.status()).as(again.text()).isEqualTo(200);
+        assertThat(helper.getParameter("apiKey")).as("not the asterisks").containsExactly("k-123");
+        assertThat(helper.getParameter("batch")).containsExactly("300");
     }
 
     @Test

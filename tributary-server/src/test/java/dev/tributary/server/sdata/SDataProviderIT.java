@@ -302,6 +302,16 @@ class SDataProviderIT {
                             + "\"remote\":{\"url\":\"" + url(all.get(to)) + "\",\"token\":\"" + all.get(to).adminToken + "\"}}");
                     assertThat(link.status()).as(link.text()).isEqualTo(201);
                     assertThat(link.text()).doesNotContain(all.get(to).adminToken);
+                    if (from == 0 && to == 1) {
+                        // The mask keeps the stored token only while it goes to the same provider.
+                        String masked = "{\"resource\":\"notes\",\"direction\":\"out\",\"remote\":{\"url\":\"%s\","
+                                + "\"token\":\"******\"}}";
+                        Answer moved = all.get(0).put("/v1/sdata/links/to-1", String.format(masked, "http://elsewhere.invalid/sdata"));
+                        assertThat(moved.status()).isEqualTo(400);
+                        assertThat(moved.text()).contains("'remote.token' must be sent again");
+                        assertThat(all.get(0).put("/v1/sdata/links/to-1", String.format(masked, url(all.get(1)))).status())
+                                .isEqualTo(200);
+                    }
                 }
             }
         }
