@@ -22,8 +22,13 @@ final class ErrorMapper {
             Map.entry(403, "forbidden"), Map.entry(404, "notFound"),
             Map.entry(405, "methodNotAllowed"), Map.entry(409, "conflict"),
             Map.entry(410, "fullSyncRequired"), Map.entry(412, "conditionNotMet"),
-            Map.entry(413, "payloadTooLarge"), Map.entry(415, "unsupportedMediaType"),
-            Map.entry(503, "unavailable"));
+            Map.entry(413, "payloadTooLarge"), Map.entry(414, "uriTooLong"), Map.entry(415, "unsupportedMediaType"),
+            Map.entry(431, "headersTooLarge"), Map.entry(500, "internalError"), Map.entry(503, "unavailable"));
+
+    /** The reason word of an HTTP status in error answers. */
+    static String reason(int status) {
+        return REASONS.getOrDefault(status, status >= 500 ? "internalError" : "badRequest");
+    }
 
     private final Consumer<ApiException> rejected;
 

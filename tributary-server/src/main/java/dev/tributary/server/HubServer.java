@@ -73,7 +73,15 @@ public final class HubServer implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxBodyBytes();
             javalin.http.prefer405over404 = true;
             javalin.startup.showJavalinBanner = false;
+            // Errors raised before any route (undecodable targets, oversized URLs) answer JSON too.
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             javalin.routes.before(ctx -> {
+                if (ctx.method() == io.javalin.http.HandlerType.HEAD && !ctx.path().equals("/health")) {
+                    // Not served: a HEAD would otherwise be answered 200 without the GET's checks.
+                    ctx.header("Allow", "GET");
+                    throw new ApiException(405, "methodNotAllowed", "HEAD is not served here; send GET");
+                }
                 // The Helper API authenticates External System Adapters by their own secrets.
                 if (!ctx.path().equals("/health") && !ctx.path().equals("/esa/helper")) {
                     authenticator.authenticate(ctx);

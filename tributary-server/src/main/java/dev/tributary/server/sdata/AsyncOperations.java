@@ -87,7 +87,7 @@ final class AsyncOperations<R> implements AutoCloseable {
             return existing;
         }
         if (ended.containsKey(id)) {
-            throw new GoneException("tracking id '" + id + "' was used by an operation that has ended");
+            throw new GoneException("tracking id '" + shown(id) + "' was used by an operation that has ended");
         }
         Operation<R> operation = new Operation<>(id, owner, clock.instant());
         // Published only once its future is set: readers (get is not synchronized) may use it at once.
@@ -102,7 +102,7 @@ final class AsyncOperations<R> implements AutoCloseable {
         Operation<R> operation = operations.get(id);
         if (operation == null) {
             if (ended.containsKey(id)) {
-                throw new GoneException("the operation '" + id + "' has ended");
+                throw new GoneException("the operation '" + shown(id) + "' has ended");
             }
             return null;
         }
@@ -115,7 +115,7 @@ final class AsyncOperations<R> implements AutoCloseable {
         Operation<R> removed = operations.remove(id);
         if (removed == null) {
             if (ended.containsKey(id)) {
-                throw new GoneException("the operation '" + id + "' has already ended");
+                throw new GoneException("the operation '" + shown(id) + "' has already ended");
             }
             return false;
         }
@@ -144,6 +144,11 @@ final class AsyncOperations<R> implements AutoCloseable {
     }
 
     /** The tracking id belonged to an operation that has ended (410). */
+    /** An id as its client gave it: the last segment of a scoped key ({@code kind/token/id}). */
+    private static String shown(String id) {
+        return id.substring(id.lastIndexOf('/') + 1);
+    }
+
     static final class GoneException extends RuntimeException {
         GoneException(String message) {
             super(message);

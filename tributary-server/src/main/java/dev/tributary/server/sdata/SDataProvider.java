@@ -186,12 +186,12 @@ public final class SDataProvider implements AutoCloseable {
                     : Scope.read(resource.collection()));
             switch (method + " " + name + (id == null ? "" : "()")) {
                 case "GET syncDigest" -> xml(ctx, 200, Digests.document(digest(resource)), "application/xml");
-                case "POST syncSource" -> startSource(ctx, resource);
-                case "GET syncSource()" -> readSource(ctx, resource, id);
-                case "DELETE syncSource()" -> end(ctx, sources.delete(id), id);
-                case "POST syncTarget" -> startTarget(ctx, resource);
-                case "GET syncTarget()" -> readTarget(ctx, resource, id);
-                case "DELETE syncTarget()" -> end(ctx, targets.delete(id), id);
+                case "POST syncSource" -> startSource(ctx, resource, principal);
+                case "GET syncSource()" -> readSource(ctx, resource, id, scoped(resource, principal, id));
+                case "DELETE syncSource()" -> end(ctx, sources.delete(scoped(resource, principal, id)), id);
+                case "POST syncTarget" -> startTarget(ctx, resource, principal);
+                case "GET syncTarget()" -> readTarget(ctx, resource, id, scoped(resource, principal, id));
+                case "DELETE syncTarget()" -> end(ctx, targets.delete(scoped(resource, principal, id)), id);
                 case "POST syncResults" -> {
                     byte[] body = body(ctx);
                     SyncFeed results = SyncFeed.read(SDataXml.parse(body, (int) maxBodyBytes));
@@ -299,10 +299,18 @@ public final class SDataProvider implements AutoCloseable {
 
     // ---- $syncSource
 
-    private void startSource(Context ctx, SDataResources.Resource resource) {
+    /**
+     * The key of a tracking id: ids are the caller's own, per resource kind — another token, or
+     * the same id on another kind, is another operation (it cannot read, end or take over this one).
+     */
+    private static String scoped(SDataResources.Resource resource, Principal principal, String id) {
+        return resource.resource() + "/" + principal.tokenId() + "/" + id;
+    }
+
+    private void startSource(Context ctx, SDataResources.Resource resource, Principal principal) {
         String id = trackingId(ctx);
         Digest target = Digests.find(SDataXml.parse(body(ctx), (int) maxBodyBytes));
-        AsyncOperations.Operation<SourceResult> operation = sources.start(id, resource.resource(),
+        AsyncOperations.Operation<SourceResult> operation = sources.start(scoped(resource, principal, id), resource.resource(),
                 op -> select(resource, target, op));
         accepted(ctx, operation, url(resource, "$syncSource('" + id + "')"));
     }
@@ -351,8 +359,8 @@ public final class SDataProvider implements AutoCloseable {
         }
     }
 
-    private void readSource(Context ctx, SDataResources.Resource resource, String id) {
-        AsyncOperations.Operation<SourceResult> operation = sources.get(id);
+    private void readSource(Context ctx, SDataResources.Resource resource, String id, String key) {
+        AsyncOperations.Operation<SourceResult> operation = sources.get(key);
         if (operation == null || !operation.owner.equals(resource.resource())) {
             throw new SDataException(404, "no $syncSource operation '" + id + "'");
         }
@@ -403,7 +411,8 @@ public final class SDataProvider implements AutoCloseable {
             if (e.getCause() instanceof SDataException sdata) {
                 throw sdata;
             }
-            throw new SDataException(500, "the operation failed: " + e.getCause());
+            LOG.error("an SData operation failed", e.getCause());
+            throw new SDataException(500, "the operation failed; the hub's log says why");
         }
     }
 
@@ -433,9 +442,10 @@ public final class SDataProvider implements AutoCloseable {
 
     // ---- $syncTarget
 
-    private void startTarget(Context ctx, SDataResources.Resource resource) {
+    private void startTarget(Context ctx, SDataResources.Resource resource, Principal principal) {
         String id = trackingId(ctx);
-        AsyncOperations.Operation<TargetResult> existing = targets.get(id);
+        String key = scoped(resource, principal, id);
+        AsyncOperations.Operation<TargetResult> existing = targets.get(key);
         if (existing != null) {
             // A replayed POST finds the operation it started; the feed is not applied twice.
             accepted(ctx, existing, url(resource, "$syncTarget('" + id + "')"));
@@ -443,7 +453,7 @@ public final class SDataProvider implements AutoCloseable {
         }
         SyncFeed feed = SyncFeed.read(SDataXml.parse(body(ctx), (int) maxBodyBytes));
         check(resource, feed);
-        AsyncOperations.Operation<TargetResult> operation = targets.start(id, resource.resource(),
+        AsyncOperations.Operation<TargetResult> operation = targets.start(key, resource.resource(),
                 op -> apply(resource, feed, op));
         accepted(ctx, operation, url(resource, "$syncTarget('" + id + "')"));
     }
@@ -510,8 +520,9 @@ public final class SDataProvider implements AutoCloseable {
                     } catch (RuntimeException e) {
                         LOG.warn("SData entry {} of {} failed", entry.uuid(), resource.resource(), e);
                         failure = e;
-                        outcomes.add(outcome(resource, entry, new SyncFeed.Outcome(500, "failed: " + e.getMessage(),
-                                null, null, null)));
+                        String why = e instanceof dev.tributary.store.StoreException failed && failed.retryable()
+                                ? "the store was unavailable; send the entry again" : "the hub could not apply it; its log says why";
+                        outcomes.add(outcome(resource, entry, new SyncFeed.Outcome(500, "failed: " + why, null, null, null)));
                     }
                 }
             }
@@ -644,8 +655,8 @@ public final class SDataProvider implements AutoCloseable {
         return new SyncFeed.Entry(entry.id(), entry.uuid(), clock.instant(), entry.state(), entry.deleted(), null, outcome);
     }
 
-    private void readTarget(Context ctx, SDataResources.Resource resource, String id) {
-        AsyncOperations.Operation<TargetResult> operation = targets.get(id);
+    private void readTarget(Context ctx, SDataResources.Resource resource, String id, String key) {
+        AsyncOperations.Operation<TargetResult> operation = targets.get(key);
         if (operation == null || !operation.owner.equals(resource.resource())) {
             throw new SDataException(404, "no $syncTarget operation '" + id + "'");
         }

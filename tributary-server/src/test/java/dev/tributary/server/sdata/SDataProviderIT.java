@@ -202,6 +202,16 @@ class SDataProviderIT {
         } while (done.statusCode() == 202);
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(send("GET", location, a.adminToken, null).statusCode()).as("repeatable").isEqualTo(200);
+        // Tracking ids belong to their caller: another token can neither read nor end this context, and
+        // the same id is its own operation.
+        String other = a.token("read:notes");
+        assertThat(send("GET", location, other, null).statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", location, other, null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", location, a.adminToken, null).statusCode()).as("still there").isEqualTo(200);
+        HttpResponse<String> own = send("POST", url(a) + "/$syncSource?trackingID=t-1", other, digest);
+        assertThat(own.statusCode()).isEqualTo(202);
+        assertThat(send("DELETE", location, other, null).statusCode()).as("ends its own").isEqualTo(200);
+        assertThat(send("GET", location, a.adminToken, null).statusCode()).as("not the first caller's").isEqualTo(200);
         SyncFeed feed = SyncFeed.read(SDataXml.parse(done.body().getBytes(StandardCharsets.UTF_8), 1 << 20));
         assertThat(feed.entries()).hasSize(1);
         assertThat(send("DELETE", location, a.adminToken, null).statusCode()).isEqualTo(200);
