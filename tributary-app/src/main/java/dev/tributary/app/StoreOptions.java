@@ -18,8 +18,15 @@ final class StoreOptions {
                 "jdbc:postgresql://localhost:5432/tributary?user=tributary (env TRIBUTARY_STORE)."})
     String storeUrl;
 
+    @Option(names = "--secret-key-file", paramLabel = "<file>", defaultValue = "${env:TRIBUTARY_SECRET_KEY_FILE}",
+            description = {"The key that seals stored credentials (created, mode 0600, on first start). Default:",
+                "secret.key in the data directory, or ~/.tributary/secret.key with --store; the",
+                "environment variable TRIBUTARY_SECRET_KEY (base64) replaces the file."})
+    Path secretKeyFile;
+
     StoreConfig config() {
-        return storeUrl == null || storeUrl.isBlank() ? StoreConfig.sqlite(dataDir) : StoreConfig.of(storeUrl);
+        StoreConfig config = storeUrl == null || storeUrl.isBlank() ? StoreConfig.sqlite(dataDir) : StoreConfig.of(storeUrl);
+        return secretKeyFile == null ? config : config.withSecretKeyFile(secretKeyFile);
     }
 
     /** A description of the store for people, without secrets. */

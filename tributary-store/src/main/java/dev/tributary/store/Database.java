@@ -57,6 +57,7 @@ final class Database implements AutoCloseable {
             HikariDataSource reader = pool("tributary-sqlite-read",
                     sqlite(config.jdbcUrl(), SQLiteConfig.TransactionMode.DEFERRED),
                     config.poolSize());
+            ownerOnly(Path.of(config.jdbcUrl().substring("jdbc:sqlite:".length())));
             return new Database(kind, reader, writer);
         }
         HikariConfig hikari = new HikariConfig();
@@ -77,12 +78,31 @@ final class Database implements AutoCloseable {
         return new Database(kind, pool, pool);
     }
 
+    /**
+     * Makes the store's files readable by their owner only (SQLite gives its WAL and shared-memory
+     * files the mode of the database file).
+     */
+    private static void ownerOnly(Path file) {
+        try {
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                Path path = file.resolveSibling(file.getFileName() + suffix);
+                if (Files.exists(path)) {
+                    Secrets.Permissions.ownerOnly(path, false);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot restrict the store's files to their owner: " + e.getMessage(), e, false);
+        }
+    }
+
     private static void prepareSqliteDirectory(String url) {
         Path file = Path.of(url.substring("jdbc:sqlite:".length()));
         Path parent = file.toAbsolutePath().getParent();
         try {
-            if (parent != null) {
+            if (parent != null && !Files.exists(parent)) {
                 Files.createDirectories(parent);
+                // A data directory the hub creates is its owner's alone.
+                Secrets.Permissions.ownerOnly(parent, true);
             }
         } catch (java.io.IOException e) {
             throw new StoreException("cannot create the data directory " + parent + ": "

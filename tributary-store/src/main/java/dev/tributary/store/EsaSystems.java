@@ -20,10 +20,12 @@ public final class EsaSystems {
 
     private final Database database;
     private final Clock clock;
+    private final Secrets secrets;
 
-    EsaSystems(Database database, Clock clock) {
+    EsaSystems(Database database, Clock clock, Secrets secrets) {
         this.database = database;
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     /** A new secret for an adapter to authenticate with at the Helper API (only its hash is stored). */
@@ -58,12 +60,12 @@ public final class EsaSystems {
     /** Replaces an adapter's parameter values. */
     public boolean setParameters(String endpoint, String parametersJson) {
         return database.write(connection -> Rows.update(connection,
-                "UPDATE esa_systems SET parameters = ?, updated_at = ? WHERE endpoint = ?", parametersJson, clock.millis(),
+                "UPDATE esa_systems SET parameters = ?, updated_at = ? WHERE endpoint = ?", secrets.seal(parametersJson), clock.millis(),
                 endpoint) > 0);
     }
 
     public Optional<EsaSystem> byEndpoint(String endpoint) {
-        return database.read(connection -> Rows.one(connection, EsaSystems::read,
+        return database.read(connection -> Rows.one(connection, this::read,
                 "SELECT " + COLUMNS + " FROM esa_systems WHERE endpoint = ?", endpoint));
     }
 
@@ -78,7 +80,7 @@ public final class EsaSystems {
     }
 
     public Optional<EsaSystem> byExternalSystemId(String externalSystemId) {
-        return database.read(connection -> Rows.one(connection, EsaSystems::read,
+        return database.read(connection -> Rows.one(connection, this::read,
                 "SELECT " + COLUMNS + " FROM esa_systems WHERE external_system_id = ?", externalSystemId));
     }
 
@@ -87,8 +89,8 @@ public final class EsaSystems {
                 endpoint) > 0);
     }
 
-    private static EsaSystem read(java.sql.ResultSet row) throws java.sql.SQLException {
+    private EsaSystem read(java.sql.ResultSet row) throws java.sql.SQLException {
         return new EsaSystem(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getInt(5),
-                row.getString(6), row.getString(7));
+                row.getString(6), secrets.open(row.getString(7)));
     }
 }

@@ -33,8 +33,10 @@ public final class SDataResources {
 
     private final Database database;
     private final Clock clock;
+    private final Secrets secrets;
 
-    SDataResources(Database database, Clock clock) {
+    SDataResources(Database database, Clock clock, Secrets secrets) {
+        this.secrets = secrets;
         this.database = database;
         this.clock = clock;
     }
@@ -84,24 +86,24 @@ public final class SDataResources {
             Long every = link.every() == null ? null : link.every().toMillis();
             int updated = Rows.update(connection, "UPDATE sdata_links SET resource = ?, remote_url = ?, remote_token = ?,"
                     + " direction = ?, every_ms = ?, updated_at = ? WHERE name = ?", link.resource(), link.remoteUrl(),
-                    link.remoteToken(), link.direction(), every, now, link.name());
+                    secrets.seal(link.remoteToken()), link.direction(), every, now, link.name());
             if (updated > 0) {
                 return false;
             }
             Rows.update(connection, "INSERT INTO sdata_links (name, resource, remote_url, remote_token, direction,"
                     + " every_ms, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", link.name(), link.resource(),
-                    link.remoteUrl(), link.remoteToken(), link.direction(), every, now, now);
+                    link.remoteUrl(), secrets.seal(link.remoteToken()), link.direction(), every, now, now);
             return true;
         });
     }
 
     public Optional<Link> link(String name) {
-        return database.read(connection -> Rows.one(connection, SDataResources::readLink,
+        return database.read(connection -> Rows.one(connection, this::readLink,
                 "SELECT name, resource, remote_url, remote_token, direction, every_ms FROM sdata_links WHERE name = ?", name));
     }
 
     public List<Link> links() {
-        return database.read(connection -> Rows.query(connection, SDataResources::readLink,
+        return database.read(connection -> Rows.query(connection, this::readLink,
                 "SELECT name, resource, remote_url, remote_token, direction, every_ms FROM sdata_links ORDER BY name"));
     }
 
@@ -109,9 +111,9 @@ public final class SDataResources {
         return database.write(connection -> Rows.update(connection, "DELETE FROM sdata_links WHERE name = ?", name) > 0);
     }
 
-    private static Link readLink(ResultSet row) throws SQLException {
+    private Link readLink(ResultSet row) throws SQLException {
         Object every = row.getObject(6);
-        return new Link(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+        return new Link(row.getString(1), row.getString(2), row.getString(3), secrets.open(row.getString(4)), row.getString(5),
                 every instanceof Number n && n.longValue() > 0 ? java.time.Duration.ofMillis(n.longValue()) : null);
     }
 

@@ -25,6 +25,7 @@ import org.flywaydb.core.api.MigrationState;
 public final class Store implements AutoCloseable {
 
     private final Database database;
+    private final Secrets secrets;
     private final String epoch;
     private final byte[] signingKey;
     private final CollectionCatalog collections;
@@ -42,24 +43,27 @@ public final class Store implements AutoCloseable {
     private final UploadCache uploadCache;
     private final java.time.Clock clock;
 
-    private Store(Database database, Clock clock) {
+    private Store(Database database, Clock clock, Secrets secrets) {
         this.database = database;
+        this.secrets = secrets;
+        checkKey();
         this.epoch = metaValue("epoch", UUID.randomUUID().toString());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        this.signingKey = Base64.getDecoder().decode(
-                metaValue("token_signing_key", Base64.getEncoder().encodeToString(key)));
+        this.signingKey = Base64.getDecoder().decode(secrets.open(
+                metaValue("token_signing_key", secrets.seal(Base64.getEncoder().encodeToString(key)))));
+        sealPlaintext();
         this.collections = new CollectionCatalog(database, clock);
         this.changeLog = new ChangeLog(database, clock);
         this.accessTokens = new AccessTokens(database, clock);
         this.compactor = new TombstoneCompactor(database, collections, clock);
-        this.endpoints = new Endpoints(database, clock);
+        this.endpoints = new Endpoints(database, clock, secrets);
         this.links = new Links(database, clock);
         this.runs = new Runs(database, clock);
         this.conflicts = new Conflicts(database);
         this.deletionLog = new DeletionLog(database, clock);
-        this.esaSystems = new EsaSystems(database, clock);
-        this.sdata = new SDataResources(database, clock);
+        this.esaSystems = new EsaSystems(database, clock, secrets);
+        this.sdata = new SDataResources(database, clock, secrets);
         this.objectServices = new ObjectServices(database, clock);
         this.uploadCache = new UploadCache(database, clock);
         this.clock = clock;
@@ -67,12 +71,27 @@ public final class Store implements AutoCloseable {
 
     /** Opens (creating or migrating as needed) the store described by {@code config}. */
     public static Store open(StoreConfig config, Clock clock) {
+        java.nio.file.Path keyFile = config.keyFile();
+        boolean newKey = (System.getenv(Secrets.KEY_ENV) == null || System.getenv(Secrets.KEY_ENV).isBlank())
+                && !java.nio.file.Files.exists(keyFile);
+        Secrets secrets = Secrets.load(keyFile, true);
         Database database = Database.open(config);
         try {
             migrate(database);
-            return new Store(database, clock);
+            return new Store(database, clock, secrets);
         } catch (RuntimeException e) {
             database.close();
+            if (newKey && e instanceof StoreException && e.getMessage().contains("sealed with another key")) {
+                // The store was sealed under a key that is missing here: do not leave a useless new one behind.
+                try {
+                    java.nio.file.Files.deleteIfExists(keyFile);
+                } catch (java.io.IOException ignored) {
+                    // the message below says what to do either way
+                }
+                throw new StoreException("the key file " + keyFile.toAbsolutePath() + " is missing, and this store's"
+                        + " credentials were sealed with a key: restore that file from your backups, set "
+                        + Secrets.KEY_ENV + ", or pass --secret-key-file", e, false);
+            }
             throw e;
         }
     }
@@ -96,6 +115,80 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot bring the store's schema up to date: " + e.getMessage(),
                     e, false);
         }
+    }
+
+    /** A known value sealed under the store's key: opening it proves the key is the right one. */
+    private static final String KEY_CHECK = "the key that seals this store's credentials";
+
+    /** Fails with a clear message when the store's credentials were sealed with another key. */
+    private void checkKey() {
+        String check = metaValue("secret_key_check", secrets.seal(KEY_CHECK));
+        if (!KEY_CHECK.equals(secrets.open(check))) {
+            throw new StoreException("the store's key check does not match the key from " + secrets.source(), null, false);
+        }
+    }
+
+    /**
+     * Seals the credentials written before they were sealed (a store from an older Tributary):
+     * endpoint settings, SData links' remote tokens, ESA parameters, the token signing key.
+     */
+    private void sealPlaintext() {
+        database.write(connection -> {
+            Sealing.sealColumn(connection, secrets, "endpoints", "name", "config");
+            Sealing.sealColumn(connection, secrets, "sdata_links", "name", "remote_token");
+            Sealing.sealColumn(connection, secrets, "esa_systems", "endpoint", "parameters");
+            Sealing.sealColumn(connection, secrets, "meta", "key", "value", "token_signing_key");
+            return null;
+        });
+    }
+
+    /**
+     * Re-seals every stored credential under a new key, then makes the new key the store's:
+     * written to the key file (the old one kept as {@code <file>.previous}), or — when the key
+     * comes from {@value Secrets#KEY_ENV} — returned for the operator to set. Run it while no hub
+     * uses the store.
+     *
+     * @return the new key (base64) when it comes from the environment, else null
+     */
+    public static String rotateSecretKey(StoreConfig config) {
+        String newKey = Secrets.newKey();
+        Secrets next = Secrets.of(Base64.getDecoder().decode(newKey), "the new key");
+        boolean fromEnv = System.getenv(Secrets.KEY_ENV) != null && !System.getenv(Secrets.KEY_ENV).isBlank();
+        java.nio.file.Path file = config.keyFile();
+        java.nio.file.Path pending = file.resolveSibling(file.getFileName() + ".new");
+        try (Store store = open(config, Clock.systemUTC())) {
+            if (!fromEnv) {
+                // Written first: if the commit then happens and the rename does not, the key is not lost.
+                Secrets.writeKeyFile(pending, newKey);
+            }
+            store.database.write(connection -> {
+                Sealing.reseal(connection, store.secrets, next, "endpoints", "name", "config");
+                Sealing.reseal(connection, store.secrets, next, "sdata_links", "name", "remote_token");
+                Sealing.reseal(connection, store.secrets, next, "esa_systems", "endpoint", "parameters");
+                Sealing.reseal(connection, store.secrets, next, "meta", "key", "value");
+                return null;
+            });
+        }
+        if (fromEnv) {
+            return newKey;
+        }
+        try {
+            if (java.nio.file.Files.exists(file)) {
+                java.nio.file.Files.copy(file, file.resolveSibling(file.getFileName() + ".previous"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            java.nio.file.Files.move(pending, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new StoreException("the credentials are sealed with the new key in " + pending + " but it could not be"
+                    + " moved to " + file + " (" + e.getMessage() + "); move it there by hand before starting the hub", e, false);
+        }
+        return null;
+    }
+
+    /** The key that seals this store's credentials. */
+    public Secrets secrets() {
+        return secrets;
     }
 
     /** Reads a metadata value, setting it to {@code initial} if it has none yet (first start). */
@@ -137,7 +230,7 @@ public final class Store implements AutoCloseable {
                     update.setString(1, epoch);
                     update.setString(2, "epoch");
                     update.addBatch();
-                    update.setString(1, Base64.getEncoder().encodeToString(key));
+                    update.setString(1, store.secrets.seal(Base64.getEncoder().encodeToString(key)));
                     update.setString(2, "token_signing_key");
                     update.addBatch();
                     return update.executeBatch();
