@@ -163,6 +163,29 @@ public final class Json {
         ctx.status(status).contentType("application/json; charset=utf-8").result(out.toByteArray());
     }
 
+    /**
+     * Writes a response as it is generated, straight to the client, without holding it whole in
+     * memory (for pages of records). The status and type are sent first, so the body must not fail
+     * for a reason the client should hear as an error status.
+     */
+    public static void stream(Context ctx, int status, JsonBody body) {
+        ctx.status(status).contentType("application/json; charset=utf-8");
+        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(ctx.outputStream())) {
+            body.write(generator);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads data the store holds: already checked on the way in, so only the usual parser limits apply. */
+    public static JsonNode readStored(byte[] data) throws IOException {
+        return STORED.readTree(data);
+    }
+
+    private static final ObjectMapper STORED = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(10_000).build()).build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
     /** Writes one JSON value. */
     @FunctionalInterface
     public interface JsonBody {

@@ -267,6 +267,16 @@ public final class ChangeLog {
      */
     public ChangePage read(String collection, long afterSeq, long upToSeq, int limit,
             boolean includeDeleted) {
+        return read(collection, afterSeq, upToSeq, limit, includeDeleted, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(String, long, long, int, boolean)}, and the page also ends before the record
+     * that would take its data past {@code maxBytes} — but it always holds at least one record, so
+     * a reader always moves on.
+     */
+    public ChangePage read(String collection, long afterSeq, long upToSeq, int limit,
+            boolean includeDeleted, long maxBytes) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive");
         }
@@ -286,10 +296,22 @@ public final class ChangeLog {
                 }
                 select.setInt(p, limit + 1);
                 select.setFetchSize(Math.min(limit + 1, 5000));
+                long bytes = 0;
+                boolean cut = false;
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        records.add(readRecord(rows));
+                        StoredRecord record = readRecord(rows);
+                        bytes += (record.data() == null ? 0 : record.data().length) + 64L;
+                        if (!records.isEmpty() && bytes > maxBytes) {
+                            cut = true;
+                            break;
+                        }
+                        records.add(record);
                     }
+                }
+                if (cut) {
+                    long horizon = horizonOf(connection, info.incarnation());
+                    return new ChangePage(info.incarnation(), records, true, horizon);
                 }
             }
             boolean hasMore = records.size() > limit;

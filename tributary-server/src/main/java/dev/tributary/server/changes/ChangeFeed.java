@@ -38,6 +38,11 @@ final class ChangeFeed {
     static final int DEFAULT_MAX_RESULTS = 250;
     /** Largest page a client may ask for. */
     static final int MAX_MAX_RESULTS = 2500;
+    /**
+     * A page also ends once its records' data pass this many bytes (it always holds at least one
+     * record), so large records never make a page too big to serve.
+     */
+    static final long MAX_PAGE_BYTES = 8L * 1024 * 1024;
 
     private static final Set<String> PARAMETERS =
             Set.of("maxResults", "pageToken", "syncToken", "filter", "showDeleted");
@@ -113,7 +118,7 @@ final class ChangeFeed {
 
         ChangePage page;
         try {
-            page = store.changeLog().read(collection, after, bound, maxResults, incremental || showDeleted);
+            page = store.changeLog().read(collection, after, bound, maxResults, incremental || showDeleted, MAX_PAGE_BYTES);
         } catch (CollectionNotFoundException e) {
             throw ApiException.fullSyncRequired("collection '" + collection
                     + "' was deleted while syncing; run a full sync");
@@ -131,7 +136,7 @@ final class ChangeFeed {
                 : null;
         String nextSync = page.hasMore() ? null
                 : codec.encode(new SyncTokenCodec.SyncPosition(collection, info.incarnation(), bound, filterPrint));
-        Json.respond(ctx, 200, json -> {
+        Json.stream(ctx, 200, json -> {
             json.writeStartObject();
             json.writeStringField("kind", "tributary#records");
             json.writeArrayFieldStart("items");
@@ -156,7 +161,7 @@ final class ChangeFeed {
         }
         JsonNode data;
         try {
-            data = Json.MAPPER.readTree(record.data());
+            data = Json.readStored(record.data());
         } catch (IOException e) {
             throw new IllegalStateException("stored record " + record.id() + " is not valid JSON", e);
         }
