@@ -62,6 +62,7 @@ final class AsyncOperations<R> implements AutoCloseable {
     private final ExecutorService workers;
     private final Clock clock;
     private final Supplier<Duration> idle;
+    private volatile java.util.function.Consumer<Operation<R>> onEnd = operation -> { };
 
     AsyncOperations(String name, Clock clock, Supplier<Duration> idle) {
         this(clock, idle, Executors.newFixedThreadPool(2, r -> {
@@ -76,6 +77,17 @@ final class AsyncOperations<R> implements AutoCloseable {
         this.clock = clock;
         this.idle = idle;
         this.workers = workers;
+    }
+
+    /** Called with each operation that ends (deleted, dropped, or closed with the rest). */
+    void onEnd(java.util.function.Consumer<Operation<R>> listener) {
+        this.onEnd = listener;
+    }
+
+    /** How many live operations have a key that matches. */
+    long count(java.util.function.Predicate<String> key) {
+        expire();
+        return operations.keySet().stream().filter(key).count();
     }
 
     /** Starts an operation, or answers the one already started with this id (a replayed POST). */
@@ -121,6 +133,7 @@ final class AsyncOperations<R> implements AutoCloseable {
         }
         removed.future.cancel(true);
         ended.put(id, clock.instant());
+        onEnd.accept(removed);
         return true;
     }
 
@@ -130,6 +143,7 @@ final class AsyncOperations<R> implements AutoCloseable {
             if (e.getValue().touched.isBefore(limit)) {
                 e.getValue().future.cancel(true);
                 ended.put(e.getKey(), clock.instant());
+                onEnd.accept(e.getValue());
                 return true;
             }
             return false;
@@ -141,14 +155,16 @@ final class AsyncOperations<R> implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        operations.values().forEach(operation -> onEnd.accept(operation));
+        operations.clear();
     }
 
-    /** The tracking id belonged to an operation that has ended (410). */
     /** An id as its client gave it: the last segment of a scoped key ({@code kind/token/id}). */
     private static String shown(String id) {
         return id.substring(id.lastIndexOf('/') + 1);
     }
 
+    /** The tracking id belonged to an operation that has ended (410). */
     static final class GoneException extends RuntimeException {
         GoneException(String message) {
             super(message);

@@ -78,7 +78,83 @@ public final class SDataProvider implements AutoCloseable {
     private static final int MAX_SOURCE_ENTRIES = 1_000_000;
     private static final int MAX_PAGE = 1000;
 
-    private record SourceResult(String resource, Digest digest, List<SyncFeed.Entry> entries) {
+    /**
+     * A selection: only the keys of the selected changes (id and sync state, about
+     * {@value #BYTES_PER_KEY} bytes each); their data is read when a page is served.
+     */
+    private record SourceResult(String resource, Digest digest, List<Selected> entries) {
+    }
+
+    private record Selected(String id, SyncState state) {
+    }
+
+    /** What one selected key costs in memory, counted generously (strings, the state, list slots). */
+    static final int BYTES_PER_KEY = 200;
+    /** Live $syncSource contexts one caller may hold at once (429 beyond). */
+    static final int MAX_SOURCES_PER_CALLER = 4;
+
+    /**
+     * The keys held by all live selections, bounded to a quarter of the heap (503 beyond); the
+     * system property {@code tributary.sdata.selectionKeys} sets another bound.
+     */
+    private final Map<String, SelectionBudget.Reservation> reservations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SelectionBudget budget = new SelectionBudget(Long.getLong("tributary.sdata.selectionKeys",
+            Math.min(4L * MAX_SOURCE_ENTRIES, Runtime.getRuntime().maxMemory() / 4 / BYTES_PER_KEY)));
+
+    /** Counts selected keys against a total; a selection reserves as it goes and releases when it ends. */
+    static final class SelectionBudget {
+        private final long total;
+        private final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
+
+        SelectionBudget(long total) {
+            this.total = total;
+        }
+
+        boolean tryReserve(long keys) {
+            while (true) {
+                long now = used.get();
+                if (now + keys > total) {
+                    return false;
+                }
+                if (used.compareAndSet(now, now + keys)) {
+                    return true;
+                }
+            }
+        }
+
+        void release(long keys) {
+            used.addAndGet(-keys);
+        }
+
+        /** The keys of one selection: reserved as it selects, all given back when it ends (once). */
+        final class Reservation {
+            private long held;
+            private boolean closed;
+
+            synchronized boolean reserve() {
+                if (closed || !tryReserve(1)) {
+                    return false;
+                }
+                held++;
+                return true;
+            }
+
+            synchronized void close() {
+                if (!closed) {
+                    closed = true;
+                    release(held);
+                    held = 0;
+                }
+            }
+        }
+
+        long total() {
+            return total;
+        }
+
+        long used() {
+            return used.get();
+        }
     }
 
     private record TargetResult(String resource, List<SyncFeed.Entry> outcomes) {
@@ -97,6 +173,13 @@ public final class SDataProvider implements AutoCloseable {
         this.maxBodyBytes = maxBodyBytes;
         this.baseUrl = baseUrl;
         this.sources = new AsyncOperations<>("source", clock, () -> idle);
+        // An ended selection (deleted, dropped, or the hub closing) gives its keys back.
+        this.sources.onEnd(operation -> {
+            SelectionBudget.Reservation reservation = reservations.remove(operation.id);
+            if (reservation != null) {
+                reservation.close();
+            }
+        });
         this.targets = new AsyncOperations<>("target", clock, () -> idle);
     }
 
@@ -202,6 +285,9 @@ public final class SDataProvider implements AutoCloseable {
                         + (id == null ? "" : "('" + id + "')"));
             }
         } catch (SDataException e) {
+            if ((e.status() == 503 || e.status() == 429) && ctx.res().getHeader("Retry-After") == null) {
+                ctx.header("Retry-After", "30");
+            }
             xml(ctx, e.status(), Diagnosis.document(e.status(), e.getMessage()), "application/xml");
         } catch (AsyncOperations.GoneException e) {
             xml(ctx, 410, Diagnosis.document(410, e.getMessage()), "application/xml");
@@ -310,45 +396,99 @@ public final class SDataProvider implements AutoCloseable {
     private void startSource(Context ctx, SDataResources.Resource resource, Principal principal) {
         String id = trackingId(ctx);
         Digest target = Digests.find(SDataXml.parse(body(ctx), (int) maxBodyBytes));
-        AsyncOperations.Operation<SourceResult> operation = sources.start(scoped(resource, principal, id), resource.resource(),
-                op -> select(resource, target, op));
+        String key = scoped(resource, principal, id);
+        String caller = "/" + principal.tokenId() + "/";
+        if (sources.count(k -> k.equals(key)) == 0) {
+            if (sources.count(k -> k.contains(caller)) >= MAX_SOURCES_PER_CALLER) {
+                ctx.header("Retry-After", "10");
+                throw new SDataException(429, "this caller already has " + MAX_SOURCES_PER_CALLER + " $syncSource"
+                        + " contexts open; DELETE those it has read before starting another");
+            }
+            if (budget.used() >= budget.total()) {
+                ctx.header("Retry-After", "30");
+                throw new SDataException(503, "the hub holds as many selected changes as it may now; retry later");
+            }
+        }
+        SelectionBudget.Reservation reservation = reservations.computeIfAbsent(key, k -> budget.new Reservation());
+        AsyncOperations.Operation<SourceResult> operation;
+        try {
+            operation = sources.start(key, resource.resource(), op -> select(resource, target, op, reservation));
+        } catch (RuntimeException e) {
+            reservations.remove(key, reservation);
+            reservation.close();
+            throw e;
+        }
         accepted(ctx, operation, url(resource, "$syncSource('" + id + "')"));
     }
 
     private SourceResult select(SDataResources.Resource resource, Digest target,
-            AsyncOperations.Operation<SourceResult> operation) {
+            AsyncOperations.Operation<SourceResult> operation, SelectionBudget.Reservation reservation) {
         operation.report("Selecting changes", "reading " + resource.collection(), 0.1);
         Digest ours = digest(resource);
         Map<String, Long> thresholds = Digest.selection(ours, target);
-        List<SyncFeed.Entry> entries = new ArrayList<>();
-        if (!thresholds.isEmpty()) {
-            long head = ours.tick(resource.endpoint()) - 1;
-            long after = 0;
-            while (true) {
-                ChangePage page = store.changeLog().read(resource.collection(), after, head, 1000, true);
-                Map<String, StoreTransaction.SDataState> stored = store.transact(tx -> tx.sdataStates(
-                        resource.collection(), page.records().stream().map(StoredRecord::id).toList()));
-                for (StoredRecord record : page.records()) {
-                    SyncState state = state(resource, record, stored.get(record.id()));
-                    if (Digest.selects(thresholds, state)) {
-                        entries.add(new SyncFeed.Entry(null, record.id(), record.updated(), state, record.deleted(),
-                                record.deleted() ? null : (ObjectNode) read(record.dataText()), null));
-                        if (entries.size() > MAX_SOURCE_ENTRIES) {
-                            throw new SDataException(413, "more than " + MAX_SOURCE_ENTRIES
-                                    + " changes to send; synchronize more often");
+        List<Selected> entries = new ArrayList<>();
+        boolean kept = false;
+        try {
+            if (!thresholds.isEmpty()) {
+                long head = ours.tick(resource.endpoint()) - 1;
+                long after = 0;
+                while (true) {
+                    ChangePage page = store.changeLog().read(resource.collection(), after, head, 1000, true);
+                    Map<String, StoreTransaction.SDataState> stored = store.transact(tx -> tx.sdataStates(
+                            resource.collection(), page.records().stream().map(StoredRecord::id).toList()));
+                    for (StoredRecord record : page.records()) {
+                        SyncState state = state(resource, record, stored.get(record.id()));
+                        if (Digest.selects(thresholds, state)) {
+                            if (entries.size() >= MAX_SOURCE_ENTRIES) {
+                                throw new SDataException(413, "more than " + MAX_SOURCE_ENTRIES
+                                        + " changes to send; synchronize more often");
+                            }
+                            if (!reservation.reserve()) {
+                                throw new SDataException(503, "the hub holds as many selected changes as it may now"
+                                        + " (other synchronizations are open); retry later");
+                            }
+                            entries.add(new Selected(record.id(), state));
                         }
+                        after = record.seq();
                     }
-                    after = record.seq();
-                }
-                if (!page.hasMore()) {
-                    break;
+                    if (!page.hasMore()) {
+                        break;
+                    }
                 }
             }
+            entries.sort(Comparator.comparing((Selected e) -> e.state().endpoint())
+                    .thenComparingLong(e -> e.state().tick()));
+            operation.report("Ready", entries.size() + " changes", 1.0);
+            kept = true;
+            return new SourceResult(resource.resource(), ours, entries);
+        } finally {
+            if (!kept) {
+                reservation.close();
+            }
         }
-        entries.sort(Comparator.comparing((SyncFeed.Entry e) -> e.state().endpoint())
-                .thenComparingLong(e -> e.state().tick()));
-        operation.report("Ready", entries.size() + " changes", 1.0);
-        return new SourceResult(resource.resource(), ours, entries);
+    }
+
+    /**
+     * The feed entries of selected keys, with the records as they are now (a record changed since
+     * the selection goes with its current version and state; one gone altogether as deleted).
+     */
+    private List<SyncFeed.Entry> entries(SDataResources.Resource resource, List<Selected> selected) {
+        List<String> ids = selected.stream().map(Selected::id).toList();
+        record Now(Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
+        }
+        Now now = store.transact(tx -> new Now(tx.records(resource.collection(), ids), tx.sdataStates(resource.collection(), ids)));
+        List<SyncFeed.Entry> entries = new ArrayList<>(selected.size());
+        for (Selected key : selected) {
+            StoredRecord record = now.records().get(key.id());
+            if (record == null) {
+                entries.add(new SyncFeed.Entry(null, key.id(), key.state().stamp(), key.state(), true, null, null));
+                continue;
+            }
+            SyncState state = state(resource, record, now.states().get(record.id()));
+            entries.add(new SyncFeed.Entry(null, record.id(), record.updated(), state, record.deleted(),
+                    record.deleted() ? null : (ObjectNode) read(record.dataText()), null));
+        }
+        return entries;
     }
 
     private static JsonNode read(String json) {
@@ -376,7 +516,7 @@ public final class SDataProvider implements AutoCloseable {
         int to = Math.min(result.entries().size(), from + count);
         String next = to < result.entries().size() ? location + "?startIndex=" + (to + 1) + "&count=" + count : null;
         SyncFeed page = new SyncFeed(location, "Synchronization feed " + id, true, result.digest(),
-                result.entries().subList(from, to), next);
+                entries(resource, result.entries().subList(from, to)), next);
         xml(ctx, 200, page.write(contractNamespace(resource), element(resource), location + "?startIndex=" + start
                 + "&count=" + count), "application/atom+xml; type=feed");
     }

@@ -223,6 +223,58 @@ class SDataProviderIT {
     }
 
     @Test
+    void selectionsAreBoundedPerCallerAndInTotal() throws Exception {
+        String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
+        System.setProperty("tributary.sdata.selectionKeys", "3");
+        TestHub a;
+        try {
+            a = hub(1);
+        } finally {
+            System.clearProperty("tributary.sdata.selectionKeys");
+        }
+        write(a, "n1", "one");
+        write(a, "n2", "two");
+        // Per caller: at most 4 open contexts.
+        String caller = a.token("read:notes");
+        List<String> locations = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> started = send("POST", url(a) + "/$syncSource?trackingID=c-" + i, caller, digest);
+            assertThat(started.statusCode()).isEqualTo(202);
+            locations.add(started.headers().firstValue("Location").orElseThrow());
+        }
+        HttpResponse<String> fifth = send("POST", url(a) + "/$syncSource?trackingID=c-4", caller, digest);
+        assertThat(fifth.statusCode()).isEqualTo(429);
+        assertThat(fifth.headers().firstValue("Retry-After")).isPresent();
+        // In total: 3 keys here. The first selection holds 2; the others could not all be made.
+        List<Integer> answers = new ArrayList<>();
+        for (String location : locations) {
+            HttpResponse<String> done;
+            do {
+                done = send("GET", location, caller, null);
+            } while (done.statusCode() == 202);
+            answers.add(done.statusCode());
+            if (done.statusCode() == 503) {
+                assertThat(done.headers().firstValue("Retry-After")).isPresent();
+                assertThat(done.body()).contains("retry later");
+            }
+        }
+        assertThat(answers).containsOnly(200, 503).contains(503);
+        assertThat(answers.stream().filter(status -> status == 200).count()).isEqualTo(1);
+        // Ending the contexts gives the keys back: a new selection is made again.
+        for (String location : locations) {
+            send("DELETE", location, caller, null);
+        }
+        HttpResponse<String> again = send("POST", url(a) + "/$syncSource?trackingID=c-5", caller, digest);
+        assertThat(again.statusCode()).isEqualTo(202);
+        String location = again.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> done;
+        do {
+            done = send("GET", location, caller, null);
+        } while (done.statusCode() == 202);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    }
+
+    @Test
     void malformedOrGappedFeedsAreRefusedWholeWithADiagnosis() throws Exception {
         TestHub b = hub(2);
         String target = url(b) + "/$syncTarget?trackingID=bad";
