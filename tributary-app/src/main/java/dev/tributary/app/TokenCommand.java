@@ -42,18 +42,26 @@ final class TokenCommand implements Runnable {
         @Option(names = "--name", paramLabel = "<label>", description = "A label to recognize the token by.")
         String name;
 
+        @Option(names = "--expires", paramLabel = "<ISO-8601>",
+                description = "Make the token stop working after this long, e.g. P30D or PT12H (default: never).")
+        java.time.Duration expires;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
             List<Scope> parsed = Scope.parseAll(scopes);
+            if (expires != null && (expires.isNegative() || expires.isZero())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--expires must be a positive duration, e.g. P30D");
+            }
             try (Store opened = store.open()) {
                 AccessTokens.IssuedToken issued = opened.accessTokens()
-                        .create(name, parsed.stream().map(Scope::toString).toList());
+                        .create(name, parsed.stream().map(Scope::toString).toList(), expires);
                 spec.commandLine().getOut().println(issued.secret());
                 spec.commandLine().getErr().println("Created token " + issued.token().id() + " ("
                         + issued.token().name() + ") with scopes " + String.join(" ", issued.token().scopes())
+                        + (issued.token().expiresAt() == null ? "" : ", expiring " + minute(issued.token().expiresAt()))
                         + ". The secret above is shown only now; store it safely.");
             }
         }
@@ -76,10 +84,15 @@ final class TokenCommand implements Runnable {
                     out.println("No tokens. Create one with: tributary token create --scope admin");
                     return;
                 }
-                out.printf("%-12s  %-24s  %-20s  %s%n", "ID", "NAME", "CREATED", "SCOPES");
+                out.printf("%-12s  %-24s  %-17s  %-17s  %-17s  %s%n", "ID", "NAME", "CREATED", "EXPIRES", "LAST USED",
+                        "SCOPES");
+                java.time.Instant now = java.time.Instant.now();
                 for (AccessToken token : tokens) {
-                    out.printf("%-12s  %-24s  %-20s  %s%n", token.id(), token.name(),
-                            token.createdAt().toString().substring(0, 19) + "Z", String.join(" ", token.scopes()));
+                    String expires = token.expiresAt() == null ? "never"
+                            : token.expiresAt().isBefore(now) ? "expired" : minute(token.expiresAt());
+                    out.printf("%-12s  %-24s  %-17s  %-17s  %-17s  %s%n", token.id(), token.name(), minute(token.createdAt()),
+                            expires, token.lastUsedAt() == null ? "never" : minute(token.lastUsedAt()),
+                            String.join(" ", token.scopes()));
                 }
             }
         }
@@ -110,5 +123,10 @@ final class TokenCommand implements Runnable {
                 return 0;
             }
         }
+    }
+
+    /** A time to the minute, UTC, for tables. */
+    static String minute(java.time.Instant time) {
+        return time.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString().replace("T", " ").replace(":00Z", "Z");
     }
 }

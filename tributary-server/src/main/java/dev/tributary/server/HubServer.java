@@ -58,7 +58,7 @@ public final class HubServer implements AutoCloseable {
         this.ownsEngine = ownsEngine;
         this.config = config;
         this.operations = new Operations(store, engine);
-        Authenticator authenticator = new Authenticator(store.accessTokens());
+        Authenticator authenticator = new Authenticator(store.accessTokens(), config.clock());
         ErrorMapper errors = new ErrorMapper(operations::rejected);
         RecordsApi records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf);
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);

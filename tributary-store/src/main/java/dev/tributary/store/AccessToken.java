@@ -11,6 +11,13 @@ import java.util.List;
  * @param name a label for people
  * @param scopes what the token may do, as scope strings ({@code admin}, {@code read:<c>} …)
  * @param createdAt when it was issued
+ * @param expiresAt when it stops working, or null for never
+ * @param lastUsedAt when a request last used it (to the minute), or null if never
  */
-public record AccessToken(String id, String name, List<String> scopes, Instant createdAt) {
+public record AccessToken(String id, String name, List<String> scopes, Instant createdAt, Instant expiresAt,
+        Instant lastUsedAt) {
+
+    public AccessToken(String id, String name, List<String> scopes, Instant createdAt) {
+        this(id, name, scopes, createdAt, null, null);
+    }
 }

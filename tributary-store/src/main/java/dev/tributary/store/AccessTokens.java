@@ -37,8 +37,19 @@ public final class AccessTokens {
         this.clock = clock;
     }
 
-    /** Issues a token with these scopes (already validated by the caller). */
+    /** How stale the noted last use of a token may get before a request notes it again. */
+    static final long LAST_USED_RESOLUTION_MS = 60_000;
+
+    /** Issues a token with these scopes (already validated by the caller) that does not expire. */
     public IssuedToken create(String name, List<String> scopes) {
+        return create(name, scopes, null);
+    }
+
+    /** Issues a token with these scopes that stops working after {@code lifetime} (null: never). */
+    public IssuedToken create(String name, List<String> scopes, java.time.Duration lifetime) {
+        if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
+            throw new IllegalArgumentException("a token's lifetime must be positive");
+        }
         if (scopes.isEmpty()) {
             throw new IllegalArgumentException("a token needs at least one scope");
         }
@@ -50,18 +61,11 @@ public final class AccessTokens {
         String id = HexFormat.of().formatHex(idBytes);
         String label = name == null || name.isBlank() ? "token " + id : name.strip();
         Instant now = Instant.ofEpochMilli(clock.millis());
-        database.write(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO access_tokens (id, name, token_hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)")) {
-                insert.setString(1, id);
-                insert.setString(2, label);
-                insert.setString(3, hash(secret));
-                insert.setString(4, String.join(" ", scopes));
-                insert.setLong(5, now.toEpochMilli());
-                return insert.executeUpdate();
-            }
-        });
-        return new IssuedToken(new AccessToken(id, label, List.copyOf(scopes), now), secret);
+        Instant expires = lifetime == null ? null : now.plus(lifetime);
+        database.write(connection -> Rows.update(connection, "INSERT INTO access_tokens (id, name, token_hash, scopes,"
+                + " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)", id, label, hash(secret), String.join(" ", scopes),
+                now.toEpochMilli(), expires == null ? null : expires.toEpochMilli()));
+        return new IssuedToken(new AccessToken(id, label, List.copyOf(scopes), now, expires, null), secret);
     }
 
     /** The live token whose secret this is, if any. */
@@ -70,22 +74,25 @@ public final class AccessTokens {
             return Optional.empty();
         }
         String hash = hash(secret);
-        return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, name, scopes, created_at FROM access_tokens WHERE token_hash = ? AND revoked_at IS NULL")) {
-                select.setString(1, hash);
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? Optional.of(read(row)) : Optional.empty();
-                }
+        long now = clock.millis();
+        Optional<AccessToken> found = database.read(connection -> Rows.one(connection, AccessTokens::read,
+                "SELECT " + COLUMNS + " FROM access_tokens WHERE token_hash = ? AND revoked_at IS NULL"
+                        + " AND (expires_at IS NULL OR expires_at > ?)", hash, now));
+        found.ifPresent(token -> {
+            if (token.lastUsedAt() == null || now - token.lastUsedAt().toEpochMilli() >= LAST_USED_RESOLUTION_MS) {
+                // Noted at most once a minute per token; losing a note in a crash is harmless.
+                database.writeRelaxed(connection -> Rows.update(connection,
+                        "UPDATE access_tokens SET last_used_at = ? WHERE id = ?", now, token.id()));
             }
         });
+        return found;
     }
 
     /** Every live token, oldest first. */
     public List<AccessToken> list() {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, name, scopes, created_at FROM access_tokens WHERE revoked_at IS NULL ORDER BY created_at, id");
+                    "SELECT " + COLUMNS + " FROM access_tokens WHERE revoked_at IS NULL ORDER BY created_at, id");
                     ResultSet rows = select.executeQuery()) {
                 List<AccessToken> tokens = new ArrayList<>();
                 while (rows.next()) {
@@ -108,9 +115,14 @@ public final class AccessTokens {
         });
     }
 
+    private static final String COLUMNS = "id, name, scopes, created_at, expires_at, last_used_at";
+
     private static AccessToken read(ResultSet row) throws java.sql.SQLException {
-        return new AccessToken(row.getString(1), row.getString(2),
-                List.of(row.getString(3).split(" ")), Instant.ofEpochMilli(row.getLong(4)));
+        Object expires = row.getObject(5);
+        Object used = row.getObject(6);
+        return new AccessToken(row.getString(1), row.getString(2), List.of(row.getString(3).split(" ")),
+                Instant.ofEpochMilli(row.getLong(4)), expires == null ? null : Instant.ofEpochMilli(((Number) expires).longValue()),
+                used == null ? null : Instant.ofEpochMilli(((Number) used).longValue()));
     }
 
     static String hash(String secret) {

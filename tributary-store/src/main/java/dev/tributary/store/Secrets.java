@@ -74,9 +74,8 @@ public final class Secrets {
                         false);
             }
             writeKeyFile(keyFile, newKey());
-            System.getLogger(Secrets.class.getName()).log(System.Logger.Level.INFO,
-                    "created the secret key file " + keyFile.toAbsolutePath() + " (mode 0600): keep it with backups of the"
-                            + " store, apart from them; without it the stored credentials cannot be read");
+            org.slf4j.LoggerFactory.getLogger(Secrets.class).info("created the secret key file {} (mode 0600): back it up,"
+                    + " apart from the store's backups; without it the stored credentials cannot be read", keyFile.toAbsolutePath());
         }
         try {
             return of(decode(Files.readString(keyFile, StandardCharsets.US_ASCII).strip(), source), source);

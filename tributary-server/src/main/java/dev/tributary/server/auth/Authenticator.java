@@ -21,14 +21,21 @@ public final class Authenticator {
     private static final int CACHE_LIMIT = 10_000;
     private static final String ATTRIBUTE = "tributary.principal";
 
-    private record Cached(Principal principal, long expiresAt) {
+    private record Cached(Principal principal, long expiresAt, java.time.Instant tokenExpires) {
     }
 
     private final AccessTokens tokens;
+    private final java.time.Clock clock;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     public Authenticator(AccessTokens tokens) {
+        this(tokens, java.time.Clock.systemUTC());
+    }
+
+    /** With the clock that token expiry is measured on (the store's). */
+    public Authenticator(AccessTokens tokens, java.time.Clock clock) {
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     /** Authenticates the request and remembers the principal on it; 401 when that fails. */
@@ -43,14 +50,15 @@ public final class Authenticator {
         }
         String secret = header.substring(7).strip();
         Principal principal = lookup(secret).orElseThrow(() -> ApiException.unauthorized(
-                "the bearer token is not known to this hub (or was revoked)"));
+                "the bearer token is not known to this hub (or was revoked, or has expired)"));
         ctx.attribute(ATTRIBUTE, principal);
     }
 
     private Optional<Principal> lookup(String secret) {
         long now = System.nanoTime();
         Cached cached = cache.get(secret);
-        if (cached != null && cached.expiresAt - now > 0) {
+        if (cached != null && cached.expiresAt - now > 0
+                && (cached.tokenExpires == null || clock.instant().isBefore(cached.tokenExpires))) {
             return Optional.of(cached.principal);
         }
         Optional<AccessToken> token = tokens.authenticate(secret);
@@ -62,7 +70,7 @@ public final class Authenticator {
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear();
         }
-        cache.put(secret, new Cached(principal, now + CACHE_NANOS));
+        cache.put(secret, new Cached(principal, now + CACHE_NANOS, token.get().expiresAt()));
         return Optional.of(principal);
     }
 
