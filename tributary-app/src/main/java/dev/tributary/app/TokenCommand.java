@@ -58,6 +58,8 @@ final class TokenCommand implements Runnable {
             try (Store opened = store.open()) {
                 AccessTokens.IssuedToken issued = opened.accessTokens()
                         .create(name, parsed.stream().map(Scope::toString).toList(), expires);
+                opened.auditLog().record(null, "cli", "token create", issued.token().id() + " (" + issued.token().name()
+                        + ", " + String.join(" ", issued.token().scopes()) + ")", 0);
                 spec.commandLine().getOut().println(issued.secret());
                 spec.commandLine().getErr().println("Created token " + issued.token().id() + " ("
                         + issued.token().name() + ") with scopes " + String.join(" ", issued.token().scopes())
@@ -119,6 +121,7 @@ final class TokenCommand implements Runnable {
                             + "; see 'tributary token list'");
                     return 1;
                 }
+                opened.auditLog().record(null, "cli", "token revoke", id, 0);
                 spec.commandLine().getOut().println("Revoked token " + id + ".");
                 return 0;
             }

@@ -60,6 +60,7 @@ public final class HubServer implements AutoCloseable {
         this.operations = new Operations(store, engine);
         Authenticator authenticator = new Authenticator(store.accessTokens(), config.clock());
         ErrorMapper errors = new ErrorMapper(operations::rejected);
+        Audit audit = new Audit(store);
         RecordsApi records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf);
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
@@ -95,6 +96,7 @@ public final class HubServer implements AutoCloseable {
             esa.register(javalin);
             sdata.register(javalin);
             sdataLinks.register(javalin);
+            audit.register(javalin);
         });
     }
 

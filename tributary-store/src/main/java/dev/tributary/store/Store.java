@@ -41,6 +41,7 @@ public final class Store implements AutoCloseable {
     private final SDataResources sdata;
     private final ObjectServices objectServices;
     private final UploadCache uploadCache;
+    private final AuditLog auditLog;
     private final java.time.Clock clock;
 
     private Store(Database database, Clock clock, Secrets secrets) {
@@ -66,6 +67,7 @@ public final class Store implements AutoCloseable {
         this.sdata = new SDataResources(database, clock, secrets);
         this.objectServices = new ObjectServices(database, clock);
         this.uploadCache = new UploadCache(database, clock);
+        this.auditLog = new AuditLog(database, clock);
         this.clock = clock;
     }
 
@@ -302,6 +304,11 @@ public final class Store implements AutoCloseable {
 
     public ObjectServices objectServices() {
         return objectServices;
+    }
+
+    /** What administrators did, and who. */
+    public AuditLog auditLog() {
+        return auditLog;
     }
 
     public UploadCache uploadCache() {

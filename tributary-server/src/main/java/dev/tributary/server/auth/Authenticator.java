@@ -78,6 +78,11 @@ public final class Authenticator {
         return stored.stream().map(Scope::parse).toList();
     }
 
+    /** The principal of a request, or null when it was not authenticated (health, the Helper API, a refusal). */
+    public static Principal principalIfAny(Context ctx) {
+        return ctx.attribute(ATTRIBUTE);
+    }
+
     /** The principal of an authenticated request. */
     public static Principal principal(Context ctx) {
         Principal principal = ctx.attribute(ATTRIBUTE);
