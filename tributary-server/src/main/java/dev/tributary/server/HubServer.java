@@ -122,6 +122,14 @@ public final class HubServer implements AutoCloseable {
         return users;
     }
 
+    /** Every HTTP route the hub serves, as {@code METHOD /path/{param}}, sorted (for the route table's check). */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(handler -> handler.endpoint.method.isHttpMethod())
+                .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path)
+                .distinct().sorted().toList();
+    }
+
     /** Starts serving; returns this server. */
     public HubServer start() {
         app.start();
