@@ -79,8 +79,9 @@ public final class SDataProvider implements AutoCloseable {
     private static final int MAX_PAGE = 1000;
 
     /**
-     * A selection: only the keys of the selected changes (id and sync state, about
-     * {@value #BYTES_PER_KEY} bytes each); their data is read when a page is served.
+     * A selection: only the keys of the selected changes (id and sync state — measured at 166
+     * bytes each with 40-character ids, counted as {@link #bytesOf}); their data is read when a page
+     * is served.
      */
     private record SourceResult(String resource, Digest digest, List<Selected> entries) {
     }
@@ -88,20 +89,22 @@ public final class SDataProvider implements AutoCloseable {
     private record Selected(String id, SyncState state) {
     }
 
-    /** What one selected key costs in memory, counted generously (strings, the state, list slots). */
-    static final int BYTES_PER_KEY = 200;
+    /** What one selected key costs in memory, counted generously: the objects, the list slot, the id's characters. */
+    static long bytesOf(String id) {
+        return 96 + 2L * id.length();
+    }
     /** Live $syncSource contexts one caller may hold at once (429 beyond). */
     static final int MAX_SOURCES_PER_CALLER = 4;
 
     /**
-     * The keys held by all live selections, bounded to a quarter of the heap (503 beyond); the
-     * system property {@code tributary.sdata.selectionKeys} sets another bound.
+     * The memory held by all live selections' keys, bounded to a quarter of the heap (503 beyond);
+     * the system property {@code tributary.sdata.selectionBytes} sets another bound.
      */
     private final Map<String, SelectionBudget.Reservation> reservations = new java.util.concurrent.ConcurrentHashMap<>();
-    private final SelectionBudget budget = new SelectionBudget(Long.getLong("tributary.sdata.selectionKeys",
-            Math.min(4L * MAX_SOURCE_ENTRIES, Runtime.getRuntime().maxMemory() / 4 / BYTES_PER_KEY)));
+    private final SelectionBudget budget = new SelectionBudget(Long.getLong("tributary.sdata.selectionBytes",
+            Runtime.getRuntime().maxMemory() / 4));
 
-    /** Counts selected keys against a total; a selection reserves as it goes and releases when it ends. */
+    /** Counts the bytes of selected keys against a total; a selection reserves as it goes and releases when it ends. */
     static final class SelectionBudget {
         private final long total;
         private final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
@@ -131,11 +134,11 @@ public final class SDataProvider implements AutoCloseable {
             private long held;
             private boolean closed;
 
-            synchronized boolean reserve() {
-                if (closed || !tryReserve(1)) {
+            synchronized boolean reserve(long bytes) {
+                if (closed || !tryReserve(bytes)) {
                     return false;
                 }
-                held++;
+                held += bytes;
                 return true;
             }
 
@@ -443,7 +446,7 @@ public final class SDataProvider implements AutoCloseable {
                                 throw new SDataException(413, "more than " + MAX_SOURCE_ENTRIES
                                         + " changes to send; synchronize more often");
                             }
-                            if (!reservation.reserve()) {
+                            if (!reservation.reserve(bytesOf(record.id()))) {
                                 throw new SDataException(503, "the hub holds as many selected changes as it may now"
                                         + " (other synchronizations are open); retry later");
                             }

@@ -225,12 +225,13 @@ class SDataProviderIT {
     @Test
     void selectionsAreBoundedPerCallerAndInTotal() throws Exception {
         String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
-        System.setProperty("tributary.sdata.selectionKeys", "3");
+        // Room for three keys of two-character ids (100 bytes each as counted).
+        System.setProperty("tributary.sdata.selectionBytes", "300");
         TestHub a;
         try {
             a = hub(1);
         } finally {
-            System.clearProperty("tributary.sdata.selectionKeys");
+            System.clearProperty("tributary.sdata.selectionBytes");
         }
         write(a, "n1", "one");
         write(a, "n2", "two");
@@ -245,7 +246,7 @@ class SDataProviderIT {
         HttpResponse<String> fifth = send("POST", url(a) + "/$syncSource?trackingID=c-4", caller, digest);
         assertThat(fifth.statusCode()).isEqualTo(429);
         assertThat(fifth.headers().firstValue("Retry-After")).isPresent();
-        // In total: 3 keys here. The first selection holds 2; the others could not all be made.
+        // In total: room for 3 keys here. The first selection holds 2; the others could not all be made.
         List<Integer> answers = new ArrayList<>();
         for (String location : locations) {
             HttpResponse<String> done;
