@@ -194,6 +194,7 @@ public final class SyncEngine implements AutoCloseable {
      */
     public boolean putLink(String name, JsonNode body) {
         Definitions.Link link = Definitions.link(name, body, n -> endpoint(n).orElse(null), registry);
+        checkFieldsAgainstSchema(link);
         store.collections().put(link.collection(), null);
         boolean reset = store.links().get(name).map(existing -> {
             Definitions.Link before = parseLink(existing);
@@ -207,6 +208,58 @@ public final class SyncEngine implements AutoCloseable {
             store.links().setNextRunAt(name, null);
         }
         return created;
+    }
+
+    /**
+     * Refuses a link whose {@code fieldMap}, {@code keyField} or {@code timestampField} names an
+     * endpoint field that the connector's schema does not have (a typo would otherwise make every
+     * record arrive without that field). An endpoint that cannot be reached now is not checked
+     * here; the run checks again when it starts.
+     */
+    private void checkFieldsAgainstSchema(Definitions.Link link) {
+        Definitions.Endpoint endpoint = endpoint(link.endpoint()).orElse(null);
+        if (endpoint == null || !(registry.prototype(endpoint.connector()) instanceof dev.tributary.connector.SchemaOp)
+                || link.fieldMap().isEmpty() && link.keyField() == null && link.timestampField() == null) {
+            return;
+        }
+        dev.tributary.connector.Schema schema;
+        try (GuardedConnector connector = registry.open(endpoint.connector(), endpoint.config())) {
+            schema = connector.schema();
+        } catch (RuntimeException e) {
+            LOG.info("link {}: its field names are not checked now, endpoint {} did not describe its schema: {}",
+                    link.name(), link.endpoint(), e.getMessage());
+            return;
+        }
+        List<String> problems = fieldProblems(link, schema);
+        if (!problems.isEmpty()) {
+            throw new InvalidDefinitionException("link '" + link.name() + "'", problems);
+        }
+    }
+
+    /** The link's endpoint field names that the schema does not know (none when the schema lists no fields). */
+    static List<String> fieldProblems(Definitions.Link link, dev.tributary.connector.Schema schema) {
+        var info = schema.objectClass(link.objectClass()).orElse(null);
+        if (info == null || info.fields().isEmpty()) {
+            return List.of();
+        }
+        Set<String> known = new java.util.TreeSet<>();
+        info.fields().forEach(field -> known.add(field.name()));
+        List<String> problems = new ArrayList<>();
+        link.fieldMap().forEach((hubField, endpointField) -> {
+            if (!known.contains(endpointField)) {
+                problems.add("'fieldMap." + hubField + "' names endpoint field '" + endpointField + "', which "
+                        + link.objectClass().name() + " does not have; it has " + String.join(", ", known));
+            }
+        });
+        if (link.keyField() != null && !known.contains(link.keyField())) {
+            problems.add("'keyField' names '" + link.keyField() + "', which " + link.objectClass().name()
+                    + " does not have; it has " + String.join(", ", known));
+        }
+        if (link.timestampField() != null && !known.contains(link.timestampField())) {
+            problems.add("'timestampField' names '" + link.timestampField() + "', which " + link.objectClass().name()
+                    + " does not have; it has " + String.join(", ", known));
+        }
+        return problems;
     }
 
     public Optional<Definitions.Link> link(String name) {
@@ -337,6 +390,13 @@ public final class SyncEngine implements AutoCloseable {
             GuardedConnector[] opened = new GuardedConnector[1];
             retry.run(() -> opened[0] = registry.open(endpoint.connector(), endpoint.config()), stats.inbound.errors);
             try (GuardedConnector connector = opened[0]) {
+                if (connector.supports(dev.tributary.connector.SchemaOp.class)) {
+                    List<String> problems = fieldProblems(link, connector.schema());
+                    if (!problems.isEmpty()) {
+                        throw new EngineException("the link's field names do not match the endpoint's schema: "
+                                + String.join("; ", problems));
+                    }
+                }
                 for (int pass = 0; ; pass++) {
                     LinkRun linkRun = new LinkRun(store, clock, link, endpoint, connector, stats, reporter::progress, cancel::get,
                             recordIds);

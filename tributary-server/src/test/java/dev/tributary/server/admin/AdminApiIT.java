@@ -88,6 +88,37 @@ class AdminApiIT {
     }
 
     @Test
+    void aLinkWhoseFieldNamesTheEndpointDoesNotHaveIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("crm.db");
+        try (var connection = java.sql.DriverManager.getConnection(url); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, changed_at TEXT)");
+        }
+        assertThat(hub.put("/v1/endpoints/db", "{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + url
+                + "\",\"tables\":\"items\",\"installTriggers\":true}}").status()).isEqualTo(201);
+        Answer typo = hub.put("/v1/links/db-items", "{\"endpoint\":\"db\",\"objectClass\":\"items\",\"collection\":\"items\","
+                + "\"direction\":\"in\",\"fieldMap\":{\"name\":\"nmae\"},\"timestampField\":\"changed\"}");
+        assertThat(typo.status()).as(typo.text()).isEqualTo(400);
+        assertThat(typo.json().at("/error/problems")).hasSize(2);
+        assertThat(typo.text()).contains("'fieldMap.name' names endpoint field 'nmae'", "it has changed_at, id, name",
+                "'timestampField' names 'changed'");
+        assertThat(hub.get("/v1/links/db-items").status()).as("nothing stored").isEqualTo(404);
+        Answer fixed = hub.put("/v1/links/db-items", "{\"endpoint\":\"db\",\"objectClass\":\"items\",\"collection\":\"items\","
+                + "\"direction\":\"in\",\"fieldMap\":{\"name\":\"name\"},\"timestampField\":\"changed_at\"}");
+        assertThat(fixed.status()).as(fixed.text()).isEqualTo(201);
+
+        // The schema changes after the link was saved: the run stops at once, naming the field.
+        try (var connection = java.sql.DriverManager.getConnection(url); var statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE items RENAME COLUMN name TO full_name");
+        }
+        Answer started = hub.post("/v1/links/db-items/runs", "");
+        assertThat(started.status()).as(started.text()).isEqualTo(202);
+        JsonNode run = awaitRun(started.json().get("id").asText());
+        assertThat(run.get("state").asText()).isEqualTo("failed");
+        assertThat(run.get("error").asText()).contains("'fieldMap.name' names endpoint field 'name'", "full_name");
+    }
+
+    @Test
     void secretsAreMaskedAndAMaskedValueKeepsTheSecret() {
         String body = "{\"connector\":\"jdbc\",\"config\":{\"url\":\"jdbc:sqlite:/nonexistent/x.db\",\"tables\":\"t\","
                 + "\"password\":\"%s\"}}";
