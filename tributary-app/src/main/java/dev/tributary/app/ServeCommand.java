@@ -49,7 +49,8 @@ final class ServeCommand implements Callable<Integer> {
         plugins.apply();
         Store opened = store.open();
         HubServer hub;
-        SyncEngine engine = new SyncEngine(opened, ConnectorRegistry.load(), Clock.systemUTC(), SyncEngine.Settings.defaults());
+        SyncEngine engine = new SyncEngine(opened, ConnectorRegistry.load(), Clock.systemUTC(),
+                SyncEngine.Settings.defaults().withRunRetention(server.runRetention));
         try {
             if (configFile != null) {
                 out.println("Configured " + HubConfigFile.apply(configFile, engine, System::getenv));
@@ -117,6 +118,11 @@ final class ServeCommand implements Callable<Integer> {
                 description = "How long an SData $syncSource or $syncTarget context nobody reads or deletes is kept"
                         + " (default: ${DEFAULT-VALUE}).")
         Duration sdataContextTtl;
+
+        @Option(names = "--run-retention", paramLabel = "<ISO-8601>", defaultValue = "P30D",
+                description = {"How long finished runs stay in the history (default: ${DEFAULT-VALUE}). Scheduled runs",
+                    "that changed nothing keep only the newest per link."})
+        Duration runRetention;
 
         ServerConfig config() {
             return ServerConfig.defaults().withHost(host).withPort(port)

@@ -58,20 +58,26 @@ public final class SyncEngine implements AutoCloseable {
      * @param maxBackoff longest wait between attempts
      * @param maxSyncAgain extra passes a connector may ask for in one run
      * @param schedulerTick how often schedules are checked; zero turns the scheduler off
+     * @param runRetention how long finished runs are kept in the history
      */
     public record Settings(int workers, int retryAttempts, Duration firstBackoff, Duration maxBackoff, int maxSyncAgain,
-            Duration schedulerTick) {
+            Duration schedulerTick, Duration runRetention) {
 
         public static Settings defaults() {
-            return new Settings(4, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 3, Duration.ofSeconds(1));
+            return new Settings(4, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 3, Duration.ofSeconds(1),
+                    Duration.ofDays(30));
         }
 
         public Settings withSchedulerTick(Duration tick) {
-            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, tick);
+            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, tick, runRetention);
         }
 
         public Settings withBackoff(Duration first, Duration max) {
-            return new Settings(workers, retryAttempts, first, max, maxSyncAgain, schedulerTick);
+            return new Settings(workers, retryAttempts, first, max, maxSyncAgain, schedulerTick, runRetention);
+        }
+
+        public Settings withRunRetention(Duration retention) {
+            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, schedulerTick, retention);
         }
     }
 
@@ -86,6 +92,9 @@ public final class SyncEngine implements AutoCloseable {
     private final List<Consumer<RunEvent>> globalListeners = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
     private final java.util.function.Supplier<String> recordIds;
+    private volatile Instant lastPurge;
+    /** Per link, the last scheduled run that found nothing to do: the next such run replaces it in the history. */
+    private final Map<String, String> lastQuietRun = new ConcurrentHashMap<>();
 
     public SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings) {
         this(store, registry, clock, settings, duration -> Thread.sleep(duration.toMillis()),
@@ -415,11 +424,29 @@ public final class SyncEngine implements AutoCloseable {
                 }
             }
             reporter.state(cancel.get() ? RunState.CANCELLED : RunState.SUCCEEDED, "done", 1, null);
+            forgetQuiet(run, link, stats, cancel.get());
         } catch (RuntimeException | Error e) {
             LOG.warn("run {} of link {} failed: {}", run.id(), link.name(), e.toString());
             reporter.state(RunState.FAILED, reporter.phase, reporter.progress, describe(e));
         } finally {
             cancellations.remove(run.id());
+        }
+    }
+
+    /**
+     * A scheduled run that changed nothing leaves no trail of its own: only the newest such run
+     * of a link stays in the history (as "last checked"), so a PT1S schedule does not write a row a
+     * second. Runs that moved, parked or refused anything, failed, or were started by someone stay.
+     */
+    private void forgetQuiet(RunRecord run, Definitions.Link link, RunStats stats, boolean cancelled) {
+        boolean quiet = !cancelled && RunMode.SCHEDULED.label().equals(run.mode())
+                && stats.inbound.changes() + stats.outbound.changes() == 0
+                && stats.inbound.conflicts.get() + stats.outbound.conflicts.get() == 0
+                && stats.inbound.rejected.get() + stats.outbound.rejected.get() == 0
+                && stats.inbound.errors.get() + stats.outbound.errors.get() == 0;
+        String previous = quiet ? lastQuietRun.put(link.name(), run.id()) : lastQuietRun.remove(link.name());
+        if (quiet && previous != null) {
+            store.runs().delete(previous);
         }
     }
 
@@ -490,6 +517,13 @@ public final class SyncEngine implements AutoCloseable {
     /** Starts the runs whose schedules are due; public for tests with a manual clock. */
     public void tick() {
         Instant now = clock.instant();
+        if (lastPurge == null || !now.isBefore(lastPurge.plus(Duration.ofHours(1)))) {
+            lastPurge = now;
+            int purged = store.runs().purgeFinishedBefore(now.minus(settings.runRetention()));
+            if (purged > 0) {
+                LOG.info("removed {} finished runs older than {} from the history", purged, settings.runRetention());
+            }
+        }
         for (LinkRecord record : store.links().list()) {
             Definitions.Link link = parseLink(record);
             if (link.schedule() == null) {

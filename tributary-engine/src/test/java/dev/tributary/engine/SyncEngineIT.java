@@ -398,6 +398,45 @@ class SyncEngineIT {
         assertThat(h.store.runs().get(stuck.id()).orElseThrow().state()).isEqualTo("failed");
     }
 
+    /** Ticks the scheduler a schedule period later and waits for the scheduled run it starts. */
+    private RunRecord scheduledRun(String link, Duration period) throws InterruptedException {
+        h.clock.advance(period);
+        h.engine.tick();
+        RunRecord started = h.engine.runs(link, "queued", 1).stream().findFirst()
+                .or(() -> h.engine.runs(link, "running", 1).stream().findFirst())
+                .or(() -> h.engine.runs(link, null, 1).stream().findFirst()).orElseThrow();
+        return h.engine.await(started.id(), Duration.ofMinutes(1));
+    }
+
+    @Test
+    void scheduledRunsThatChangeNothingKeepOneRowAndHistoryHasARetention() throws Exception {
+        MemoryBackend crm = h.memoryEndpoint("crm");
+        h.link("crm", "crm", "people", "\"schedule\":\"PT1M\",\"direction\":\"in\"");
+        h.engine.tick();
+        for (int i = 0; i < 5; i++) {
+            assertThat(scheduledRun("crm", Duration.ofMinutes(1)).state()).isEqualTo("succeeded");
+        }
+        assertThat(h.engine.runs("crm", null, 100)).as("five quiet runs, one row: the newest").hasSize(1);
+        String quiet = h.engine.runs("crm", null, 1).get(0).id();
+
+        crm.create(EngineHarness.ITEMS, "p1", java.util.Map.of("name", "Ada"));
+        RunRecord busy = scheduledRun("crm", Duration.ofMinutes(1));
+        assertThat(h.store.runs().get(busy.id()).orElseThrow().stats()).contains("\"created\":1");
+        scheduledRun("crm", Duration.ofMinutes(1));
+        scheduledRun("crm", Duration.ofMinutes(1));
+        assertThat(h.engine.runs("crm", null, 100)).extracting(RunRecord::id).as("the run that did something stays")
+                .contains(busy.id(), quiet).hasSize(3);
+        RunRecord manual = h.run("crm");
+        assertThat(h.engine.runs("crm", null, 100)).as("a run someone started stays").extracting(RunRecord::id)
+                .contains(manual.id());
+
+        // Finished runs past the retention (30 days by default) leave the history.
+        h.clock.advance(Duration.ofDays(31));
+        h.engine.tick();
+        RunRecord after = h.engine.await(h.engine.runs("crm", null, 1).get(0).id(), Duration.ofMinutes(1));
+        assertThat(h.engine.runs("crm", null, 100)).extracting(RunRecord::id).containsExactly(after.id());
+    }
+
     @Test
     void definitionsAreValidatedWithEveryProblemReported() {
         assertThatThrownBy(() -> h.engine.putEndpoint("bad name", EngineHarness.json(

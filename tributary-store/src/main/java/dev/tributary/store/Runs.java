@@ -78,6 +78,18 @@ public final class Runs {
         return database.read(connection -> Rows.query(connection, Runs::read, sql.toString(), values.toArray()));
     }
 
+    /** Removes finished runs that finished before {@code cutoff}; returns how many. */
+    public int purgeFinishedBefore(java.time.Instant cutoff) {
+        return database.write(connection -> Rows.update(connection, "DELETE FROM runs WHERE state IN ('succeeded', 'failed',"
+                + " 'cancelled') AND finished_at < ?", cutoff.toEpochMilli()));
+    }
+
+    /** Removes one finished run from the history. */
+    public void delete(String id) {
+        database.write(connection -> Rows.update(connection, "DELETE FROM runs WHERE id = ? AND state IN ('succeeded',"
+                + " 'failed', 'cancelled')", id));
+    }
+
     /** Marks runs left queued or running by a hub that stopped as failed; returns how many. */
     public int failInterrupted(String reason) {
         long now = clock.millis();
