@@ -157,6 +157,7 @@ final class LinkRun {
                     commitInbound(batch, delta.token(), true);
                     batch.clear();
                     stats.inbound.pages.incrementAndGet();
+                    progress.report("inbound", inboundEstimate(stats.inbound.read.get()));
                 }
                 return !cancelled.getAsBoolean();
             }, OperationOptions.DEFAULTS);
@@ -167,6 +168,15 @@ final class LinkRun {
         } finally {
             stats.inbound.elapsedMs.addAndGet((System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    /**
+     * Progress through an inbound read whose length the connector cannot tell: it grows with every
+     * batch applied and approaches, never reaches, 0.9 (the count itself is {@code stats.inbound.read},
+     * saved with each report).
+     */
+    static double inboundEstimate(long read) {
+        return 0.9 * read / (read + 10.0 * INBOUND_BATCH);
     }
 
     /**
@@ -193,9 +203,11 @@ final class LinkRun {
                     present.add(delta.uid().value());
                 }
                 batch.add(delta);
+                stats.inbound.read.incrementAndGet();
                 if (batch.size() >= INBOUND_BATCH) {
                     commitInbound(batch, null, false);
                     batch.clear();
+                    progress.report("inbound", inboundEstimate(stats.inbound.read.get()));
                 }
                 return true;
             }, OperationOptions.DEFAULTS);
@@ -214,6 +226,7 @@ final class LinkRun {
             }, OperationOptions.DEFAULTS.withPagedResultsCookie(cookie));
             stats.inbound.read.addAndGet(page.size());
             commitInbound(page, null, false);
+            progress.report("inbound", inboundEstimate(stats.inbound.read.get()));
             cookie = result.pagedResultsCookie();
         } while (cookie != null);
         commitInbound(vanished(seen, marker), latest, latest != null);

@@ -438,6 +438,32 @@ class SyncEngineIT {
     }
 
     @Test
+    void aLongInboundRunReportsProgressAsItGoes() throws Exception {
+        MemoryBackend backend = MemoryBackend.named("progress-" + java.util.UUID.randomUUID());
+        for (int i = 0; i < 10_000; i++) {
+            backend.create(EngineHarness.ITEMS, "p" + i, java.util.Map.of("n", i));
+        }
+        h.engine.putEndpoint("slow", EngineHarness.json("{\"connector\":\"syncOnly\",\"config\":{\"backend\":\""
+                + backend.name() + "\",\"pauseEvery\":1000}}"));
+        h.link("slow", "slow", "numbers", "\"direction\":\"in\"");
+        List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        h.engine.onEveryRun(events::add);
+        RunRecord run = h.run("slow");
+        MemoryBackend.drop(backend.name());
+        assertThat(run.state()).isEqualTo("succeeded");
+        List<RunEvent> inbound = events.stream().filter(e -> e.phase().equals("inbound")).toList();
+        assertThat(inbound).as("progress reported during the inbound read").hasSizeGreaterThanOrEqualTo(3);
+        for (int i = 1; i < inbound.size(); i++) {
+            assertThat(inbound.get(i).progress()).isGreaterThanOrEqualTo(inbound.get(i - 1).progress());
+            assertThat(inbound.get(i).stats().at("/inbound/read").asLong())
+                    .isGreaterThanOrEqualTo(inbound.get(i - 1).stats().at("/inbound/read").asLong());
+        }
+        RunEvent last = inbound.get(inbound.size() - 1);
+        assertThat(last.progress()).isBetween(0.1, 0.9);
+        assertThat(last.stats().at("/inbound/read").asLong()).isGreaterThanOrEqualTo(4_000);
+    }
+
+    @Test
     void definitionsAreValidatedWithEveryProblemReported() {
         assertThatThrownBy(() -> h.engine.putEndpoint("bad name", EngineHarness.json(
                 "{\"connector\":\"nope\",\"allowedRunModes\":[\"sometimes\"],\"colour\":1}")))

@@ -44,15 +44,30 @@ public final class SyncOnlyConnector implements Connector, SyncOp {
     }
 
     private MemoryBackend backend;
+    private int pauseEvery;
+    private int delivered;
+
+    /** A slow system: pauses now and then, so a run's progress can be watched. */
+    private void pace() {
+        if (pauseEvery > 0 && ++delivered % pauseEvery == 0) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 
     @Override
     public ConfigDef configDef() {
-        return new ConfigDef().required("backend", ConfigType.STRING, "name of the memory backend");
+        return new ConfigDef().required("backend", ConfigType.STRING, "name of the memory backend")
+                .withDefault("pauseEvery", ConfigType.INT, 0, "pause 200 ms after every this many deltas (0: never)");
     }
 
     @Override
     public void init(ConnectorConfig config) {
         backend = MemoryBackend.named(config.getString("backend"));
+        pauseEvery = config.getInt("pauseEvery");
     }
 
     @Override
@@ -70,6 +85,7 @@ public final class SyncOnlyConnector implements Connector, SyncOp {
             for (ConnectorObject object : backend.all(objectClass)) {
                 SyncDelta delta = SyncDelta.builder().type(SyncDeltaType.CREATE_OR_UPDATE).token(new SyncToken(head))
                         .objectClass(objectClass).uid(object.uid()).object(object).build();
+                pace();
                 if (!handler.handle(delta)) {
                     stopped(handler, delta);
                     return;
