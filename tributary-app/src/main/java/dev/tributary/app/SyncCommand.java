@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tributary sync …}: run links on a running hub and watch them. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
-        description = "Run links on a running hub and watch their progress.",
-        subcommands = {SyncCommand.Run.class})
+        description = "Run links on a running hub and watch their progress; test endpoints.",
+        subcommands = {SyncCommand.Run.class, SyncCommand.Test.class})
 final class SyncCommand implements Runnable {
 
     @CommandLine.Spec
@@ -136,13 +136,66 @@ final class SyncCommand implements Runnable {
             out.flush();
         }
 
-        private static String errorMessage(String body, int status) {
+        static String errorMessage(String body, int status) {
             try {
                 JsonNode error = JSON.readTree(body).path("error");
                 return status + " " + error.path("reason").asText() + ": " + error.path("message").asText();
             } catch (Exception e) {
                 return "HTTP " + status;
             }
+        }
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = {"Ask a running hub to connect to an endpoint and check it (credentials, tables).",
+                "Exits 0 when the endpoint can be used, 1 otherwise."})
+    static final class Test implements Callable<Integer> {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Parameters(paramLabel = "<endpoint>", description = "The endpoint to test.")
+        String endpoint;
+
+        @Option(names = "--url", defaultValue = "${env:TRIBUTARY_URL:-http://127.0.0.1:8080}",
+                description = "The hub's base URL (default: ${DEFAULT-VALUE}; env TRIBUTARY_URL).")
+        String url;
+
+        @Option(names = "--token", defaultValue = "${env:TRIBUTARY_TOKEN}",
+                description = "An admin token (env TRIBUTARY_TOKEN).")
+        String token;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (token == null || token.isBlank()) {
+                err.println("error: give an admin token with --token or TRIBUTARY_TOKEN");
+                return 1;
+            }
+            String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            HttpResponse<String> answer;
+            try {
+                answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(HttpRequest.newBuilder(
+                        URI.create(base + "/v1/endpoints/" + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) + "/test"))
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                err.println("error: no hub answers at " + base + "; start one with 'tributary serve' or pass --url");
+                return 1;
+            }
+            if (answer.statusCode() != 200) {
+                err.println("error: " + Run.errorMessage(answer.body(), answer.statusCode()));
+                return 1;
+            }
+            JsonNode result = JSON.readTree(answer.body());
+            if (result.path("ok").asBoolean()) {
+                out.println("endpoint " + endpoint + ": the hub can reach it and use it");
+                return 0;
+            }
+            err.println("endpoint " + endpoint + ": cannot be used: " + result.path("error").asText());
+            return 1;
         }
     }
 }

@@ -69,6 +69,16 @@ class SyncRunIT {
             assertThat(missing.err()).contains("404 notFound").contains("no link 'nope'");
             Run noToken = cli("sync", "run", "crm-items", "--url", hub.baseUrl(), "--token", "");
             assertThat(noToken.exit()).isEqualTo(1);
+
+            Run tested = cli("sync", "test", "crm", "--url", hub.baseUrl(), "--token", token);
+            assertThat(tested.exit()).as(tested.err()).isZero();
+            assertThat(tested.out()).contains("endpoint crm: the hub can reach it");
+            hub.engine().putEndpoint("broken", dev.tributary.server.Json.MAPPER.readTree(
+                    "{\"connector\":\"jdbc\",\"config\":{\"url\":\"jdbc:sqlite:" + dir.resolve("none/x.db")
+                            + "\",\"tables\":\"t\"}}"));
+            Run broken = cli("sync", "test", "broken", "--url", hub.baseUrl(), "--token", token);
+            assertThat(broken.exit()).isEqualTo(1);
+            assertThat(broken.err()).contains("endpoint broken: cannot be used:");
         } finally {
             MemoryBackend.drop(backend);
         }

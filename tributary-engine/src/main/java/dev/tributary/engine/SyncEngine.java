@@ -143,6 +143,22 @@ public final class SyncEngine implements AutoCloseable {
     // =====================================================================================
     // Endpoints and links
 
+    /**
+     * Connects to an endpoint and asks its connector to check the connection (credentials, the
+     * tables or structures it is set up for).
+     *
+     * @return null when the test passed, else what went wrong, for people
+     */
+    public String testEndpoint(String name) {
+        Definitions.Endpoint endpoint = endpoint(name).orElseThrow(() -> new NotFoundException("no endpoint '" + name + "'"));
+        try (GuardedConnector connector = registry.open(endpoint.connector(), endpoint.config())) {
+            connector.test();
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+    }
+
     /** Checks an endpoint definition as {@link #putEndpoint} would, storing nothing; throws what it would throw. */
     public void checkEndpoint(String name, JsonNode body) {
         Map<String, Object> previous = store.endpoints().get(name).map(SyncEngine::config).orElse(null);

@@ -55,6 +55,7 @@ public final class AdminApi {
         config.routes.put("/v1/endpoints/{e}", this::putEndpoint);
         config.routes.delete("/v1/endpoints/{e}", this::deleteEndpoint);
         config.routes.post("/v1/endpoints/{e}/trigger", this::trigger);
+        config.routes.post("/v1/endpoints/{e}/test", this::testEndpoint);
         config.routes.post("/v1/endpoints/{e}/deletions", this::reportDeletions);
         config.routes.get("/v1/links", this::listLinks);
         config.routes.get("/v1/links/{l}", this::getLink);
@@ -117,7 +118,30 @@ public final class AdminApi {
         if (esa != null) {
             esa.commit(adapter);
         }
-        respond(ctx, created ? 201 : 200, Definitions.toJson(engine.endpoint(name).orElseThrow(), engine.registry(), false));
+        ObjectNode answer = Definitions.toJson(engine.endpoint(name).orElseThrow(), engine.registry(), false);
+        if (!"false".equals(ctx.queryParam("test"))) {
+            // Saved either way; the answer says whether the hub can reach it with these settings.
+            answer.set("test", testJson(engine.testEndpoint(name)));
+        }
+        respond(ctx, created ? 201 : 200, answer);
+    }
+
+    private static ObjectNode testJson(String failure) {
+        ObjectNode test = Json.MAPPER.createObjectNode();
+        test.put("ok", failure == null);
+        if (failure != null) {
+            test.put("error", failure);
+        }
+        return test;
+    }
+
+    private void testEndpoint(Context ctx) {
+        admin(ctx);
+        String name = ctx.pathParam("e");
+        ObjectNode answer = testJson(engine.testEndpoint(name));
+        answer.put("kind", "tributary#endpointTest");
+        answer.put("endpoint", name);
+        respond(ctx, 200, answer);
     }
 
     private void deleteEndpoint(Context ctx) {

@@ -94,8 +94,10 @@ class AdminApiIT {
         try (var connection = java.sql.DriverManager.getConnection(url); var statement = connection.createStatement()) {
             statement.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, changed_at TEXT)");
         }
-        assertThat(hub.put("/v1/endpoints/db", "{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + url
-                + "\",\"tables\":\"items\",\"installTriggers\":true}}").status()).isEqualTo(201);
+        Answer saved = hub.put("/v1/endpoints/db", "{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + url
+                + "\",\"tables\":\"items\",\"installTriggers\":true}}");
+        assertThat(saved.status()).isEqualTo(201);
+        assertThat(saved.json().at("/test/ok").asBoolean()).as("tested on save: %s", saved.text()).isTrue();
         Answer typo = hub.put("/v1/links/db-items", "{\"endpoint\":\"db\",\"objectClass\":\"items\",\"collection\":\"items\","
                 + "\"direction\":\"in\",\"fieldMap\":{\"name\":\"nmae\"},\"timestampField\":\"changed\"}");
         assertThat(typo.status()).as(typo.text()).isEqualTo(400);
@@ -126,7 +128,12 @@ class AdminApiIT {
         Answer shown = hub.get("/v1/endpoints/db");
         assertThat(shown.text()).doesNotContain("s3cret");
         assertThat(shown.json().at("/config/password").asText()).isEqualTo("******");
-        assertThat(hub.put("/v1/endpoints/db", body.formatted("******")).status()).isEqualTo(200);
+        Answer unreachable = hub.put("/v1/endpoints/db", body.formatted("******"));
+        assertThat(unreachable.status()).isEqualTo(200);
+        assertThat(unreachable.json().at("/test/ok").asBoolean()).as("saved, and the answer says it cannot be reached").isFalse();
+        assertThat(unreachable.json().at("/test/error").asText()).isNotBlank().doesNotContain("s3cret");
+        assertThat(hub.post("/v1/endpoints/db/test", "").json().at("/ok").asBoolean()).isFalse();
+        assertThat(hub.put("/v1/endpoints/db?test=false", body.formatted("******")).json().has("test")).isFalse();
         assertThat(hub.server.engine().endpoint("db").orElseThrow().config().get("password")).isEqualTo("s3cret");
         // The mask with another url would send the stored password somewhere else: refused.
         Answer moved = hub.put("/v1/endpoints/db", body.formatted("******").replace("/nonexistent/x.db", "/elsewhere/y.db"));
