@@ -93,6 +93,8 @@ public final class SyncEngine implements AutoCloseable {
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
     private final java.util.function.Supplier<String> recordIds;
     private volatile Instant lastPurge;
+    /** Changes in one run from which the store's statistics are refreshed after it. */
+    static final long BULK_CHANGES = 10_000;
     /** Per link, the last scheduled run that found nothing to do: the next such run replaces it in the history. */
     private final Map<String, String> lastQuietRun = new ConcurrentHashMap<>();
 
@@ -438,6 +440,10 @@ public final class SyncEngine implements AutoCloseable {
                     }
                     stats.syncAgain.incrementAndGet();
                 }
+            }
+            if (stats.inbound.changes() + stats.outbound.changes() >= BULK_CHANGES) {
+                // A large run can leave PostgreSQL planning for tables many times smaller.
+                store.analyzeAfterBulkWork();
             }
             reporter.state(cancel.get() ? RunState.CANCELLED : RunState.SUCCEEDED, "done", 1, null);
             forgetQuiet(run, link, stats, cancel.get());

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
@@ -186,6 +187,28 @@ public final class Store implements AutoCloseable {
                     + " moved to " + file + " (" + e.getMessage() + "); move it there by hand before starting the hub", e, false);
         }
         return null;
+    }
+
+    /** The tables that bulk work grows, whose planner statistics must follow it. */
+    private static final List<String> BULK_TABLES = List.of("records", "id_map", "change_times", "sdata_states", "outbound_queue");
+
+    /**
+     * Refreshes the planner's statistics of the tables bulk work grows (PostgreSQL; SQLite plans
+     * without them): call after work that wrote many rows, so the next queries do not run on plans
+     * made for an empty table while autovacuum has not caught up.
+     */
+    public void analyzeAfterBulkWork() {
+        if (database.kind() != StoreKind.POSTGRESQL) {
+            return;
+        }
+        database.read(connection -> {
+            try (java.sql.Statement statement = connection.createStatement()) {
+                for (String table : BULK_TABLES) {
+                    statement.execute("ANALYZE " + table);
+                }
+            }
+            return null;
+        });
     }
 
     /** The key that seals this store's credentials. */
