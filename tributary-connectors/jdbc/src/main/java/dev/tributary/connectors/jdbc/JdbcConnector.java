@@ -1109,7 +1109,8 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             if (dialect == Dialect.SQLITE) {
                 return Instant.parse(row.getString(1));
             }
-            Object value = Values.read(row, 1, new Tables.Column("now", java.sql.Types.TIMESTAMP, "timestamp"));
+            var meta = row.getMetaData();
+            Object value = Values.read(row, 1, new Tables.Column("now", meta.getColumnType(1), meta.getColumnTypeName(1)));
             return (Instant) value;
         }
     }

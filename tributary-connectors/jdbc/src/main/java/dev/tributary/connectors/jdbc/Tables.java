@@ -20,6 +20,12 @@ final class Tables {
     /** One column. */
     record Column(String name, int sqlType, String typeName) {
 
+        /** Whether the column holds instants (timestamp with time zone), not wall-clock times. */
+        boolean zoned() {
+            String type = typeName.toLowerCase(Locale.ROOT);
+            return sqlType == Types.TIMESTAMP_WITH_TIMEZONE || type.equals("timestamptz") || type.contains("with time zone");
+        }
+
         boolean booleanish() {
             String type = typeName.toLowerCase(Locale.ROOT);
             return sqlType == Types.BOOLEAN || sqlType == Types.BIT || type.equals("boolean") || type.equals("bool")

@@ -52,7 +52,9 @@ final class Values {
             return f.doubleValue();
         }
         if (value instanceof Timestamp t) {
-            return t.toLocalDateTime().toInstant(ZoneOffset.UTC);
+            // A zoned column holds an instant; a column without zone holds UTC wall-clock time. Neither
+            // may pass through the JVM's own zone.
+            return column.zoned() ? t.toInstant() : rows.getObject(index, LocalDateTime.class).toInstant(ZoneOffset.UTC);
         }
         if (value instanceof LocalDateTime t) {
             return t.toInstant(ZoneOffset.UTC);
@@ -84,7 +86,9 @@ final class Values {
             throw new IllegalArgumentException("field '" + column.name() + "': lists and objects cannot be stored in a "
                     + column.typeName() + " column");
         }
-        if (value instanceof Instant instant) {
+        if (value instanceof Instant instant && column.zoned()) {
+            statement.setObject(index, java.time.OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+        } else if (value instanceof Instant instant) {
             statement.setTimestamp(index, Timestamp.valueOf(LocalDateTime.ofInstant(instant, ZoneOffset.UTC)));
         } else if (value instanceof LocalDate date) {
             statement.setDate(index, java.sql.Date.valueOf(date));
