@@ -20,6 +20,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,6 +38,44 @@ final class SyncCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Where the hub is and the admin token to call it with: the options of every sync subcommand. */
+    static final class HubOptions {
+        @Option(names = "--url", defaultValue = "${env:TRIBUTARY_URL:-http://127.0.0.1:8080}",
+                description = "The hub's base URL (default: ${DEFAULT-VALUE}; env TRIBUTARY_URL).")
+        String url;
+
+        @Option(names = "--token", defaultValue = "${env:TRIBUTARY_TOKEN}",
+                description = "An admin token (env TRIBUTARY_TOKEN).")
+        String token;
+
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+        String base() {
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+
+        /** Says so and answers true when no token was given. */
+        boolean missingToken(PrintWriter err) {
+            if (token == null || token.isBlank()) {
+                err.println("error: give an admin token with --token or TRIBUTARY_TOKEN");
+                return true;
+            }
+            return false;
+        }
+
+        /** POSTs with no body; null (after saying so) when no hub answers. */
+        HttpResponse<String> post(String path, PrintWriter err) throws java.io.IOException, InterruptedException {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                err.println("error: no hub answers at " + base() + "; start one with 'tributary serve' or pass --url");
+                return null;
+            }
+        }
+    }
+
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Start a run of a link, show its progress, and print its stats at the end.",
                 "Exits 0 when the run succeeds, 1 otherwise."})
@@ -46,13 +85,8 @@ final class SyncCommand implements Runnable {
         @Parameters(paramLabel = "<link>", description = "The link to run.")
         String link;
 
-        @Option(names = "--url", defaultValue = "${env:TRIBUTARY_URL:-http://127.0.0.1:8080}",
-                description = "The hub's base URL (default: ${DEFAULT-VALUE}; env TRIBUTARY_URL).")
-        String url;
-
-        @Option(names = "--token", defaultValue = "${env:TRIBUTARY_TOKEN}",
-                description = "An admin token (env TRIBUTARY_TOKEN).")
-        String token;
+        @Mixin
+        HubOptions hub;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -61,20 +95,13 @@ final class SyncCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (token == null || token.isBlank()) {
-                err.println("error: give an admin token with --token or TRIBUTARY_TOKEN");
+            if (hub.missingToken(err)) {
                 return 1;
             }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-            HttpResponse<String> started;
-            try {
-                started = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/links/"
-                        + URLEncoder.encode(link, StandardCharsets.UTF_8) + "/runs"))
-                        .header("Authorization", "Bearer " + token)
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            } catch (ConnectException e) {
-                err.println("error: no hub answers at " + base + "; start one with 'tributary serve' or pass --url");
+            HttpClient http = hub.http;
+            String base = hub.base();
+            HttpResponse<String> started = hub.post("/v1/links/" + URLEncoder.encode(link, StandardCharsets.UTF_8) + "/runs", err);
+            if (started == null) {
                 return 1;
             }
             if (started.statusCode() != 202) {
@@ -85,7 +112,7 @@ final class SyncCommand implements Runnable {
             JsonNode last = follow(http, base, id);
             if (last == null) {
                 last = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/runs/" + id))
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+                        .header("Authorization", "Bearer " + hub.token).build(), HttpResponse.BodyHandlers.ofString()).body());
             }
             printStats(out, last);
             return "succeeded".equals(last.path("state").asText()) ? 0 : 1;
@@ -94,7 +121,7 @@ final class SyncCommand implements Runnable {
         /** Follows the run's events with a progress bar; returns the last event. */
         private JsonNode follow(HttpClient http, String base, String id) throws Exception {
             HttpResponse<InputStream> events = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/runs/" + id + "/events"))
-                    .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
+                    .header("Authorization", "Bearer " + hub.token).header("Accept", "text/event-stream").build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             JsonNode last = null;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("run " + link).setInitialMax(1000)
@@ -155,13 +182,8 @@ final class SyncCommand implements Runnable {
         @Parameters(paramLabel = "<endpoint>", description = "The endpoint to test.")
         String endpoint;
 
-        @Option(names = "--url", defaultValue = "${env:TRIBUTARY_URL:-http://127.0.0.1:8080}",
-                description = "The hub's base URL (default: ${DEFAULT-VALUE}; env TRIBUTARY_URL).")
-        String url;
-
-        @Option(names = "--token", defaultValue = "${env:TRIBUTARY_TOKEN}",
-                description = "An admin token (env TRIBUTARY_TOKEN).")
-        String token;
+        @Mixin
+        HubOptions hub;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -170,19 +192,12 @@ final class SyncCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (token == null || token.isBlank()) {
-                err.println("error: give an admin token with --token or TRIBUTARY_TOKEN");
+            if (hub.missingToken(err)) {
                 return 1;
             }
-            String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-            HttpResponse<String> answer;
-            try {
-                answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(HttpRequest.newBuilder(
-                        URI.create(base + "/v1/endpoints/" + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) + "/test"))
-                        .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            } catch (ConnectException e) {
-                err.println("error: no hub answers at " + base + "; start one with 'tributary serve' or pass --url");
+            HttpResponse<String> answer = hub.post("/v1/endpoints/" + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) + "/test",
+                    err);
+            if (answer == null) {
                 return 1;
             }
             if (answer.statusCode() != 200) {
