@@ -359,7 +359,22 @@ public final class SDataProvider implements AutoCloseable {
 
     /** This resource kind's digest: the hub's own entry first, then every other endpoint's. */
     Digest digest(SDataResources.Resource resource) {
-        return digest(resource, store.changeLog().head(), store.sdata().digest(resource.resource()), clock.instant());
+        return snapshot(resource, () -> store.sdata().digest(resource.resource()), () -> store.changeLog().head(),
+                clock.instant());
+    }
+
+    /**
+     * The digest as one snapshot, its two parts read in the only safe order: the stored entries
+     * first, then the change log's head. A target committing in between can then only make the
+     * head — and the selection, which reads up to it — go further than the entries claim (those
+     * records are sent again later: harmless); it can never make an entry claim ticks whose
+     * records lie above the head the selection reads to, which the target would merge without
+     * ever receiving them.
+     */
+    static Digest snapshot(SDataResources.Resource resource, java.util.function.Supplier<List<SDataResources.DigestRow>> entries,
+            java.util.function.LongSupplier head, Instant now) {
+        List<SDataResources.DigestRow> rows = entries.get();
+        return digest(resource, head.getAsLong(), rows, now);
     }
 
     private static Digest digest(SDataResources.Resource resource, StoreTransaction tx, Instant now) {
