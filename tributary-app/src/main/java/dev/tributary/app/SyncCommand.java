@@ -30,6 +30,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {SyncCommand.Run.class, SyncCommand.Test.class})
 final class SyncCommand implements Runnable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -80,7 +82,6 @@ final class SyncCommand implements Runnable {
             description = {"Start a run of a link, show its progress, and print its stats at the end.",
                 "Exits 0 when the run succeeds, 1 otherwise."})
     static final class Run implements Callable<Integer> {
-        private static final ObjectMapper JSON = new ObjectMapper();
 
         @Parameters(paramLabel = "<link>", description = "The link to run.")
         String link;
@@ -177,7 +178,6 @@ final class SyncCommand implements Runnable {
             description = {"Ask a running hub to connect to an endpoint and check it (credentials, tables).",
                 "Exits 0 when the endpoint can be used, 1 otherwise."})
     static final class Test implements Callable<Integer> {
-        private static final ObjectMapper JSON = new ObjectMapper();
 
         @Parameters(paramLabel = "<endpoint>", description = "The endpoint to test.")
         String endpoint;

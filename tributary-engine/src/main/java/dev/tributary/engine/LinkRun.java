@@ -785,10 +785,19 @@ final class LinkRun {
     private void writeOut(List<StoredRecord> records, long checkpoint, boolean queued) {
         Map<String, IdMapping> mappings = store.links().mappingsByRecord(link.name(),
                 records.stream().map(StoredRecord::id).toList());
-        Set<String> parked = store.conflicts().openRecordIds(link.name(),
+        // One look-up for both: records parked as conflicts are skipped; refusals of records written now end.
+        Map<String, Set<String>> conflictStates = store.conflicts().unsettled(link.name(),
                 records.stream().map(StoredRecord::id).toList());
-        Set<String> refusedBefore = store.conflicts().recordIds(link.name(), "rejected",
-                records.stream().map(StoredRecord::id).toList());
+        Set<String> parked = new HashSet<>();
+        Set<String> refusedBefore = new HashSet<>();
+        conflictStates.forEach((id, states) -> {
+            if (states.contains("open")) {
+                parked.add(id);
+            }
+            if (states.contains("rejected")) {
+                refusedBefore.add(id);
+            }
+        });
         List<Planned> plan = new ArrayList<>();
         for (StoredRecord record : records) {
             IdMapping known = mappings.get(record.id());

@@ -40,28 +40,27 @@ public final class Conflicts {
         return database.read(connection -> Rows.query(connection, Conflicts::read, sql.toString(), values.toArray()));
     }
 
-    /** Which of {@code recordIds} have a conflict of {@code link} parked (open), however many are open. */
-    public java.util.Set<String> openRecordIds(String link, java.util.Collection<String> recordIds) {
-        return recordIds(link, "open", recordIds);
-    }
-
-    /** Which of these records of a link have a conflict in this state (open, rejected, resolved). */
-    public java.util.Set<String> recordIds(String link, String state, java.util.Collection<String> recordIds) {
-        java.util.Set<String> open = new java.util.HashSet<>();
+    /**
+     * Which of {@code recordIds} have an unsettled conflict of {@code link} — parked ({@code open})
+     * or refused by the endpoint ({@code rejected}) — however many there are: the states by record.
+     */
+    public java.util.Map<String, java.util.Set<String>> unsettled(String link, java.util.Collection<String> recordIds) {
+        java.util.Map<String, java.util.Set<String>> states = new java.util.HashMap<>();
         List<String> all = new ArrayList<>(recordIds);
         for (int from = 0; from < all.size(); from += 500) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            Object[] values = new Object[chunk.size() + 2];
+            Object[] values = new Object[chunk.size() + 1];
             values[0] = link;
-            values[1] = state;
             for (int i = 0; i < chunk.size(); i++) {
-                values[i + 2] = chunk.get(i);
+                values[i + 1] = chunk.get(i);
             }
-            open.addAll(database.read(connection -> Rows.query(connection, row -> row.getString(1),
-                    "SELECT DISTINCT record_id FROM conflicts WHERE link = ? AND state = ? AND record_id IN ("
-                            + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")", values)));
+            database.read(connection -> Rows.query(connection, row -> states.computeIfAbsent(row.getString(1),
+                    id -> new java.util.HashSet<>()).add(row.getString(2)),
+                    "SELECT DISTINCT record_id, state FROM conflicts WHERE link = ? AND state IN ('open', 'rejected')"
+                            + " AND record_id IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
+                    values));
         }
-        return open;
+        return states;
     }
 
     static ConflictRecord read(ResultSet row) throws SQLException {

@@ -211,11 +211,6 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** The key that seals this store's credentials. */
-    public Secrets secrets() {
-        return secrets;
-    }
-
     /** Reads a metadata value, setting it to {@code initial} if it has none yet (first start). */
     private String metaValue(String key, String initial) {
         return database.write(connection -> {
