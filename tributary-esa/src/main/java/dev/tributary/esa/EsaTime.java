@@ -10,8 +10,17 @@ public final class EsaTime {
     private EsaTime() {
     }
 
+    /** UTC with exactly three fraction digits, so that stamps sort as text the way they sort in time. */
+    private static final java.time.format.DateTimeFormatter FORMAT =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * An instant as the protocol writes it: UTC, milliseconds, always three fraction digits
+     * ({@code 2024-02-29T10:11:12.000Z}, never {@code …:12Z}) — adapters that store and compare
+     * stamps as text, as the reference adapter does, then order them right.
+     */
     public static String format(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        return FORMAT.format(instant.truncatedTo(ChronoUnit.MILLIS));
     }
 
     public static Instant parse(String text) {
