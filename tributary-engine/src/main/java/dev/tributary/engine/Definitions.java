@@ -48,7 +48,7 @@ public final class Definitions {
     /** A link between an endpoint's object class and a collection. */
     public record Link(String name, String endpoint, ObjectClass objectClass, String collection, Direction direction,
             Map<String, String> fieldMap, ConflictPolicy conflictPolicy, Duration schedule,
-            DeletionDetection deletionDetection, String keyField, String timestampField) {
+            DeletionDetection deletionDetection, String keyField, String timestampField, boolean recordIdsFromKeys) {
     }
 
     static boolean validName(String name) {
@@ -196,7 +196,7 @@ public final class Definitions {
             throw new InvalidDefinitionException("link '" + name + "'", List.of("the definition must be a JSON object"));
         }
         unknownFields(object, Set.of("endpoint", "objectClass", "collection", "direction", "fieldMap", "conflictPolicy",
-                "schedule", "deletionDetection", "keyField", "timestampField", "name"), problems);
+                "schedule", "deletionDetection", "keyField", "timestampField", "recordIds", "name"), problems);
         String endpointName = text(object, "endpoint", problems, true);
         String objectClassName = text(object, "objectClass", problems, true);
         String collection = text(object, "collection", problems, true);
@@ -261,6 +261,14 @@ public final class Definitions {
         }
         String keyField = text(object, "keyField", problems, false);
         String timestampField = text(object, "timestampField", problems, false);
+        String recordIds = text(object, "recordIds", problems, false);
+        if (recordIds != null && !recordIds.equals("generated") && !recordIds.equals("endpointKey")) {
+            problems.add("'recordIds' is '" + recordIds + "'; use generated (new ids, the default) or endpointKey "
+                    + "(the endpoint object's key becomes the hub record's id)");
+        }
+        if ("endpointKey".equals(recordIds) && direction != null && !direction.inbound()) {
+            problems.add("'recordIds' endpointKey names where inbound records get their ids; an 'out' link brings none in");
+        }
         if (policy == ConflictPolicy.LAST_WRITER_WINS && timestampField == null) {
             problems.add("'timestampField' is required with conflictPolicy lastWriterWins: the endpoint field holding "
                     + "each object's last-modified time");
@@ -294,7 +302,7 @@ public final class Definitions {
             throw new InvalidDefinitionException("link '" + name + "'", problems);
         }
         return new Link(name, endpointName, objectClass, collection, direction, fieldMap, policy, schedule, deletion,
-                keyField, timestampField);
+                keyField, timestampField, "endpointKey".equals(recordIds));
     }
 
     /** A link as JSON. */
@@ -318,6 +326,7 @@ public final class Definitions {
         if (link.timestampField() != null) {
             json.put("timestampField", link.timestampField());
         }
+        json.put("recordIds", link.recordIdsFromKeys() ? "endpointKey" : "generated");
         return json;
     }
 

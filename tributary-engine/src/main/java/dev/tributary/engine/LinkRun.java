@@ -27,6 +27,7 @@ import dev.tributary.store.ConflictRecord;
 import dev.tributary.store.DeletionLog;
 import dev.tributary.store.IdMapping;
 import dev.tributary.store.LinkRecord;
+import dev.tributary.store.RecordIds;
 import dev.tributary.store.RecordWrite;
 import dev.tributary.store.Store;
 import dev.tributary.store.StoreTransaction;
@@ -399,6 +400,12 @@ final class LinkRun {
             }
             if (delta.type() == SyncDeltaType.DELETE) {
                 inboundDelete(tx, pending, mappings, delta, known);
+            } else if (link.recordIdsFromKeys() && known != null && !known.uid().equals(uid)) {
+                // The key is the record's identity: a renamed key is the old record deleted and
+                // the object's record under its new key.
+                inboundDelete(tx, pending, mappings, SyncDelta.builder().type(SyncDeltaType.DELETE).token(delta.token())
+                        .objectClass(delta.objectClass()).uid(new Uid(known.uid())).build(), known);
+                inboundChange(tx, pending, mappings, delta, null);
             } else {
                 inboundChange(tx, pending, mappings, delta, known);
             }
@@ -416,17 +423,27 @@ final class LinkRun {
         String uid = delta.uid().value();
         ConnectorObject object = delta.object();
         String version = object.version();
-        if (known == null && link.keyField() != null) {
-            // An object we created (its uid is a hub record id) whose mapping was not recorded: the
-            // run that wrote it stopped before its checkpoint. Treat it as that record's object —
-            // adopted if it holds the same, a conflict otherwise — never as a new record.
+        boolean keyTaken = false;
+        if (known == null && (link.keyField() != null || link.recordIdsFromKeys()) && RecordIds.isValid(uid)) {
+            // An object whose uid is a hub record id but whose mapping is missing: with a keyField,
+            // one we created whose run stopped before its checkpoint; with record ids taken from
+            // endpoint keys, one whose record exists already (another source with the same key, or
+            // a mapping lost). Treat it as that record's object — adopted if it holds the same, a
+            // conflict otherwise — never as a new record. A deleted record is brought back only
+            // for endpoint keys: the key is the record's identity there.
             StoredRecord own = hubRecord(tx, pending, uid).orElse(null);
-            if (own != null) {
+            IdMapping holder = own == null || !link.recordIdsFromKeys() ? null
+                    : tx.mappingsByRecord(link.name(), List.of(own.id())).get(own.id());
+            if (holder != null && !holder.uid().equals(uid)) {
+                // The record of this key belongs to another object here (its key was renamed away
+                // from this one): the new object gets a record of its own.
+                keyTaken = true;
+            } else if (own != null && !(own.deleted() && link.recordIdsFromKeys())) {
                 known = new IdMapping(link.name(), uid, own.id(), -1, null, clock.instant());
             }
         }
         if (known == null) {
-            String recordId = newRecordId(object);
+            String recordId = keyTaken ? recordIds.get() : newRecordId(object);
             ObjectNode data = mapping.toHub(null, object.fields());
             Instant changed = sourceTime(object.fields());
             pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, null, false, data.toString()), uid, applied -> {
@@ -611,7 +628,17 @@ final class LinkRun {
     }
 
     private String newRecordId(ConnectorObject object) {
-        return recordIds.get();
+        if (!link.recordIdsFromKeys()) {
+            return recordIds.get();
+        }
+        String key = object.uid().value();
+        if (!RecordIds.isValid(key)) {
+            throw new EngineException("link '" + link.name() + "' takes record ids from endpoint keys, but the key '"
+                    + (key.length() > 60 ? key.substring(0, 57) + "..." : key) + "' of a " + link.objectClass().name()
+                    + " object cannot be one (1 to " + RecordIds.MAX_ID_LENGTH
+                    + " characters from A-Z a-z 0-9 . _ ~ : @ -); use recordIds generated for this link");
+        }
+        return key;
     }
 
     private static void count(RunStats.Direction counters, AppliedWrite applied) {

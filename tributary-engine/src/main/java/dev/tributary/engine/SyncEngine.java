@@ -319,7 +319,8 @@ public final class SyncEngine implements AutoCloseable {
                     json.hasNonNull("schedule") ? Duration.parse(json.get("schedule").asText()) : null,
                     DeletionDetection.parse(json.get("deletionDetection").asText()),
                     json.hasNonNull("keyField") ? json.get("keyField").asText() : null,
-                    json.hasNonNull("timestampField") ? json.get("timestampField").asText() : null);
+                    json.hasNonNull("timestampField") ? json.get("timestampField").asText() : null,
+                    json.path("recordIds").asText("generated").equals("endpointKey"));
         } catch (IOException e) {
             throw new EngineException("link '" + record.name() + "' has an unreadable definition: " + e.getMessage());
         }

@@ -479,5 +479,16 @@ class SyncEngineIT {
                 + "\"deletionDetection\":\"psychic\"}")))
                 .isInstanceOfSatisfying(InvalidDefinitionException.class, e -> assertThat(e.problems()).hasSize(6)
                         .anySatisfy(p -> assertThat(p).contains("'timestampField' is required")));
+        assertThatThrownBy(() -> h.engine.putLink("l", EngineHarness.json("{\"endpoint\":\"crm\",\"objectClass\":\"items\","
+                + "\"collection\":\"c\",\"recordIds\":\"keys\"}")))
+                .isInstanceOfSatisfying(InvalidDefinitionException.class, e -> assertThat(e.problems())
+                        .containsExactly("'recordIds' is 'keys'; use generated (new ids, the default) or endpointKey (the "
+                                + "endpoint object's key becomes the hub record's id)"));
+        assertThatThrownBy(() -> h.engine.putLink("l", EngineHarness.json("{\"endpoint\":\"crm\",\"objectClass\":\"items\","
+                + "\"collection\":\"c\",\"direction\":\"out\",\"recordIds\":\"endpointKey\"}")))
+                .isInstanceOfSatisfying(InvalidDefinitionException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().contains("an 'out' link brings none in"));
+        h.link("keys", "crm", "items", "\"recordIds\":\"endpointKey\"");
+        assertThat(Definitions.toJson(h.engine.link("keys").orElseThrow()).get("recordIds").asText()).isEqualTo("endpointKey");
     }
 }

@@ -173,6 +173,12 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("PRAGMA busy_timeout = 15000");
                 }
+            } else if (dialect == Dialect.MARIADB) {
+                // TIMESTAMP columns are converted to and from the session's zone: in UTC their
+                // wall-clock values are the instants, whatever the server's or the hub's zone.
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET time_zone = '+00:00'");
+                }
             }
         }
         return connection;
@@ -241,7 +247,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             long change = rows.getLong(index);
             return rows.wasNull() ? null : Long.toString(change);
         }
-        Object value = Values.read(rows, index, new Tables.Column("ts", java.sql.Types.TIMESTAMP, "timestamp"));
+        Object value = Values.read(rows, index, new Tables.Column("ts", java.sql.Types.TIMESTAMP, "timestamp", dialect));
         return value == null ? null : value.toString();
     }
 
@@ -1110,7 +1116,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 return Instant.parse(row.getString(1));
             }
             var meta = row.getMetaData();
-            Object value = Values.read(row, 1, new Tables.Column("now", meta.getColumnType(1), meta.getColumnTypeName(1)));
+            Object value = Values.read(row, 1, new Tables.Column("now", meta.getColumnType(1), meta.getColumnTypeName(1), dialect));
             return (Instant) value;
         }
     }

@@ -18,9 +18,61 @@ final class Tables {
     }
 
     /** One column. */
-    record Column(String name, int sqlType, String typeName) {
+    /**
+     * What a column holds, as far as converting values goes; decided from the driver's type code
+     * and the database's type name, the same way for all three databases.
+     */
+    enum Kind {
+        BOOLEAN, INTEGER, DECIMAL, FLOAT, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BINARY, JSON, UUID, TEXT
+    }
 
-        /** Whether the column holds instants (timestamp with time zone), not wall-clock times. */
+    record Column(String name, int sqlType, String typeName, Dialect dialect) {
+
+        Kind kind() {
+            String type = typeName.toLowerCase(Locale.ROOT);
+            if (booleanish()) {
+                return Kind.BOOLEAN;
+            }
+            if (zoned()) {
+                return Kind.TIMESTAMPTZ;
+            }
+            if (type.startsWith("json")) {
+                return Kind.JSON;
+            }
+            if (type.equals("uuid")) {
+                return Kind.UUID;
+            }
+            if (type.startsWith("datetime") || type.startsWith("timestamp")) {
+                return Kind.TIMESTAMP;
+            }
+            if (type.equals("date")) {
+                return Kind.DATE;
+            }
+            if (type.startsWith("time")) {
+                return Kind.TIME;
+            }
+            return switch (sqlType) {
+                case Types.INTEGER, Types.BIGINT, Types.SMALLINT, Types.TINYINT -> Kind.INTEGER;
+                case Types.DECIMAL, Types.NUMERIC -> Kind.DECIMAL;
+                case Types.REAL, Types.FLOAT, Types.DOUBLE -> Kind.FLOAT;
+                case Types.TIMESTAMP -> Kind.TIMESTAMP;
+                case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMPTZ;
+                case Types.DATE -> Kind.DATE;
+                case Types.TIME, Types.TIME_WITH_TIMEZONE -> Kind.TIME;
+                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> Kind.BINARY;
+                default -> type.startsWith("int") || type.endsWith("int") ? Kind.INTEGER
+                        : type.startsWith("bytea") || type.endsWith("blob") ? Kind.BINARY
+                        : type.startsWith("numeric") || type.startsWith("decimal") ? Kind.DECIMAL
+                        : type.startsWith("real") || type.startsWith("double") || type.startsWith("float") ? Kind.FLOAT
+                        : Kind.TEXT;
+            };
+        }
+
+        /**
+         * Whether the column holds instants, not wall-clock times: PostgreSQL's {@code timestamptz}
+         * and MariaDB's {@code TIMESTAMP} (the connector's MariaDB sessions run in UTC, so both
+         * read and write the instant).
+         */
         boolean zoned() {
             String type = typeName.toLowerCase(Locale.ROOT);
             return sqlType == Types.TIMESTAMP_WITH_TIMEZONE || type.equals("timestamptz") || type.contains("with time zone");
@@ -33,23 +85,19 @@ final class Tables {
         }
 
         boolean integral() {
-            return switch (sqlType) {
-                case Types.INTEGER, Types.BIGINT, Types.SMALLINT, Types.TINYINT -> !booleanish();
-                default -> typeName.toLowerCase(Locale.ROOT).startsWith("int");
-            };
+            return kind() == Kind.INTEGER;
         }
 
         FieldType fieldType() {
-            if (booleanish()) {
-                return FieldType.BOOLEAN;
-            }
-            return switch (sqlType) {
-                case Types.INTEGER, Types.BIGINT, Types.SMALLINT, Types.TINYINT -> FieldType.INTEGER;
-                case Types.DECIMAL, Types.NUMERIC, Types.REAL, Types.FLOAT, Types.DOUBLE -> FieldType.DECIMAL;
-                case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> FieldType.TIMESTAMP;
-                case Types.DATE -> FieldType.DATE;
-                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> FieldType.BINARY;
-                default -> typeName.toLowerCase(Locale.ROOT).startsWith("json") ? FieldType.JSON : FieldType.STRING;
+            return switch (kind()) {
+                case BOOLEAN -> FieldType.BOOLEAN;
+                case INTEGER -> FieldType.INTEGER;
+                case DECIMAL, FLOAT -> FieldType.DECIMAL;
+                case TIMESTAMP, TIMESTAMPTZ -> FieldType.TIMESTAMP;
+                case DATE -> FieldType.DATE;
+                case BINARY -> FieldType.BINARY;
+                case JSON -> FieldType.JSON;
+                default -> FieldType.STRING;
             };
         }
     }
@@ -61,7 +109,7 @@ final class Tables {
                 tableName(dialect, table), null)) {
             while (rows.next()) {
                 columns.add(new Column(rows.getString("COLUMN_NAME"), rows.getInt("DATA_TYPE"),
-                        rows.getString("TYPE_NAME") == null ? "" : rows.getString("TYPE_NAME")));
+                        rows.getString("TYPE_NAME") == null ? "" : rows.getString("TYPE_NAME"), dialect));
             }
         }
         return columns;
