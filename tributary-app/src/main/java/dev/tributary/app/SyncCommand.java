@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 /** {@code tributary sync …}: run links on a running hub and watch them. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = "Run links on a running hub and watch their progress; test endpoints.",
-        subcommands = {SyncCommand.Run.class, SyncCommand.Test.class})
+        subcommands = {SyncCommand.Run.class, SyncCommand.Resync.class, SyncCommand.Test.class})
 final class SyncCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,7 +81,7 @@ final class SyncCommand implements Runnable {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Start a run of a link, show its progress, and print its stats at the end.",
                 "Exits 0 when the run succeeds, 1 otherwise."})
-    static final class Run implements Callable<Integer> {
+    static class Run implements Callable<Integer> {
 
         @Parameters(paramLabel = "<link>", description = "The link to run.")
         String link;
@@ -101,7 +101,7 @@ final class SyncCommand implements Runnable {
             }
             HttpClient http = hub.http;
             String base = hub.base();
-            HttpResponse<String> started = hub.post("/v1/links/" + URLEncoder.encode(link, StandardCharsets.UTF_8) + "/runs", err);
+            HttpResponse<String> started = hub.post("/v1/links/" + URLEncoder.encode(link, StandardCharsets.UTF_8) + action(), err);
             if (started == null) {
                 return 1;
             }
@@ -117,6 +117,11 @@ final class SyncCommand implements Runnable {
             }
             printStats(out, last);
             return "succeeded".equals(last.path("state").asText()) ? 0 : 1;
+        }
+
+        /** What is started: a run. */
+        String action() {
+            return "/runs";
         }
 
         /** Follows the run's events with a progress bar; returns the last event. */
@@ -171,6 +176,20 @@ final class SyncCommand implements Runnable {
             } catch (Exception e) {
                 return "HTTP " + status;
             }
+        }
+    }
+
+    @Command(name = "resync", mixinStandardHelpOptions = true,
+            description = {"Resync a link: compare everything the endpoint holds with the hub and write what is "
+                    + "missing or different on either side (a target that lost rows gets them back; changes the "
+                    + "endpoint's change tracking missed come in). Recorded as a run with mode resync; shows its "
+                    + "progress and prints its stats at the end.",
+                "Exits 0 when the resync succeeds, 1 otherwise."})
+    static final class Resync extends Run {
+
+        @Override
+        String action() {
+            return "/resync";
         }
     }
 

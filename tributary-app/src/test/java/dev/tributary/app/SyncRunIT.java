@@ -64,6 +64,11 @@ class SyncRunIT {
             assertThat(ok.exit()).as(ok.err()).isZero();
             assertThat(ok.out()).contains(": succeeded").containsPattern("inbound\\s+7\\s+7\\s+0\\s+0");
 
+            Run resync = cli("sync", "resync", "crm-items", "--url", hub.baseUrl(), "--token", token);
+            assertThat(resync.exit()).as(resync.err()).isZero();
+            assertThat(resync.out()).contains(": succeeded").containsPattern("inbound\\s+7\\s+0\\s+0\\s+0");
+            assertThat(hub.engine().runs("crm-items", null, 1).get(0).mode()).isEqualTo("resync");
+
             Run missing = cli("sync", "run", "nope", "--url", hub.baseUrl(), "--token", token);
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.err()).contains("404 notFound").contains("no link 'nope'");

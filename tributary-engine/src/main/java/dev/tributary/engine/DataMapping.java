@@ -153,6 +153,35 @@ final class DataMapping {
         return map;
     }
 
+    /** A text form equal for values {@link #same} finds equal: numbers by value, objects by sorted keys. */
+    static String canonical(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "null";
+        }
+        if (node.isNumber()) {
+            BigDecimal value = node.decimalValue();
+            return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString();
+        }
+        if (node.isObject()) {
+            StringBuilder text = new StringBuilder("{");
+            new java.util.TreeSet<>(iterable(node.fieldNames())).forEach(field -> text.append(NODES.textNode(field))
+                    .append(':').append(canonical(node.get(field))).append(','));
+            return text.append('}').toString();
+        }
+        if (node.isArray()) {
+            StringBuilder text = new StringBuilder("[");
+            node.forEach(item -> text.append(canonical(item)).append(','));
+            return text.append(']').toString();
+        }
+        return node.toString();
+    }
+
+    private static <T> List<T> iterable(Iterator<T> items) {
+        List<T> list = new ArrayList<>();
+        items.forEachRemaining(list::add);
+        return list;
+    }
+
     /** JSON equality with numbers compared by value (1 equals 1.0). */
     static boolean same(JsonNode a, JsonNode b) {
         if (a == null || b == null) {

@@ -96,6 +96,8 @@ final class LinkRun {
     private Duration clockShift = Duration.ZERO;
     /** Open conflicts of the link while a batch is applied, keyed "r:"+record id and "u:"+uid. */
     private final Map<String, ConflictRecord> openConflicts = new HashMap<>();
+    /** Whether the inbound side reads everything to compare (a resync), not only what changed. */
+    private boolean resyncing;
 
     /** Where a run reports its phase and progress. */
     interface ProgressSink {
@@ -146,9 +148,26 @@ final class LinkRun {
 
     /** Reads the endpoint's changes since the stored token and applies them. */
     void inbound() {
+        inbound(state().inboundToken());
+    }
+
+    /**
+     * Resync, inbound: reads every object the endpoint holds from the beginning and applies what
+     * differs from the hub (what is the same is adopted, never rewritten). Deletions stay the job
+     * of deletion detection, which runs after it as usual.
+     */
+    void resyncInbound() {
+        resyncing = true;
+        try {
+            inbound(null);
+        } finally {
+            resyncing = false;
+        }
+    }
+
+    private void inbound(SyncToken token) {
         long started = System.nanoTime();
         progress.report("inbound", 0);
-        SyncToken token = state().inboundToken();
         List<SyncDelta> batch = new ArrayList<>();
         try {
             SyncToken end = connector.sync(link.objectClass(), token, delta -> {
@@ -458,10 +477,11 @@ final class LinkRun {
         if (renamed) {
             mappings.remove(known.uid());
         }
-        if (!renamed && version != null && version.equals(known.endpointVersion())) {
+        boolean sameVersion = !renamed && version != null && version.equals(known.endpointVersion());
+        if (sameVersion && !resyncing) {
             stats.inbound.skipped.incrementAndGet(); // our own write coming back, or a replay
             return;
-        }
+        } // a resync compares the data even then: a change made with the tracking off keeps its version
         StoredRecord record = hubRecord(tx, pending, known.recordId()).orElse(null);
         if (record == null || record.deleted()) {
             // The hub deleted it; the endpoint changed it.
@@ -481,6 +501,10 @@ final class LinkRun {
             return;
         }
         if (record.version() != known.hubVersion()) {
+            if (sameVersion) {
+                stats.inbound.skipped.incrementAndGet(); // only the hub changed: the outbound side writes it
+                return;
+            }
             resolveInbound(tx, pending, mappings, delta, known, record);
             return;
         }
@@ -757,7 +781,7 @@ final class LinkRun {
                         candidates.add(record);
                     }
                 }
-                writeOut(candidates, last, false);
+                writeOut(candidates, last, false, null);
                 stats.outbound.pages.incrementAndGet();
                 checkpoint = last;
                 progress.report("outbound", head == start ? 1 : (double) (checkpoint - start) / (head - start));
@@ -765,6 +789,81 @@ final class LinkRun {
         } finally {
             stats.outbound.elapsedMs.addAndGet((System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    /**
+     * Resync, outbound: lists what the endpoint holds, compares every hub record of the collection
+     * (tombstones too) with it, and writes what is missing or different — a record whose mapped
+     * object is gone is created again, one that differs is updated, an object of a deleted record
+     * is deleted. What the id map believed no longer counts; the listing does. Ends with the
+     * outbound checkpoint at the change-log head it compared up to.
+     */
+    void resyncOutbound() {
+        long started = System.nanoTime();
+        progress.report("outbound", 0);
+        try {
+            if (!connector.supports(SearchOp.class)) {
+                throw new EngineException("a resync compares what the endpoint holds with the hub, and connector '"
+                        + endpoint.connector() + "' cannot list its objects", null, false);
+            }
+            drainQueue();
+            Map<String, Listed> listed = new HashMap<>();
+            Map<List<String>, List<String>> fieldSets = new HashMap<>();
+            String cookie = null;
+            do {
+                SearchResult result = connector.search(link.objectClass(), object -> {
+                    ObjectNode there = mapping.toHub(null, object.fields());
+                    List<String> names = new ArrayList<>();
+                    there.fieldNames().forEachRemaining(names::add);
+                    java.util.Collections.sort(names);
+                    listed.put(object.uid().value(), new Listed(object.version(), fieldSets.computeIfAbsent(names, n -> n),
+                            digest(there, names)));
+                    return !cancelled.getAsBoolean();
+                }, OperationOptions.DEFAULTS.withPagedResultsCookie(cookie));
+                cookie = result.pagedResultsCookie();
+            } while (cookie != null && !cancelled.getAsBoolean());
+            long head = store.changeLog().head();
+            long position = 0;
+            while (position < head && !cancelled.getAsBoolean()) {
+                ChangePage page = store.changeLog().read(link.collection(), position, head, OUTBOUND_PAGE, true);
+                long last = page.records().isEmpty() || !page.hasMore() ? head
+                        : page.records().get(page.records().size() - 1).seq();
+                stats.outbound.read.addAndGet(page.records().size());
+                writeOut(page.records(), -1, false, listed);
+                stats.outbound.pages.incrementAndGet();
+                position = last;
+                progress.report("outbound", head == 0 ? 1 : (double) position / head);
+            }
+            if (!cancelled.getAsBoolean()) {
+                store.transact(tx -> {
+                    tx.setOutboundCheckpoint(link.name(), Math.max(head, state().outboundCheckpoint()));
+                    return null;
+                });
+            }
+        } finally {
+            stats.outbound.elapsedMs.addAndGet((System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** An endpoint object as a resync's listing keeps it: its version and a digest of its mapped fields. */
+    private record Listed(String version, List<String> fields, String digest) {
+    }
+
+    /** A digest of these fields of hub-shaped data; numbers by value, a missing field as null. */
+    private static String digest(ObjectNode data, List<String> fields) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String field : fields) {
+            sha.update(field.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(DataMapping.canonical(data.get(field)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+        }
+        return java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(sha.digest(), 16));
     }
 
     private void drainQueue() {
@@ -791,7 +890,7 @@ final class LinkRun {
                 present.add(new StoredRecord(known.recordId(), known.hubVersion(), -1, true, clock.instant(), null, null));
                 missing.remove(known.recordId());
             }
-            writeOut(present, -1, true);
+            writeOut(present, -1, true, null);
             if (!missing.isEmpty()) {
                 store.transact(tx -> {
                     missing.forEach(id -> tx.dequeueOutbound(link.name(), id));
@@ -807,9 +906,11 @@ final class LinkRun {
 
     /**
      * Writes records to the endpoint, then records the results (mappings, decisions, the
-     * checkpoint {@code checkpoint} unless negative, dequeued records) in one transaction.
+     * checkpoint {@code checkpoint} unless negative, dequeued records) in one transaction. With a
+     * resync's {@code listed} objects, what the endpoint holds decides what is written, not the
+     * versions the id map remembers.
      */
-    private void writeOut(List<StoredRecord> records, long checkpoint, boolean queued) {
+    private void writeOut(List<StoredRecord> records, long checkpoint, boolean queued, Map<String, Listed> listed) {
         Map<String, IdMapping> mappings = store.links().mappingsByRecord(link.name(),
                 records.stream().map(StoredRecord::id).toList());
         // One look-up for both: records parked as conflicts are skipped; refusals of records written now end.
@@ -826,13 +927,28 @@ final class LinkRun {
             }
         });
         List<Planned> plan = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
         for (StoredRecord record : records) {
             IdMapping known = mappings.get(record.id());
             if (parked.contains(record.id())) {
                 stats.outbound.skipped.incrementAndGet();
                 continue;
             }
-            if (!queued && known != null && known.hubVersion() == record.version()) {
+            if (listed != null) {
+                Listed there = known == null ? null : listed.get(known.uid());
+                if (known != null && there == null) {
+                    stale.add(known.uid()); // the id map says it is there; it is not
+                    known = null;
+                } else if (known != null) {
+                    if (!record.deleted() && there.digest().equals(digest(mapping.toHub(null,
+                            mapping.toEndpoint(DataMapping.parse(record.data()))), there.fields()))) {
+                        stats.outbound.skipped.incrementAndGet(); // the same on both sides
+                        continue;
+                    }
+                    known = new IdMapping(known.link(), known.uid(), known.recordId(), known.hubVersion(), there.version(),
+                            known.syncedAt());
+                }
+            } else if (!queued && known != null && known.hubVersion() == record.version()) {
                 stats.outbound.skipped.incrementAndGet(); // already in sync
                 continue;
             }
@@ -892,6 +1008,7 @@ final class LinkRun {
         store.transact(tx -> {
             tx.supersedeRejections(link.name(), accepted);
             PendingWrites pending = new PendingWrites(tx);
+            stale.forEach(pending::removeMapping);
             for (Resolved result : resolved) {
                 result.record(tx, pending);
             }

@@ -336,6 +336,22 @@ public final class SyncEngine implements AutoCloseable {
      * @throws Runs.AlreadyActiveException if the link has a run queued or running
      */
     public RunRecord startRun(String linkName, RunMode mode) {
+        return start(linkName, mode, false);
+    }
+
+    /**
+     * Starts a resync of a link: a full comparison of the endpoint with the hub that writes what
+     * is missing or different on either side, recorded as a run with mode {@code resync}. Allowed
+     * where manual runs are.
+     *
+     * @throws RunNotAllowedException if the endpoint does not allow manual runs
+     * @throws Runs.AlreadyActiveException if the link has a run queued or running
+     */
+    public RunRecord startResync(String linkName) {
+        return start(linkName, RunMode.MANUAL, true);
+    }
+
+    private RunRecord start(String linkName, RunMode mode, boolean resync) {
         Definitions.Link link = link(linkName).orElseThrow(() -> new NotFoundException("no link '" + linkName + "'"));
         Definitions.Endpoint endpoint = endpoint(link.endpoint())
                 .orElseThrow(() -> new NotFoundException("the link's endpoint '" + link.endpoint() + "' is gone"));
@@ -343,12 +359,15 @@ public final class SyncEngine implements AutoCloseable {
             throw new RunNotAllowedException("endpoint '" + endpoint.name() + "' does not allow " + mode.label()
                     + " runs; its allowed run modes are " + endpoint.allowedRunModes().stream().map(RunMode::label).toList());
         }
-        RunRecord run = store.runs().create(linkName, mode.label());
+        RunRecord run = store.runs().create(linkName, resync ? RESYNC : mode.label());
         AtomicBoolean cancel = new AtomicBoolean();
         cancellations.put(run.id(), cancel);
         workers.submit(() -> execute(run, link, endpoint, cancel));
         return run;
     }
+
+    /** The mode a resync run is recorded with. */
+    public static final String RESYNC = "resync";
 
     /** Runs every link of an endpoint at the endpoint's request (mode external). */
     public List<RunRecord> trigger(String endpointName) {
@@ -429,14 +448,20 @@ public final class SyncEngine implements AutoCloseable {
                     LinkRun linkRun = new LinkRun(store, clock, link, endpoint, connector, stats, reporter::progress, cancel::get,
                             recordIds);
                     linkRun.measureClockShift();
+                    boolean resync = RESYNC.equals(run.mode());
+                    // An out link that enumerates compares the endpoint in full every run, so a
+                    // target that lost rows behind the hub's back gets them back.
+                    boolean compareOut = resync || link.direction() == Direction.OUT
+                            && link.deletionDetection() == DeletionDetection.ENUMERATE;
                     if (link.direction().inbound()) {
-                        retry.run(linkRun::inbound, stats.inbound.errors);
+                        retry.run(resync ? linkRun::resyncInbound : linkRun::inbound, stats.inbound.errors);
                         retry.run(linkRun::detectDeletions, stats.inbound.errors);
                     }
                     if (link.direction().outbound() && !cancel.get()) {
-                        retry.run(linkRun::outbound, stats.outbound.errors);
+                        retry.run(compareOut ? linkRun::resyncOutbound : linkRun::outbound, stats.outbound.errors);
                     }
-                    if (cancel.get() || pass >= settings.maxSyncAgain() || !connector.needSyncAgain(link.objectClass())) {
+                    if (resync || cancel.get() || pass >= settings.maxSyncAgain()
+                            || !connector.needSyncAgain(link.objectClass())) {
                         break;
                     }
                     stats.syncAgain.incrementAndGet();

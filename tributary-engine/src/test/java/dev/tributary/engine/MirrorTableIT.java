@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.connector.testkit.ExternalDatabases;
+import dev.tributary.store.RunRecord;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +114,72 @@ class MirrorTableIT {
             assertThat(target.rows()).isEqualTo(source.rows()).containsOnlyKeys(1L, 5L, 42L);
         } finally {
             TimeZone.setDefault(before);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aResyncRestoresWhatATargetLostAndWhatTheHubMissed() throws Exception {
+        try (Database source = Database.open(Db.POSTGRES); Database target = Database.open(Db.MARIADB);
+                EngineHarness h = new EngineHarness()) {
+            for (int id = 1; id <= 30; id++) {
+                source.insert(id, "1", "2", "3", "4.50", "0.5", "true", "2024-01-01", "12:00:00", "2024-01-01 12:00:00",
+                        "2024-01-01 12:00:00", "row " + id, "ff", "{}", "123e4567-e89b-12d3-a456-426614174000");
+            }
+            h.engine.putEndpoint("src", EngineHarness.json(source.endpoint()));
+            h.engine.putEndpoint("dst", EngineHarness.json(target.endpoint()));
+            h.engine.putLink("src-mirror", EngineHarness.json("{\"endpoint\":\"src\",\"objectClass\":\"mirror\","
+                    + "\"collection\":\"mirror\",\"direction\":\"in\",\"recordIds\":\"endpointKey\"}"));
+            h.engine.putLink("dst-mirror", EngineHarness.json("{\"endpoint\":\"dst\",\"objectClass\":\"mirror\","
+                    + "\"collection\":\"mirror\",\"direction\":\"out\",\"keyField\":\"id\"}"));
+            h.runOk("src-mirror");
+            h.runOk("dst-mirror");
+            assertThat(target.rows()).isEqualTo(source.rows()).hasSize(30);
+
+            // The target loses rows behind the hub's back (dropped and restored from an old backup,
+            // say), one restored row is stale, and the source changes a row with its triggers off.
+            try (Statement statement = target.sql.createStatement()) {
+                statement.executeUpdate("DELETE FROM mirror WHERE id > 10");
+                statement.executeUpdate("UPDATE mirror SET note = 'stale' WHERE id = 3");
+            }
+            try (Statement statement = source.sql.createStatement()) {
+                statement.execute("ALTER TABLE mirror DISABLE TRIGGER USER");
+                statement.executeUpdate("UPDATE mirror SET note = 'missed' WHERE id = 4");
+                statement.execute("ALTER TABLE mirror ENABLE TRIGGER USER");
+            }
+            h.runOk("src-mirror");
+            h.runOk("dst-mirror");
+            assertThat(target.rows()).as("a normal run believes the id map").hasSize(10);
+
+            RunRecord resynced = h.engine.await(h.engine.startResync("dst-mirror").id(), java.time.Duration.ofMinutes(1));
+            assertThat(resynced.state()).as(resynced.error()).isEqualTo("succeeded");
+            assertThat(resynced.mode()).isEqualTo("resync");
+            var stats = EngineHarness.json(resynced.stats()).get("outbound");
+            assertThat(stats.get("created").asLong()).as("missing rows written").isEqualTo(20);
+            assertThat(stats.get("updated").asLong()).as("the stale row written").isEqualTo(1);
+            Map<Long, Map<String, Object>> expected = source.rows();
+            expected.get(4L).put("note", "row 4"); // the hub has not seen the missed change yet
+            assertThat(target.rows()).isEqualTo(expected);
+
+            RunRecord inbound = h.engine.await(h.engine.startResync("src-mirror").id(), java.time.Duration.ofMinutes(1));
+            assertThat(inbound.state()).as(inbound.error()).isEqualTo("succeeded");
+            assertThat(EngineHarness.json(inbound.stats()).get("inbound").get("updated").asLong())
+                    .as("the change the triggers missed").isEqualTo(1);
+            h.runOk("dst-mirror");
+            assertThat(target.rows()).isEqualTo(source.rows());
+
+            RunRecord again = h.engine.await(h.engine.startResync("dst-mirror").id(), java.time.Duration.ofMinutes(1));
+            var quiet = EngineHarness.json(again.stats()).get("outbound");
+            assertThat(quiet.get("created").asLong() + quiet.get("updated").asLong() + quiet.get("deleted").asLong())
+                    .as("a second resync finds nothing to write").isZero();
+
+            try (Statement statement = target.sql.createStatement()) {
+                statement.executeUpdate("DELETE FROM mirror WHERE id > 25");
+            }
+            h.engine.putLink("dst-mirror", EngineHarness.json("{\"endpoint\":\"dst\",\"objectClass\":\"mirror\","
+                    + "\"collection\":\"mirror\",\"direction\":\"out\",\"keyField\":\"id\","
+                    + "\"deletionDetection\":\"enumerate\"}"));
+            h.runOk("dst-mirror");
+            assertThat(target.rows()).as("an enumerating out link notices lost rows in every run").isEqualTo(source.rows());
         }
     }
 

@@ -27,7 +27,7 @@ final class Audit {
             "PUT /v1/collections/{c}", "DELETE /v1/collections/{c}",
             "PUT /v1/endpoints/{e}", "DELETE /v1/endpoints/{e}", "PUT /v1/endpoints/{e}/esa/parameters",
             "POST /v1/endpoints/{e}/trigger", "POST /v1/endpoints/{e}/deletions",
-            "PUT /v1/links/{l}", "DELETE /v1/links/{l}", "POST /v1/links/{l}/runs", "POST /v1/runs/{r}/cancel",
+            "PUT /v1/links/{l}", "DELETE /v1/links/{l}", "POST /v1/links/{l}/runs", "POST /v1/links/{l}/resync", "POST /v1/runs/{r}/cancel",
             "POST /v1/conflicts/{id}/resolve",
             "PUT /v1/services/{svc}", "DELETE /v1/services/{svc}",
             "PUT /v1/sdata/resources/{resource}",

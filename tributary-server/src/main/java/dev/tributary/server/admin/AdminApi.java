@@ -62,6 +62,7 @@ public final class AdminApi {
         config.routes.put("/v1/links/{l}", this::putLink);
         config.routes.delete("/v1/links/{l}", this::deleteLink);
         config.routes.post("/v1/links/{l}/runs", this::startRun);
+        config.routes.post("/v1/links/{l}/resync", this::startResync);
         config.routes.get("/v1/runs", this::listRuns);
         config.routes.get("/v1/runs/{r}", this::getRun);
         config.routes.post("/v1/runs/{r}/cancel", this::cancelRun);
@@ -246,6 +247,13 @@ public final class AdminApi {
     private void startRun(Context ctx) {
         admin(ctx);
         RunRecord run = engine.startRun(ctx.pathParam("l"), RunMode.MANUAL);
+        ctx.header("Location", "/v1/runs/" + run.id());
+        respond(ctx, 202, runJson(run));
+    }
+
+    private void startResync(Context ctx) {
+        admin(ctx);
+        RunRecord run = engine.startResync(ctx.pathParam("l"));
         ctx.header("Location", "/v1/runs/" + run.id());
         respond(ctx, 202, runJson(run));
     }
