@@ -6,23 +6,36 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Installs change-log tracking on a table: a change column kept by triggers, a tracking table
- * for deletions and renames, and a shared counter.
+ * for deletions and renames, and where the change values come from.
  *
- * <p>Implementation notes — <b>positions in commit order, again.</b> A change value taken from a
- * sequence by one transaction while others take values too can commit late, after a reader has
- * passed it, and the row would never be synced. So every insert, update and delete first locks a
- * row of {@code tributary_counter} — kept until the writing transaction ends — and only then takes
- * its value: on MariaDB and SQLite by incrementing that row, on PostgreSQL from a sequence that
- * only the lock holder draws from. Writers of tracked tables thus take their values one
- * transaction after another, and a value becomes visible only together with every smaller one;
- * a reader bounded by {@link #head} never skips a row. The price: writers of
- * the tracked tables (sharing one counter) are serialized from their first tracked write to their
- * commit; give unrelated tables different counters to keep them apart. SQLite allows one writer
- * anyway.
+ * <p>Implementation notes — <b>positions in commit order, without a lock held to commit.</b> A
+ * sync reads the rows whose change value lies between its token and a head, and must never pass
+ * a value that a transaction still running may yet commit. An earlier scheme took every value
+ * from one counter row locked until commit: safe, but it serialized the application's writers
+ * and added deadlocks (two transactions updating rows (1, 2) and (2, 3) deadlocked on the
+ * counter). Now:
+ * <ul>
+ *   <li><b>PostgreSQL</b>: a value is the writing transaction's id times 2^28, plus the row's
+ *       number within the transaction, plus a per-counter base ({@code tributary_positions}). The
+ *       head is just below the oldest running transaction's id ({@code pg_snapshot_xmin}): every
+ *       value below it belongs to a transaction that has ended. No lock, no counter; a long
+ *       transaction holds the head back (lag, never loss).</li>
+ *   <li><b>MariaDB</b>: a value is a row of the counter's log ({@code tributary_log_<counter>},
+ *       an AUTO_INCREMENT, taken without a lock kept to commit). Values are taken in order but
+ *       committed in any order, so the head is the end of the settled prefix: a missing position
+ *       is settled once no running transaction holds it and the next committed one is a second
+ *       old (see {@link #mariaDbHead}).</li>
+ *   <li><b>SQLite</b> allows one writer at a time: the counter row is incremented in the writing
+ *       transaction, which is in commit order by construction.</li>
+ * </ul>
+ * Switching a counter from the earlier scheme locks its tables for the switch and starts the new
+ * values above every earlier one, so stored tokens stay valid.
  *
  * <p>Renames (an update of the key column) are written to the tracking table with the new key, so
  * the sync can report the previous uid. Installing is idempotent: columns, tables and indexes are
@@ -31,6 +44,10 @@ import java.util.List;
 final class ChangeTracking {
 
     static final String COUNTER_TABLE = "tributary_counter";
+    /** PostgreSQL: per counter, the base its change values start from (see {@link #positionFunction}). */
+    static final String POSITIONS_TABLE = "tributary_positions";
+    /** PostgreSQL: change values per transaction id (2^28), so a transaction may write that many rows. */
+    static final long POSITIONS_PER_TRANSACTION = 1L << 28;
 
     private ChangeTracking() {
     }
@@ -46,14 +63,16 @@ final class ChangeTracking {
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
             createCounter(connection, statement, dialect, settings.counter());
+            Map<String, List<String>> steps = new LinkedHashMap<>();
             for (String table : settings.tables()) {
-                List<String> steps = new ArrayList<>();
+                List<String> tableSteps = new ArrayList<>();
+                steps.put(table, tableSteps);
                 Tables.requireTable(connection, dialect, table);
                 String column = settings.changeColumn();
                 if (!Tables.hasColumn(connection, dialect, table, column)) {
                     statement.execute("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(column)
                             + " BIGINT");
-                    steps.add("added column " + column);
+                    tableSteps.add("added column " + column);
                 }
                 statement.execute("CREATE INDEX IF NOT EXISTS " + dialect.quote(table + "_tchange_idx") + " ON "
                         + dialect.quote(table) + " (" + dialect.quote(column) + ")");
@@ -63,11 +82,23 @@ final class ChangeTracking {
                         + (dialect == Dialect.MARIADB ? " ENGINE=InnoDB" : ""));
                 statement.execute("CREATE INDEX IF NOT EXISTS " + dialect.quote(tracking + "_idx") + " ON "
                         + dialect.quote(tracking) + " (" + dialect.quote(column) + ")");
-                steps.add("tracking table " + tracking);
-                for (String sql : triggers(dialect, settings, table)) {
-                    statement.execute(sql);
+                tableSteps.add("tracking table " + tracking);
+            }
+            if (dialect == Dialect.POSTGRESQL) {
+                installPostgresTriggers(connection, settings);
+            } else if (dialect == Dialect.MARIADB) {
+                installMariaDbTriggers(connection, statement, settings);
+            } else {
+                for (String table : settings.tables()) {
+                    for (String sql : triggers(dialect, settings, table)) {
+                        statement.execute(sql);
+                    }
                 }
-                steps.add("triggers for inserts, updates" + (settings.trackingTable() ? " and deletes" : ""));
+            }
+            for (String table : settings.tables()) {
+                List<String> tableSteps = steps.get(table);
+                tableSteps.add("triggers for inserts, updates" + (settings.trackingTable() ? " and deletes" : ""));
+                String column = settings.changeColumn();
                 String unchanged = " FROM " + dialect.quote(table) + " WHERE " + dialect.quote(column) + " IS NULL";
                 long backfill;
                 try (ResultSet count = statement.executeQuery("SELECT count(*)" + unchanged)) {
@@ -78,14 +109,216 @@ final class ChangeTracking {
                     // An update that changes nothing still fires the triggers, which assign the value.
                     statement.executeUpdate("UPDATE " + dialect.quote(table) + " SET " + dialect.quote(settings.keyColumn())
                             + " = " + dialect.quote(settings.keyColumn()) + " WHERE " + dialect.quote(column) + " IS NULL");
-                    steps.add("gave " + backfill + " existing rows a change value");
+                    tableSteps.add("gave " + backfill + " existing rows a change value");
                 }
-                done.add(new Installed(table, steps));
+                done.add(new Installed(table, tableSteps));
             }
         } finally {
             connection.setAutoCommit(autoCommit);
         }
         return done;
+    }
+
+    /**
+     * PostgreSQL: the position function and the triggers, in one transaction holding every
+     * tracked table in a mode that waits for their writers and keeps new ones out — so no write
+     * of the earlier (counter and sequence) scheme can commit after the switch with a value below
+     * the new ones. The first switch of a counter fixes its base: new values start above every
+     * value already written, so existing tokens stay valid.
+     */
+    private static void installPostgresTriggers(Connection connection, JdbcSettings settings) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            for (String table : settings.tables()) {
+                statement.execute("LOCK TABLE " + Dialect.POSTGRESQL.quote(table) + ", "
+                        + Dialect.POSTGRESQL.quote(JdbcSettings.deletionTable(table)) + " IN SHARE ROW EXCLUSIVE MODE");
+            }
+            long base = postgresBase(connection, statement, settings);
+            statement.execute(positionFunction(settings.counter(), base));
+            for (String table : settings.tables()) {
+                for (String sql : triggers(Dialect.POSTGRESQL, settings, table)) {
+                    statement.execute(sql);
+                }
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * MariaDB: the triggers, taking positions from the counter's log. The first time (no log yet)
+     * the tables are locked while the log is made to start above the counter's last value, so a
+     * write of the earlier scheme cannot commit a value above the new ones.
+     */
+    private static void installMariaDbTriggers(Connection connection, Statement statement, JdbcSettings settings)
+            throws SQLException {
+        String log = logTable(settings.counter());
+        boolean first = !Tables.hasTable(connection, Dialect.MARIADB, log);
+        statement.execute("CREATE TABLE IF NOT EXISTS " + log + " (pos BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                + " at DATETIME(6) NOT NULL) ENGINE=InnoDB");
+        if (!first) {
+            for (String table : settings.tables()) {
+                for (String sql : triggers(Dialect.MARIADB, settings, table)) {
+                    statement.execute(sql);
+                }
+            }
+            return;
+        }
+        List<String> locks = new ArrayList<>();
+        for (String table : settings.tables()) {
+            locks.add(Dialect.MARIADB.quote(table) + " WRITE");
+            locks.add(Dialect.MARIADB.quote(JdbcSettings.deletionTable(table)) + " WRITE");
+        }
+        locks.add(COUNTER_TABLE + " WRITE");
+        locks.add(log + " WRITE");
+        statement.execute("LOCK TABLES " + String.join(", ", locks));
+        try {
+            long last;
+            try (PreparedStatement select = connection.prepareStatement("SELECT value FROM " + COUNTER_TABLE
+                    + " WHERE name = ?")) {
+                select.setString(1, settings.counter());
+                try (ResultSet row = select.executeQuery()) {
+                    last = row.next() ? row.getLong(1) : 0;
+                }
+            }
+            statement.execute("ALTER TABLE " + log + " AUTO_INCREMENT = " + (last + 1));
+            for (String table : settings.tables()) {
+                for (String sql : triggers(Dialect.MARIADB, settings, table)) {
+                    statement.execute(sql);
+                }
+            }
+        } finally {
+            statement.execute("UNLOCK TABLES");
+        }
+    }
+
+    /** MariaDB: the log a counter's positions come from. */
+    static String logTable(String counter) {
+        return "tributary_log_" + counter;
+    }
+
+    /** How long a position's absence must have lasted, behind a later committed one, to count as final. */
+    static final long SETTLED_MICROS = 1_000_000;
+
+    /**
+     * MariaDB: the highest position up to which every position after {@code from} is settled —
+     * committed (its row is in the log) or never to be (rolled back). Positions come from an
+     * AUTO_INCREMENT, taken in order but committed in any order, so a missing one may belong to a
+     * transaction still running. A missing position is settled when it is not held by a running
+     * transaction (a locking read that may not wait finds nothing) and the next committed one was
+     * written more than a second ago (so no writer can still be between taking it and writing it).
+     * Log rows up to {@code from} are no longer needed by this reader and are pruned in batches.
+     */
+    private static long mariaDbHead(Connection connection, JdbcSettings settings, long from) throws SQLException {
+        String log = logTable(settings.counter());
+        long start = from;
+        if (start < 0) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet row = statement.executeQuery("SELECT coalesce(min(pos), 1) - 1 FROM " + log)) {
+                row.next();
+                start = row.getLong(1);
+            }
+        }
+        long expected = start + 1;
+        try (PreparedStatement select = connection.prepareStatement("SELECT pos, TIMESTAMPDIFF(MICROSECOND, at, SYSDATE(6))"
+                + " FROM " + log + " WHERE pos > ? ORDER BY pos")) {
+            select.setLong(1, start);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    long position = rows.getLong(1);
+                    if (position != expected
+                            && !(rows.getLong(2) >= SETTLED_MICROS && unheld(connection, log, expected, position - 1))) {
+                        break;
+                    }
+                    expected = position + 1;
+                }
+            }
+        }
+        long head = expected - 1;
+        if (from > 0) {
+            try (PreparedStatement prune = connection.prepareStatement("DELETE FROM " + log + " WHERE pos <= ? LIMIT 10000")) {
+                prune.setLong(1, Math.min(from, head));
+                prune.executeUpdate();
+            }
+        }
+        return head;
+    }
+
+    /** Whether no running transaction holds a position in {@code [low, high]}. */
+    private static boolean unheld(Connection connection, String log, long low, long high) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT pos FROM " + log
+                + " WHERE pos BETWEEN ? AND ? LOCK IN SHARE MODE NOWAIT")) {
+            select.setLong(1, low);
+            select.setLong(2, high);
+            try (ResultSet rows = select.executeQuery()) {
+                return !rows.next(); // a row committed since: read again next time
+            }
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1205 || e.getErrorCode() == 1213) {
+                return false; // held by a transaction that has not ended
+            }
+            throw e;
+        }
+    }
+
+    /** The counter's base, created the first time: above every change value its tables hold. */
+    private static long postgresBase(Connection connection, Statement statement, JdbcSettings settings)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT base FROM " + POSITIONS_TABLE
+                + " WHERE name = ?")) {
+            select.setString(1, settings.counter());
+            try (ResultSet row = select.executeQuery()) {
+                if (row.next()) {
+                    return row.getLong(1);
+                }
+            }
+        }
+        long highest = 0;
+        String change = Dialect.POSTGRESQL.quote(settings.changeColumn());
+        for (String table : settings.tables()) {
+            for (String source : List.of(table, JdbcSettings.deletionTable(table))) {
+                try (ResultSet row = statement.executeQuery("SELECT coalesce(max(" + change + "), 0) FROM "
+                        + Dialect.POSTGRESQL.quote(source))) {
+                    row.next();
+                    highest = Math.max(highest, row.getLong(1));
+                }
+            }
+        }
+        try (ResultSet row = statement.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")) {
+            row.next();
+            long lowest = row.getLong(1) * POSITIONS_PER_TRANSACTION; // no later transaction writes below it
+            long base = Math.max(0, highest + 1 - lowest);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + POSITIONS_TABLE
+                    + " (name, base) VALUES (?, ?)")) {
+                insert.setString(1, settings.counter());
+                insert.setLong(2, base);
+                insert.executeUpdate();
+            }
+            return base;
+        }
+    }
+
+    /**
+     * A PostgreSQL change value: the writing transaction's id times 2^28, plus the row's number in
+     * that transaction (a transaction-local setting), plus the counter's base. Unique per row
+     * written; every value of a transaction is below every value of a later-started one.
+     */
+    private static String positionFunction(String counter, long base) {
+        return "CREATE OR REPLACE FUNCTION " + positionFunctionName(counter) + "() RETURNS bigint LANGUAGE plpgsql AS $f$\n"
+                + "DECLARE n bigint;\n"
+                + "BEGIN\n"
+                + "  n := coalesce(nullif(current_setting('tributary.rows', true), ''), '0')::bigint + 1;\n"
+                + "  PERFORM set_config('tributary.rows', n::text, true);\n"
+                + "  RETURN pg_current_xact_id()::text::bigint * " + POSITIONS_PER_TRANSACTION + " + n + " + base + ";\n"
+                + "END $f$";
+    }
+
+    private static String positionFunctionName(String counter) {
+        return "tributary_position_" + counter;
     }
 
     private static void createCounter(Connection connection, Statement statement, Dialect dialect, String counter)
@@ -102,13 +335,9 @@ final class ChangeTracking {
             add.executeUpdate();
         }
         if (dialect == Dialect.POSTGRESQL) {
-            statement.execute("CREATE SEQUENCE IF NOT EXISTS " + sequence(counter));
+            statement.execute("CREATE TABLE IF NOT EXISTS " + POSITIONS_TABLE
+                    + " (name VARCHAR(64) PRIMARY KEY, base BIGINT NOT NULL)");
         }
-    }
-
-    /** The PostgreSQL sequence a counter's values come from. */
-    static String sequence(String counter) {
-        return "tributary_seq_" + counter;
     }
 
     /** Whether the counter exists (tracking was installed). */
@@ -118,16 +347,27 @@ final class ChangeTracking {
     }
 
     /**
-     * The highest change value committed in these tables: a safe upper bound for a sync. On
-     * MariaDB and SQLite it is the counter's committed value. On PostgreSQL the values come from a
-     * sequence (updating the counter row for every row written made a large transaction
-     * quadratic: each update leaves a row version the next must step over), so the bound is the
-     * highest value visible in the tables — safe because a writer takes values only while holding
-     * the counter row's lock, so every value of a transaction still in flight is above every
-     * committed one.
+     * A safe upper bound for a sync reading after {@code from} (-1: from the beginning): every
+     * change value up to it is committed or never will be. PostgreSQL and MariaDB as described in
+     * the class notes; SQLite, and tables still on the earlier scheme, the counter's committed
+     * value (on PostgreSQL the highest value in the tables, taken under the counter row's lock).
      */
-    static long head(Connection connection, Dialect dialect, JdbcSettings settings, List<String> tables)
+    static long head(Connection connection, Dialect dialect, JdbcSettings settings, List<String> tables, long from)
             throws SQLException {
+        if (dialect == Dialect.MARIADB && Tables.hasTable(connection, dialect, logTable(settings.counter()))) {
+            return mariaDbHead(connection, settings, from);
+        }
+        if (dialect == Dialect.POSTGRESQL && Tables.hasTable(connection, dialect, POSITIONS_TABLE)) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT pg_snapshot_xmin(pg_current_snapshot())"
+                    + "::text::bigint * " + POSITIONS_PER_TRANSACTION + " - 1 + base FROM " + POSITIONS_TABLE + " WHERE name = ?")) {
+                select.setString(1, settings.counter());
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        return row.getLong(1);
+                    }
+                }
+            }
+        }
         if (dialect != Dialect.POSTGRESQL) {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT value FROM " + COUNTER_TABLE + " WHERE name = ?")) {
@@ -164,11 +404,9 @@ final class ChangeTracking {
         List<String> sql = new ArrayList<>();
         switch (dialect) {
             case POSTGRESQL -> {
-                String lock = "PERFORM 1 FROM " + COUNTER_TABLE + " WHERE name = " + counter + " FOR UPDATE";
-                String next = "nextval('" + sequence(settings.counter()) + "')";
+                String next = positionFunctionName(settings.counter()) + "()";
                 sql.add("CREATE OR REPLACE FUNCTION " + dialect.quote(changeTrigger) + "() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
                         + "BEGIN\n"
-                        + "  " + lock + ";\n"
                         + "  NEW." + change + " := " + next + ";\n"
                         + "  IF TG_OP = 'UPDATE' AND NEW." + key + " IS DISTINCT FROM OLD." + key + " THEN\n"
                         + "    INSERT INTO " + tracking + " (uid, " + change + ", renamed_to) VALUES ("
@@ -183,7 +421,6 @@ final class ChangeTracking {
                 if (settings.trackingTable()) {
                     sql.add("CREATE OR REPLACE FUNCTION " + dialect.quote(deleteTrigger) + "() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
                             + "BEGIN\n"
-                            + "  " + lock + ";\n"
                             + "  INSERT INTO " + tracking + " (uid, " + change + ") VALUES (" + dialect.asText("OLD." + key) + ", "
                             + next + ");\n"
                             + "  RETURN OLD;\n"
@@ -193,27 +430,32 @@ final class ChangeTracking {
                 }
             }
             case MARIADB -> {
-                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(table + "_tinsert"));
-                sql.add("CREATE TRIGGER " + dialect.quote(table + "_tinsert") + " BEFORE INSERT ON " + t + " FOR EACH ROW BEGIN\n"
-                        + "  " + bump + ";\n"
-                        + "  SET NEW." + change + " = " + current + ";\n"
+                // A position from the counter's log (an AUTO_INCREMENT): taken without any lock held
+                // to commit, so writers never wait for each other here; head() resolves the order.
+                String position = "INSERT INTO " + logTable(settings.counter()) + " (at) VALUES (SYSDATE(6))";
+                sql.add("CREATE OR REPLACE TRIGGER " + dialect.quote(table + "_tinsert") + " BEFORE INSERT ON " + t
+                        + " FOR EACH ROW BEGIN\n"
+                        + "  " + position + ";\n"
+                        + "  SET NEW." + change + " = LAST_INSERT_ID();\n"
                         + "END");
-                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(table + "_tupdate"));
-                sql.add("CREATE TRIGGER " + dialect.quote(table + "_tupdate") + " BEFORE UPDATE ON " + t + " FOR EACH ROW BEGIN\n"
-                        + "  " + bump + ";\n"
-                        + "  SET NEW." + change + " = " + current + ";\n"
+                sql.add("CREATE OR REPLACE TRIGGER " + dialect.quote(table + "_tupdate") + " BEFORE UPDATE ON " + t
+                        + " FOR EACH ROW BEGIN\n"
+                        + "  " + position + ";\n"
+                        + "  SET NEW." + change + " = LAST_INSERT_ID();\n"
                         + "  IF NOT (NEW." + key + " <=> OLD." + key + ") THEN\n"
                         + "    INSERT INTO " + tracking + " (uid, " + change + ", renamed_to) VALUES ("
                         + dialect.asText("OLD." + key) + ", NEW." + change + ", " + dialect.asText("NEW." + key) + ");\n"
                         + "  END IF;\n"
                         + "END");
-                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(deleteTrigger));
                 if (settings.trackingTable()) {
-                    sql.add("CREATE TRIGGER " + dialect.quote(deleteTrigger) + " AFTER DELETE ON " + t + " FOR EACH ROW BEGIN\n"
-                            + "  " + bump + ";\n"
+                    sql.add("CREATE OR REPLACE TRIGGER " + dialect.quote(deleteTrigger) + " AFTER DELETE ON " + t
+                            + " FOR EACH ROW BEGIN\n"
+                            + "  " + position + ";\n"
                             + "  INSERT INTO " + tracking + " (uid, " + change + ") VALUES (" + dialect.asText("OLD." + key)
-                            + ", " + current + ");\n"
+                            + ", LAST_INSERT_ID());\n"
                             + "END");
+                } else {
+                    sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(deleteTrigger));
                 }
             }
             case SQLITE -> {

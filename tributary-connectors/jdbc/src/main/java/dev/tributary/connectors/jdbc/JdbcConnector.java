@@ -295,7 +295,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             throws SQLException {
         long cursor = changePosition(token);
         Connection c = connection();
-        long head = ChangeTracking.head(c, dialect, settings, targets.stream().map(Table::name).toList());
+        long head = ChangeTracking.head(c, dialect, settings, targets.stream().map(Table::name).toList(), cursor);
         if (cursor > head) {
             throw new InvalidSyncTokenException("the token " + cursor + " is ahead of the database's change counter ("
                     + head + "); was the database restored from a backup?");
@@ -512,7 +512,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         try {
             Connection c = connection();
             if (settings.changeLog()) {
-                return new SyncToken(ChangeTracking.head(c, dialect, settings, targets.stream().map(Table::name).toList()));
+                return new SyncToken(ChangeTracking.head(c, dialect, settings, targets.stream().map(Table::name).toList(), -1));
             }
             Table table = targets.get(0);
             String ts = dialect.quote(table.change().name());
