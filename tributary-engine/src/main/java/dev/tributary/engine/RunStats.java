@@ -46,12 +46,18 @@ public final class RunStats {
     /** How many extra passes the connector asked for. */
     public final AtomicLong syncAgain = new AtomicLong();
 
+    /** Figures of a link kind's own (see {@link LinkKind}), shown next to {@code inbound} and {@code outbound}. */
+    public final ObjectNode details = Definitions.JSON.createObjectNode();
+
     public ObjectNode toJson() {
         ObjectNode json = Definitions.JSON.createObjectNode();
         inbound.write(json.putObject("inbound"));
         outbound.write(json.putObject("outbound"));
         json.put("reconciled", reconciled);
         json.put("syncAgain", syncAgain.get());
+        synchronized (details) {
+            details.fields().forEachRemaining(field -> json.set(field.getKey(), field.getValue().deepCopy()));
+        }
         return json;
     }
 }

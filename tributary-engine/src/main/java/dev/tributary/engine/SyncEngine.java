@@ -95,6 +95,9 @@ public final class SyncEngine implements AutoCloseable {
     private volatile Instant lastPurge;
     /** Changes in one run from which the store's statistics are refreshed after it. */
     static final long BULK_CHANGES = 10_000;
+    private final Map<String, LinkKind> kinds = new ConcurrentHashMap<>();
+    private final Map<String, Instant> kindNextRun = new ConcurrentHashMap<>();
+    private final List<Job> jobs = new CopyOnWriteArrayList<>();
     /** Per link, the last scheduled run that found nothing to do: the next such run replaces it in the history. */
     private final Map<String, String> lastQuietRun = new ConcurrentHashMap<>();
 
@@ -366,6 +369,146 @@ public final class SyncEngine implements AutoCloseable {
         return run;
     }
 
+    // =====================================================================================
+    // Other kinds of link
+
+    /** Registers a kind of link; its links are run and scheduled like connector links until the result is closed. */
+    public AutoCloseable registerKind(LinkKind kind) {
+        if (kinds.putIfAbsent(kind.prefix(), kind) != null) {
+            throw new IllegalStateException("a link kind '" + kind.prefix() + "' is registered already");
+        }
+        return () -> kinds.remove(kind.prefix(), kind);
+    }
+
+    /**
+     * Starts a run of a link of another kind now.
+     *
+     * @throws NotFoundException if the kind has no such link
+     * @throws Runs.AlreadyActiveException if the link has a run queued or running
+     */
+    public RunRecord startRun(LinkKind kind, String name, RunMode mode) {
+        if (!kind.exists(name)) {
+            throw new NotFoundException("no " + kind.prefix() + " link '" + name + "'");
+        }
+        RunRecord run = store.runs().create(kind.prefix() + ":" + name, mode.label());
+        AtomicBoolean cancel = new AtomicBoolean();
+        cancellations.put(run.id(), cancel);
+        workers.submit(() -> execute(run, kind, name, cancel));
+        return run;
+    }
+
+    private void execute(RunRecord run, LinkKind kind, String name, AtomicBoolean cancel) {
+        RunStats stats = new RunStats();
+        Reporter reporter = new Reporter(run.id(), run.link(), stats);
+        reporter.state(RunState.RUNNING, "starting", 0, null);
+        try {
+            LinkKind.Run context = new LinkKind.Run() {
+                @Override
+                public RunStats stats() {
+                    return stats;
+                }
+
+                @Override
+                public ObjectNode details() {
+                    return stats.details;
+                }
+
+                @Override
+                public void progress(String phase, double progress) {
+                    reporter.progress(phase, progress);
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return cancel.get();
+                }
+            };
+            retry.run(() -> {
+                try {
+                    kind.run(name, context);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new EngineException(e.getMessage(), e, false);
+                }
+            }, stats.outbound.errors);
+            reporter.state(cancel.get() ? RunState.CANCELLED : RunState.SUCCEEDED, "done", 1, null);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("run {} of {} failed: {}", run.id(), run.link(), e.toString());
+            reporter.state(RunState.FAILED, reporter.phase, reporter.progress, describe(e));
+        } finally {
+            cancellations.remove(run.id());
+        }
+    }
+
+    /**
+     * Runs {@code work} every {@code every} on the engine's workers, driven by the one scheduler
+     * (compaction, expiry and the like), until the result is closed; a run still going when the
+     * next is due makes it wait.
+     */
+    public AutoCloseable scheduleJob(String name, Duration every, Runnable work) {
+        Job job = new Job(name, every, work, new AtomicBoolean(), new java.util.concurrent.atomic.AtomicReference<>());
+        jobs.add(job);
+        return () -> jobs.remove(job);
+    }
+
+    private record Job(String name, Duration every, Runnable work, AtomicBoolean running,
+            java.util.concurrent.atomic.AtomicReference<Instant> next) {
+    }
+
+    private void tickJobs(Instant now) {
+        for (Job job : jobs) {
+            Instant next = job.next().get();
+            if (next == null) {
+                job.next().set(now.plus(job.every()));
+                continue;
+            }
+            if (now.isBefore(next) || !job.running().compareAndSet(false, true)) {
+                continue;
+            }
+            job.next().set(now.plus(job.every()));
+            workers.submit(() -> {
+                try {
+                    job.work().run();
+                } catch (RuntimeException e) {
+                    LOG.warn("job {} failed; it runs again in {}: {}", job.name(), job.every(), e.toString());
+                } finally {
+                    job.running().set(false);
+                }
+            });
+        }
+    }
+
+    /** Starts the due runs of other kinds' scheduled links; a link's next run survives restarts through its history. */
+    private void tickKinds(Instant now) {
+        for (LinkKind kind : kinds.values()) {
+            Map<String, Duration> schedules = kind.schedules();
+            for (Map.Entry<String, Duration> entry : schedules.entrySet()) {
+                String runName = kind.prefix() + ":" + entry.getKey();
+                Instant due = kindNextRun.computeIfAbsent(runName, n -> store.runs().list(n, null, 1).stream().findFirst()
+                        .map(last -> last.createdAt().plus(entry.getValue())).orElse(now.plus(entry.getValue())));
+                if (now.isBefore(due)) {
+                    continue;
+                }
+                kindNextRun.put(runName, now.plus(entry.getValue()));
+                try {
+                    startRun(kind, entry.getKey(), RunMode.SCHEDULED);
+                } catch (Runs.AlreadyActiveException e) {
+                    LOG.debug("scheduled run of {} skipped: one is active", runName);
+                } catch (NotFoundException e) {
+                    kindNextRun.remove(runName); // deleted meanwhile
+                }
+            }
+            kindNextRun.keySet().removeIf(n -> n.startsWith(kind.prefix() + ":")
+                    && !schedules.containsKey(n.substring(kind.prefix().length() + 1)));
+        }
+    }
+
+    /** Forgets when a link of another kind runs next (its schedule changed): it is computed afresh. */
+    public void rescheduled(LinkKind kind, String name) {
+        kindNextRun.remove(kind.prefix() + ":" + name);
+    }
+
     /** The mode a resync run is recorded with. */
     public static final String RESYNC = "resync";
 
@@ -565,6 +708,8 @@ public final class SyncEngine implements AutoCloseable {
     /** Starts the runs whose schedules are due; public for tests with a manual clock. */
     public void tick() {
         Instant now = clock.instant();
+        tickJobs(now);
+        tickKinds(now);
         if (lastPurge == null || !now.isBefore(lastPurge.plus(Duration.ofHours(1)))) {
             lastPurge = now;
             int purged = store.runs().purgeFinishedBefore(now.minus(settings.runRetention()));

@@ -16,9 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +34,8 @@ public final class HubServer implements AutoCloseable {
     private final ServerConfig config;
     private final Operations operations;
     private final Javalin app;
-    private ScheduledExecutorService compaction;
+    private AutoCloseable compaction;
+    private final AutoCloseable sdataKind;
     private final SDataProvider sdata;
     private final SDataLinks sdataLinks;
 
@@ -65,7 +63,8 @@ public final class HubServer implements AutoCloseable {
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
                 config.sdataContextTtl());
-        this.sdataLinks = new SDataLinks(store, config.maxBodyBytes(), this::baseUrl, config.clock(), Duration.ofSeconds(1));
+        this.sdataLinks = new SDataLinks(store, engine, config.maxBodyBytes(), this::baseUrl);
+        this.sdataKind = engine.registerKind(sdataLinks);
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
         OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofSeconds(15));
         this.app = Javalin.create(javalin -> {
@@ -134,13 +133,7 @@ public final class HubServer implements AutoCloseable {
     public HubServer start() {
         app.start();
         if (!config.compactionInterval().isZero()) {
-            compaction = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "tributary-compaction");
-                thread.setDaemon(true);
-                return thread;
-            });
-            long every = config.compactionInterval().toMillis();
-            compaction.scheduleWithFixedDelay(this::compact, every, every, TimeUnit.MILLISECONDS);
+            compaction = engine.scheduleJob("compaction", config.compactionInterval(), this::compact);
         }
         LOG.info("Tributary hub listening on http://{}:{} (store: {})", config.host(), port(),
                 store.kind().label());
@@ -162,6 +155,16 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(AutoCloseable registration) {
+        try {
+            if (registration != null) {
+                registration.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The sync engine behind the admin API. */
     public SyncEngine engine() {
         return engine;
@@ -180,12 +183,10 @@ public final class HubServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (compaction != null) {
-            compaction.shutdownNow();
-        }
+        closeQuietly(compaction);
+        closeQuietly(sdataKind);
         app.stop();
         sdata.close();
-        sdataLinks.close();
         if (ownsEngine) {
             engine.close();
         }

@@ -3,6 +3,10 @@ package dev.tributary.server.sdata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.connector.config.Secret;
+import dev.tributary.engine.LinkKind;
+import dev.tributary.engine.RunMode;
+import dev.tributary.engine.RunStats;
+import dev.tributary.engine.SyncEngine;
 import dev.tributary.sdata.SyncPass;
 import dev.tributary.server.ApiException;
 import dev.tributary.server.Json;
@@ -17,83 +21,60 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * SData links: each runs catch-up passes between one of the hub's resource kinds and a remote
- * SData provider's (another Tributary hub, or any SData provider), out, in, or both. A run is
- * recorded like the engine's runs — {@code GET /v1/runs/{id}} shows its state, phase, progress
- * and stats — under the link name {@code sdata:<name>}, one run per link at a time.
+ * SData provider's (another Tributary hub, or any SData provider), out, in, or both. They are a
+ * {@link LinkKind} of the sync engine, which runs them like every link: one run per link at a
+ * time, on request or every {@code every} (the engine's scheduler; a link's next turn follows
+ * from its last run, so a restart keeps the rhythm), retried, cancellable, recorded under the link
+ * name {@code sdata:<name>} with state, phase, progress and stats, and measured.
  *
  * <p>The local side of a pass is this hub's own SData provider, reached over HTTP with an access
- * token issued for the run and revoked when it ends. A link with {@code every} also runs on its
- * own, every that long (mode {@code scheduled}); a run still going when its turn comes skips it.
+ * token issued for the run and revoked when it ends.
  */
-public final class SDataLinks implements AutoCloseable {
+public final class SDataLinks implements LinkKind {
 
     private static final Logger LOG = LoggerFactory.getLogger(SDataLinks.class);
     private static final String NAME = "[A-Za-z][A-Za-z0-9_-]{0,63}";
 
     private final Store store;
+    private final SyncEngine engine;
     private final long maxBodyBytes;
     private final Supplier<String> baseUrl;
-    private final ExecutorService runner = Executors.newFixedThreadPool(2, r -> {
-        Thread thread = new Thread(r, "sdata-link");
-        thread.setDaemon(true);
-        return thread;
-    });
 
-    private final java.time.Clock clock;
-    private final java.util.Map<String, java.time.Instant> nextRun = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ScheduledExecutorService scheduler =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "sdata-link-schedule");
-                thread.setDaemon(true);
-                return thread;
-            });
-
-    /**
-     * @param tick how often scheduled links are checked; zero for never (tests drive {@link #tick()})
-     */
-    public SDataLinks(Store store, long maxBodyBytes, Supplier<String> baseUrl, java.time.Clock clock, Duration tick) {
+    public SDataLinks(Store store, SyncEngine engine, long maxBodyBytes, Supplier<String> baseUrl) {
         this.store = store;
+        this.engine = engine;
         this.maxBodyBytes = maxBodyBytes;
         this.baseUrl = baseUrl;
-        this.clock = clock;
-        if (!tick.isZero()) {
-            scheduler.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
     }
 
-    /** Starts the runs of scheduled links that are due (a link already running waits for its next turn). */
-    public void tick() {
-        try {
-            java.time.Instant now = clock.instant();
-            for (SDataResources.Link link : store.sdata().links()) {
-                if (link.every() == null) {
-                    nextRun.remove(link.name());
-                    continue;
-                }
-                java.time.Instant due = nextRun.computeIfAbsent(link.name(), n -> now.plus(link.every()));
-                if (!now.isBefore(due)) {
-                    nextRun.put(link.name(), now.plus(link.every()));
-                    try {
-                        RunRecord run = store.runs().create("sdata:" + link.name(), "scheduled");
-                        runner.submit(() -> execute(link, run.id()));
-                    } catch (Runs.AlreadyActiveException e) {
-                        // still running from before: the next turn comes soon enough
-                    }
-                }
+    @Override
+    public String prefix() {
+        return "sdata";
+    }
+
+    @Override
+    public boolean exists(String name) {
+        return store.sdata().link(name).isPresent();
+    }
+
+    @Override
+    public Map<String, Duration> schedules() {
+        Map<String, Duration> schedules = new LinkedHashMap<>();
+        for (SDataResources.Link link : store.sdata().links()) {
+            if (link.every() != null) {
+                schedules.put(link.name(), link.every());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("checking scheduled SData links failed: {}", e.toString());
         }
+        return schedules;
     }
 
     public void register(JavalinConfig config) {
@@ -102,12 +83,6 @@ public final class SDataLinks implements AutoCloseable {
         config.routes.put("/v1/sdata/links/{name}", this::put);
         config.routes.delete("/v1/sdata/links/{name}", this::delete);
         config.routes.post("/v1/sdata/links/{name}/runs", this::start);
-    }
-
-    @Override
-    public void close() {
-        scheduler.shutdownNow();
-        runner.shutdownNow();
     }
 
     private static ObjectNode json(SDataResources.Link link) {
@@ -192,7 +167,7 @@ public final class SDataLinks implements AutoCloseable {
             throw new ApiException(400, "badRequest", "the SData link is not valid", problems);
         }
         boolean created = store.sdata().putLink(new SDataResources.Link(name, resource, url, token, direction, every));
-        nextRun.remove(name);
+        engine.rescheduled(this, name);
         ObjectNode shown = json(store.sdata().link(name).orElseThrow());
         Json.respond(ctx, created ? 201 : 200, json -> Json.MAPPER.writeTree(json, shown));
     }
@@ -207,46 +182,55 @@ public final class SDataLinks implements AutoCloseable {
         SDataResources.Link link = link(ctx);
         RunRecord run;
         try {
-            run = store.runs().create("sdata:" + link.name(), "manual");
+            run = engine.startRun(this, link.name(), RunMode.MANUAL);
         } catch (Runs.AlreadyActiveException e) {
             throw ApiException.conflict("SData link '" + link.name() + "' is already running");
         }
-        runner.submit(() -> execute(link, run.id()));
         ObjectNode body = Json.MAPPER.createObjectNode().put("kind", "tributary#run").put("id", run.id())
                 .put("link", run.link()).put("state", run.state());
         ctx.header("Location", "/v1/runs/" + run.id());
         Json.respond(ctx, 202, json -> Json.MAPPER.writeTree(json, body));
     }
 
-    private void execute(SDataResources.Link link, String runId) {
-        ObjectNode stats = Json.MAPPER.createObjectNode();
+    @Override
+    public void run(String name, Run run) {
+        SDataResources.Link link = store.sdata().link(name)
+                .orElseThrow(() -> new IllegalStateException("SData link '" + name + "' was deleted"));
         AccessTokens.IssuedToken token = null;
         try {
             SDataResources.Resource resource = store.sdata().get(link.resource())
                     .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
-            store.runs().update(runId, "running", "starting", 0, stats.toString(), null);
-            token = store.accessTokens().create("sdata link " + link.name() + " run " + runId,
+            token = store.accessTokens().create("sdata link " + link.name() + " run",
                     List.of(Scope.read(resource.collection()).toString(), Scope.write(resource.collection()).toString()));
             SyncPass.Side local = new SyncPass.Side(baseUrl.get() + "/sdata/" + resource.app() + "/" + resource.contract()
                     + "/-/" + resource.resource(), token.secret());
             SyncPass.Side remote = new SyncPass.Side(link.remoteUrl(), link.remoteToken());
             SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
-            if (!link.direction().equals("in")) {
-                store.runs().update(runId, "running", "out", 0.1, stats.toString(), null);
-                stats.set("out", stats(link.name(), "out", pass.run(local, remote, line -> { })));
+            if (!link.direction().equals("in") && !run.cancelled()) {
+                run.progress("out", 0.1);
+                record(run, link.name(), "out", run.stats().outbound, pass.run(local, remote, line -> { }));
             }
-            if (!link.direction().equals("out")) {
-                store.runs().update(runId, "running", "in", 0.5, stats.toString(), null);
-                stats.set("in", stats(link.name(), "in", pass.run(remote, local, line -> { })));
+            if (!link.direction().equals("out") && !run.cancelled()) {
+                run.progress("in", 0.5);
+                record(run, link.name(), "in", run.stats().inbound, pass.run(remote, local, line -> { }));
             }
-            store.runs().update(runId, "succeeded", "done", 1, stats.toString(), null);
-        } catch (RuntimeException e) {
-            LOG.warn("SData link {} run {} failed: {}", link.name(), runId, e.toString());
-            store.runs().update(runId, "failed", "failed", 1, stats.toString(), e.getMessage());
         } finally {
             if (token != null) {
                 store.accessTokens().revoke(token.token().id());
             }
+        }
+    }
+
+    /** A pass's figures: as the run's counters of that direction, and in full under {@code out} or {@code in}. */
+    private static void record(Run run, String link, String direction, RunStats.Direction counters, SyncPass.Result result) {
+        counters.read.addAndGet(result.entries());
+        counters.updated.addAndGet(result.applied());
+        counters.skipped.addAndGet(result.notApplied());
+        counters.conflicts.addAndGet(result.conflictsLost());
+        counters.errors.addAndGet(result.failed());
+        counters.pages.addAndGet(result.pages());
+        synchronized (run.details()) {
+            run.details().set(direction, stats(link, direction, result));
         }
     }
 
