@@ -24,6 +24,7 @@ import dev.tributary.connector.runtime.GuardedConnector;
 import dev.tributary.store.AppliedWrite;
 import dev.tributary.store.ChangePage;
 import dev.tributary.store.ConflictRecord;
+import dev.tributary.store.ConflictState;
 import dev.tributary.store.DeletionLog;
 import dev.tributary.store.IdMapping;
 import dev.tributary.store.LinkRecord;
@@ -547,24 +548,24 @@ final class LinkRun {
         ObjectNode hubData = hubDeleted ? null : DataMapping.parse(record.data());
         ObjectNode endpointData = endpointDeleted ? null : mapping.toHub(hubData, delta.object().fields());
         String endpointVersion = endpointDeleted ? null : delta.object().version();
-        String winner = decide(hubDeleted ? null : hubTime(tx, record),
+        Side winner = decide(hubDeleted ? null : hubTime(tx, record),
                 endpointDeleted ? null : delta.object().fields().get(link.timestampField()));
         if (winner == null) {
-            String id = tx.recordConflict(link.name(), known.recordId(), uid, "open", link.conflictPolicy().label(), null,
+            String id = tx.recordConflict(link.name(), known.recordId(), uid, ConflictState.OPEN, link.conflictPolicy().label(), null,
                     DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion,
                     "both sides changed since the last sync; parked for a person");
-            ConflictRecord parked = new ConflictRecord(id, link.name(), known.recordId(), uid, "open",
+            ConflictRecord parked = new ConflictRecord(id, link.name(), known.recordId(), uid, ConflictState.OPEN,
                     link.conflictPolicy().label(), null, DataMapping.text(hubData), DataMapping.text(endpointData),
                     endpointVersion, null, clock.instant(), null);
             openConflicts.put("r:" + known.recordId(), parked);
             openConflicts.put("u:" + uid, parked);
             return;
         }
-        tx.recordConflict(link.name(), known.recordId(), uid, "resolved", link.conflictPolicy().label(), winner,
+        tx.recordConflict(link.name(), known.recordId(), uid, ConflictState.RESOLVED, link.conflictPolicy().label(), winner.label(),
                 DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion,
                 "found on inbound: " + (endpointDeleted ? "endpoint deleted, " : "endpoint changed, ")
-                        + (hubDeleted ? "hub deleted" : "hub changed") + "; " + winner + " wins");
-        if (winner.equals("hub")) {
+                        + (hubDeleted ? "hub deleted" : "hub changed") + "; " + winner.label() + " wins");
+        if (winner == Side.HUB) {
             // Keep the hub's side and make sure the endpoint gets it, even across a crash.
             if (endpointDeleted) {
                 pending.removeMapping(uid);
@@ -606,22 +607,22 @@ final class LinkRun {
     }
 
     /**
-     * Who wins by the policy: "hub", "endpoint", or null to park. For lastWriterWins the hub's
+     * Who wins by the policy: the hub, the endpoint, or null to park. For lastWriterWins the hub's
      * time is its current version's change time ({@link #hubTime}); the endpoint's is its
      * timestamp field, corrected by the clock shift; a side without a time (a deletion) counts as
      * happening now. On equal times the hub's side stays.
      */
-    private String decide(Instant hubTime, Object endpointTimeField) {
+    private Side decide(Instant hubTime, Object endpointTimeField) {
         return switch (link.conflictPolicy()) {
-            case HUB_WINS -> "hub";
-            case ENDPOINT_WINS -> "endpoint";
+            case HUB_WINS -> Side.HUB;
+            case ENDPOINT_WINS -> Side.ENDPOINT;
             case MANUAL -> null;
             case LAST_WRITER_WINS -> {
                 Instant now = clock.instant();
                 Instant endpointTime = DataMapping.time(endpointTimeField);
                 Instant theirs = endpointTime == null ? now : endpointTime.minus(clockShift);
                 Instant ours = hubTime == null ? now : hubTime;
-                yield theirs.isAfter(ours) ? "endpoint" : "hub";
+                yield theirs.isAfter(ours) ? Side.ENDPOINT : Side.HUB;
             }
         };
     }
@@ -914,15 +915,15 @@ final class LinkRun {
         Map<String, IdMapping> mappings = store.links().mappingsByRecord(link.name(),
                 records.stream().map(StoredRecord::id).toList());
         // One look-up for both: records parked as conflicts are skipped; refusals of records written now end.
-        Map<String, Set<String>> conflictStates = store.conflicts().unsettled(link.name(),
+        Map<String, Set<ConflictState>> conflictStates = store.conflicts().unsettled(link.name(),
                 records.stream().map(StoredRecord::id).toList());
         Set<String> parked = new HashSet<>();
         Set<String> refusedBefore = new HashSet<>();
         conflictStates.forEach((id, states) -> {
-            if (states.contains("open")) {
+            if (states.contains(ConflictState.OPEN)) {
                 parked.add(id);
             }
-            if (states.contains("rejected")) {
+            if (states.contains(ConflictState.REJECTED)) {
                 refusedBefore.add(id);
             }
         });
@@ -1054,7 +1055,7 @@ final class LinkRun {
             LOG.warn("link {}: the endpoint refused record {} ({}); the run goes on", link.name(), record.id(),
                     failure.getMessage());
             String uid = planned.known() == null ? null : planned.known().uid();
-            return (tx, pending) -> tx.recordConflict(link.name(), record.id(), uid, "rejected", link.conflictPolicy().label(),
+            return (tx, pending) -> tx.recordConflict(link.name(), record.id(), uid, ConflictState.REJECTED, link.conflictPolicy().label(),
                     null, record.deleted() ? null : record.dataText(), null,
                     planned.known() == null ? null : planned.known().endpointVersion(),
                     "the endpoint refused the " + planned.write().kind().name().toLowerCase(java.util.Locale.ROOT) + ": "
@@ -1092,20 +1093,20 @@ final class LinkRun {
         ObjectNode endpointData = current == null ? null : mapping.toHub(hubData, current.fields());
         String endpointVersion = current == null ? null : current.version();
         String uid = current != null ? current.uid().value() : planned.known() != null ? planned.known().uid() : null;
-        String winner = decide(record.deleted() ? null : store.transact(tx -> hubTime(tx, record)),
+        Side winner = decide(record.deleted() ? null : store.transact(tx -> hubTime(tx, record)),
                 current == null ? null : current.fields().get(link.timestampField()));
         if (winner == null) {
-            return (tx, pending) -> tx.recordConflict(link.name(), record.id(), uid, "open", link.conflictPolicy().label(),
+            return (tx, pending) -> tx.recordConflict(link.name(), record.id(), uid, ConflictState.OPEN, link.conflictPolicy().label(),
                     null, DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion,
                     "both sides changed since the last sync; parked for a person");
         }
         String detail = "found on outbound: hub " + (record.deleted() ? "deleted" : "changed") + ", endpoint "
-                + (current == null ? "deleted" : "changed") + "; " + winner + " wins";
-        if (winner.equals("hub")) {
+                + (current == null ? "deleted" : "changed") + "; " + winner.label() + " wins";
+        if (winner == Side.HUB) {
             // Write again over the endpoint's current version.
             Optional<VersionedWrite> forced = force(planned, current);
             return (tx, pending) -> {
-                tx.recordConflict(link.name(), record.id(), uid, "resolved", link.conflictPolicy().label(), "hub",
+                tx.recordConflict(link.name(), record.id(), uid, ConflictState.RESOLVED, link.conflictPolicy().label(), Side.HUB.label(),
                         DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion, detail);
                 if (forced.isEmpty()) {
                     if (planned.known() != null) {
@@ -1117,7 +1118,7 @@ final class LinkRun {
             };
         }
         return (tx, pending) -> {
-            tx.recordConflict(link.name(), record.id(), uid, "resolved", link.conflictPolicy().label(), "endpoint",
+            tx.recordConflict(link.name(), record.id(), uid, ConflictState.RESOLVED, link.conflictPolicy().label(), Side.ENDPOINT.label(),
                     DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion, detail);
             Map<String, IdMapping> mappings = new HashMap<>();
             if (current == null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.connector.runtime.GuardedConnector;
 import dev.tributary.store.ConflictRecord;
+import dev.tributary.store.ConflictState;
 import dev.tributary.store.EndpointRecord;
 import dev.tributary.store.IdMapping;
 import dev.tributary.store.LinkRecord;
@@ -743,7 +744,8 @@ public final class SyncEngine implements AutoCloseable {
     // =====================================================================================
     // Conflicts and deletions
 
-    public List<ConflictRecord> conflicts(String state, String link, int limit) {
+    /** Conflicts, newest first, in one state (null: all) and of one link (null: all). */
+    public List<ConflictRecord> conflicts(ConflictState state, String link, int limit) {
         return store.conflicts().list(state, link, limit);
     }
 
@@ -759,30 +761,31 @@ public final class SyncEngine implements AutoCloseable {
     public ConflictRecord resolve(String conflictId, String take, ObjectNode mergedData) {
         ConflictRecord conflict = store.conflicts().get(conflictId)
                 .orElseThrow(() -> new NotFoundException("no conflict '" + conflictId + "'"));
-        if ("rejected".equals(conflict.state())) {
-            return retryRejected(conflict, take);
+        Side side = Side.parse(take);
+        if (conflict.state() == ConflictState.REJECTED) {
+            return retryRejected(conflict, side);
         }
-        if (!"open".equals(conflict.state())) {
+        if (conflict.state() != ConflictState.OPEN) {
             throw new EngineException("conflict " + conflictId + " was already resolved (" + conflict.decision() + ")");
         }
         Definitions.Link link = link(conflict.link()).orElseThrow(() -> new NotFoundException("the conflict's link is gone"));
-        if (!Set.of("hub", "endpoint", "merged").contains(take)) {
+        if (side == null) {
             throw new InvalidDefinitionException("resolution", List.of("'take' must be hub, endpoint or merged"));
         }
-        if (take.equals("merged") && mergedData == null) {
+        if (side == Side.MERGED && mergedData == null) {
             throw new InvalidDefinitionException("resolution", List.of("'data' (an object) is required with take merged"));
         }
         String origin = "resolution:" + conflictId;
         store.transact(tx -> {
-            if (!tx.resolveConflict(conflictId, take)) {
+            if (!tx.resolveConflict(conflictId, side.label())) {
                 throw new EngineException("conflict " + conflictId + " was resolved meanwhile");
             }
             String recordId = conflict.recordId() != null ? conflict.recordId() : java.util.UUID.randomUUID().toString();
             StoredRecord record = tx.records(link.collection(), List.of(recordId)).get(recordId);
-            String data = switch (take) {
-                case "hub" -> conflict.hubData();
-                case "endpoint" -> conflict.endpointData();
-                default -> mergedData.toString();
+            String data = switch (side) {
+                case HUB -> conflict.hubData();
+                case ENDPOINT -> conflict.endpointData();
+                case MERGED -> mergedData.toString();
             };
             long hubVersion = record == null ? 0 : record.version();
             boolean hubHolds = data == null ? record == null || record.deleted()
@@ -794,7 +797,7 @@ public final class SyncEngine implements AutoCloseable {
             }
             // The endpoint's side is null when it had deleted the object.
             boolean endpointDeleted = conflict.endpointData() == null;
-            if (conflict.uid() != null && data == null && take.equals("endpoint")) {
+            if (conflict.uid() != null && data == null && side == Side.ENDPOINT) {
                 tx.removeMapping(link.name(), conflict.uid());
             } else if (conflict.uid() != null && endpointDeleted && data != null) {
                 // The object is gone from the endpoint: forget it, so the next run creates it anew
@@ -802,7 +805,7 @@ public final class SyncEngine implements AutoCloseable {
                 tx.removeMapping(link.name(), conflict.uid());
                 tx.enqueueOutbound(link.name(), recordId);
             } else if (conflict.uid() != null) {
-                boolean endpointHolds = take.equals("endpoint") || data != null && data.equals(conflict.endpointData());
+                boolean endpointHolds = side == Side.ENDPOINT || data != null && data.equals(conflict.endpointData());
                 // The endpoint's version at the conflict is what the next write there must expect.
                 tx.putMapping(link.name(), conflict.uid(), recordId, endpointHolds ? hubVersion : -1,
                         conflict.endpointVersion());
@@ -821,8 +824,8 @@ public final class SyncEngine implements AutoCloseable {
      * A record the endpoint refused is written again by the link's next run ({@code take: hub},
      * the only choice: the endpoint has no version of it to take).
      */
-    private ConflictRecord retryRejected(ConflictRecord conflict, String take) {
-        if (!"hub".equals(take)) {
+    private ConflictRecord retryRejected(ConflictRecord conflict, Side take) {
+        if (take != Side.HUB) {
             throw new InvalidDefinitionException("resolution", List.of("the endpoint refused this record; 'take' must be"
                     + " hub, which writes the hub's record to it again in the link's next run"));
         }

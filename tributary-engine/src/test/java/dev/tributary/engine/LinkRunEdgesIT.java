@@ -1,5 +1,6 @@
 package dev.tributary.engine;
 
+import dev.tributary.store.ConflictState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.connector.Uid;
@@ -79,13 +80,13 @@ class LinkRunEdgesIT {
         h.store.changeLog().apply("people", List.of(RecordWrite.put(recordId, "{\"name\":\"Ada (hub)\"}")), "http:test");
         crm.update(EngineHarness.ITEMS, ada, null, Map.of("name", "Ada (crm)"));
         h.runOk("crm");
-        assertThat(h.engine.conflicts("open", "crm", 10)).hasSize(1);
+        assertThat(h.engine.conflicts(ConflictState.OPEN, "crm", 10)).hasSize(1);
 
         // Ten thousand newer parked conflicts of the same link (of records the hub no longer has).
         h.clock.advance(Duration.ofSeconds(1));
         h.store.transact(tx -> {
             for (int i = 0; i < 10_000; i++) {
-                tx.recordConflict("crm", "gone-" + i, "uid-" + UUID.randomUUID(), "open", "manual", null,
+                tx.recordConflict("crm", "gone-" + i, "uid-" + UUID.randomUUID(), ConflictState.OPEN, "manual", null,
                         "{}", "{}", "1", "planted");
             }
             return null;
@@ -99,7 +100,7 @@ class LinkRunEdgesIT {
         assertThat(stats.at("/outbound/created").asInt() + stats.at("/outbound/updated").asInt()
                 + stats.at("/outbound/conflicts").asInt()).as("a parked record is not written out: %s", stats).isZero();
         assertThat(stats.at("/outbound/skipped").asInt()).as("it is skipped: %s", stats).isEqualTo(1);
-        assertThat(h.store.conflicts().list("open", "crm", 20_000)).filteredOn(c -> recordId.equals(c.recordId()))
+        assertThat(h.store.conflicts().list(ConflictState.OPEN, "crm", 20_000)).filteredOn(c -> recordId.equals(c.recordId()))
                 .as("still parked once").hasSize(1);
         assertThat(EngineHarness.objects(crm).values()).singleElement()
                 .satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (crm)"));

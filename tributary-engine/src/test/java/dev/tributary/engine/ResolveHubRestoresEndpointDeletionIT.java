@@ -1,5 +1,6 @@
 package dev.tributary.engine;
 
+import dev.tributary.store.ConflictState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.connector.Uid;
@@ -35,7 +36,7 @@ class ResolveHubRestoresEndpointDeletionIT {
         crm.delete(EngineHarness.ITEMS, ada, null);
 
         h.runOk("crm");
-        List<ConflictRecord> open = h.engine.conflicts("open", "crm", 10);
+        List<ConflictRecord> open = h.engine.conflicts(ConflictState.OPEN, "crm", 10);
         assertThat(open).singleElement().satisfies(c -> assertThat(c.endpointData()).as("the endpoint deleted it").isNull());
         assertThat(crm.all(EngineHarness.ITEMS)).isEmpty();
 
@@ -43,7 +44,7 @@ class ResolveHubRestoresEndpointDeletionIT {
         for (int round = 0; round < 3; round++) {
             h.runOk("crm");
         }
-        assertThat(h.engine.conflicts("open", "crm", 10)).as("not parked again").isEmpty();
+        assertThat(h.engine.conflicts(ConflictState.OPEN, "crm", 10)).as("not parked again").isEmpty();
         assertThat(EngineHarness.objects(crm).values()).singleElement()
                 .satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (hub)"));
         assertThat(h.hub("people")).containsOnlyKeys(recordId);

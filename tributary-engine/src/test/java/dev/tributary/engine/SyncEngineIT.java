@@ -1,5 +1,6 @@
 package dev.tributary.engine;
 
+import dev.tributary.store.ConflictState;
 import dev.tributary.store.StoreBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,7 +157,7 @@ class SyncEngineIT {
         assertThat(h.hub("people").values()).singleElement().satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (hub)"));
         assertThat(EngineHarness.objects(crm).values()).singleElement()
                 .satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (hub)"));
-        List<ConflictRecord> decisions = h.engine.conflicts("resolved", "crm", 10);
+        List<ConflictRecord> decisions = h.engine.conflicts(ConflictState.RESOLVED, "crm", 10);
         assertThat(decisions).singleElement().satisfies(c -> {
             assertThat(c.decision()).isEqualTo("hub");
             assertThat(c.policy()).isEqualTo("hubWins");
@@ -172,7 +173,7 @@ class SyncEngineIT {
         assertThat(h.hub("people").values()).singleElement().satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (crm)"));
         assertThat(EngineHarness.objects(crm).values()).singleElement()
                 .satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (crm)"));
-        assertThat(h.engine.conflicts("resolved", "crm", 10)).singleElement()
+        assertThat(h.engine.conflicts(ConflictState.RESOLVED, "crm", 10)).singleElement()
                 .satisfies(c -> assertThat(c.decision()).isEqualTo("endpoint"));
     }
 
@@ -190,7 +191,7 @@ class SyncEngineIT {
         hubPut("people", recordId, "{\"name\":\"Ada (hub)\",\"at\":\"x\"}");
         crm.update(EngineHarness.ITEMS, ada, null, Map.of("name", "Ada (crm)", "at", "2026-01-01T00:05:00Z"));
         h.runOk("crm");
-        assertThat(h.engine.conflicts("resolved", "crm", 10)).singleElement()
+        assertThat(h.engine.conflicts(ConflictState.RESOLVED, "crm", 10)).singleElement()
                 .satisfies(c -> assertThat(c.decision()).as("corrected 23:55 is before 00:01").isEqualTo("hub"));
         assertThat(EngineHarness.objects(crm).values()).singleElement()
                 .satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (hub)"));
@@ -199,7 +200,7 @@ class SyncEngineIT {
         hubPut("people", recordId, "{\"name\":\"Ada (hub 2)\",\"at\":\"x\"}");
         crm.update(EngineHarness.ITEMS, ada, null, Map.of("name", "Ada (crm 2)", "at", "2026-01-01T00:30:00Z"));
         h.runOk("crm");
-        assertThat(h.engine.conflicts("resolved", "crm", 10)).hasSize(2)
+        assertThat(h.engine.conflicts(ConflictState.RESOLVED, "crm", 10)).hasSize(2)
                 .anySatisfy(c -> assertThat(c.decision()).as("corrected 00:20 is after 00:02").isEqualTo("endpoint"));
         assertThat(h.hub("people").get(recordId).get("name").asText()).isEqualTo("Ada (crm 2)");
     }
@@ -209,7 +210,7 @@ class SyncEngineIT {
         MemoryBackend crm = conflicting("manual");
         JsonNode stats = h.runOk("crm");
         assertThat(stats.at("/inbound/conflicts").asLong()).isEqualTo(1);
-        List<ConflictRecord> open = h.engine.conflicts("open", "crm", 10);
+        List<ConflictRecord> open = h.engine.conflicts(ConflictState.OPEN, "crm", 10);
         assertThat(open).singleElement().satisfies(c -> {
             assertThat(c.hubData()).contains("Ada (hub)");
             assertThat(c.endpointData()).contains("Ada (crm)");
@@ -217,15 +218,15 @@ class SyncEngineIT {
         assertThat(EngineHarness.objects(crm).values()).singleElement()
                 .satisfies(d -> assertThat(d.get("name").asText()).as("untouched while parked").isEqualTo("Ada (crm)"));
         h.runOk("crm");
-        assertThat(h.engine.conflicts("open", "crm", 10)).hasSize(1);
+        assertThat(h.engine.conflicts(ConflictState.OPEN, "crm", 10)).hasSize(1);
 
         h.engine.resolve(open.get(0).id(), "merged", EngineHarness.json("{\"name\":\"Ada (merged)\",\"at\":\"m\"}"));
         h.runOk("crm");
         assertThat(h.hub("people").values()).singleElement().satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (merged)"));
         assertThat(EngineHarness.objects(crm).values()).singleElement()
                 .satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (merged)"));
-        assertThat(h.engine.conflicts("open", null, 10)).isEmpty();
-        assertThat(h.engine.conflicts("resolved", "crm", 10)).singleElement()
+        assertThat(h.engine.conflicts(ConflictState.OPEN, null, 10)).isEmpty();
+        assertThat(h.engine.conflicts(ConflictState.RESOLVED, "crm", 10)).singleElement()
                 .satisfies(c -> assertThat(c.decision()).isEqualTo("merged"));
         assertThatThrownBy(() -> h.engine.resolve(open.get(0).id(), "hub", null)).hasMessageContaining("already resolved");
     }
@@ -243,7 +244,7 @@ class SyncEngineIT {
         assertThat(stats.at("/outbound/conflicts").asLong()).isEqualTo(1);
         assertThat(EngineHarness.objects(erp).values()).singleElement()
                 .satisfies(d -> assertThat(d.get("name").asText()).isEqualTo("Ada (hub)"));
-        assertThat(h.engine.conflicts("resolved", "erp", 10)).singleElement()
+        assertThat(h.engine.conflicts(ConflictState.RESOLVED, "erp", 10)).singleElement()
                 .satisfies(c -> assertThat(c.detail()).contains("outbound"));
     }
 

@@ -1,5 +1,6 @@
 package dev.tributary.engine;
 
+import dev.tributary.store.ConflictState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,7 +93,7 @@ class SyncSimulationIT {
             } else if (roll < 55) {
                 // Plant a conflict: a synced record changed in the hub and at the endpoint.
                 List<IdMapping> mappings = h.engine.mappings(link);
-                if (!mappings.isEmpty() && h.engine.conflicts("open", link, 1).isEmpty()) {
+                if (!mappings.isEmpty() && h.engine.conflicts(ConflictState.OPEN, link, 1).isEmpty()) {
                     IdMapping target = mappings.get(random.nextInt(mappings.size()));
                     StoredRecord record = h.store.changeLog().get("items", target.recordId()).orElseThrow();
                     var object = system.get(EngineHarness.ITEMS, new Uid(target.uid()));
@@ -125,7 +126,7 @@ class SyncSimulationIT {
         systems.values().forEach(s -> s.faults().clear());
         for (int round = 0; round < 12; round++) {
             long changes = 0;
-            while (!h.engine.conflicts("open", null, 1).isEmpty()) {
+            while (!h.engine.conflicts(ConflictState.OPEN, null, 1).isEmpty()) {
                 note(resolveOne(h, random));
                 changes++;
             }
@@ -182,7 +183,7 @@ class SyncSimulationIT {
 
         // No silent conflict loss: every planted conflict has a decision, every counted one a record.
         List<ConflictRecord> recorded = h.engine.conflicts(null, null, 100_000);
-        assertThat(recorded).as("no conflict is left parked").allSatisfy(c -> assertThat(c.state()).isEqualTo("resolved"));
+        assertThat(recorded).as("no conflict is left parked").allSatisfy(c -> assertThat(c.state()).isEqualTo(ConflictState.RESOLVED));
         for (String[] expected : expectedDecisions) {
             assertThat(recorded).as("a decision about record %s on link %s", expected[1], expected[0])
                     .anySatisfy(c -> {
@@ -217,7 +218,7 @@ class SyncSimulationIT {
         if (run.state().equals("succeeded")) {
             // Records parked at this link are skipped both ways until resolved: leave them out.
             java.util.Set<String> parked = new java.util.HashSet<>();
-            h.engine.conflicts("open", link, 100_000).forEach(c -> parked.add(c.uid()));
+            h.engine.conflicts(ConflictState.OPEN, link, 100_000).forEach(c -> parked.add(c.uid()));
             java.util.Set<String> mapped = new java.util.TreeSet<>();
             h.engine.mappings(link).forEach(m -> mapped.add(m.uid()));
             java.util.Set<String> objects = new java.util.TreeSet<>();
@@ -247,7 +248,7 @@ class SyncSimulationIT {
 
     /** Resolves a random parked conflict: take the hub's side, the endpoint's, or a merge. */
     private static String resolveOne(EngineHarness h, Random random) {
-        List<ConflictRecord> open = h.engine.conflicts("open", null, 100);
+        List<ConflictRecord> open = h.engine.conflicts(ConflictState.OPEN, null, 100);
         if (open.isEmpty()) {
             return "nothing parked to resolve";
         }

@@ -44,9 +44,25 @@ public record SyncFeed(String id, String title, boolean catchUp, Digest digest, 
             Outcome outcome) {
     }
 
-    /** How a target handled an entry (the {@code http:} elements of a result entry). */
-    public record Outcome(int status, String message, String method, String location, String etag) {
+    /**
+     * How a target handled an entry: the {@code http:} elements of a result entry, and an
+     * application code (an {@code sdata:diagnosis} with {@code sdata:applicationCode}) saying more
+     * than the status can — {@link #NOT_APPLIED}: accepted, but the target kept its own version.
+     */
+    public record Outcome(int status, String message, String method, String location, String etag, String code) {
+
+        public Outcome(int status, String message, String method, String location, String etag) {
+            this(status, message, method, location, etag, null);
+        }
+
+        /** Whether the target accepted the entry but kept its own version (it won the conflict check). */
+        public boolean notApplied() {
+            return NOT_APPLIED.equals(code);
+        }
     }
+
+    /** The application code of an entry the target accepted without applying it. */
+    public static final String NOT_APPLIED = "notApplied";
 
     // ---- reading
 
@@ -103,12 +119,14 @@ public record SyncFeed(String id, String title, boolean catchUp, Digest digest, 
         ObjectNode data = resource == null || deleted ? null : Payloads.read(resource);
         Outcome outcome = null;
         String status = SDataXml.text(SDataXml.child(entry, SDataXml.HTTP, "httpStatus"));
+        Element diagnosis = SDataXml.child(entry, SDataXml.SDATA, "diagnosis");
         if (status != null) {
             try {
                 outcome = new Outcome(Integer.parseInt(status), SDataXml.text(SDataXml.child(entry, SDataXml.HTTP,
                         "httpMessage")), SDataXml.text(SDataXml.child(entry, SDataXml.HTTP, "httpMethod")),
                         SDataXml.text(SDataXml.child(entry, SDataXml.HTTP, "location")),
-                        SDataXml.text(SDataXml.child(entry, SDataXml.HTTP, "etag")));
+                        SDataXml.text(SDataXml.child(entry, SDataXml.HTTP, "etag")),
+                        diagnosis == null ? null : SDataXml.text(SDataXml.child(diagnosis, SDataXml.SDATA, "applicationCode")));
             } catch (NumberFormatException e) {
                 throw SDataException.badRequest("httpStatus must be a number, not '" + status + "'");
             }
@@ -189,6 +207,13 @@ public record SyncFeed(String id, String title, boolean catchUp, Digest digest, 
             }
             if (outcome.etag() != null) {
                 text(xml, SDataXml.HTTP, "etag", outcome.etag());
+            }
+            if (outcome.code() != null) {
+                xml.writeStartElement(SDataXml.SDATA, "diagnosis");
+                text(xml, SDataXml.SDATA, "severity", "info");
+                text(xml, SDataXml.SDATA, "applicationCode", outcome.code());
+                text(xml, SDataXml.SDATA, "message", outcome.message());
+                xml.writeEndElement();
             }
         }
         if (entry.state() != null) {

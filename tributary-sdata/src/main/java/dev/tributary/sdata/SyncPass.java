@@ -78,7 +78,7 @@ public final class SyncPass {
                             failed++;
                         } else if (status == 409) {
                             lost++;
-                        } else if (outcome.message() != null && outcome.message().startsWith("not applied")) {
+                        } else if (outcome.notApplied()) {
                             notApplied++;
                         } else if (status < 300) {
                             applied++;

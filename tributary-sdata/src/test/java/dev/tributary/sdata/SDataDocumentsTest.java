@@ -58,6 +58,21 @@ class SDataDocumentsTest {
         assertThat(read.entries().get(0).outcome()).isEqualTo(outcome);
     }
 
+    /** "Not applied" travels as an application code, not as words a message happens to start with. */
+    @Test
+    void anEntryKeptByTheTargetSaysSoWithACode() {
+        SyncFeed.Outcome kept = new SyncFeed.Outcome(200, "not applied: the target's version wins", null, null, "e2",
+                SyncFeed.NOT_APPLIED);
+        SyncFeed.Outcome worded = new SyncFeed.Outcome(200, "not applied, says a message", null, null, null);
+        SyncFeed feed = new SyncFeed("f", "t", false, null, List.of(
+                new SyncFeed.Entry(null, "a", T, new SyncState("http://h/b", 3, T), false, null, kept),
+                new SyncFeed.Entry(null, "b", T, new SyncState("http://h/b", 4, T), false, null, worded)), null);
+        SyncFeed read = SyncFeed.read(parse(feed.write("urn:c", "account", "self")));
+        assertThat(read.entries().get(0).outcome()).isEqualTo(kept);
+        assertThat(read.entries().get(0).outcome().notApplied()).isTrue();
+        assertThat(read.entries().get(1).outcome().notApplied()).isFalse();
+    }
+
     @Test
     void realClientsDifferencesAreAccepted() {
         String feed = "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:sdata='http://schemas.sage.com/sdata/2008/1'"

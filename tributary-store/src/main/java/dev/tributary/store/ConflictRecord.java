@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param link the link it arose on
  * @param recordId the hub record, or null if there was none
  * @param uid the external object, or null if there was none
- * @param state open or resolved
+ * @param state where it stands
  * @param policy the link's policy when it arose
  * @param decision what was decided (hub, endpoint, merged), or null while open
  * @param hubData the hub's side as JSON (null: deleted)
@@ -19,7 +19,7 @@ import java.time.Instant;
  * @param endpointVersion the endpoint object's version when it arose
  * @param detail a sentence for people
  */
-public record ConflictRecord(String id, String link, String recordId, String uid, String state, String policy,
+public record ConflictRecord(String id, String link, String recordId, String uid, ConflictState state, String policy,
         String decision, String hubData, String endpointData, String endpointVersion, String detail,
         Instant createdAt, Instant resolvedAt) {
 }

@@ -24,12 +24,12 @@ public final class Conflicts {
     }
 
     /** Conflicts, newest first, optionally in one state and of one link. */
-    public List<ConflictRecord> list(String state, String link, int limit) {
+    public List<ConflictRecord> list(ConflictState state, String link, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM conflicts WHERE 1 = 1");
         List<Object> values = new ArrayList<>();
         if (state != null) {
             sql.append(" AND state = ?");
-            values.add(state);
+            values.add(state.label());
         }
         if (link != null) {
             sql.append(" AND link = ?");
@@ -44,8 +44,8 @@ public final class Conflicts {
      * Which of {@code recordIds} have an unsettled conflict of {@code link} — parked ({@code open})
      * or refused by the endpoint ({@code rejected}) — however many there are: the states by record.
      */
-    public java.util.Map<String, java.util.Set<String>> unsettled(String link, java.util.Collection<String> recordIds) {
-        java.util.Map<String, java.util.Set<String>> states = new java.util.HashMap<>();
+    public java.util.Map<String, java.util.Set<ConflictState>> unsettled(String link, java.util.Collection<String> recordIds) {
+        java.util.Map<String, java.util.Set<ConflictState>> states = new java.util.HashMap<>();
         List<String> all = new ArrayList<>(recordIds);
         for (int from = 0; from < all.size(); from += 500) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
@@ -55,7 +55,7 @@ public final class Conflicts {
                 values[i + 1] = chunk.get(i);
             }
             database.read(connection -> Rows.query(connection, row -> states.computeIfAbsent(row.getString(1),
-                    id -> new java.util.HashSet<>()).add(row.getString(2)),
+                    id -> java.util.EnumSet.noneOf(ConflictState.class)).add(ConflictState.parse(row.getString(2))),
                     "SELECT DISTINCT record_id, state FROM conflicts WHERE link = ? AND state IN ('open', 'rejected')"
                             + " AND record_id IN (" + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
                     values));
@@ -64,7 +64,7 @@ public final class Conflicts {
     }
 
     static ConflictRecord read(ResultSet row) throws SQLException {
-        return new ConflictRecord(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+        return new ConflictRecord(row.getString(1), row.getString(2), row.getString(3), row.getString(4), ConflictState.parse(row.getString(5)),
                 row.getString(6), row.getString(7), row.getString(8), row.getString(9), row.getString(10),
                 row.getString(11), Rows.instant(row, "created_at"), Rows.instant(row, "resolved_at"));
     }

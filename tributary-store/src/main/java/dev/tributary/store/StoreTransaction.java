@@ -499,13 +499,13 @@ public final class StoreTransaction {
     // ---- conflicts
 
     /** Records a conflict (open, or resolved by a policy); returns its id. */
-    public String recordConflict(String link, String recordId, String uid, String state, String policy,
+    public String recordConflict(String link, String recordId, String uid, ConflictState state, String policy,
             String decision, String hubData, String endpointData, String endpointVersion, String detail) {
         String id = UUID.randomUUID().toString();
         update("INSERT INTO conflicts (id, link, record_id, uid, state, policy, decision, hub_data, endpoint_data,"
                         + " endpoint_version, detail, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                id, link, recordId, uid, state, policy, decision, hubData, endpointData, endpointVersion, detail, now(),
-                "open".equals(state) ? null : now());
+                id, link, recordId, uid, state.label(), policy, decision, hubData, endpointData, endpointVersion, detail, now(),
+                state == ConflictState.OPEN ? null : now());
         return id;
     }
 

@@ -13,6 +13,7 @@ import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.auth.Principal;
 import dev.tributary.server.auth.Scope;
 import dev.tributary.store.ConflictRecord;
+import dev.tributary.store.ConflictState;
 import dev.tributary.store.RunRecord;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -379,11 +380,12 @@ public final class AdminApi {
 
     private void listConflicts(Context ctx) {
         admin(ctx);
-        String state = ctx.queryParam("state") == null ? "open" : ctx.queryParam("state");
-        if (!Set.of("open", "resolved", "rejected", "all").contains(state)) {
+        String state = ctx.queryParam("state") == null ? ConflictState.OPEN.label() : ctx.queryParam("state");
+        ConflictState wanted = ConflictState.parse(state);
+        if (wanted == null && !state.equals("all")) {
             throw ApiException.badRequest("state must be open (the default), resolved, rejected or all");
         }
-        respondList(ctx, "tributary#conflicts", engine.conflicts(state.equals("all") ? null : state,
+        respondList(ctx, "tributary#conflicts", engine.conflicts(wanted,
                 ctx.queryParam("link"), limit(ctx)).stream().map(AdminApi::conflictJson).toList());
     }
 
@@ -415,7 +417,7 @@ public final class AdminApi {
         json.put("link", conflict.link());
         json.put("recordId", conflict.recordId());
         json.put("uid", conflict.uid());
-        json.put("state", conflict.state());
+        json.put("state", conflict.state().label());
         json.put("policy", conflict.policy());
         json.put("decision", conflict.decision());
         json.set("hub", parse(conflict.hubData()));

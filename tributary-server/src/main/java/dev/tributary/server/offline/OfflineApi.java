@@ -10,6 +10,7 @@ import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.auth.Principal;
 import dev.tributary.server.auth.Scope;
+import dev.tributary.store.ConflictState;
 import dev.tributary.store.AppliedWrite;
 import dev.tributary.store.RecordWrite;
 import dev.tributary.store.Store;
@@ -617,14 +618,14 @@ public final class OfflineApi {
                 return access.write(object, result, id, data);
             }
             case CLIENT_WINS -> {
-                tx.recordConflict(link, id, null, "resolved", "clientWins", "client", text(server), text(data), version,
+                tx.recordConflict(link, id, null, ConflictState.RESOLVED, "clientWins", "client", text(server), text(data), version,
                         "an offline " + op + " based on " + based(version) + " met version "
                                 + (live ? current.etag() : "deleted") + "; the client wins");
                 result.put("conflict", "clientWins");
                 return access.write(object, result, id, data);
             }
             case SERVER_WINS -> {
-                tx.recordConflict(link, id, null, "resolved", "serverWins", "server", text(server), text(data), version,
+                tx.recordConflict(link, id, null, ConflictState.RESOLVED, "serverWins", "server", text(server), text(data), version,
                         "an offline " + op + " based on " + based(version) + " met version "
                                 + (live ? current.etag() : "deleted") + "; the server wins");
                 return conflict(result, current, server);
@@ -643,7 +644,7 @@ public final class OfflineApi {
                         || resolution.take() == ConflictResolver.Take.MERGED && resolution.merged() == null) {
                     return rejected(result, "the conflict resolver " + object.resolver() + " gave no decision");
                 }
-                tx.recordConflict(link, id, null, "resolved", "custom:" + object.resolver(),
+                tx.recordConflict(link, id, null, ConflictState.RESOLVED, "custom:" + object.resolver(),
                         resolution.take().name().toLowerCase(java.util.Locale.ROOT), text(server),
                         text(resolution.take() == ConflictResolver.Take.MERGED ? resolution.merged() : data), version,
                         "decided by the resolver " + object.resolver());

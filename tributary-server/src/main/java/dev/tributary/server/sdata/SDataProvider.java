@@ -728,7 +728,8 @@ public final class SDataProvider implements AutoCloseable {
             if (!decision.apply()) {
                 results[i] = decision.conflict()
                         ? new SyncFeed.Outcome(409, "conflict lost: " + decision.reason(), null, null, etag(current))
-                        : new SyncFeed.Outcome(200, "not applied: " + decision.reason(), null, null, etag(current));
+                        : new SyncFeed.Outcome(200, "not applied: " + decision.reason(), null, null, etag(current),
+                                SyncFeed.NOT_APPLIED);
             } else if (entry.deleted() && (current.isEmpty() || current.get().deleted())) {
                 if (current.isPresent()) {
                     // The target's own tombstone gives way to the source's: its state becomes the
