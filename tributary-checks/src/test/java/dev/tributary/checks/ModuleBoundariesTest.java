@@ -187,6 +187,29 @@ class ModuleBoundariesTest {
                 .check(classes);
     }
 
+    /**
+     * The server's route packages use the server's shared classes (authentication, JSON, errors,
+     * the endpoint hooks) and the modules below, never each other: what one route needs of
+     * another part of the hub goes through an interface of the shared package.
+     */
+    @Test
+    void theServersRoutePackagesDoNotUseEachOther() {
+        List<String> routes = List.of("admin", "changes", "sdata", "esa", "offline");
+        for (String route : routes) {
+            String[] others = routes.stream().filter(other -> !other.equals(route))
+                    .map(other -> P + "server." + other + "..").toArray(String[]::new);
+            noClasses().that().resideInAPackage(P + "server." + route + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .because("routes stay apart; HubServer alone wires them together")
+                    .check(classes);
+        }
+        noClasses().that().resideInAPackage(P + "server.auth..")
+                .should().dependOnClassesThat().resideInAnyPackage(routes.stream().map(r -> P + "server." + r + "..")
+                        .toArray(String[]::new))
+                .because("every route authenticates through it")
+                .check(classes);
+    }
+
     @Test
     void nothingButBenchmarksDependsOnBenchmarks() {
         noClasses().that().resideOutsideOfPackage("dev.tributary.bench..")

@@ -1,6 +1,5 @@
 package dev.tributary.server.admin;
 
-import dev.tributary.server.esa.EsaHub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +7,7 @@ import dev.tributary.engine.Definitions;
 import dev.tributary.engine.RunMode;
 import dev.tributary.engine.SyncEngine;
 import dev.tributary.server.ApiException;
+import dev.tributary.server.EndpointHooks;
 import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.auth.Principal;
@@ -37,15 +37,15 @@ public final class AdminApi {
 
     private final SyncEngine engine;
     private final long maxBodyBytes;
-    private final EsaHub esa;
+    private final EndpointHooks hooks;
 
     public AdminApi(SyncEngine engine, long maxBodyBytes) {
         this(engine, maxBodyBytes, null);
     }
 
     /** An admin API that also configures External System Adapters as their endpoints are put. */
-    public AdminApi(SyncEngine engine, long maxBodyBytes, EsaHub esa) {
-        this.esa = esa;
+    public AdminApi(SyncEngine engine, long maxBodyBytes, EndpointHooks hooks) {
+        this.hooks = hooks;
         this.engine = engine;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -108,17 +108,16 @@ public final class AdminApi {
         admin(ctx);
         String name = ctx.pathParam("e");
         JsonNode body = body(ctx);
-        EsaHub.Configured adapter = null;
-        if (esa != null && body instanceof com.fasterxml.jackson.databind.node.ObjectNode object
-                && EsaHub.CONNECTOR.equals(object.path("connector").asText())) {
-            // The definition is checked first (a bad one must not reach the adapter with a new
-            // helper secret), then the adapter configured: if it cannot be, nothing is stored.
+        Runnable afterSave = null;
+        if (body instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            // The definition is checked first (a bad one must not reach a hook — an ESA adapter
+            // with a new helper secret), then the hooks run: if one refuses, nothing is stored.
             engine.checkEndpoint(name, body);
-            adapter = esa.configure(name, object, engine.endpoint(name).isPresent());
+            afterSave = hooks.beforeSave(name, object, engine.endpoint(name).isPresent());
         }
         boolean created = engine.putEndpoint(name, body);
-        if (esa != null) {
-            esa.commit(adapter);
+        if (afterSave != null) {
+            afterSave.run();
         }
         ObjectNode answer = Definitions.toJson(engine.endpoint(name).orElseThrow(), engine.registry(), false);
         if (!"false".equals(ctx.queryParam("test"))) {
@@ -152,9 +151,7 @@ public final class AdminApi {
         if (!engine.deleteEndpoint(name)) {
             throw ApiException.notFound("endpoint '" + name + "' does not exist");
         }
-        if (esa != null) {
-            esa.forget(name);
-        }
+        hooks.deleted(name);
         ctx.status(204);
     }
 

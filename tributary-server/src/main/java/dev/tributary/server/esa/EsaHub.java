@@ -16,6 +16,7 @@ import dev.tributary.esa.EsaProtocolException;
 import dev.tributary.esa.EsaTime;
 import dev.tributary.esa.XmlNode;
 import dev.tributary.server.ApiException;
+import dev.tributary.server.EndpointHooks;
 import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.auth.Scope;
@@ -61,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * nothing.</li>
  * </ul>
  */
-public final class EsaHub {
+public final class EsaHub implements EndpointHooks {
 
     private static final Logger LOG = LoggerFactory.getLogger(EsaHub.class);
     public static final String CONNECTOR = "esa";
@@ -164,8 +165,19 @@ public final class EsaHub {
     }
 
     /** Forgets the adapter of a deleted endpoint. */
-    public void forget(String endpoint) {
+    @Override
+    public void deleted(String endpoint) {
         store.esaSystems().delete(endpoint);
+    }
+
+    /** An ESA endpoint's adapter is configured before the endpoint is stored, and remembered after. */
+    @Override
+    public Runnable beforeSave(String endpoint, ObjectNode definition, boolean exists) {
+        if (!CONNECTOR.equals(definition.path("connector").asText())) {
+            return null;
+        }
+        Configured configured = configure(endpoint, definition, exists);
+        return () -> commit(configured);
     }
 
     private static EsaClient client(String url, String token) {
