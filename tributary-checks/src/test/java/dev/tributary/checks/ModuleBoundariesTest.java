@@ -48,6 +48,7 @@ class ModuleBoundariesTest {
         row("tributary-connectors/connid", "connectors.connid", "connector");
         row("tributary-connectors/connid-bundle", "connectors.connidbundle", "connector", "connectors.jdbc");
         row("tributary-esa", "esa");
+        row("tributary-esa-reference", "esa.reference", "esa");
         row("tributary-sdata", "sdata");
         row("tributary-connectors/esa", "connectors.esa", "connector", "esa");
         row("tributary-store", "store", "connector", "filter");

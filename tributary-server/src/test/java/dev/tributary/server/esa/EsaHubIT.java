@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.esa.kit.EsaServer;
 import dev.tributary.esa.kit.HelperApi;
-import dev.tributary.esa.reference.SqliteEsa;
+import dev.tributary.esa.reference.FaultySqliteEsa;
 import dev.tributary.server.TestHub;
 import dev.tributary.server.TestHub.Answer;
 import dev.tributary.store.StoreBackend;
@@ -37,13 +37,13 @@ class EsaHubIT {
     Path dir;
 
     private TestHub hub;
-    private SqliteEsa esa;
+    private FaultySqliteEsa esa;
     private EsaServer server;
 
     @BeforeEach
     void start() throws Exception {
         hub = new TestHub(StoreBackend.sqlite());
-        esa = new SqliteEsa(dir.resolve("crm.db"), Map.of("people", "name TEXT, age INTEGER, born DATE"));
+        esa = new FaultySqliteEsa(dir.resolve("crm.db"), Map.of("people", "name TEXT, age INTEGER, born DATE"));
         server = EsaServer.start(esa, 0, EsaServer.Options.defaults().withToken("esa-token").withPaging(50, 200));
     }
 
@@ -136,7 +136,7 @@ class EsaHubIT {
         HelperApi helper = esa.helper();
         assertThat(helper.getParameter("region")).containsExactly("us");
         assertThat(helper.isKnownId("people", "2")).isTrue();
-        esa.deletions(SqliteEsa.Deletions.TRACK);
+        esa.deletions(FaultySqliteEsa.Deletions.TRACK);
         esa.remove("people", "2");
         run("crm-people");
         assertThat(hubPeople().keySet()).containsExactly("p0", "p2");
@@ -284,13 +284,13 @@ class EsaHubIT {
         assertThat(helper.enumerateKnownIds("people", Instant.EPOCH)).isEmpty();
 
         // tracked: the adapter reports a deletion; the next run applies it
-        esa.deletions(SqliteEsa.Deletions.TRACK);
+        esa.deletions(FaultySqliteEsa.Deletions.TRACK);
         esa.remove("people", "2");
         run("crm-people");
         assertThat(hubPeople().keySet()).containsExactly("p0", "p2", "p3", "p4");
 
         // detectDeleted: the hub bisects with countRange and answers exactly the missing ids
-        esa.deletions(SqliteEsa.Deletions.HIDE);
+        esa.deletions(FaultySqliteEsa.Deletions.HIDE);
         esa.remove("people", "4");
         int before = esa.countRangeCalls();
         assertThat(helper.detectDeleted("people", null)).containsExactly("4");
@@ -306,7 +306,7 @@ class EsaHubIT {
         for (int i = 0; i < 40; i++) {
             esa.put("people", null, Map.of("name", String.format("p%02d", i)));
         }
-        esa.deletions(SqliteEsa.Deletions.HIDE);
+        esa.deletions(FaultySqliteEsa.Deletions.HIDE);
         endpoint(null);
         link("crm-enum", "in", "enumerate", "hubWins");
         run("crm-enum");

@@ -13,7 +13,7 @@ import dev.tributary.esa.EsaStructure;
 import dev.tributary.esa.kit.EsaServer;
 import dev.tributary.esa.kit.ExternalSystemAdapter;
 import dev.tributary.esa.kit.HelperApi;
-import dev.tributary.esa.reference.SqliteEsa;
+import dev.tributary.esa.reference.FaultySqliteEsa;
 import dev.tributary.server.TestHub;
 import dev.tributary.server.TestHub.Answer;
 import dev.tributary.store.StoreBackend;
@@ -41,18 +41,18 @@ class EsaRecordFaultsIT {
     Path dir;
 
     private TestHub hub;
-    private SqliteEsa esa;
+    private FaultySqliteEsa esa;
     private Faulty adapter;
     private EsaServer server;
 
     /** The reference adapter, refusing records by name and failing the n-th create when told to. */
     private static final class Faulty implements ExternalSystemAdapter {
-        final SqliteEsa inner;
+        final FaultySqliteEsa inner;
         final Set<String> refused = ConcurrentHashMap.newKeySet();
         final AtomicInteger creates = new AtomicInteger();
         volatile int failCreate = -1;
 
-        Faulty(SqliteEsa inner) {
+        Faulty(FaultySqliteEsa inner) {
             this.inner = inner;
         }
 
@@ -152,7 +152,7 @@ class EsaRecordFaultsIT {
     @BeforeEach
     void start() throws Exception {
         hub = new TestHub(StoreBackend.sqlite());
-        esa = new SqliteEsa(dir.resolve("crm.db"), Map.of("people", "name TEXT"));
+        esa = new FaultySqliteEsa(dir.resolve("crm.db"), Map.of("people", "name TEXT"));
         adapter = new Faulty(esa);
         server = EsaServer.start(adapter, 0, EsaServer.Options.defaults().withToken("esa-token"));
         Answer endpoint = hub.put("/v1/endpoints/crm", "{\"connector\":\"esa\",\"config\":{\"url\":\"" + server.uri()

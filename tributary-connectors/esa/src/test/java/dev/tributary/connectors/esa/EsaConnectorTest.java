@@ -14,7 +14,7 @@ import dev.tributary.connector.VersionConflictException;
 import dev.tributary.connector.VersionedUid;
 import dev.tributary.esa.kit.EsaServer;
 import dev.tributary.esa.kit.ExternalSystemAdapter;
-import dev.tributary.esa.reference.SqliteEsa;
+import dev.tributary.esa.reference.FaultySqliteEsa;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,13 +34,13 @@ class EsaConnectorTest {
     @TempDir
     Path dir;
 
-    private SqliteEsa esa;
+    private FaultySqliteEsa esa;
     private EsaServer server;
     private final List<EsaConnector> opened = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        esa = new SqliteEsa(dir.resolve("x.db"), Map.of("people", "name TEXT, seen DATETIME"));
+        esa = new FaultySqliteEsa(dir.resolve("x.db"), Map.of("people", "name TEXT, seen DATETIME"));
         server = EsaServer.start(esa, 0, EsaServer.Options.defaults().withPaging(10, 7));
     }
 
@@ -107,7 +107,7 @@ class EsaConnectorTest {
     }
 
     private ExternalSystemAdapter versionTwo() throws Exception {
-        SqliteEsa inner = new SqliteEsa(dir.resolve("v2.db"), Map.of("people", "name TEXT"));
+        FaultySqliteEsa inner = new FaultySqliteEsa(dir.resolve("v2.db"), Map.of("people", "name TEXT"));
         return (ExternalSystemAdapter) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ExternalSystemAdapter.class}, (proxy, method, args) -> method.getName().equals("startSync")
                         ? "2.0" : method.invoke(inner, args));

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Not thread-safe beyond what SQLite serializes: calls are handled one at a time.
  */
-public final class SqliteEsa implements ExternalSystemAdapter {
+public class SqliteEsa implements ExternalSystemAdapter {
 
     /** How the adapter lets the hub know about deletions. */
     public enum Deletions {
@@ -57,20 +57,13 @@ public final class SqliteEsa implements ExternalSystemAdapter {
     private final Connection db;
     private final List<String> tables;
     private final Clock realClock;
-    private volatile Duration clockOffset = Duration.ZERO;
-    private volatile Duration stampLag = Duration.ZERO;
-    private volatile boolean delayedWrites;
-    private final AtomicInteger syncAgain = new AtomicInteger();
     private volatile Deletions deletions = Deletions.REPORT;
     private volatile int runModes = 7;
     private volatile String configuredSystemId;
     private Instant lastStamp;
-    private volatile Map<String, Object> race;
     private volatile HelperApi helper;
     private final Map<String, PendingWrite> delayed = new ConcurrentHashMap<>();
-    private final AtomicInteger delayedPolls = new AtomicInteger();
     private final AtomicInteger countRangeCalls = new AtomicInteger();
-    private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private record PendingWrite(String kind, String structure, Instant lastSeen, EsaRecord record, int pollsLeft) {
     }
@@ -97,44 +90,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
         }
     }
 
-    // ---- switches
-
-    /** The adapter's clock runs this far ahead of the real one (negative: behind). */
-    public SqliteEsa clockOffset(Duration offset) {
-        this.clockOffset = offset;
-        return this;
-    }
-
-    /**
-     * Stamps changes this far behind the clock that {@code getCurrentTime} reports (still
-     * increasing with every change), like a system that stamps a write when it starts and makes
-     * it visible when it commits.
-     */
-    public SqliteEsa stampLag(Duration lag) {
-        this.stampLag = lag;
-        return this;
-    }
-
-    /** Writes from the hub answer EsaRecordDelayedException and complete after two polls. */
-    public SqliteEsa delayedWrites(boolean on) {
-        this.delayedWrites = on;
-        return this;
-    }
-
-    /** The next {@code times} syncs each ask for one more. */
-    public SqliteEsa syncAgain(int times) {
-        syncAgain.set(times);
-        return this;
-    }
-
-    /**
-     * The next update from the hub meets a concurrent change: just before it is applied, the
-     * external system writes these values to the same record (so the hub's last-seen is stale).
-     */
-    public SqliteEsa raceNextUpdate(Map<String, Object> values) {
-        this.race = Map.copyOf(values);
-        return this;
-    }
+    // ---- options
 
     public SqliteEsa deletions(Deletions mode) {
         this.deletions = mode;
@@ -151,21 +107,34 @@ public final class SqliteEsa implements ExternalSystemAdapter {
         return helper;
     }
 
-    /** How many countRange calls the hub made (for the detectDeleted cost). */
+    /** How many countRange calls the hub made (what the hub's detectDeleted costs an adapter). */
     public int countRangeCalls() {
         return countRangeCalls.get();
     }
 
-    /** How many delayed-write polls the hub made. */
-    public int delayedPolls() {
-        return delayedPolls.get();
+    // ---- what a test fixture may vary (the reference adapter itself behaves plainly)
+
+    /** The adapter's clock. */
+    protected Instant now() {
+        return realClock.instant();
     }
 
-    /** The names of the calls received, in order (for tests). */
-    public List<String> calls() {
-        synchronized (calls) {
-            return List.copyOf(calls);
-        }
+    /** How far behind {@link #now()} changes are stamped (still increasing with every change). */
+    protected Duration stampLag() {
+        return Duration.ZERO;
+    }
+
+    /** Whether writes from the hub answer EsaRecordDelayedException and complete after two polls. */
+    protected boolean delaysWrites() {
+        return false;
+    }
+
+    /** Told of every protocol call, by its name, before it is handled. */
+    protected void received(String call) {
+    }
+
+    /** Called before an update from the hub is applied to a record. */
+    protected void beforeUpdate(String structure, String id) {
     }
 
     // ---- the external system's own applications
@@ -198,18 +167,18 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public String startSync(String externalSystemId) {
-        calls.add("startSync");
+        received("startSync");
         return "1.0";
     }
 
     @Override
     public void endSync() {
-        calls.add("endSync");
+        received("endSync");
     }
 
     @Override
     public synchronized String configure(String externalSystemId, boolean force, HelperApi given) {
-        calls.add("configure");
+        received("configure");
         if (configuredSystemId == null || force) {
             configuredSystemId = externalSystemId;
             helper = given;
@@ -224,19 +193,19 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public Instant currentTime() {
-        calls.add("getCurrentTime");
+        received("getCurrentTime");
         return now();
     }
 
     @Override
     public boolean needSyncAgain() {
-        calls.add("needSyncAgain");
-        return syncAgain.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        received("needSyncAgain");
+        return false;
     }
 
     @Override
     public void leaseSession() {
-        calls.add("leaseSession");
+        received("leaseSession");
     }
 
     @Override
@@ -250,7 +219,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public List<EsaStructure> structures() {
-        calls.add("getStructureList");
+        received("getStructureList");
         return tables.stream().map(t -> new EsaStructure(t, t.substring(0, 1).toUpperCase(Locale.ROOT) + t.substring(1)))
                 .toList();
     }
@@ -280,13 +249,13 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public synchronized List<EsaRecord> modified(String structure, Instant after) {
-        calls.add("getModified");
+        received("getModified");
         return select(structure, after, null);
     }
 
     @Override
     public synchronized List<Deletion> deleted(String structure, Instant after) {
-        calls.add("getDeleted");
+        received("getDeleted");
         if (deletions != Deletions.REPORT) {
             return List.of();
         }
@@ -311,7 +280,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public synchronized EsaRecord read(String structure, String id) {
-        calls.add("read");
+        received("read");
         if (!id.strip().matches("\\d{1,18}")) {
             return null;
         }
@@ -321,27 +290,23 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public synchronized Written create(String structure, EsaRecord record) {
-        calls.add("create");
+        received("create");
         return writeOrDelay("create", structure, null, new EsaRecord(null, null, record.values()));
     }
 
     @Override
     public synchronized Written update(String structure, Instant lastSeen, EsaRecord record) {
-        calls.add("update");
+        received("update");
         if (record.id() == null) {
             throw EsaFault.failed("update needs the record's id; use create for new records");
         }
-        Map<String, Object> concurrent = race;
-        if (concurrent != null) {
-            race = null;
-            write(structure, record.id(), concurrent);
-        }
+        beforeUpdate(structure, record.id());
         return writeOrDelay("update", structure, lastSeen, record);
     }
 
     private Written writeOrDelay(String kind, String structure, Instant lastSeen, EsaRecord record) {
         requireStructure(structure);
-        if (delayedWrites) {
+        if (delaysWrites()) {
             String token = kind + "-" + System.nanoTime();
             delayed.put(token, new PendingWrite(kind, structure, lastSeen, record, 2));
             throw EsaFault.delayed(record.id(), token);
@@ -382,8 +347,8 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public synchronized void delete(String structure, Instant lastSeen, String id) {
-        calls.add("delete");
-        if (delayedWrites) {
+        received("delete");
+        if (delaysWrites()) {
             writeOrDelay("delete", structure, lastSeen, new EsaRecord(id, null, Map.of()));
         }
         deleteNow(structure, lastSeen, id);
@@ -405,7 +370,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public synchronized long countRange(String structure, String minId, String maxId) {
-        calls.add("countRange");
+        received("countRange");
         countRangeCalls.incrementAndGet();
         String table = structure == null ? tables.get(0) : structure;
         requireStructure(table);
@@ -424,8 +389,7 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     @Override
     public synchronized Written checkDelayed(String structure, String token) {
-        calls.add("checkDelayed");
-        delayedPolls.incrementAndGet();
+        received("checkDelayed");
         PendingWrite pending = delayed.get(token);
         if (pending == null || !pending.structure().equals(structure)) {
             throw EsaFault.failed("no delayed write '" + token + "' on " + structure);
@@ -441,16 +405,12 @@ public final class SqliteEsa implements ExternalSystemAdapter {
 
     // ---- SQLite
 
-    private Instant now() {
-        return realClock.instant().plus(clockOffset);
-    }
-
     /**
      * The stamp of the next change: the adapter's time, but always later than every earlier
      * stamp (of any table, or of a deletion), so that "changed after t" never splits a tie.
      */
     private Instant nextStamp() {
-        Instant stamp = now().minus(stampLag).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant stamp = now().minus(stampLag()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (lastStamp == null) {
             lastStamp = latestStamp();
         }

@@ -10,7 +10,7 @@ import dev.tributary.esa.EsaMessage;
 import dev.tributary.esa.EsaRecord;
 import dev.tributary.esa.EsaTime;
 import dev.tributary.esa.XmlNode;
-import dev.tributary.esa.reference.SqliteEsa;
+import dev.tributary.esa.reference.FaultySqliteEsa;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,13 +31,13 @@ class EsaServerTest {
     @TempDir
     Path dir;
 
-    private SqliteEsa esa;
+    private FaultySqliteEsa esa;
     private EsaServer server;
     private EsaClient client;
 
     @BeforeEach
     void start() throws Exception {
-        esa = new SqliteEsa(dir.resolve("external.db"), Map.of("people", "name TEXT, age INTEGER, active BOOLEAN"));
+        esa = new FaultySqliteEsa(dir.resolve("external.db"), Map.of("people", "name TEXT, age INTEGER, active BOOLEAN"));
         server = EsaServer.start(esa, 0, EsaServer.Options.defaults().withToken("s3cret").withPaging(5, 4));
         client = new EsaClient(server.uri(), "s3cret", Duration.ofSeconds(10), EsaMessage.DEFAULT_MAX_BYTES);
     }

@@ -1,5 +1,0 @@
-/**
- * The reference adapter ({@code tributary esa reference}): an ESA over a SQLite table, built on the
- * kit, used by the docs' walkthrough and by tests as a well-behaved adapter.
- */
-package dev.tributary.esa.reference;
