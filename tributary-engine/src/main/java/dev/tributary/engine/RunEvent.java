@@ -1,7 +1,5 @@
 package dev.tributary.engine;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
  * A run's progress, as its listeners (and the API's server-sent events) see it.
  *
@@ -13,6 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param stats per-direction counters
  * @param error why it failed, or null
  */
-public record RunEvent(String runId, String link, RunState state, String phase, double progress, ObjectNode stats,
+public record RunEvent(String runId, String link, RunState state, String phase, double progress, RunStats.Snapshot stats,
         String error) {
 }

@@ -20,17 +20,9 @@ public final class RunStats {
         public final AtomicLong pages = new AtomicLong();
         public final AtomicLong elapsedMs = new AtomicLong();
 
-        void write(ObjectNode json) {
-            json.put("read", read.get());
-            json.put("created", created.get());
-            json.put("updated", updated.get());
-            json.put("deleted", deleted.get());
-            json.put("skipped", skipped.get());
-            json.put("conflicts", conflicts.get());
-            json.put("errors", errors.get());
-            json.put("rejected", rejected.get());
-            json.put("pages", pages.get());
-            json.put("elapsedMs", elapsedMs.get());
+        Counts snapshot() {
+            return new Counts(read.get(), created.get(), updated.get(), deleted.get(), skipped.get(), conflicts.get(),
+                    errors.get(), rejected.get(), pages.get(), elapsedMs.get());
         }
 
         /** Records, objects changed by this direction. */
@@ -49,15 +41,58 @@ public final class RunStats {
     /** Figures of a link kind's own (see {@link LinkKind}), shown next to {@code inbound} and {@code outbound}. */
     public final ObjectNode details = Definitions.JSON.createObjectNode();
 
-    public ObjectNode toJson() {
-        ObjectNode json = Definitions.JSON.createObjectNode();
-        inbound.write(json.putObject("inbound"));
-        outbound.write(json.putObject("outbound"));
-        json.put("reconciled", reconciled);
-        json.put("syncAgain", syncAgain.get());
+    /** The counters now, as values. */
+    public Snapshot snapshot() {
+        ObjectNode extra;
         synchronized (details) {
-            details.fields().forEachRemaining(field -> json.set(field.getKey(), field.getValue().deepCopy()));
+            extra = details.deepCopy();
         }
-        return json;
+        return new Snapshot(inbound.snapshot(), outbound.snapshot(), reconciled, syncAgain.get(), extra);
+    }
+
+    public ObjectNode toJson() {
+        return snapshot().toJson();
+    }
+
+    /** One direction's counters at a moment. */
+    public record Counts(long read, long created, long updated, long deleted, long skipped, long conflicts, long errors,
+            long rejected, long pages, long elapsedMs) {
+
+        /** Records, objects changed by this direction. */
+        public long changes() {
+            return created + updated + deleted;
+        }
+
+        void write(ObjectNode json) {
+            json.put("read", read);
+            json.put("created", created);
+            json.put("updated", updated);
+            json.put("deleted", deleted);
+            json.put("skipped", skipped);
+            json.put("conflicts", conflicts);
+            json.put("errors", errors);
+            json.put("rejected", rejected);
+            json.put("pages", pages);
+            json.put("elapsedMs", elapsedMs);
+        }
+    }
+
+    /**
+     * A run's stats at a moment, as run events carry them.
+     *
+     * @param details figures of a link kind's own (see {@link LinkKind}), shown next to the directions
+     */
+    public record Snapshot(Counts inbound, Counts outbound, boolean reconciled, long syncAgain, ObjectNode details) {
+
+        /** The JSON the run history and the API show. */
+        public ObjectNode toJson() {
+            ObjectNode json = Definitions.JSON.createObjectNode();
+            inbound.write(json.putObject("inbound"));
+            outbound.write(json.putObject("outbound"));
+            json.put("reconciled", reconciled);
+            json.put("syncAgain", syncAgain);
+            details.fields().forEachRemaining(field -> json.set(field.getKey(), field.getValue().deepCopy()));
+            return json;
+        }
     }
 }

@@ -682,9 +682,9 @@ public final class SyncEngine implements AutoCloseable {
 
         private void save(String error) {
             lastSaved = System.nanoTime();
-            ObjectNode statsJson = stats.toJson();
-            store.runs().update(runId, state.label(), phase, progress, statsJson.toString(), error);
-            RunEvent event = new RunEvent(runId, link, state, phase, progress, statsJson, error);
+            RunStats.Snapshot snapshot = stats.snapshot();
+            store.runs().update(runId, state.label(), phase, progress, snapshot.toJson().toString(), error);
+            RunEvent event = new RunEvent(runId, link, state, phase, progress, snapshot, error);
             for (Consumer<RunEvent> listener : listeners.getOrDefault(runId, List.of())) {
                 listener.accept(event);
             }

@@ -456,12 +456,12 @@ class SyncEngineIT {
         assertThat(inbound).as("progress reported during the inbound read").hasSizeGreaterThanOrEqualTo(3);
         for (int i = 1; i < inbound.size(); i++) {
             assertThat(inbound.get(i).progress()).isGreaterThanOrEqualTo(inbound.get(i - 1).progress());
-            assertThat(inbound.get(i).stats().at("/inbound/read").asLong())
-                    .isGreaterThanOrEqualTo(inbound.get(i - 1).stats().at("/inbound/read").asLong());
+            assertThat(inbound.get(i).stats().inbound().read())
+                    .isGreaterThanOrEqualTo(inbound.get(i - 1).stats().inbound().read());
         }
         RunEvent last = inbound.get(inbound.size() - 1);
         assertThat(last.progress()).isBetween(0.1, 0.9);
-        assertThat(last.stats().at("/inbound/read").asLong()).isGreaterThanOrEqualTo(4_000);
+        assertThat(last.stats().inbound().read()).isGreaterThanOrEqualTo(4_000);
     }
 
     @Test

@@ -40,13 +40,13 @@ final class Operations implements AutoCloseable {
             if (event.state().finished()) {
                 Counter.builder("tributary.runs").tag("link", event.link()).tag("state", event.state().label())
                         .description("finished link runs").register(registry).increment();
-                long conflicts = event.stats().at("/inbound/conflicts").asLong() + event.stats().at("/outbound/conflicts").asLong();
+                long conflicts = event.stats().inbound().conflicts() + event.stats().outbound().conflicts();
                 Counter.builder("tributary.conflicts").tag("link", event.link())
                         .description("conflicts found by runs").register(registry).increment(conflicts);
                 Counter.builder("tributary.rejected").tag("link", event.link())
                         .description("records the endpoint refused (recorded, skipped; the run went on)").register(registry)
-                        .increment(event.stats().at("/outbound/rejected").asLong() + event.stats().at("/inbound/rejected").asLong());
-                long elapsed = event.stats().at("/inbound/elapsedMs").asLong() + event.stats().at("/outbound/elapsedMs").asLong();
+                        .increment(event.stats().outbound().rejected() + event.stats().inbound().rejected());
+                long elapsed = event.stats().inbound().elapsedMs() + event.stats().outbound().elapsedMs();
                 Timer.builder("tributary.run.duration").tag("link", event.link())
                         .description("time runs spent reading and writing").register(registry)
                         .record(elapsed, TimeUnit.MILLISECONDS);

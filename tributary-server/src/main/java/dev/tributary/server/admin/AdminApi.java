@@ -316,7 +316,7 @@ public final class AdminApi {
             json.put("state", event.state().label());
             json.put("phase", event.phase());
             json.put("progress", event.progress());
-            json.set("stats", event.stats());
+            json.set("stats", event.stats().toJson());
             if (event.error() != null) {
                 json.put("error", event.error());
             }
