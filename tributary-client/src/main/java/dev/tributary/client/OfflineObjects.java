@@ -51,6 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OfflineObjects implements AutoCloseable {
 
+    /** Where {@link #startSync} runs: blocking network I/O has its own threads, not the common fork-join pool's. */
+    private final ExecutorService syncs = Executors.newCachedThreadPool(daemon("tributary-offline-sync"));
+
     /** How long one sync waits for an upload the hub is still processing before it fails (and retries next sync). */
     private static final Duration MAX_IN_PROGRESS_WAIT = Duration.ofSeconds(45);
 
@@ -363,7 +366,7 @@ public final class OfflineObjects implements AutoCloseable {
             return refuse(callback, "call setup() first: the object services are not known yet");
         }
         ProgressCallback events = progress == null ? event -> { } : progress;
-        return CompletableFuture.supplyAsync(() -> run(options, events)).whenComplete((result, error) -> {
+        return CompletableFuture.supplyAsync(() -> run(options, events), syncs).whenComplete((result, error) -> {
             if (error != null) {
                 Map<String, Object> failure = new LinkedHashMap<>();
                 failure.put("successResponse", Map.of());
@@ -402,7 +405,7 @@ public final class OfflineObjects implements AutoCloseable {
                 syncService(service, options.of(service), progress, totals, successes, failures);
             }
         } else {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(names.size(), 4));
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(names.size(), 4), daemon("tributary-offline-service"));
             try {
                 List<Future<?>> running = new ArrayList<>();
                 for (String service : names) {
@@ -720,6 +723,17 @@ public final class OfflineObjects implements AutoCloseable {
 
     @Override
     public void close() {
+        syncs.shutdown();
         local.close();
+    }
+
+    /** Threads for syncs that block on the network: never the common fork-join pool, never keeping the JVM alive. */
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicLong count = new AtomicLong();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

@@ -213,9 +213,15 @@ class OfflineClientIT {
         }
         app.create("Part", Map.of("id", "p"));
         List<Map<String, Object>> events = Collections.synchronizedList(new ArrayList<>());
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
         Outcome outcome = sync(app, Map.of("syncMode", "sequential", "objectServicesOptions", Map.of(
-                "Field", Map.of("uploadBatchSize", 2, "downloadBatchSize", 10))), events::add);
+                "Field", Map.of("uploadBatchSize", 2, "downloadBatchSize", 10))), event -> {
+                    events.add(event);
+                    threads.add(Thread.currentThread().getName());
+                });
         assertThat(outcome.success()).isTrue();
+        assertThat(threads).as("the sync's blocking I/O runs on the client's own threads, not the common pool")
+                .allSatisfy(name -> assertThat(name).startsWith("tributary-offline-sync-"));
         List<String> shape = events.stream().map(e -> e.get("phase") + "/" + e.get("state")
                 + (e.containsKey("service") ? " " + e.get("service") : "")
                 + (e.containsKey("object") ? "." + e.get("object") : "")
