@@ -9,11 +9,9 @@ import dev.tributary.store.ConflictState;
 import dev.tributary.store.EndpointRecord;
 import dev.tributary.store.IdMapping;
 import dev.tributary.store.LinkRecord;
-import dev.tributary.store.RecordWrite;
 import dev.tributary.store.RunRecord;
 import dev.tributary.store.Runs;
 import dev.tributary.store.Store;
-import dev.tributary.store.StoredRecord;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * state on retryable failures), and asks the connector whether to run again — at most {@link
  * Settings#maxSyncAgain()} times. A hub that stops mid-run marks such runs failed when it starts
  * again; their checkpoints are at the last durable point and the next run continues there.
+ *
+ * <p>Why this class is long (about 800 lines): it is the one entry point of the one run system —
+ * the operations the API and the CLI call on definitions, runs, other link kinds, jobs, schedules
+ * and conflicts, each short. The work they start lives elsewhere: a pass in {@link LinkRun}'s
+ * parts, a person's conflict decision in {@link ConflictResolver}, definitions' validation in
+ * {@link Definitions}.
  */
 public final class SyncEngine implements AutoCloseable {
 
@@ -755,89 +759,10 @@ public final class SyncEngine implements AutoCloseable {
 
     /**
      * Resolves a parked conflict: keep the hub's side ({@code hub}), take the endpoint's
-     * ({@code endpoint}), or set {@code merged} data. The result is written to the hub (for the
-     * other links) and queued for this link's endpoint, so it flows both ways on the next run.
+     * ({@code endpoint}), or set {@code merged} data (see {@link ConflictResolver}).
      */
     public ConflictRecord resolve(String conflictId, String take, ObjectNode mergedData) {
-        ConflictRecord conflict = store.conflicts().get(conflictId)
-                .orElseThrow(() -> new NotFoundException("no conflict '" + conflictId + "'"));
-        Side side = Side.parse(take);
-        if (conflict.state() == ConflictState.REJECTED) {
-            return retryRejected(conflict, side);
-        }
-        if (conflict.state() != ConflictState.OPEN) {
-            throw new EngineException("conflict " + conflictId + " was already resolved (" + conflict.decision() + ")");
-        }
-        Definitions.Link link = link(conflict.link()).orElseThrow(() -> new NotFoundException("the conflict's link is gone"));
-        if (side == null) {
-            throw new InvalidDefinitionException("resolution", List.of("'take' must be hub, endpoint or merged"));
-        }
-        if (side == Side.MERGED && mergedData == null) {
-            throw new InvalidDefinitionException("resolution", List.of("'data' (an object) is required with take merged"));
-        }
-        String origin = "resolution:" + conflictId;
-        store.transact(tx -> {
-            if (!tx.resolveConflict(conflictId, side.label())) {
-                throw new EngineException("conflict " + conflictId + " was resolved meanwhile");
-            }
-            String recordId = conflict.recordId() != null ? conflict.recordId() : java.util.UUID.randomUUID().toString();
-            StoredRecord record = tx.records(link.collection(), List.of(recordId)).get(recordId);
-            String data = switch (side) {
-                case HUB -> conflict.hubData();
-                case ENDPOINT -> conflict.endpointData();
-                case MERGED -> mergedData.toString();
-            };
-            long hubVersion = record == null ? 0 : record.version();
-            boolean hubHolds = data == null ? record == null || record.deleted()
-                    : record != null && !record.deleted() && DataMapping.same(DataMapping.parse(record.data()),
-                            DataMapping.parse(data.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            if (!hubHolds) {
-                RecordWrite write = data == null ? RecordWrite.delete(recordId) : RecordWrite.put(recordId, data);
-                hubVersion = tx.apply(link.collection(), List.of(write), origin).get(0).record().version();
-            }
-            // The endpoint's side is null when it had deleted the object.
-            boolean endpointDeleted = conflict.endpointData() == null;
-            if (conflict.uid() != null && data == null && side == Side.ENDPOINT) {
-                tx.removeMapping(link.name(), conflict.uid());
-            } else if (conflict.uid() != null && endpointDeleted && data != null) {
-                // The object is gone from the endpoint: forget it, so the next run creates it anew
-                // (an update of the deleted object would be refused and parked again).
-                tx.removeMapping(link.name(), conflict.uid());
-                tx.enqueueOutbound(link.name(), recordId);
-            } else if (conflict.uid() != null) {
-                boolean endpointHolds = side == Side.ENDPOINT || data != null && data.equals(conflict.endpointData());
-                // The endpoint's version at the conflict is what the next write there must expect.
-                tx.putMapping(link.name(), conflict.uid(), recordId, endpointHolds ? hubVersion : -1,
-                        conflict.endpointVersion());
-                if (!endpointHolds) {
-                    tx.enqueueOutbound(link.name(), recordId);
-                }
-            } else if (data != null) {
-                tx.enqueueOutbound(link.name(), recordId);
-            }
-            return null;
-        });
-        return store.conflicts().get(conflictId).orElseThrow();
-    }
-
-    /**
-     * A record the endpoint refused is written again by the link's next run ({@code take: hub},
-     * the only choice: the endpoint has no version of it to take).
-     */
-    private ConflictRecord retryRejected(ConflictRecord conflict, Side take) {
-        if (take != Side.HUB) {
-            throw new InvalidDefinitionException("resolution", List.of("the endpoint refused this record; 'take' must be"
-                    + " hub, which writes the hub's record to it again in the link's next run"));
-        }
-        Definitions.Link link = link(conflict.link()).orElseThrow(() -> new NotFoundException("the conflict's link is gone"));
-        store.transact(tx -> {
-            if (!tx.retryRejected(conflict.id())) {
-                throw new EngineException("conflict " + conflict.id() + " was retried meanwhile");
-            }
-            tx.enqueueOutbound(link.name(), conflict.recordId());
-            return null;
-        });
-        return store.conflicts().get(conflict.id()).orElseThrow();
+        return new ConflictResolver(store, this::link).resolve(conflictId, take, mergedData);
     }
 
     /** Records deletions an external system reports (the {@code tracked} strategy). */
