@@ -729,16 +729,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         for (String field : fields.keySet()) {
             columns.add(column(table, field));
         }
-        String key = dialect.quote(table.key().name());
-        List<String> sets = new ArrayList<>(columns.stream().map(col -> dialect.quote(col.name()) + " = ?").toList());
-        if (!settings.changeLog()) {
-            sets.add(dialect.quote(table.change().name()) + " = " + dialect.now());
-        }
-        if (sets.isEmpty()) {
-            sets.add(key + " = " + key); // no fields: still a change, with a new version
-        }
-        String sql = "UPDATE " + dialect.quote(table.name()) + " SET " + String.join(", ", sets) + " WHERE " + key + " = ?"
-                + notSoftDeleted(table) + (expectedVersion == null ? "" : " AND " + dialect.quote(table.change().name()) + " = ?");
+        String sql = updateSql(table, columns.stream().map(Tables.Column::name).toList(), expectedVersion != null);
         return inTransaction("updating " + table.name() + " " + uid, c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 int p = 1;
@@ -772,14 +763,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     @Override
     public void delete(ObjectClass objectClass, Uid uid, String expectedVersion, OperationOptions options) {
         Table table = table(objectClass);
-        String key = dialect.quote(table.key().name());
-        String condition = " WHERE " + key + " = ?" + notSoftDeleted(table)
-                + (expectedVersion == null ? "" : " AND " + dialect.quote(table.change().name()) + " = ?");
-        String sql = table.softDelete() != null
-                ? "UPDATE " + dialect.quote(table.name()) + " SET " + dialect.quote(table.softDelete().name()) + " = ?"
-                        + (settings.changeLog() ? "" : ", " + dialect.quote(table.change().name()) + " = " + dialect.now())
-                        + condition
-                : "DELETE FROM " + dialect.quote(table.name()) + condition;
+        String sql = deleteSql(table, expectedVersion != null);
         inTransaction("deleting " + table.name() + " " + uid, c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 int p = 1;
@@ -982,6 +966,12 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         }
     }
 
+    /**
+     * The UPDATE of a row's fields, for single and batched writes alike: by key, not soft-deleted,
+     * with the expected version when {@code guarded}; with timestamp detection it sets the
+     * timestamp too (the triggers keep a change-log column). No fields still makes a change, with
+     * a new version.
+     */
     private String updateSql(Table table, List<String> fields, boolean guarded) {
         String key = dialect.quote(table.key().name());
         List<String> sets = new ArrayList<>(fields.stream().map(f -> dialect.quote(f) + " = ?").toList());
@@ -995,6 +985,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 + notSoftDeleted(table) + (guarded ? " AND " + dialect.quote(table.change().name()) + " = ?" : "");
     }
 
+    /** The DELETE of a row (an UPDATE of its soft-delete flag, when the table has one), for single and batched writes. */
     private String deleteSql(Table table, boolean guarded) {
         String condition = " WHERE " + dialect.quote(table.key().name()) + " = ?" + notSoftDeleted(table)
                 + (guarded ? " AND " + dialect.quote(table.change().name()) + " = ?" : "");
