@@ -10,7 +10,6 @@ import dev.tributary.connector.ConnectorObject;
 import dev.tributary.connector.CreateOp;
 import dev.tributary.connector.DeleteOp;
 import dev.tributary.connector.FieldInfo;
-import dev.tributary.connector.InvalidSyncTokenException;
 import dev.tributary.connector.ObjectClass;
 import dev.tributary.connector.ObjectClassInfo;
 import dev.tributary.connector.RangeCountOp;
@@ -21,12 +20,10 @@ import dev.tributary.connector.Schema;
 import dev.tributary.connector.SchemaOp;
 import dev.tributary.connector.SearchOp;
 import dev.tributary.connector.SearchResult;
-import dev.tributary.connector.SyncDelta;
 import dev.tributary.connector.SyncDeltaType;
 import dev.tributary.connector.SyncOp;
 import dev.tributary.connector.SyncResultsHandler;
 import dev.tributary.connector.SyncToken;
-import dev.tributary.connector.SyncTokenResultsHandler;
 import dev.tributary.connector.Uid;
 import dev.tributary.connector.UnknownUidException;
 import dev.tributary.connector.UpdateOp;
@@ -47,7 +44,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,18 +77,15 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         ClockOp, BatchWriteOp, RangeCountOp {
 
     /** A synced table and its columns. */
-    private record Table(ObjectClass objectClass, String name, Tables.Column key, Tables.Column change,
+    record Table(ObjectClass objectClass, String name, Tables.Column key, Tables.Column change,
             Tables.Column softDelete, List<Tables.Column> data, Map<String, Tables.Column> byField) {
     }
 
-    /** A row or tracking entry on its way into a delta. */
-    private record Item(long change, Table table, String uid, String renamedTo, ConnectorObject object,
-            boolean deletedRow, boolean tracking) {
-    }
 
     private JdbcSettings settings;
     private Dialect dialect;
     private Connection connection;
+    private ChangeDetection detection;
     private final Map<ObjectClass, Table> tables = new LinkedHashMap<>();
 
     @Override
@@ -104,6 +97,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     public void init(ConnectorConfig config) {
         settings = JdbcSettings.from(config);
         dialect = settings.dialect();
+        detection = detection(this);
         try {
             Connection c = connection();
             if (settings.installTriggers()) {
@@ -115,6 +109,11 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         } catch (SQLException e) {
             throw fail(e, "reading the tables");
         }
+    }
+
+    private static ChangeDetection detection(JdbcConnector connector) {
+        return connector.settings.changeLog() ? new ChangeLogDetection(connector, connector.dialect, connector.settings)
+                : new TimestampDetection(connector, connector.dialect, connector.settings);
     }
 
     private Table describe(Connection c, String name) throws SQLException {
@@ -159,7 +158,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         return new Table(new ObjectClass(name), name, key, change, softDelete, List.copyOf(data), byField);
     }
 
-    private Connection connection() throws SQLException {
+    Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             Properties properties = new Properties();
             if (settings.user() != null) {
@@ -230,7 +229,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         return table;
     }
 
-    private String columnList(Table table) {
+    String columnList(Table table) {
         StringBuilder columns = new StringBuilder(dialect.quote(table.key().name())).append(", ")
                 .append(dialect.quote(table.change().name()));
         if (table.softDelete() != null) {
@@ -242,17 +241,12 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         return columns.toString();
     }
 
-    private String version(ResultSet rows, int index) throws SQLException {
-        if (settings.changeLog()) {
-            long change = rows.getLong(index);
-            return rows.wasNull() ? null : Long.toString(change);
-        }
-        Object value = Values.read(rows, index, new Tables.Column("ts", java.sql.Types.TIMESTAMP, "timestamp", dialect));
-        return value == null ? null : value.toString();
+    String version(ResultSet rows, int index) throws SQLException {
+        return detection.version(rows, index);
     }
 
     /** Reads a row selected with {@link #columnList}; null data fields are kept as null. */
-    private ConnectorObject readObject(Table table, ResultSet rows) throws SQLException {
+    ConnectorObject readObject(Table table, ResultSet rows) throws SQLException {
         String uid = rows.getString(1);
         String version = version(rows, 2);
         int offset = table.softDelete() != null ? 4 : 3;
@@ -263,7 +257,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         return new ConnectorObject(table.objectClass(), new Uid(uid), version, fields);
     }
 
-    private boolean softDeleted(Table table, ResultSet rows) throws SQLException {
+    boolean softDeleted(Table table, ResultSet rows) throws SQLException {
         if (table.softDelete() == null) {
             return false;
         }
@@ -277,255 +271,25 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     public void sync(ObjectClass objectClass, SyncToken token, SyncResultsHandler handler, OperationOptions options) {
         List<Table> targets = objectClass.isAll() ? List.copyOf(tables.values()) : List.of(table(objectClass));
         try {
-            if (settings.changeLog()) {
-                syncChangeLog(targets, token, handler, Math.min(options.pageSize(), settings.batchSize()));
-            } else {
-                if (objectClass.isAll() && tables.size() > 1) {
-                    throw new UnsupportedOperationException("timestamp detection syncs one table at a time, not "
-                            + ObjectClass.ALL);
-                }
-                syncTimestamps(targets.get(0), token, handler, Math.min(options.pageSize(), settings.batchSize()));
-            }
+            detection.sync(targets, token, handler, Math.min(options.pageSize(), settings.batchSize()));
         } catch (SQLException e) {
             throw fail(e, "reading changes");
         }
     }
 
-    private void syncChangeLog(List<Table> targets, SyncToken token, SyncResultsHandler handler, int batch)
-            throws SQLException {
-        long cursor = changePosition(token);
-        Connection c = connection();
-        long head = ChangeTracking.head(c, dialect, settings, targets.stream().map(Table::name).toList(), cursor);
-        if (cursor > head) {
-            throw new InvalidSyncTokenException("the token " + cursor + " is ahead of the database's change counter ("
-                    + head + "); was the database restored from a backup?");
-        }
-        while (cursor < head) {
-            List<Item> items = new ArrayList<>();
-            long limit = head;
-            for (Table table : targets) {
-                List<Item> rows = readRows(c, table, cursor, head, batch);
-                if (rows.size() == batch) {
-                    limit = Math.min(limit, rows.get(rows.size() - 1).change());
-                }
-                items.addAll(rows);
-                List<Item> entries = readTracking(c, table, cursor, head, batch);
-                if (entries.size() == batch) {
-                    limit = Math.min(limit, entries.get(entries.size() - 1).change());
-                }
-                items.addAll(entries);
-            }
-            if (items.isEmpty()) {
-                break;
-            }
-            long upTo = limit;
-            items.removeIf(item -> item.change() > upTo);
-            items.sort(Comparator.comparingLong(Item::change).thenComparing(item -> !item.tracking()));
-            for (int i = 0; i < items.size(); i++) {
-                Item item = items.get(i);
-                SyncDelta delta;
-                if (item.tracking() && item.renamedTo() != null) {
-                    Item renamedRow = i + 1 < items.size() && items.get(i + 1).change() == item.change()
-                            && !items.get(i + 1).tracking() && items.get(i + 1).uid().equals(item.renamedTo())
-                            ? items.get(++i) : null;
-                    delta = renameDelta(c, item, renamedRow);
-                } else if (item.tracking() || item.deletedRow()) {
-                    delta = SyncDelta.builder().type(SyncDeltaType.DELETE).token(new SyncToken(item.change()))
-                            .objectClass(item.table().objectClass()).uid(new Uid(item.uid())).build();
-                } else {
-                    delta = SyncDelta.builder().type(SyncDeltaType.CREATE_OR_UPDATE).token(new SyncToken(item.change()))
-                            .object(item.object()).build();
-                }
-                if (!handler.handle(delta)) {
-                    if (handler instanceof SyncTokenResultsHandler tokens) {
-                        tokens.handleResult(delta.token());
-                    }
-                    return;
-                }
-            }
-            cursor = upTo;
-        }
-        if (handler instanceof SyncTokenResultsHandler tokens) {
-            tokens.handleResult(new SyncToken(Math.max(head, cursor)));
-        }
-    }
 
-    private SyncDelta renameDelta(Connection c, Item entry, Item renamedRow) throws SQLException {
-        SyncToken token = new SyncToken(entry.change());
-        ConnectorObject object = renamedRow != null ? renamedRow.object()
-                : readOne(c, entry.table(), entry.renamedTo()).orElse(null);
-        if (object == null || (renamedRow != null && renamedRow.deletedRow())) {
-            return SyncDelta.builder().type(SyncDeltaType.DELETE).token(token).objectClass(entry.table().objectClass())
-                    .uid(new Uid(entry.uid())).build();
-        }
-        return SyncDelta.builder().type(SyncDeltaType.UPDATE).token(token).object(object)
-                .previousUid(new Uid(entry.uid())).build();
-    }
 
-    private static long changePosition(SyncToken token) {
-        if (token == null) {
-            return 0;
-        }
-        if (token.value() instanceof Long position && position >= 0) {
-            return position;
-        }
-        throw new InvalidSyncTokenException("a change-log sync token is a non-negative Long, not " + token);
-    }
 
-    private List<Item> readRows(Connection c, Table table, long after, long head, int batch) throws SQLException {
-        String change = dialect.quote(table.change().name());
-        try (PreparedStatement select = c.prepareStatement("SELECT " + columnList(table) + " FROM "
-                + dialect.quote(table.name()) + " WHERE " + change + " > ? AND " + change + " <= ? ORDER BY " + change
-                + " LIMIT ?")) {
-            select.setLong(1, after);
-            select.setLong(2, head);
-            select.setInt(3, batch);
-            List<Item> items = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    ConnectorObject object = readObject(table, rows);
-                    items.add(new Item(rows.getLong(2), table, object.uid().value(), null, object,
-                            softDeleted(table, rows), false));
-                }
-            }
-            return items;
-        }
-    }
 
-    private List<Item> readTracking(Connection c, Table table, long after, long head, int batch) throws SQLException {
-        String change = dialect.quote(table.change().name());
-        try (PreparedStatement select = c.prepareStatement("SELECT uid, " + change + ", renamed_to FROM "
-                + dialect.quote(JdbcSettings.deletionTable(table.name())) + " WHERE " + change + " > ? AND " + change
-                + " <= ? ORDER BY " + change + " LIMIT ?")) {
-            select.setLong(1, after);
-            select.setLong(2, head);
-            select.setInt(3, batch);
-            List<Item> items = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    items.add(new Item(rows.getLong(2), table, rows.getString(1), rows.getString(3), null, false, true));
-                }
-            }
-            return items;
-        }
-    }
 
-    private void syncTimestamps(Table table, SyncToken token, SyncResultsHandler handler, int batch)
-            throws SQLException {
-        TimestampPosition position = TimestampPosition.parse(token);
-        Connection c = connection();
-        Instant upper = databaseTime(c).minus(settings.timestampLag());
-        String ts = dialect.quote(table.change().name());
-        String key = dialect.quote(table.key().name());
-        String from = "SELECT " + columnList(table) + " FROM " + dialect.quote(table.name()) + " WHERE " + ts + " <= ?";
-        TimestampPosition last = position;
-        while (true) {
-            List<Object[]> page = new ArrayList<>();
-            String sql = from + (last == null ? "" : " AND (" + ts + " > ? OR (" + ts + " = ? AND " + key + " > ?))")
-                    + " ORDER BY " + ts + ", " + key + " LIMIT ?";
-            try (PreparedStatement select = c.prepareStatement(sql)) {
-                int p = 1;
-                Values.bind(select, p++, upper, table.change());
-                if (last != null) {
-                    Values.bind(select, p++, last.time(), table.change());
-                    Values.bind(select, p++, last.time(), table.change());
-                    Values.bindKey(select, p++, last.key(), table.key());
-                }
-                select.setInt(p, batch);
-                readTimestampRows(table, select, page);
-            }
-            if (page.isEmpty()) {
-                break;
-            }
-            boolean full = page.size() == batch;
-            if (full) {
-                // Never end a batch between rows of equal timestamp.
-                Object[] tail = page.get(page.size() - 1);
-                try (PreparedStatement rest = c.prepareStatement(from + " AND " + ts + " = ? AND " + key + " > ? ORDER BY " + key)) {
-                    Values.bind(rest, 1, upper, table.change());
-                    Values.bind(rest, 2, tail[0], table.change());
-                    Values.bindKey(rest, 3, ((ConnectorObject) tail[1]).uid().value(), table.key());
-                    readTimestampRows(table, rest, page);
-                }
-            }
-            for (Object[] row : page) {
-                ConnectorObject object = (ConnectorObject) row[1];
-                TimestampPosition at = new TimestampPosition((Instant) row[0], object.uid().value());
-                SyncDelta delta = (Boolean) row[2]
-                        ? SyncDelta.builder().type(SyncDeltaType.DELETE).token(at.token()).objectClass(table.objectClass())
-                                .uid(object.uid()).build()
-                        : SyncDelta.builder().type(SyncDeltaType.CREATE_OR_UPDATE).token(at.token()).object(object).build();
-                last = at;
-                if (!handler.handle(delta)) {
-                    if (handler instanceof SyncTokenResultsHandler tokens) {
-                        tokens.handleResult(delta.token());
-                    }
-                    return;
-                }
-            }
-            if (!full) {
-                break;
-            }
-        }
-        if (handler instanceof SyncTokenResultsHandler tokens && last != null) {
-            tokens.handleResult(last.token());
-        }
-    }
 
-    private void readTimestampRows(Table table, PreparedStatement select, List<Object[]> into) throws SQLException {
-        try (ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                Instant time = (Instant) Values.read(rows, 2, table.change());
-                into.add(new Object[] {time, readObject(table, rows), softDeleted(table, rows)});
-            }
-        }
-    }
 
-    /** A timestamp-detection position: the last delivered row's timestamp and key. */
-    record TimestampPosition(Instant time, String key) {
-
-        static TimestampPosition parse(SyncToken token) {
-            if (token == null) {
-                return null;
-            }
-            if (token.value() instanceof String text) {
-                int bar = text.indexOf('|');
-                if (bar > 0) {
-                    try {
-                        return new TimestampPosition(Instant.parse(text.substring(0, bar)), text.substring(bar + 1));
-                    } catch (java.time.format.DateTimeParseException e) {
-                        // fall through to the error below
-                    }
-                }
-            }
-            throw new InvalidSyncTokenException("a timestamp sync token is '<ISO instant>|<key>', not " + token);
-        }
-
-        SyncToken token() {
-            return new SyncToken(time + "|" + key);
-        }
-    }
 
     @Override
     public SyncToken getLatestSyncToken(ObjectClass objectClass) {
         List<Table> targets = objectClass.isAll() ? List.copyOf(tables.values()) : List.of(table(objectClass));
         try {
-            Connection c = connection();
-            if (settings.changeLog()) {
-                return new SyncToken(ChangeTracking.head(c, dialect, settings, targets.stream().map(Table::name).toList(), -1));
-            }
-            Table table = targets.get(0);
-            String ts = dialect.quote(table.change().name());
-            String key = dialect.quote(table.key().name());
-            try (PreparedStatement select = c.prepareStatement("SELECT " + ts + ", " + key + " FROM "
-                    + dialect.quote(table.name()) + " WHERE " + ts + " <= ? ORDER BY " + ts + " DESC, " + key
-                    + " DESC LIMIT 1")) {
-                Values.bind(select, 1, databaseTime(c).minus(settings.timestampLag()), table.change());
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? new TimestampPosition((Instant) Values.read(row, 1, table.change()),
-                            row.getString(2)).token() : null;
-                }
-            }
+            return detection.latestToken(targets);
         } catch (SQLException e) {
             throw fail(e, "reading the latest change");
         }
@@ -566,7 +330,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         }
     }
 
-    private String notSoftDeleted(Table table) {
+    String notSoftDeleted(Table table) {
         if (table.softDelete() == null) {
             return "";
         }
@@ -584,7 +348,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         }
     }
 
-    private Optional<ConnectorObject> readOne(Connection c, Table table, String uid) throws SQLException {
+    Optional<ConnectorObject> readOne(Connection c, Table table, String uid) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT " + columnList(table) + " FROM "
                 + dialect.quote(table.name()) + " WHERE " + dialect.quote(table.key().name()) + " = ?"
                 + notSoftDeleted(table))) {
@@ -698,18 +462,10 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     }
 
     /** Adds the expected-version condition; false if the version cannot be one of this table's. */
+    /** Adds the expected-version condition; false if the version cannot be one of this table's. */
     private boolean bindVersion(PreparedStatement statement, int index, String expectedVersion, Table table)
             throws SQLException {
-        try {
-            if (settings.changeLog()) {
-                statement.setLong(index, Long.parseLong(expectedVersion));
-            } else {
-                Values.bind(statement, index, Instant.parse(expectedVersion), table.change());
-            }
-            return true;
-        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-            return false;
-        }
+        return detection.bindVersion(statement, index, expectedVersion, table);
     }
 
     private RuntimeException missingOrConflict(Connection c, Table table, Uid uid, String expectedVersion)
@@ -975,8 +731,8 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     private String updateSql(Table table, List<String> fields, boolean guarded) {
         String key = dialect.quote(table.key().name());
         List<String> sets = new ArrayList<>(fields.stream().map(f -> dialect.quote(f) + " = ?").toList());
-        if (!settings.changeLog()) {
-            sets.add(dialect.quote(table.change().name()) + " = " + dialect.now());
+        if (detection.setOnWrite(table) != null) {
+            sets.add(detection.setOnWrite(table));
         }
         if (sets.isEmpty()) {
             sets.add(key + " = " + key);
@@ -991,7 +747,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 + (guarded ? " AND " + dialect.quote(table.change().name()) + " = ?" : "");
         return table.softDelete() != null
                 ? "UPDATE " + dialect.quote(table.name()) + " SET " + dialect.quote(table.softDelete().name()) + " = ?"
-                        + (settings.changeLog() ? "" : ", " + dialect.quote(table.change().name()) + " = " + dialect.now())
+                        + (detection.setOnWrite(table) == null ? "" : ", " + detection.setOnWrite(table))
                         + condition
                 : "DELETE FROM " + dialect.quote(table.name()) + condition;
     }
@@ -1100,7 +856,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         }
     }
 
-    private Instant databaseTime(Connection c) throws SQLException {
+    Instant databaseTime(Connection c) throws SQLException {
         try (Statement statement = c.createStatement(); ResultSet row = statement.executeQuery(dialect.selectNow())) {
             row.next();
             if (dialect == Dialect.SQLITE) {
@@ -1122,6 +878,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         JdbcConnector connector = new JdbcConnector();
         connector.settings = JdbcSettings.from(connector.configDef().validate(settings));
         connector.dialect = connector.settings.dialect();
+        connector.detection = detection(connector);
         try {
             List<String> lines = new ArrayList<>();
             for (ChangeTracking.Installed installed : ChangeTracking.install(connector.connection(), connector.settings)) {
