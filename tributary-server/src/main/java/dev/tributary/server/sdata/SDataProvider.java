@@ -5,24 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.sdata.ConflictRule;
 import dev.tributary.sdata.Diagnosis;
 import dev.tributary.sdata.Digest;
-import dev.tributary.sdata.DigestEntry;
 import dev.tributary.sdata.Digests;
 import dev.tributary.sdata.SDataException;
 import dev.tributary.sdata.SDataXml;
 import dev.tributary.sdata.SyncFeed;
-import dev.tributary.sdata.SyncState;
 import dev.tributary.server.ApiException;
 import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.auth.Principal;
 import dev.tributary.server.auth.Scope;
-import dev.tributary.store.AppliedWrite;
-import dev.tributary.store.ChangePage;
-import dev.tributary.store.RecordWrite;
 import dev.tributary.store.SDataResources;
 import dev.tributary.store.Store;
-import dev.tributary.store.StoreTransaction;
-import dev.tributary.store.StoredRecord;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -31,12 +24,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -75,24 +65,17 @@ public final class SDataProvider implements AutoCloseable {
     private static final Pattern OPERATION = Pattern.compile("\\$(syncDigest|syncSource|syncTarget|syncResults)"
             + "(?:\\('([A-Za-z0-9._:-]{1,100})'\\))?");
     private static final Pattern TRACKING_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-    private static final int MAX_SOURCE_ENTRIES = 1_000_000;
     private static final int MAX_PAGE = 1000;
 
     /**
      * A selection: only the keys of the selected changes (id and sync state — measured at 166
-     * bytes each with 40-character ids, counted as {@link #bytesOf}); their data is read when a page
+     * bytes each with 40-character ids, counted as {@link SyncSourceSelector#bytesOf}); their data is read when a page
      * is served.
      */
-    private record SourceResult(String resource, Digest digest, List<Selected> entries) {
+    private record SourceResult(String resource, Digest digest, List<SyncSourceSelector.Selected> entries) {
     }
 
-    private record Selected(String id, SyncState state) {
-    }
 
-    /** What one selected key costs in memory, counted generously: the objects, the list slot, the id's characters. */
-    static long bytesOf(String id) {
-        return 96 + 2L * id.length();
-    }
     /** Live $syncSource contexts one caller may hold at once (429 beyond). */
     static final int MAX_SOURCES_PER_CALLER = 4;
 
@@ -104,61 +87,6 @@ public final class SDataProvider implements AutoCloseable {
     private final SelectionBudget budget = new SelectionBudget(Long.getLong("tributary.sdata.selectionBytes",
             Runtime.getRuntime().maxMemory() / 4));
 
-    /** Counts the bytes of selected keys against a total; a selection reserves as it goes and releases when it ends. */
-    static final class SelectionBudget {
-        private final long total;
-        private final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
-
-        SelectionBudget(long total) {
-            this.total = total;
-        }
-
-        boolean tryReserve(long keys) {
-            while (true) {
-                long now = used.get();
-                if (now + keys > total) {
-                    return false;
-                }
-                if (used.compareAndSet(now, now + keys)) {
-                    return true;
-                }
-            }
-        }
-
-        void release(long keys) {
-            used.addAndGet(-keys);
-        }
-
-        /** The keys of one selection: reserved as it selects, all given back when it ends (once). */
-        final class Reservation {
-            private long held;
-            private boolean closed;
-
-            synchronized boolean reserve(long bytes) {
-                if (closed || !tryReserve(bytes)) {
-                    return false;
-                }
-                held += bytes;
-                return true;
-            }
-
-            synchronized void close() {
-                if (!closed) {
-                    closed = true;
-                    release(held);
-                    held = 0;
-                }
-            }
-        }
-
-        long total() {
-            return total;
-        }
-
-        long used() {
-            return used.get();
-        }
-    }
 
     private record TargetResult(String resource, List<SyncFeed.Entry> outcomes) {
     }
@@ -169,6 +97,9 @@ public final class SDataProvider implements AutoCloseable {
     private final Supplier<String> baseUrl;
     private final AsyncOperations<SourceResult> sources;
     private final AsyncOperations<TargetResult> targets;
+    private final HubDigests digests;
+    private final SyncTargetApplier applier;
+    private final SyncSourceSelector selector;
 
     public SDataProvider(Store store, Clock clock, long maxBodyBytes, Supplier<String> baseUrl, Duration idle) {
         this.store = store;
@@ -184,6 +115,9 @@ public final class SDataProvider implements AutoCloseable {
             }
         });
         this.targets = new AsyncOperations<>("target", clock, () -> idle);
+        this.digests = new HubDigests(store, clock);
+        this.applier = new SyncTargetApplier(store, clock, baseUrl, digests);
+        this.selector = new SyncSourceSelector(store, digests);
     }
 
     public void register(JavalinConfig config) {
@@ -271,7 +205,7 @@ public final class SDataProvider implements AutoCloseable {
             principal.require(name.equals("syncTarget") ? Scope.write(resource.collection())
                     : Scope.read(resource.collection()));
             switch (method + " " + name + (id == null ? "" : "()")) {
-                case "GET syncDigest" -> xml(ctx, 200, Digests.document(digest(resource)), "application/xml");
+                case "GET syncDigest" -> xml(ctx, 200, Digests.document(digests.digest(resource)), "application/xml");
                 case "POST syncSource" -> startSource(ctx, resource, principal);
                 case "GET syncSource()" -> readSource(ctx, resource, id, scoped(resource, principal, id));
                 case "DELETE syncSource()" -> end(ctx, sources.delete(scoped(resource, principal, id)), id);
@@ -357,49 +291,10 @@ public final class SDataProvider implements AutoCloseable {
 
     // ---- digest and states
 
-    /** This resource kind's digest: the hub's own entry first, then every other endpoint's. */
-    Digest digest(SDataResources.Resource resource) {
-        return snapshot(resource, () -> store.sdata().digest(resource.resource()), () -> store.changeLog().head(),
-                clock.instant());
-    }
 
-    /**
-     * The digest as one snapshot, its two parts read in the only safe order: the stored entries
-     * first, then the change log's head. A target committing in between can then only make the
-     * head — and the selection, which reads up to it — go further than the entries claim (those
-     * records are sent again later: harmless); it can never make an entry claim ticks whose
-     * records lie above the head the selection reads to, which the target would merge without
-     * ever receiving them.
-     */
-    static Digest snapshot(SDataResources.Resource resource, java.util.function.Supplier<List<SDataResources.DigestRow>> entries,
-            java.util.function.LongSupplier head, Instant now) {
-        List<SDataResources.DigestRow> rows = entries.get();
-        return digest(resource, head.getAsLong(), rows, now);
-    }
 
-    private static Digest digest(SDataResources.Resource resource, StoreTransaction tx, Instant now) {
-        return digest(resource, tx.head(), tx.sdataDigest(resource.resource()), now);
-    }
 
-    private static Digest digest(SDataResources.Resource resource, long head, List<SDataResources.DigestRow> rows,
-            Instant now) {
-        List<DigestEntry> entries = new ArrayList<>();
-        entries.add(new DigestEntry(resource.endpoint(), head + 1, now, resource.conflictPriority()));
-        for (SDataResources.DigestRow row : rows) {
-            if (!row.endpoint().equals(resource.endpoint())) {
-                entries.add(new DigestEntry(row.endpoint(), row.tick(), row.stamp(), row.conflictPriority()));
-            }
-        }
-        return new Digest(resource.endpoint(), entries);
-    }
 
-    private static SyncState state(SDataResources.Resource resource, StoredRecord record,
-            StoreTransaction.SDataState stored) {
-        if (stored != null && stored.version() == record.version()) {
-            return new SyncState(stored.endpoint(), stored.tick(), stored.stamp());
-        }
-        return new SyncState(resource.endpoint(), record.seq(), record.updated());
-    }
 
     // ---- $syncSource
 
@@ -430,7 +325,10 @@ public final class SDataProvider implements AutoCloseable {
         SelectionBudget.Reservation reservation = reservations.computeIfAbsent(key, k -> budget.new Reservation());
         AsyncOperations.Operation<SourceResult> operation;
         try {
-            operation = sources.start(key, resource.resource(), op -> select(resource, target, op, reservation));
+            operation = sources.start(key, resource.resource(), op -> {
+                SyncSourceSelector.Selection selection = selector.select(resource, target, op::report, reservation);
+                return new SourceResult(resource.resource(), selection.digest(), selection.entries());
+            });
         } catch (RuntimeException e) {
             reservations.remove(key, reservation);
             reservation.close();
@@ -439,83 +337,8 @@ public final class SDataProvider implements AutoCloseable {
         accepted(ctx, operation, url(resource, "$syncSource('" + id + "')"));
     }
 
-    private SourceResult select(SDataResources.Resource resource, Digest target,
-            AsyncOperations.Operation<SourceResult> operation, SelectionBudget.Reservation reservation) {
-        operation.report("Selecting changes", "reading " + resource.collection(), 0.1);
-        Digest ours = digest(resource);
-        Map<String, Long> thresholds = Digest.selection(ours, target);
-        List<Selected> entries = new ArrayList<>();
-        boolean kept = false;
-        try {
-            if (!thresholds.isEmpty()) {
-                long head = ours.tick(resource.endpoint()) - 1;
-                long after = 0;
-                while (true) {
-                    ChangePage page = store.changeLog().read(resource.collection(), after, head, 1000, true);
-                    Map<String, StoreTransaction.SDataState> stored = store.transact(tx -> tx.sdataStates(
-                            resource.collection(), page.records().stream().map(StoredRecord::id).toList()));
-                    for (StoredRecord record : page.records()) {
-                        SyncState state = state(resource, record, stored.get(record.id()));
-                        if (Digest.selects(thresholds, state)) {
-                            if (entries.size() >= MAX_SOURCE_ENTRIES) {
-                                throw new SDataException(413, "more than " + MAX_SOURCE_ENTRIES
-                                        + " changes to send; synchronize more often");
-                            }
-                            if (!reservation.reserve(bytesOf(record.id()))) {
-                                throw new SDataException(503, "the hub holds as many selected changes as it may now"
-                                        + " (other synchronizations are open); retry later");
-                            }
-                            entries.add(new Selected(record.id(), state));
-                        }
-                        after = record.seq();
-                    }
-                    if (!page.hasMore()) {
-                        break;
-                    }
-                }
-            }
-            entries.sort(Comparator.comparing((Selected e) -> e.state().endpoint())
-                    .thenComparingLong(e -> e.state().tick()));
-            operation.report("Ready", entries.size() + " changes", 1.0);
-            kept = true;
-            return new SourceResult(resource.resource(), ours, entries);
-        } finally {
-            if (!kept) {
-                reservation.close();
-            }
-        }
-    }
 
-    /**
-     * The feed entries of selected keys, with the records as they are now (a record changed since
-     * the selection goes with its current version and state; one gone altogether as deleted).
-     */
-    private List<SyncFeed.Entry> entries(SDataResources.Resource resource, List<Selected> selected) {
-        List<String> ids = selected.stream().map(Selected::id).toList();
-        record Now(Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
-        }
-        Now now = store.transact(tx -> new Now(tx.records(resource.collection(), ids), tx.sdataStates(resource.collection(), ids)));
-        List<SyncFeed.Entry> entries = new ArrayList<>(selected.size());
-        for (Selected key : selected) {
-            StoredRecord record = now.records().get(key.id());
-            if (record == null) {
-                entries.add(new SyncFeed.Entry(null, key.id(), key.state().stamp(), key.state(), true, null, null));
-                continue;
-            }
-            SyncState state = state(resource, record, now.states().get(record.id()));
-            entries.add(new SyncFeed.Entry(null, record.id(), record.updated(), state, record.deleted(),
-                    record.deleted() ? null : (ObjectNode) read(record.dataText()), null));
-        }
-        return entries;
-    }
 
-    private static JsonNode read(String json) {
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored record data is not JSON: " + e.getMessage(), e);
-        }
-    }
 
     private void readSource(Context ctx, SDataResources.Resource resource, String id, String key) {
         AsyncOperations.Operation<SourceResult> operation = sources.get(key);
@@ -534,7 +357,7 @@ public final class SDataProvider implements AutoCloseable {
         int to = Math.min(result.entries().size(), from + count);
         String next = to < result.entries().size() ? location + "?startIndex=" + (to + 1) + "&count=" + count : null;
         SyncFeed page = new SyncFeed(location, "Synchronization feed " + id, true, result.digest(),
-                entries(resource, result.entries().subList(from, to)), next);
+                selector.entries(resource, result.entries().subList(from, to)), next);
         xml(ctx, 200, page.write(contractNamespace(resource), element(resource), location + "?startIndex=" + start
                 + "&count=" + count), "application/atom+xml; type=feed");
     }
@@ -610,209 +433,19 @@ public final class SDataProvider implements AutoCloseable {
             return;
         }
         SyncFeed feed = SyncFeed.read(SDataXml.parse(body(ctx), (int) maxBodyBytes));
-        check(resource, feed);
+        applier.check(resource, feed);
         AsyncOperations.Operation<TargetResult> operation = targets.start(key, resource.resource(),
-                op -> apply(resource, feed, op));
+                op -> new TargetResult(resource.resource(), applier.apply(resource, feed, op::report)));
         accepted(ctx, operation, url(resource, "$syncTarget('" + id + "')"));
     }
 
-    /** Everything that makes a page unusable is found before anything is applied. */
-    private void check(SDataResources.Resource resource, SyncFeed feed) {
-        if (feed.digest() == null) {
-            throw SDataException.badRequest("the feed has no <sync:digest>; a target needs the source's digest");
-        }
-        int index = 0;
-        for (SyncFeed.Entry entry : feed.entries()) {
-            index++;
-            if (entry.uuid() == null || !dev.tributary.store.RecordIds.isValid(entry.uuid())) {
-                throw SDataException.badRequest("entry " + index + " needs an sdata:uuid usable as a record id (letters,"
-                        + " digits and . _ ~ : @ -), not '" + entry.uuid() + "'");
-            }
-            if (entry.state() == null) {
-                throw SDataException.badRequest("entry " + index + " has no <sync:syncState>");
-            }
-            if (!entry.deleted() && entry.data() == null) {
-                throw SDataException.badRequest("entry " + index + " has no payload; sync feeds carry complete payloads");
-            }
-        }
-        if (!feed.catchUp()) {
-            Digest target = digest(resource);
-            Map<String, Long> expected = new java.util.HashMap<>();
-            for (SyncFeed.Entry entry : feed.entries()) {
-                String endpoint = entry.state().endpoint();
-                long next = expected.computeIfAbsent(endpoint, target::tick);
-                if (entry.state().tick() > next && !endpoint.equals(resource.endpoint())) {
-                    throw SDataException.badRequest("immediate mode: entry " + entry.uuid() + " has tick "
-                            + entry.state().tick() + " of " + endpoint + ", but the target has that endpoint's changes only"
-                            + " below " + next + "; send a catch-up feed");
-                }
-                expected.put(endpoint, Math.max(next, entry.state().tick() + 1));
-            }
-        }
-    }
 
-    /** Entries applied in one transaction; a chunk that fails is redone entry by entry to find the culprit. */
-    private static final int CHUNK = 200;
 
-    private TargetResult apply(SDataResources.Resource resource, SyncFeed feed,
-            AsyncOperations.Operation<TargetResult> operation) {
-        List<SyncFeed.Entry> entries = feed.entries();
-        operation.report("Processing", "0 of " + entries.size(), 0);
-        List<SyncFeed.Entry> outcomes = new ArrayList<>();
-        RuntimeException failure = null;
-        for (int from = 0; from < entries.size() && failure == null; from += CHUNK) {
-            List<SyncFeed.Entry> chunk = entries.subList(from, Math.min(entries.size(), from + CHUNK));
-            if (Thread.currentThread().isInterrupted()) {
-                failure = new IllegalStateException("the operation was deleted");
-                break;
-            }
-            try {
-                outcomes.addAll(store.transact(tx -> applyChunk(resource, feed, chunk, tx)));
-            } catch (RuntimeException chunkFailed) {
-                for (SyncFeed.Entry entry : chunk) {
-                    if (failure != null) {
-                        break;
-                    }
-                    try {
-                        outcomes.addAll(store.transact(tx -> applyChunk(resource, feed, List.of(entry), tx)));
-                    } catch (RuntimeException e) {
-                        LOG.warn("SData entry {} of {} failed", entry.uuid(), resource.resource(), e);
-                        failure = e;
-                        String why = e instanceof dev.tributary.store.StoreException failed && failed.retryable()
-                                ? "the store was unavailable; send the entry again" : "the hub could not apply it; its log says why";
-                        outcomes.add(outcome(resource, entry, new SyncFeed.Outcome(500, "failed: " + why, null, null, null)));
-                    }
-                }
-            }
-            operation.report("Processing", outcomes.size() + " of " + entries.size(),
-                    (double) outcomes.size() / Math.max(1, entries.size()));
-        }
-        for (int i = outcomes.size(); i < entries.size(); i++) {
-            outcomes.add(outcome(resource, entries.get(i), new SyncFeed.Outcome(500, "not processed: the batch stopped"
-                    + (failure == null ? "" : " (" + failure.getMessage() + ")"), null, null, null)));
-        }
-        if (failure == null && feed.catchUp() && feed.next() == null) {
-            store.transact(tx -> {
-                Digest current = digest(resource, tx, clock.instant());
-                Digest merged = current.afterCatchUp(feed.digest(), clock.instant());
-                saveDigest(resource, tx, current, merged);
-                return null;
-            });
-        }
-        return new TargetResult(resource.resource(), outcomes);
-    }
 
-    /**
-     * Applies entries in one transaction: the records, their states and the digest are read once,
-     * decided on and updated in memory entry by entry, and the digest rows that changed are
-     * written at the end.
-     */
-    private List<SyncFeed.Entry> applyChunk(SDataResources.Resource resource, SyncFeed feed, List<SyncFeed.Entry> chunk,
-            StoreTransaction tx) {
-        Instant now = clock.instant();
-        List<String> ids = chunk.stream().map(SyncFeed.Entry::uuid).distinct().toList();
-        Map<String, StoredRecord> records = new java.util.HashMap<>(tx.records(resource.collection(), ids));
-        Map<String, StoreTransaction.SDataState> states = new java.util.HashMap<>(tx.sdataStates(resource.collection(), ids));
-        Digest before = digest(resource, tx, now);
-        Digest targetDigest = before;
-        boolean distinct = ids.size() == chunk.size();
-        SyncFeed.Outcome[] results = new SyncFeed.Outcome[chunk.size()];
-        List<Integer> toWrite = new ArrayList<>();
-        List<RecordWrite> writes = new ArrayList<>();
-        for (int i = 0; i < chunk.size(); i++) {
-            SyncFeed.Entry entry = chunk.get(i);
-            Optional<StoredRecord> current = Optional.ofNullable(records.get(entry.uuid()));
-            StoreTransaction.SDataState stored = states.get(entry.uuid());
-            SyncState targetState = current.map(r -> state(resource, r, stored)).orElse(null);
-            ConflictRule.Decision decision = ConflictRule.decide(feed.digest(), targetDigest, entry.state(), targetState);
-            if (!decision.apply()) {
-                results[i] = decision.conflict()
-                        ? new SyncFeed.Outcome(409, "conflict lost: " + decision.reason(), null, null, etag(current))
-                        : new SyncFeed.Outcome(200, "not applied: " + decision.reason(), null, null, etag(current),
-                                SyncFeed.NOT_APPLIED);
-            } else if (entry.deleted() && (current.isEmpty() || current.get().deleted())) {
-                if (current.isPresent()) {
-                    // The target's own tombstone gives way to the source's: its state becomes the
-                    // source's, or this node would later send its losing deletion as the newer change.
-                    StoreTransaction.SDataState state = new StoreTransaction.SDataState(entry.uuid(),
-                            current.get().version(), entry.state().endpoint(), entry.state().tick(), entry.state().stamp());
-                    tx.putSDataState(resource.collection(), state);
-                    states.put(entry.uuid(), state);
-                }
-                results[i] = new SyncFeed.Outcome(200, "already absent", "DELETE", null, null);
-            } else {
-                RecordWrite write = entry.deleted()
-                        ? new RecordWrite(RecordWrite.Op.DELETE, entry.uuid(), null, false, null)
-                        : new RecordWrite(RecordWrite.Op.PUT, entry.uuid(), null, false, Json.compact(entry.data()));
-                if (distinct) {
-                    // Each record appears once in the chunk: its write can join the chunk's one batch.
-                    toWrite.add(i);
-                    writes.add(write);
-                } else {
-                    results[i] = written(resource, entry, tx.apply(resource.collection(), List.of(write),
-                            "sdata:" + entry.state().endpoint()).get(0), records, states);
-                    tx.putSDataState(resource.collection(), states.get(entry.uuid()));
-                }
-            }
-            targetDigest = targetDigest.afterEntry(entry.state(), feed.digest().priority(entry.state().endpoint()), now);
-        }
-        if (!writes.isEmpty()) {
-            List<AppliedWrite> applied = tx.apply(resource.collection(), writes, "sdata");
-            List<StoreTransaction.SDataState> made = new ArrayList<>();
-            for (int k = 0; k < toWrite.size(); k++) {
-                int i = toWrite.get(k);
-                results[i] = written(resource, chunk.get(i), applied.get(k), records, states);
-                made.add(states.get(chunk.get(i).uuid()));
-            }
-            tx.putSDataStates(resource.collection(), made);
-        }
-        List<SyncFeed.Entry> outcomes = new ArrayList<>(chunk.size());
-        for (int i = 0; i < chunk.size(); i++) {
-            outcomes.add(outcome(resource, chunk.get(i), results[i]));
-        }
-        saveDigest(resource, tx, before, targetDigest);
-        return outcomes;
-    }
 
-    /**
-     * Remembers the source's sync state for a version just written (the caller stores it), and
-     * answers the entry's outcome.
-     */
-    private SyncFeed.Outcome written(SDataResources.Resource resource, SyncFeed.Entry entry, AppliedWrite applied,
-            Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
-        StoreTransaction.SDataState state = new StoreTransaction.SDataState(entry.uuid(), applied.record().version(),
-                entry.state().endpoint(), entry.state().tick(), entry.state().stamp());
-        records.put(entry.uuid(), applied.record());
-        states.put(entry.uuid(), state);
-        if (entry.deleted()) {
-            return new SyncFeed.Outcome(200, "deleted", "DELETE", null, null);
-        }
-        boolean created = applied.outcome() == AppliedWrite.Outcome.CREATED;
-        return new SyncFeed.Outcome(created ? 201 : 200, created ? "Created" : "OK", created ? "POST" : "PUT",
-                baseUrl.get() + "/v1/collections/" + resource.collection() + "/records/" + entry.uuid(),
-                applied.record().etag());
-    }
 
-    private static String etag(Optional<StoredRecord> record) {
-        return record.map(StoredRecord::etag).orElse(null);
-    }
 
-    private static void saveDigest(SDataResources.Resource resource, StoreTransaction tx, Digest before, Digest after) {
-        for (DigestEntry entry : after.entries()) {
-            if (entry.endpoint().equals(resource.endpoint())) {
-                continue; // the hub's own entry follows the change log
-            }
-            Optional<DigestEntry> old = before.entry(entry.endpoint());
-            if (old.isEmpty() || !old.get().equals(entry)) {
-                tx.putSDataDigest(resource.resource(), new SDataResources.DigestRow(entry.endpoint(), entry.tick(),
-                        entry.stamp(), entry.conflictPriority()));
-            }
-        }
-    }
 
-    private SyncFeed.Entry outcome(SDataResources.Resource resource, SyncFeed.Entry entry, SyncFeed.Outcome outcome) {
-        return new SyncFeed.Entry(entry.id(), entry.uuid(), clock.instant(), entry.state(), entry.deleted(), null, outcome);
-    }
 
     private void readTarget(Context ctx, SDataResources.Resource resource, String id, String key) {
         AsyncOperations.Operation<TargetResult> operation = targets.get(key);
