@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -111,9 +112,16 @@ final class SyncCommand implements Runnable {
             }
             String id = JSON.readTree(started.body()).get("id").asText();
             JsonNode last = follow(http, base, id);
-            if (last == null) {
+            // The stream may end before the run does (a dropped connection, a proxy's timeout): ask until it has.
+            while (last == null || !Set.of("succeeded", "failed", "cancelled").contains(last.path("state").asText())) {
+                if (last != null) {
+                    Thread.sleep(200);
+                }
                 last = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/runs/" + id))
                         .header("Authorization", "Bearer " + hub.token).build(), HttpResponse.BodyHandlers.ofString()).body());
+                if (!last.has("state")) {
+                    break; // not a run (an error answer): printed as it is
+                }
             }
             printStats(out, last);
             return "succeeded".equals(last.path("state").asText()) ? 0 : 1;

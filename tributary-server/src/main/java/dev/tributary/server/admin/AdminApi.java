@@ -300,13 +300,19 @@ public final class AdminApi {
         respond(ctx, 202, runJson(existingRun(run.id())));
     }
 
-    /** Streams a run's events: its current state at once, then every change until it ends. */
+    /**
+     * Streams a run's events: its current state at once, then every change until it ends. Events
+     * go out one at a time and in order: the current state is sent only if no event came first
+     * (the run thread may report before it is read), and nothing after the end.
+     */
     private void runEvents(SseClient client) {
         Context ctx = client.ctx();
         admin(ctx);
         String id = ctx.pathParam("r");
         RunRecord run = existingRun(id);
         AtomicReference<AutoCloseable> subscription = new AtomicReference<>();
+        Object order = new Object();
+        boolean[] sent = new boolean[2]; // [0]: an event went out; [1]: the end went out
         client.keepAlive();
         client.onClose(() -> closeQuietly(subscription.get()));
         subscription.set(engine.subscribe(id, event -> {
@@ -320,13 +326,27 @@ public final class AdminApi {
             if (event.error() != null) {
                 json.put("error", event.error());
             }
-            client.sendEvent(event.state().finished() ? "end" : "progress", json.toString());
+            synchronized (order) {
+                if (sent[1]) {
+                    return;
+                }
+                sent[0] = true;
+                sent[1] = event.state().finished();
+                client.sendEvent(sent[1] ? "end" : "progress", json.toString());
+            }
             if (event.state().finished()) {
                 client.close();
             }
         }));
         RunRecord now = engine.run(id).orElse(run);
-        client.sendEvent(isFinished(now) ? "end" : "progress", runJson(now).toString());
+        synchronized (order) {
+            if (sent[0]) {
+                return; // the run reported already: its events are newer than what was read
+            }
+            sent[0] = true;
+            sent[1] = isFinished(now);
+            client.sendEvent(sent[1] ? "end" : "progress", runJson(now).toString());
+        }
         if (isFinished(now)) {
             client.close();
         }
