@@ -63,7 +63,7 @@ public final class HubServer implements AutoCloseable {
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
                 config.sdataContextTtl());
-        this.sdataLinks = new SDataLinks(store, engine, config.maxBodyBytes(), this::baseUrl);
+        this.sdataLinks = new SDataLinks(store, engine, config.maxBodyBytes(), sdata);
         this.sdataKind = engine.registerKind(sdataLinks);
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
         OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofSeconds(15));

@@ -127,9 +127,11 @@ final class Operations implements AutoCloseable {
         }
     }
 
+    /** The route the request matched (its path pattern, not the request's path); "unmatched" when none did. */
     private static String route(Context ctx) {
         try {
-            return ctx.endpoint().path;
+            io.javalin.router.Endpoint matched = ctx.endpoints().lastHttpEndpoint();
+            return matched == null ? "unmatched" : matched.path;
         } catch (RuntimeException e) {
             return "unmatched";
         }

@@ -7,12 +7,12 @@ import dev.tributary.engine.LinkKind;
 import dev.tributary.engine.RunMode;
 import dev.tributary.engine.RunStats;
 import dev.tributary.engine.SyncEngine;
+import dev.tributary.sdata.HttpSide;
 import dev.tributary.sdata.SyncPass;
 import dev.tributary.server.ApiException;
 import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.auth.Scope;
-import dev.tributary.store.AccessTokens;
 import dev.tributary.store.RunRecord;
 import dev.tributary.store.Runs;
 import dev.tributary.store.SDataResources;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * from its last run, so a restart keeps the rhythm), retried, cancellable, recorded under the link
  * name {@code sdata:<name>} with state, phase, progress and stats, and measured.
  *
- * <p>The local side of a pass is this hub's own SData provider, reached over HTTP with an access
- * token issued for the run and revoked when it ends.
+ * <p>The local side of a pass is this hub's own SData provider, called in process (the same
+ * selection, pages and apply as its URLs, without HTTP or a token); the remote side is reached
+ * over HTTP with the link's token.
  */
 public final class SDataLinks implements LinkKind {
 
@@ -47,13 +47,13 @@ public final class SDataLinks implements LinkKind {
     private final Store store;
     private final SyncEngine engine;
     private final long maxBodyBytes;
-    private final Supplier<String> baseUrl;
+    private final SDataProvider provider;
 
-    public SDataLinks(Store store, SyncEngine engine, long maxBodyBytes, Supplier<String> baseUrl) {
+    public SDataLinks(Store store, SyncEngine engine, long maxBodyBytes, SDataProvider provider) {
         this.store = store;
         this.engine = engine;
         this.maxBodyBytes = maxBodyBytes;
-        this.baseUrl = baseUrl;
+        this.provider = provider;
     }
 
     @Override
@@ -196,28 +196,18 @@ public final class SDataLinks implements LinkKind {
     public void run(String name, Run run) {
         SDataResources.Link link = store.sdata().link(name)
                 .orElseThrow(() -> new IllegalStateException("SData link '" + name + "' was deleted"));
-        AccessTokens.IssuedToken token = null;
-        try {
-            SDataResources.Resource resource = store.sdata().get(link.resource())
-                    .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
-            token = store.accessTokens().create("sdata link " + link.name() + " run",
-                    List.of(Scope.read(resource.collection()).toString(), Scope.write(resource.collection()).toString()));
-            SyncPass.Side local = new SyncPass.Side(baseUrl.get() + "/sdata/" + resource.app() + "/" + resource.contract()
-                    + "/-/" + resource.resource(), token.secret());
-            SyncPass.Side remote = new SyncPass.Side(link.remoteUrl(), link.remoteToken());
-            SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
-            if (!link.direction().equals("in") && !run.cancelled()) {
-                run.progress("out", 0.1);
-                record(run, link.name(), "out", run.stats().outbound, pass.run(local, remote, line -> { }));
-            }
-            if (!link.direction().equals("out") && !run.cancelled()) {
-                run.progress("in", 0.5);
-                record(run, link.name(), "in", run.stats().inbound, pass.run(remote, local, line -> { }));
-            }
-        } finally {
-            if (token != null) {
-                store.accessTokens().revoke(token.token().id());
-            }
+        SDataResources.Resource resource = store.sdata().get(link.resource())
+                .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
+        SyncPass.Side local = provider.local(resource);
+        SyncPass.Side remote = new HttpSide(link.remoteUrl(), link.remoteToken());
+        SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
+        if (!link.direction().equals("in") && !run.cancelled()) {
+            run.progress("out", 0.1);
+            record(run, link.name(), "out", run.stats().outbound, pass.run(local, remote, line -> { }));
+        }
+        if (!link.direction().equals("out") && !run.cancelled()) {
+            run.progress("in", 0.5);
+            record(run, link.name(), "in", run.stats().inbound, pass.run(remote, local, line -> { }));
         }
     }
 

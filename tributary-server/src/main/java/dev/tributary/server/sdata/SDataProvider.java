@@ -9,6 +9,7 @@ import dev.tributary.sdata.Digests;
 import dev.tributary.sdata.SDataException;
 import dev.tributary.sdata.SDataXml;
 import dev.tributary.sdata.SyncFeed;
+import dev.tributary.sdata.SyncPass;
 import dev.tributary.server.ApiException;
 import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
@@ -277,6 +278,11 @@ public final class SDataProvider implements AutoCloseable {
             throw SDataException.badRequest("trackingID must be 1 to 100 letters, digits, '.', '_', ':' or '-'");
         }
         return id;
+    }
+
+    /** This hub's resource kind as a side of a pass, in process (an SData link's local end). */
+    SyncPass.Side local(SDataResources.Resource resource) {
+        return new LocalSide(resource, digests, selector, applier, budget, url(resource, "").replaceAll("/$", ""));
     }
 
     private String url(SDataResources.Resource resource, String operation) {

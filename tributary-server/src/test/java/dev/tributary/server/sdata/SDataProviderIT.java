@@ -62,7 +62,7 @@ class SDataProviderIT {
     }
 
     private static SyncPass.Side side(TestHub hub) {
-        return new SyncPass.Side(url(hub), hub.adminToken);
+        return new dev.tributary.sdata.HttpSide(url(hub), hub.adminToken, Duration.ofSeconds(60));
     }
 
     private static SyncPass.Result pass(TestHub from, TestHub to) {
@@ -163,6 +163,15 @@ class SDataProviderIT {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> notes(b).containsKey("n1"));
         JsonNode runs = a.get("/v1/runs?link=sdata:nightly").json().get("items");
         assertThat(runs.get(0).get("mode").asText()).isEqualTo("scheduled");
+        write(a, "n2", "manual");
+        String manual = a.post("/v1/sdata/links/nightly/runs", "").json().get("id").asText();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> a.get("/v1/runs/" + manual).json().get("state").asText().equals("succeeded"));
+        assertThat(notes(b)).containsKey("n2");
+        assertThat(a.get("/metrics").text().lines().filter(line -> line.startsWith("tributary_http_requests_seconds_count"))
+                .toList()).as("the link's local side is called in process, not over the hub's own SData URLs")
+                .noneMatch(line -> line.contains("route=\"/sdata/"));
+        assertThat(b.get("/metrics").text()).as("the remote side is reached over HTTP").contains("route=\"/sdata/");
     }
 
     /** Digest and source hand out the collection's data: a write-only token may not read them. */
