@@ -1,5 +1,6 @@
 package dev.tributary.server.sdata;
 
+import dev.tributary.engine.Side;
 import dev.tributary.sdata.ConflictRule;
 import dev.tributary.sdata.Digest;
 import dev.tributary.sdata.SDataException;
@@ -7,6 +8,7 @@ import dev.tributary.sdata.SyncFeed;
 import dev.tributary.sdata.SyncState;
 import dev.tributary.server.Json;
 import dev.tributary.store.AppliedWrite;
+import dev.tributary.store.ConflictState;
 import dev.tributary.store.RecordWrite;
 import dev.tributary.store.SDataResources;
 import dev.tributary.store.Store;
@@ -157,6 +159,14 @@ final class SyncTargetApplier {
             StoreTransaction.SDataState stored = states.get(entry.uuid());
             SyncState targetState = current.map(r -> HubDigests.state(resource, r, stored)).orElse(null);
             ConflictRule.Decision decision = ConflictRule.decide(feed.digest(), targetDigest, entry.state(), targetState);
+            if (decision.conflict()) {
+                // Recorded like every decision the hub makes on a conflict: GET /v1/conflicts shows it.
+                tx.recordConflict("sdata:" + resource.resource(), entry.uuid(), entry.state().endpoint(),
+                        ConflictState.RESOLVED, "conflictPriority", (decision.apply() ? Side.ENDPOINT : Side.HUB).label(),
+                        current.filter(r -> !r.deleted()).map(StoredRecord::dataText).orElse(null),
+                        entry.deleted() ? null : Json.compact(entry.data()), Long.toString(entry.state().tick()),
+                        decision.reason());
+            }
             if (!decision.apply()) {
                 results[i] = decision.conflict()
                         ? new SyncFeed.Outcome(409, "conflict lost: " + decision.reason(), null, null, etag(current))

@@ -136,6 +136,13 @@ class SDataProviderIT {
         pass(pg, lite);
         assertThat(notes(pg)).isEqualTo(notes(lite)).containsOnlyKeys("p1", "s1", "both");
         assertThat(notes(lite).get("both")).contains("postgres wins");
+        JsonNode decided = lite.get("/v1/conflicts?state=resolved&link=sdata:notes").json().get("items");
+        assertThat(decided).as("the conflict the target decided is in its conflicts history").hasSize(1);
+        assertThat(decided.get(0).get("recordId").asText()).isEqualTo("both");
+        assertThat(decided.get(0).get("decision").asText()).as("the other endpoint's version won").isEqualTo("endpoint");
+        assertThat(decided.get(0).get("hub").toString()).contains("sqlite loses");
+        assertThat(decided.get(0).get("endpoint").toString()).contains("postgres wins");
+        assertThat(decided.get(0).get("detail").asText()).contains("priority 1 (source) vs 2 (target)");
         pg.delete("/v1/collections/notes/records/s1");
         pass(pg, lite);
         assertThat(notes(lite)).doesNotContainKey("s1");
