@@ -64,7 +64,7 @@ public final class HubServer implements AutoCloseable {
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
                 config.sdataContextTtl());
         this.sdataLinks = new SDataLinks(store, engine, config.maxBodyBytes(), sdata);
-        this.sdataKind = engine.registerKind(sdataLinks);
+        this.sdataKind = engine.registerKind(sdataLinks.kind());
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
         OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofSeconds(15));
         this.app = Javalin.create(javalin -> {

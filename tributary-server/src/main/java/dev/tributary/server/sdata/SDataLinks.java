@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.connector.config.Secret;
 import dev.tributary.engine.LinkKind;
+import dev.tributary.engine.sdata.SDataLinkKind;
 import dev.tributary.engine.RunMode;
-import dev.tributary.engine.RunStats;
 import dev.tributary.engine.SyncEngine;
-import dev.tributary.sdata.HttpSide;
-import dev.tributary.sdata.SyncPass;
 import dev.tributary.server.ApiException;
 import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
@@ -21,25 +19,18 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SData links: each runs catch-up passes between one of the hub's resource kinds and a remote
- * SData provider's (another Tributary hub, or any SData provider), out, in, or both. They are a
- * {@link LinkKind} of the sync engine, which runs them like every link: one run per link at a
- * time, on request or every {@code every} (the engine's scheduler; a link's next turn follows
- * from its last run, so a restart keeps the rhythm), retried, cancellable, recorded under the link
- * name {@code sdata:<name>} with state, phase, progress and stats, and measured.
- *
- * <p>The local side of a pass is this hub's own SData provider, called in process (the same
- * selection, pages and apply as its URLs, without HTTP or a token); the remote side is reached
- * over HTTP with the link's token.
+ * The routes of SData links (define, list, delete, run now). The links themselves run in the sync
+ * engine as an {@link SDataLinkKind}, like every link: one run per link at a time, on request or
+ * every {@code every} (the engine's scheduler; a link's next turn follows from its last run, so a
+ * restart keeps the rhythm), retried, cancellable, recorded under the link name
+ * {@code sdata:<name>} with state, phase, progress and stats, and measured.
  */
-public final class SDataLinks implements LinkKind {
+public final class SDataLinks {
 
     private static final Logger LOG = LoggerFactory.getLogger(SDataLinks.class);
     private static final String NAME = "[A-Za-z][A-Za-z0-9_-]{0,63}";
@@ -47,34 +38,18 @@ public final class SDataLinks implements LinkKind {
     private final Store store;
     private final SyncEngine engine;
     private final long maxBodyBytes;
-    private final SDataProvider provider;
+    private final LinkKind kind;
 
     public SDataLinks(Store store, SyncEngine engine, long maxBodyBytes, SDataProvider provider) {
         this.store = store;
         this.engine = engine;
         this.maxBodyBytes = maxBodyBytes;
-        this.provider = provider;
+        this.kind = new SDataLinkKind(store, provider::local);
     }
 
-    @Override
-    public String prefix() {
-        return "sdata";
-    }
-
-    @Override
-    public boolean exists(String name) {
-        return store.sdata().link(name).isPresent();
-    }
-
-    @Override
-    public Map<String, Duration> schedules() {
-        Map<String, Duration> schedules = new LinkedHashMap<>();
-        for (SDataResources.Link link : store.sdata().links()) {
-            if (link.every() != null) {
-                schedules.put(link.name(), link.every());
-            }
-        }
-        return schedules;
+    /** The engine's kind for these links; registered by the hub server. */
+    public LinkKind kind() {
+        return kind;
     }
 
     public void register(JavalinConfig config) {
@@ -167,7 +142,7 @@ public final class SDataLinks implements LinkKind {
             throw new ApiException(400, "badRequest", "the SData link is not valid", problems);
         }
         boolean created = store.sdata().putLink(new SDataResources.Link(name, resource, url, token, direction, every));
-        engine.rescheduled(this, name);
+        engine.rescheduled(kind, name);
         ObjectNode shown = json(store.sdata().link(name).orElseThrow());
         Json.respond(ctx, created ? 201 : 200, json -> Json.MAPPER.writeTree(json, shown));
     }
@@ -182,7 +157,7 @@ public final class SDataLinks implements LinkKind {
         SDataResources.Link link = link(ctx);
         RunRecord run;
         try {
-            run = engine.startRun(this, link.name(), RunMode.MANUAL);
+            run = engine.startRun(kind, link.name(), RunMode.MANUAL);
         } catch (Runs.AlreadyActiveException e) {
             throw ApiException.conflict("SData link '" + link.name() + "' is already running");
         }
@@ -190,46 +165,5 @@ public final class SDataLinks implements LinkKind {
                 .put("link", run.link()).put("state", run.state());
         ctx.header("Location", "/v1/runs/" + run.id());
         Json.respond(ctx, 202, json -> Json.MAPPER.writeTree(json, body));
-    }
-
-    @Override
-    public void run(String name, Run run) {
-        SDataResources.Link link = store.sdata().link(name)
-                .orElseThrow(() -> new IllegalStateException("SData link '" + name + "' was deleted"));
-        SDataResources.Resource resource = store.sdata().get(link.resource())
-                .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
-        SyncPass.Side local = provider.local(resource);
-        SyncPass.Side remote = new HttpSide(link.remoteUrl(), link.remoteToken());
-        SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
-        if (!link.direction().equals("in") && !run.cancelled()) {
-            run.progress("out", 0.1);
-            record(run, link.name(), "out", run.stats().outbound, pass.run(local, remote, line -> { }));
-        }
-        if (!link.direction().equals("out") && !run.cancelled()) {
-            run.progress("in", 0.5);
-            record(run, link.name(), "in", run.stats().inbound, pass.run(remote, local, line -> { }));
-        }
-    }
-
-    /** A pass's figures: as the run's counters of that direction, and in full under {@code out} or {@code in}. */
-    private static void record(Run run, String link, String direction, RunStats.Direction counters, SyncPass.Result result) {
-        counters.read.addAndGet(result.entries());
-        counters.updated.addAndGet(result.applied());
-        counters.skipped.addAndGet(result.notApplied());
-        counters.conflicts.addAndGet(result.conflictsLost());
-        counters.errors.addAndGet(result.failed());
-        counters.pages.addAndGet(result.pages());
-        synchronized (run.details()) {
-            run.details().set(direction, stats(link, direction, result));
-        }
-    }
-
-    private static ObjectNode stats(String link, String direction, SyncPass.Result result) {
-        LOG.info("SData link {} {}: {} pages, {} entries, {} applied, {} not applied, {} conflicts lost, {} failed", link,
-                direction, result.pages(), result.entries(), result.applied(), result.notApplied(), result.conflictsLost(),
-                result.failed());
-        return Json.MAPPER.createObjectNode().put("pages", result.pages()).put("entries", result.entries())
-                .put("applied", result.applied()).put("notApplied", result.notApplied())
-                .put("conflictsLost", result.conflictsLost()).put("failed", result.failed());
     }
 }

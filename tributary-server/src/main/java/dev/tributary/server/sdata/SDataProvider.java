@@ -1,5 +1,11 @@
 package dev.tributary.server.sdata;
 
+import dev.tributary.engine.sdata.HubDigests;
+import dev.tributary.engine.sdata.LocalSide;
+import dev.tributary.engine.sdata.SDataNames;
+import dev.tributary.engine.sdata.SelectionBudget;
+import dev.tributary.engine.sdata.SyncSourceSelector;
+import dev.tributary.engine.sdata.SyncTargetApplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.sdata.ConflictRule;
@@ -420,11 +426,11 @@ public final class SDataProvider implements AutoCloseable {
     }
 
     static String contractNamespace(SDataResources.Resource resource) {
-        return "http://schemas.tributary.dev/sdata/" + resource.app() + "/" + resource.contract();
+        return SDataNames.contractNamespace(resource);
     }
 
     static String element(SDataResources.Resource resource) {
-        return resource.resource();
+        return SDataNames.element(resource);
     }
 
     // ---- $syncTarget

@@ -35,7 +35,7 @@ class DigestSnapshotTest {
             }
         };
         // The commit lands right after whichever read comes first.
-        Digest digest = HubDigests.snapshot(resource, () -> {
+        Digest digest = dev.tributary.engine.sdata.HubDigests.snapshot(resource, () -> {
             List<SDataResources.DigestRow> rows = List.of(new SDataResources.DigestRow(X, xTick.get(), now, 3));
             commit.run();
             return rows;

@@ -1,4 +1,4 @@
-package dev.tributary.server.sdata;
+package dev.tributary.engine.sdata;
 
 import dev.tributary.sdata.Digest;
 import dev.tributary.sdata.SyncFeed;
@@ -12,7 +12,7 @@ import java.util.UUID;
  * the same memory budget), feed pages and target apply as the provider's SData URLs, without HTTP
  * or an access token. An SData link uses it for its local end.
  */
-final class LocalSide implements SyncPass.Side {
+public final class LocalSide implements SyncPass.Side {
 
     private final SDataResources.Resource resource;
     private final HubDigests digests;
@@ -21,7 +21,7 @@ final class LocalSide implements SyncPass.Side {
     private final SelectionBudget budget;
     private final String url;
 
-    LocalSide(SDataResources.Resource resource, HubDigests digests, SyncSourceSelector selector, SyncTargetApplier applier,
+    public LocalSide(SDataResources.Resource resource, HubDigests digests, SyncSourceSelector selector, SyncTargetApplier applier,
             SelectionBudget budget, String url) {
         this.resource = resource;
         this.digests = digests;
@@ -75,7 +75,7 @@ final class LocalSide implements SyncPass.Side {
                 String next = end < keys.size() ? location + "?startIndex=" + (end + 1) + "&count=" + count : null;
                 SyncFeed feed = new SyncFeed(location, "Synchronization feed " + id, true, selection.digest(),
                         selector.entries(resource, keys.subList(begin, end)), next);
-                byte[] xml = feed.write(SDataProvider.contractNamespace(resource), SDataProvider.element(resource),
+                byte[] xml = feed.write(SDataNames.contractNamespace(resource), SDataNames.element(resource),
                         location + "?startIndex=" + (begin + 1) + "&count=" + count);
                 return new SyncPass.Page(feed, xml);
             }

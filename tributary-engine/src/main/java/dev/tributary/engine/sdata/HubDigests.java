@@ -1,4 +1,4 @@
-package dev.tributary.server.sdata;
+package dev.tributary.engine.sdata;
 
 import dev.tributary.sdata.Digest;
 import dev.tributary.sdata.DigestEntry;
@@ -19,18 +19,18 @@ import java.util.function.Supplier;
  * log, the other endpoints' from the store) read as one snapshot, the sync state of a record, and
  * the digest rows a target's apply changes.
  */
-final class HubDigests {
+public final class HubDigests {
 
     private final Store store;
     private final Clock clock;
 
-    HubDigests(Store store, Clock clock) {
+    public HubDigests(Store store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
 
     /** This resource kind's digest: the hub's own entry first, then every other endpoint's. */
-    Digest digest(SDataResources.Resource resource) {
+    public Digest digest(SDataResources.Resource resource) {
         return snapshot(resource, () -> store.sdata().digest(resource.resource()), () -> store.changeLog().head(),
                 clock.instant());
     }
@@ -43,17 +43,17 @@ final class HubDigests {
      * records lie above the head the selection reads to, which the target would merge without
      * ever receiving them.
      */
-    static Digest snapshot(SDataResources.Resource resource, java.util.function.Supplier<List<SDataResources.DigestRow>> entries,
+    public static Digest snapshot(SDataResources.Resource resource, java.util.function.Supplier<List<SDataResources.DigestRow>> entries,
             java.util.function.LongSupplier head, Instant now) {
         List<SDataResources.DigestRow> rows = entries.get();
         return digest(resource, head.getAsLong(), rows, now);
     }
 
-    static Digest digest(SDataResources.Resource resource, StoreTransaction tx, Instant now) {
+    public static Digest digest(SDataResources.Resource resource, StoreTransaction tx, Instant now) {
         return digest(resource, tx.head(), tx.sdataDigest(resource.resource()), now);
     }
 
-    static Digest digest(SDataResources.Resource resource, long head, List<SDataResources.DigestRow> rows,
+    public static Digest digest(SDataResources.Resource resource, long head, List<SDataResources.DigestRow> rows,
             Instant now) {
         List<DigestEntry> entries = new ArrayList<>();
         entries.add(new DigestEntry(resource.endpoint(), head + 1, now, resource.conflictPriority()));
@@ -65,7 +65,7 @@ final class HubDigests {
         return new Digest(resource.endpoint(), entries);
     }
 
-    static SyncState state(SDataResources.Resource resource, StoredRecord record,
+    public static SyncState state(SDataResources.Resource resource, StoredRecord record,
             StoreTransaction.SDataState stored) {
         if (stored != null && stored.version() == record.version()) {
             return new SyncState(stored.endpoint(), stored.tick(), stored.stamp());
@@ -73,7 +73,7 @@ final class HubDigests {
         return new SyncState(resource.endpoint(), record.seq(), record.updated());
     }
 
-    static void saveDigest(SDataResources.Resource resource, StoreTransaction tx, Digest before, Digest after) {
+    public static void saveDigest(SDataResources.Resource resource, StoreTransaction tx, Digest before, Digest after) {
         for (DigestEntry entry : after.entries()) {
             if (entry.endpoint().equals(resource.endpoint())) {
                 continue; // the hub's own entry follows the change log

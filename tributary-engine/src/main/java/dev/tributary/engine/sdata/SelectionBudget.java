@@ -1,18 +1,18 @@
-package dev.tributary.server.sdata;
+package dev.tributary.engine.sdata;
 
 /**
  * Counts the bytes of selected keys against a total; a selection reserves as it goes and
  * releases when it ends.
  */
-final class SelectionBudget {
+public final class SelectionBudget {
     private final long total;
     private final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
 
-    SelectionBudget(long total) {
+    public SelectionBudget(long total) {
         this.total = total;
     }
 
-    boolean tryReserve(long keys) {
+    public boolean tryReserve(long keys) {
         while (true) {
             long now = used.get();
             if (now + keys > total) {
@@ -24,16 +24,16 @@ final class SelectionBudget {
         }
     }
 
-    void release(long keys) {
+    public void release(long keys) {
         used.addAndGet(-keys);
     }
 
     /** The keys of one selection: reserved as it selects, all given back when it ends (once). */
-    final class Reservation {
+    public final class Reservation {
         private long held;
         private boolean closed;
 
-        synchronized boolean reserve(long bytes) {
+        public synchronized boolean reserve(long bytes) {
             if (closed || !tryReserve(bytes)) {
                 return false;
             }
@@ -41,7 +41,7 @@ final class SelectionBudget {
             return true;
         }
 
-        synchronized void close() {
+        public synchronized void close() {
             if (!closed) {
                 closed = true;
                 release(held);
@@ -50,11 +50,11 @@ final class SelectionBudget {
         }
     }
 
-    long total() {
+    public long total() {
         return total;
     }
 
-    long used() {
+    public long used() {
         return used.get();
     }
 }

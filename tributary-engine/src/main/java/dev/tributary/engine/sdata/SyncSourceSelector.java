@@ -1,4 +1,4 @@
-package dev.tributary.server.sdata;
+package dev.tributary.engine.sdata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,7 +6,6 @@ import dev.tributary.sdata.Digest;
 import dev.tributary.sdata.SDataException;
 import dev.tributary.sdata.SyncFeed;
 import dev.tributary.sdata.SyncState;
-import dev.tributary.server.Json;
 import dev.tributary.store.ChangePage;
 import dev.tributary.store.SDataResources;
 import dev.tributary.store.Store;
@@ -23,31 +22,31 @@ import java.util.Map;
  * and sync state) within a memory budget, sorted by endpoint and tick; and the feed entries of
  * selected keys, read when a page is served. No HTTP here.
  */
-final class SyncSourceSelector {
+public final class SyncSourceSelector {
 
     /** What a selection found: the hub's digest it was made against, and the keys of the changes to send. */
-    record Selection(Digest digest, List<Selected> entries) {
+    public record Selection(Digest digest, List<Selected> entries) {
     }
 
     private final Store store;
     private final HubDigests digests;
 
-    SyncSourceSelector(Store store, HubDigests digests) {
+    public SyncSourceSelector(Store store, HubDigests digests) {
         this.store = store;
         this.digests = digests;
     }
 
     static final int MAX_SOURCE_ENTRIES = 1_000_000;
 
-    record Selected(String id, SyncState state) {
+    public record Selected(String id, SyncState state) {
     }
 
     /** What one selected key costs in memory, counted generously: the objects, the list slot, the id's characters. */
-    static long bytesOf(String id) {
+    public static long bytesOf(String id) {
         return 96 + 2L * id.length();
     }
 
-    Selection select(SDataResources.Resource resource, Digest target, SyncTargetApplier.Progress operation,
+    public Selection select(SDataResources.Resource resource, Digest target, SyncTargetApplier.Progress operation,
             SelectionBudget.Reservation reservation) {
         operation.report("Selecting changes", "reading " + resource.collection(), 0.1);
         Digest ours = digests.digest(resource);
@@ -98,7 +97,7 @@ final class SyncSourceSelector {
      * The feed entries of selected keys, with the records as they are now (a record changed since
      * the selection goes with its current version and state; one gone altogether as deleted).
      */
-    List<SyncFeed.Entry> entries(SDataResources.Resource resource, List<Selected> selected) {
+    public List<SyncFeed.Entry> entries(SDataResources.Resource resource, List<Selected> selected) {
         List<String> ids = selected.stream().map(Selected::id).toList();
         record Now(Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
         }
@@ -117,9 +116,9 @@ final class SyncSourceSelector {
         return entries;
     }
 
-    static JsonNode read(String json) {
+    public static JsonNode read(String json) {
         try {
-            return Json.MAPPER.readTree(json);
+            return SDataNames.JSON.readTree(json);
         } catch (IOException e) {
             throw new IllegalStateException("stored record data is not JSON: " + e.getMessage(), e);
         }

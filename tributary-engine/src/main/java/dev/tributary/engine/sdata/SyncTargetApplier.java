@@ -1,4 +1,4 @@
-package dev.tributary.server.sdata;
+package dev.tributary.engine.sdata;
 
 import dev.tributary.engine.Side;
 import dev.tributary.sdata.ConflictRule;
@@ -6,7 +6,6 @@ import dev.tributary.sdata.Digest;
 import dev.tributary.sdata.SDataException;
 import dev.tributary.sdata.SyncFeed;
 import dev.tributary.sdata.SyncState;
-import dev.tributary.server.Json;
 import dev.tributary.store.AppliedWrite;
 import dev.tributary.store.ConflictState;
 import dev.tributary.store.RecordWrite;
@@ -30,12 +29,12 @@ import org.slf4j.LoggerFactory;
  * of one transaction each (a chunk that fails is redone entry by entry, so only the failing entry
  * and those after it are lost). No HTTP here: the provider's route hands it the parsed feed.
  */
-final class SyncTargetApplier {
+public final class SyncTargetApplier {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncTargetApplier.class);
 
     /** Where an apply reports how far it is. */
-    interface Progress {
+    public interface Progress {
         void report(String phase, String detail, double progress);
     }
 
@@ -44,7 +43,7 @@ final class SyncTargetApplier {
     private final Supplier<String> baseUrl;
     private final HubDigests digests;
 
-    SyncTargetApplier(Store store, Clock clock, Supplier<String> baseUrl, HubDigests digests) {
+    public SyncTargetApplier(Store store, Clock clock, Supplier<String> baseUrl, HubDigests digests) {
         this.store = store;
         this.clock = clock;
         this.baseUrl = baseUrl;
@@ -52,7 +51,7 @@ final class SyncTargetApplier {
     }
 
     /** Everything that makes a page unusable is found before anything is applied. */
-    void check(SDataResources.Resource resource, SyncFeed feed) {
+    public void check(SDataResources.Resource resource, SyncFeed feed) {
         if (feed.digest() == null) {
             throw SDataException.badRequest("the feed has no <sync:digest>; a target needs the source's digest");
         }
@@ -89,7 +88,7 @@ final class SyncTargetApplier {
     /** Entries applied in one transaction; a chunk that fails is redone entry by entry to find the culprit. */
     static final int CHUNK = 200;
 
-    List<SyncFeed.Entry> apply(SDataResources.Resource resource, SyncFeed feed, Progress operation) {
+    public List<SyncFeed.Entry> apply(SDataResources.Resource resource, SyncFeed feed, Progress operation) {
         List<SyncFeed.Entry> entries = feed.entries();
         operation.report("Processing", "0 of " + entries.size(), 0);
         List<SyncFeed.Entry> outcomes = new ArrayList<>();
@@ -141,7 +140,7 @@ final class SyncTargetApplier {
      * decided on and updated in memory entry by entry, and the digest rows that changed are
      * written at the end.
      */
-    List<SyncFeed.Entry> applyChunk(SDataResources.Resource resource, SyncFeed feed, List<SyncFeed.Entry> chunk,
+    public List<SyncFeed.Entry> applyChunk(SDataResources.Resource resource, SyncFeed feed, List<SyncFeed.Entry> chunk,
             StoreTransaction tx) {
         Instant now = clock.instant();
         List<String> ids = chunk.stream().map(SyncFeed.Entry::uuid).distinct().toList();
@@ -164,7 +163,7 @@ final class SyncTargetApplier {
                 tx.recordConflict("sdata:" + resource.resource(), entry.uuid(), entry.state().endpoint(),
                         ConflictState.RESOLVED, "conflictPriority", (decision.apply() ? Side.ENDPOINT : Side.HUB).label(),
                         current.filter(r -> !r.deleted()).map(StoredRecord::dataText).orElse(null),
-                        entry.deleted() ? null : Json.compact(entry.data()), Long.toString(entry.state().tick()),
+                        entry.deleted() ? null : entry.data().toString(), Long.toString(entry.state().tick()),
                         decision.reason());
             }
             if (!decision.apply()) {
@@ -185,7 +184,7 @@ final class SyncTargetApplier {
             } else {
                 RecordWrite write = entry.deleted()
                         ? new RecordWrite(RecordWrite.Op.DELETE, entry.uuid(), null, false, null)
-                        : new RecordWrite(RecordWrite.Op.PUT, entry.uuid(), null, false, Json.compact(entry.data()));
+                        : new RecordWrite(RecordWrite.Op.PUT, entry.uuid(), null, false, entry.data().toString());
                 if (distinct) {
                     // Each record appears once in the chunk: its write can join the chunk's one batch.
                     toWrite.add(i);
@@ -220,7 +219,7 @@ final class SyncTargetApplier {
      * Remembers the source's sync state for a version just written (the caller stores it), and
      * answers the entry's outcome.
      */
-    SyncFeed.Outcome written(SDataResources.Resource resource, SyncFeed.Entry entry, AppliedWrite applied,
+    public SyncFeed.Outcome written(SDataResources.Resource resource, SyncFeed.Entry entry, AppliedWrite applied,
             Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
         StoreTransaction.SDataState state = new StoreTransaction.SDataState(entry.uuid(), applied.record().version(),
                 entry.state().endpoint(), entry.state().tick(), entry.state().stamp());
@@ -235,11 +234,11 @@ final class SyncTargetApplier {
                 applied.record().etag());
     }
 
-    static String etag(Optional<StoredRecord> record) {
+    public static String etag(Optional<StoredRecord> record) {
         return record.map(StoredRecord::etag).orElse(null);
     }
 
-    SyncFeed.Entry outcome(SDataResources.Resource resource, SyncFeed.Entry entry, SyncFeed.Outcome outcome) {
+    public SyncFeed.Entry outcome(SDataResources.Resource resource, SyncFeed.Entry entry, SyncFeed.Outcome outcome) {
         return new SyncFeed.Entry(entry.id(), entry.uuid(), clock.instant(), entry.state(), entry.deleted(), null, outcome);
     }
 }

@@ -1,0 +1,95 @@
+package dev.tributary.engine.sdata;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.engine.LinkKind;
+import dev.tributary.engine.RunStats;
+import dev.tributary.sdata.HttpSide;
+import dev.tributary.sdata.SyncPass;
+import dev.tributary.store.SDataResources;
+import dev.tributary.store.Store;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SData links as a {@link LinkKind} of the sync engine: a run makes one catch-up pass per
+ * direction between one of the hub's resource kinds (its local side, in process) and a remote
+ * SData provider's (over HTTP with the link's token) — {@code out}, {@code in}, or both — with
+ * each pass's figures as the run's counters of that direction and in full under {@code out} and
+ * {@code in}. Runs are recorded under {@code sdata:<name>}.
+ */
+public final class SDataLinkKind implements LinkKind {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SDataLinkKind.class);
+
+    private final Store store;
+    private final Function<SDataResources.Resource, SyncPass.Side> local;
+
+    /** @param local the hub's own side of a resource kind */
+    public SDataLinkKind(Store store, Function<SDataResources.Resource, SyncPass.Side> local) {
+        this.store = store;
+        this.local = local;
+    }
+
+    @Override
+    public String prefix() {
+        return "sdata";
+    }
+
+    @Override
+    public boolean exists(String name) {
+        return store.sdata().link(name).isPresent();
+    }
+
+    @Override
+    public Map<String, Duration> schedules() {
+        Map<String, Duration> schedules = new LinkedHashMap<>();
+        for (SDataResources.Link link : store.sdata().links()) {
+            if (link.every() != null) {
+                schedules.put(link.name(), link.every());
+            }
+        }
+        return schedules;
+    }
+
+    @Override
+    public void run(String name, Run run) {
+        SDataResources.Link link = store.sdata().link(name)
+                .orElseThrow(() -> new IllegalStateException("SData link '" + name + "' was deleted"));
+        SDataResources.Resource resource = store.sdata().get(link.resource())
+                .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
+        SyncPass.Side hub = local.apply(resource);
+        SyncPass.Side remote = new HttpSide(link.remoteUrl(), link.remoteToken());
+        SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
+        if (!link.direction().equals("in") && !run.cancelled()) {
+            run.progress("out", 0.1);
+            record(run, link.name(), "out", run.stats().outbound, pass.run(hub, remote, line -> { }));
+        }
+        if (!link.direction().equals("out") && !run.cancelled()) {
+            run.progress("in", 0.5);
+            record(run, link.name(), "in", run.stats().inbound, pass.run(remote, hub, line -> { }));
+        }
+    }
+
+    /** A pass's figures: as the run's counters of that direction, and in full under {@code out} or {@code in}. */
+    private static void record(Run run, String link, String direction, RunStats.Direction counters, SyncPass.Result result) {
+        counters.read.addAndGet(result.entries());
+        counters.updated.addAndGet(result.applied());
+        counters.skipped.addAndGet(result.notApplied());
+        counters.conflicts.addAndGet(result.conflictsLost());
+        counters.errors.addAndGet(result.failed());
+        counters.pages.addAndGet(result.pages());
+        LOG.info("SData link {} {}: {} pages, {} entries, {} applied, {} not applied, {} conflicts lost, {} failed", link,
+                direction, result.pages(), result.entries(), result.applied(), result.notApplied(), result.conflictsLost(),
+                result.failed());
+        synchronized (run.details()) {
+            ObjectNode figures = run.details().putObject(direction);
+            figures.put("pages", result.pages()).put("entries", result.entries()).put("applied", result.applied())
+                    .put("notApplied", result.notApplied()).put("conflictsLost", result.conflictsLost())
+                    .put("failed", result.failed());
+        }
+    }
+}
