@@ -55,7 +55,7 @@ final class SDataBenchmark implements Callable<Integer> {
             feed.rows = rows;
             feed.base = a.baseUrl();
             feed.token = tokenA;
-            SyncPass.Side from = new SyncPass.Side(a.baseUrl() + "/sdata/tributary/records/-/bench", tokenA);
+            SyncPass.Side from = new dev.tributary.sdata.HttpSide(a.baseUrl() + "/sdata/tributary/records/-/bench", tokenA);
             Stats subject = new Stats();
             Stats baseline = new Stats();
             Stats ratio = new Stats();
@@ -93,7 +93,7 @@ final class SDataBenchmark implements Callable<Integer> {
                 b.baseUrl() + "/sdata/tributary/records/-/" + name, 3));
         long start = System.nanoTime();
         SyncPass.Result result = new SyncPass(Duration.ofHours(1), 1000).run(from,
-                new SyncPass.Side(b.baseUrl() + "/sdata/tributary/records/-/" + name, tokenB), line -> { });
+                new dev.tributary.sdata.HttpSide(b.baseUrl() + "/sdata/tributary/records/-/" + name, tokenB), line -> { });
         double seconds = (System.nanoTime() - start) / 1e9;
         if (result.applied() != rows) {
             throw new IllegalStateException("the catch-up applied " + result.applied() + " of " + rows + " records: " + result);
