@@ -1,5 +1,8 @@
 package dev.tributary.server.offline;
 
+import dev.tributary.engine.offline.ObjectService;
+import dev.tributary.engine.offline.OfflineChanges;
+import dev.tributary.engine.offline.OfflineConflictResolver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,7 +61,9 @@ public final class OfflineApi {
     private final Duration keepAnswers;
     private final Duration staleClaim;
     private final Map<String, ConflictResolver> resolvers = new TreeMap<>();
-    private final OfflineChanges changes = new OfflineChanges(resolvers);
+    /** The resolvers as the offline apply sees them (filled with {@link #resolvers}). */
+    private final Map<String, OfflineConflictResolver> adapted = new TreeMap<>();
+    private final OfflineChanges changes = new OfflineChanges(adapted);
 
     public OfflineApi(Store store, long maxBodyBytes, Duration keepAnswers, Duration staleClaim) {
         this.store = store;
@@ -67,6 +72,7 @@ public final class OfflineApi {
         this.staleClaim = staleClaim;
         for (ConflictResolver resolver : ServiceLoader.load(ConflictResolver.class)) {
             resolvers.put(resolver.name(), resolver);
+            adapted.put(resolver.name(), adapt(resolver));
         }
     }
 
@@ -394,6 +400,23 @@ public final class OfflineApi {
 
 
 
+
+    /** A resolver of the SPI as the offline apply asks it. */
+    private static OfflineConflictResolver adapt(ConflictResolver resolver) {
+        return new OfflineConflictResolver() {
+            @Override
+            public String name() {
+                return resolver.name();
+            }
+
+            @Override
+            public Resolution resolve(Conflict conflict) {
+                ConflictResolver.Resolution decided = resolver.resolve(new ConflictResolver.Conflict(conflict.service(),
+                        conflict.object(), conflict.id(), conflict.server(), conflict.client()));
+                return new Resolution(Take.valueOf(decided.take().name()), decided.merged());
+            }
+        };
+    }
 
     /** The installed resolvers by name (for tests and tools). */
     public Map<String, ConflictResolver> resolvers() {

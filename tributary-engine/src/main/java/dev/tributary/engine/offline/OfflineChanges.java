@@ -1,9 +1,8 @@
-package dev.tributary.server.offline;
+package dev.tributary.engine.offline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tributary.server.Json;
 import dev.tributary.store.AppliedWrite;
 import dev.tributary.store.ConflictState;
 import dev.tributary.store.RecordWrite;
@@ -22,17 +21,29 @@ import java.util.UUID;
  * decision a policy makes is kept in the conflicts history. No HTTP here: the upload route hands
  * it the parsed changes inside its store transaction.
  */
-final class OfflineChanges {
+public final class OfflineChanges {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OfflineChanges.class);
 
-    private final Map<String, ConflictResolver> resolvers;
+    private final Map<String, OfflineConflictResolver> resolvers;
 
-    OfflineChanges(Map<String, ConflictResolver> resolvers) {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    /** Stored record data as JSON (decimals exact). */
+    static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public OfflineChanges(Map<String, OfflineConflictResolver> resolvers) {
         this.resolvers = resolvers;
     }
 
-    ObjectNode applyAndRecord(StoreTransaction tx, ObjectService service, String requestId, int index, JsonNode change,
+    public ObjectNode applyAndRecord(StoreTransaction tx, ObjectService service, String requestId, int index, JsonNode change,
             String origin) {
         ObjectNode result = apply(new Immediate(tx, origin), service, index, change);
         tx.recordUploadOutcome(service.name(), requestId, index, result.toString());
@@ -66,7 +77,7 @@ final class OfflineChanges {
 
         @Override
         public ObjectNode write(ObjectService.ObjectDefinition object, ObjectNode result, String id, ObjectNode data) {
-            RecordWrite write = data == null ? RecordWrite.delete(id) : RecordWrite.put(id, Json.compact(data));
+            RecordWrite write = data == null ? RecordWrite.delete(id) : RecordWrite.put(id, data.toString());
             complete(result, tx.apply(object.collection(), List.of(write), origin).get(0), data);
             return result;
         }
@@ -84,7 +95,7 @@ final class OfflineChanges {
         private final Map<String, List<ObjectNode>> data = new java.util.HashMap<>();
         private final Map<String, Boolean> exists = new java.util.HashMap<>();
 
-        Batched(StoreTransaction tx, Map<String, List<String>> ids) {
+        public Batched(StoreTransaction tx, Map<String, List<String>> ids) {
             this.tx = tx;
             ids.forEach((collection, list) -> {
                 exists.put(collection, tx.collection(collection).isPresent());
@@ -112,13 +123,13 @@ final class OfflineChanges {
         @Override
         public ObjectNode write(ObjectService.ObjectDefinition object, ObjectNode result, String id, ObjectNode record) {
             writes.computeIfAbsent(object.collection(), c -> new ArrayList<>())
-                    .add(record == null ? RecordWrite.delete(id) : RecordWrite.put(id, Json.compact(record)));
+                    .add(record == null ? RecordWrite.delete(id) : RecordWrite.put(id, record.toString()));
             results.computeIfAbsent(object.collection(), c -> new ArrayList<>()).add(result);
             data.computeIfAbsent(object.collection(), c -> new ArrayList<>()).add(record);
             return result;
         }
 
-        void flush(String origin) {
+        public void flush(String origin) {
             writes.forEach((collection, list) -> {
                 List<AppliedWrite> applied = tx.apply(collection, list, origin);
                 for (int i = 0; i < applied.size(); i++) {
@@ -132,7 +143,7 @@ final class OfflineChanges {
      * Applies the changes at {@code indexes} and stores their outcomes: batched when no record
      * appears twice, else one after the other (still in this transaction).
      */
-    List<ObjectNode> applyBatch(StoreTransaction tx, ObjectService service, String requestId, List<Integer> indexes,
+    public List<ObjectNode> applyBatch(StoreTransaction tx, ObjectService service, String requestId, List<Integer> indexes,
             ArrayNode list, String origin) {
         Map<String, List<String>> ids = new LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
@@ -181,7 +192,7 @@ final class OfflineChanges {
     /** Applies one change; its outcome. */
     private ObjectNode apply(Access access, ObjectService service, int index, JsonNode change) {
         StoreTransaction tx = access.tx();
-        ObjectNode result = Json.MAPPER.createObjectNode();
+        ObjectNode result = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         result.put("index", index);
         String objectName = change.path("object").asText(null);
         String op = change.path("op").asText(null);
@@ -255,7 +266,7 @@ final class OfflineChanges {
         if (!conflict) {
             return access.write(object, result, id, data);
         }
-        ObjectNode server = live ? (ObjectNode) OfflineApi.parse(current.dataText()) : null;
+        ObjectNode server = live ? (ObjectNode) parse(current.dataText()) : null;
         String link = "offline:" + service.name() + "/" + object.name();
         switch (object.policy()) {
             case NONE -> {
@@ -275,22 +286,22 @@ final class OfflineChanges {
                 return conflict(result, current, server);
             }
             default -> {
-                ConflictResolver.Resolution resolution;
+                OfflineConflictResolver.Resolution resolution;
                 try {
                     resolution = resolvers.get(object.resolver())
-                            .resolve(new ConflictResolver.Conflict(service.name(), object.name(), id,
+                            .resolve(new OfflineConflictResolver.Conflict(service.name(), object.name(), id,
                                     server == null ? null : server.deepCopy(), data == null ? null : data.deepCopy()));
                 } catch (RuntimeException e) {
                     LOG.error("conflict resolver {} failed on {} {}", object.resolver(), object.name(), id, e);
                     return rejected(result, "the conflict resolver " + object.resolver() + " failed: " + e.getMessage());
                 }
                 if (resolution == null || resolution.take() == null
-                        || resolution.take() == ConflictResolver.Take.MERGED && resolution.merged() == null) {
+                        || resolution.take() == OfflineConflictResolver.Take.MERGED && resolution.merged() == null) {
                     return rejected(result, "the conflict resolver " + object.resolver() + " gave no decision");
                 }
                 tx.recordConflict(link, id, null, ConflictState.RESOLVED, "custom:" + object.resolver(),
                         resolution.take().name().toLowerCase(java.util.Locale.ROOT), text(server),
-                        text(resolution.take() == ConflictResolver.Take.MERGED ? resolution.merged() : data), version,
+                        text(resolution.take() == OfflineConflictResolver.Take.MERGED ? resolution.merged() : data), version,
                         "decided by the resolver " + object.resolver());
                 result.put("conflict", "custom:" + object.resolver());
                 return switch (resolution.take()) {

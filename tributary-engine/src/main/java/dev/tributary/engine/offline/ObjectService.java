@@ -1,9 +1,8 @@
-package dev.tributary.server.offline;
+package dev.tributary.engine.offline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tributary.server.Json;
 import dev.tributary.store.RecordIds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,23 +24,23 @@ import java.util.regex.Pattern;
  * @param objects its objects by name
  * @param uploadParameters the upload parameters it accepts, by name, with whether each is required
  */
-record ObjectService(String name, Map<String, ObjectDefinition> objects, Map<String, Boolean> uploadParameters) {
+public record ObjectService(String name, Map<String, ObjectDefinition> objects, Map<String, Boolean> uploadParameters) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
-    static final int MAX_PRIMARY_KEY_FIELDS = 5;
+    public static final int MAX_PRIMARY_KEY_FIELDS = 5;
 
     /** How a new record's key is chosen. */
-    enum Keys { CLIENT, SERVER }
+    public enum Keys { CLIENT, SERVER }
 
     /** How an upload conflict is decided. */
-    enum Policy {
+    public enum Policy {
         /** Last write wins: no conflict detection; the upload is applied. */
         NONE("none"),
         /** The conflict is detected and recorded, and the client's change is applied. */
         CLIENT_WINS("clientWins"),
         /** The hub's record stays; the client is sent it as a conflict. */
         SERVER_WINS("serverWins"),
-        /** A {@link ConflictResolver} decides. */
+        /** A {@link OfflineConflictResolver} decides. */
         CUSTOM("custom");
 
         final String label;
@@ -50,7 +49,7 @@ record ObjectService(String name, Map<String, ObjectDefinition> objects, Map<Str
             this.label = label;
         }
 
-        static Policy parse(String text) {
+        public static Policy parse(String text) {
             for (Policy policy : values()) {
                 if (policy.label.equals(text)) {
                     return policy;
@@ -70,11 +69,11 @@ record ObjectService(String name, Map<String, ObjectDefinition> objects, Map<Str
      * @param policy how upload conflicts are decided
      * @param resolver the resolver's name, for {@code custom}
      */
-    record ObjectDefinition(String name, String collection, List<String> primaryKey, Keys keys, Policy policy,
+    public record ObjectDefinition(String name, String collection, List<String> primaryKey, Keys keys, Policy policy,
             String resolver) {
 
         /** The record id for the primary-key values in {@code data}, or null with a reason in {@code problems}. */
-        String keyOf(ObjectNode data, List<String> problems) {
+        public String keyOf(ObjectNode data, List<String> problems) {
             List<String> parts = new ArrayList<>();
             for (String field : primaryKey) {
                 JsonNode value = data.get(field);
@@ -100,7 +99,7 @@ record ObjectService(String name, Map<String, ObjectDefinition> objects, Map<Str
     }
 
     /** Parses and validates a definition, reporting every problem at once. */
-    static ObjectService parse(String name, JsonNode body, Set<String> resolvers, List<String> problems) {
+    public static ObjectService parse(String name, JsonNode body, Set<String> resolvers, List<String> problems) {
         if (!NAME.matcher(name).matches()) {
             problems.add("the service name must be 1 to 64 letters, digits or _, starting with a letter");
         }
@@ -198,15 +197,15 @@ record ObjectService(String name, Map<String, ObjectDefinition> objects, Map<Str
         }
         String resolver = object.path("resolver").asText(null);
         if (policy == Policy.CUSTOM && (resolver == null || !resolvers.contains(resolver))) {
-            problems.add(where + "conflictPolicy custom needs 'resolver' naming an installed ConflictResolver"
+            problems.add(where + "conflictPolicy custom needs 'resolver' naming an installed OfflineConflictResolver"
                     + (resolvers.isEmpty() ? " (none is installed)" : "; installed: " + String.join(", ", resolvers)));
         }
         return new ObjectDefinition(name, collection, primaryKey, keys, policy, resolver);
     }
 
     /** The definition as JSON, as clients fetch it. */
-    ObjectNode toJson() {
-        ObjectNode json = Json.MAPPER.createObjectNode();
+    public ObjectNode toJson() {
+        ObjectNode json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         json.put("kind", "tributary#objectService");
         json.put("name", name);
         ObjectNode objectsJson = json.putObject("objects");
