@@ -52,7 +52,7 @@ class ModuleBoundariesTest {
         row("tributary-sdata", "sdata");
         row("tributary-connectors/esa", "connectors.esa", "connector", "esa");
         row("tributary-store", "store", "connector", "filter");
-        row("tributary-engine", "engine", "store", "connector", "filter", "sdata");
+        row("tributary-engine", "engine", "store", "connector", "filter", "sdata", "esa");
         row("tributary-server", "server", "engine", "store", "connector", "filter", "esa", "sdata");
         row("tributary-client", "client", "filter");
         row("tributary-app", "app", "server", "engine", "store", "connector", "filter", "esa", "sdata", "connectors",

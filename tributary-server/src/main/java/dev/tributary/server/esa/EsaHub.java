@@ -1,11 +1,11 @@
 package dev.tributary.server.esa;
 
+import dev.tributary.engine.esa.EsaHelperCalls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.connector.config.Secret;
 import dev.tributary.engine.Definitions;
-import dev.tributary.engine.RangeBisection;
 import dev.tributary.engine.RunMode;
 import dev.tributary.engine.SyncEngine;
 import dev.tributary.esa.EsaClient;
@@ -13,7 +13,6 @@ import dev.tributary.esa.EsaFault;
 import dev.tributary.esa.EsaMessage;
 import dev.tributary.esa.EsaParameter;
 import dev.tributary.esa.EsaProtocolException;
-import dev.tributary.esa.EsaTime;
 import dev.tributary.esa.XmlNode;
 import dev.tributary.server.ApiException;
 import dev.tributary.server.EndpointHooks;
@@ -21,8 +20,6 @@ import dev.tributary.server.Json;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.auth.Scope;
 import dev.tributary.store.EsaSystems;
-import dev.tributary.store.IdMapping;
-import dev.tributary.store.RunRecord;
 import dev.tributary.store.Store;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -30,7 +27,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -67,13 +63,15 @@ public final class EsaHub implements EndpointHooks {
     private static final Logger LOG = LoggerFactory.getLogger(EsaHub.class);
     public static final String CONNECTOR = "esa";
     private static final int MAX_HELPER_BYTES = 1024 * 1024;
-    private static final Duration WAIT_LIMIT = Duration.ofMinutes(30);
 
     private final Store store;
     private final SyncEngine engine;
     private final Supplier<String> baseUrl;
 
+    private final EsaHelperCalls calls;
+
     public EsaHub(Store store, SyncEngine engine, Supplier<String> baseUrl) {
+        this.calls = new EsaHelperCalls(store, engine);
         this.store = store;
         this.engine = engine;
         this.baseUrl = baseUrl;
@@ -378,116 +376,6 @@ public final class EsaHub implements EndpointHooks {
     }
 
     private List<XmlNode> handle(EsaSystems.EsaSystem system, XmlNode call) {
-        return switch (call.name()) {
-            case "isKnownID" -> {
-                String id = call.required("id");
-                boolean known = mappings(system, call.required("structure")).stream().anyMatch(m -> m.uid().equals(id));
-                yield List.of(XmlNode.text("value", Boolean.toString(known)));
-            }
-            case "getParameter" -> parameter(system, call.required("name"));
-            case "enumerateKnownIDs" -> {
-                Instant before = call.textOf("known-before").map(EsaTime::parse).orElse(null);
-                yield mappings(system, call.required("structure")).stream()
-                        .filter(m -> before == null || m.syncedAt().isBefore(before)).map(IdMapping::uid).distinct()
-                        .map(uid -> XmlNode.text("id", uid)).toList();
-            }
-            case "trackRecordDeletion" -> {
-                engine.reportDeletions(system.endpoint(), call.required("structure"), List.of(call.required("id")));
-                yield List.of();
-            }
-            case "detectDeleted" -> detectDeleted(system, call.required("structure"))
-                    .stream().map(uid -> XmlNode.text("id", uid)).toList();
-            case "startSync" -> startSync(system, call);
-            default -> throw new EsaProtocolException("unknown Helper API call <" + call.name() + ">");
-        };
-    }
-
-    /** The id mappings of every link of the system's endpoint for that structure. */
-    private List<IdMapping> mappings(EsaSystems.EsaSystem system, String structure) {
-        List<IdMapping> all = new ArrayList<>();
-        for (Definitions.Link link : engine.links()) {
-            if (link.endpoint().equals(system.endpoint()) && link.objectClass().name().equals(structure)) {
-                all.addAll(store.links().mappings(link.name()));
-            }
-        }
-        return all;
-    }
-
-    private List<XmlNode> parameter(EsaSystems.EsaSystem system, String name) {
-        JsonNode values = read(system.parameters()).get(name);
-        if (values != null && values.isArray() && !values.isEmpty()) {
-            List<XmlNode> out = new ArrayList<>();
-            values.forEach(v -> out.add(XmlNode.text("value", v.asText())));
-            return out;
-        }
-        for (JsonNode parameter : read(system.parametersMeta())) {
-            if (parameter.path("name").asText().equals(name)) {
-                List<XmlNode> out = new ArrayList<>();
-                parameter.path("defaults").forEach(v -> out.add(XmlNode.text("value", v.asText())));
-                return out;
-            }
-        }
-        throw EsaFault.failed("the adapter has no parameter '" + name + "'");
-    }
-
-    /**
-     * The known ids of the structure that the adapter no longer has, found by counting ranges
-     * with its countRange: a range with fewer records than known ids is split, one that is
-     * complete is done.
-     */
-    List<String> detectDeleted(EsaSystems.EsaSystem system, String structure) {
-        List<Long> known = new ArrayList<>();
-        for (IdMapping mapping : mappings(system, structure)) {
-            try {
-                known.add(Long.parseLong(mapping.uid()));
-            } catch (NumberFormatException e) {
-                throw EsaFault.failed("detectDeleted needs whole-number ids; '" + mapping.uid() + "' is not one");
-            }
-        }
-        known = known.stream().distinct().sorted().toList();
-        Definitions.Endpoint endpoint = engine.endpoint(system.endpoint()).orElseThrow();
-        Object token = endpoint.config().get("token");
-        EsaClient client = client(endpoint.config().get("url").toString(), token == null ? null : token.toString());
-        return RangeBisection.missing(known, (min, max) -> Long.parseLong(client.callEsa(XmlNode.of("countRange",
-                XmlNode.text("structure", structure), XmlNode.text("min-id", Long.toString(min)),
-                XmlNode.text("max-id", Long.toString(max)))).required("value").strip())).stream()
-                .map(String::valueOf).toList();
-    }
-
-    private List<XmlNode> startSync(EsaSystems.EsaSystem system, XmlNode call) {
-        boolean wait = call.textOf("wait-for-completion").map(v -> v.strip().equals("true"))
-                .orElse(call.attribute("asynchronous").map(v -> !v.strip().equals("true")).orElse(false));
-        List<RunRecord> runs;
-        try {
-            runs = engine.trigger(system.endpoint());
-        } catch (RuntimeException e) {
-            throw EsaFault.failed(e.getMessage());
-        }
-        List<XmlNode> out = new ArrayList<>();
-        String outcome = "started";
-        List<XmlNode> runNodes = new ArrayList<>();
-        for (RunRecord run : runs) {
-            RunRecord shown = run;
-            if (wait) {
-                try {
-                    shown = engine.await(run.id(), WAIT_LIMIT);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw EsaFault.failed("interrupted while waiting for run " + run.id());
-                }
-                if (!"succeeded".equals(shown.state())) {
-                    outcome = "failed";
-                } else if (!"failed".equals(outcome)) {
-                    outcome = "succeeded";
-                }
-            }
-            XmlNode node = XmlNode.text("run", "").with("id", shown.id()).with("link", shown.link())
-                    .with("state", shown.state());
-            runNodes.add(shown.error() == null ? node : node.with("error", shown.error().length() > 4000
-                    ? shown.error().substring(0, 4000) : shown.error()));
-        }
-        out.add(XmlNode.text("value", runs.isEmpty() ? "no links" : outcome));
-        out.addAll(runNodes);
-        return out;
+        return calls.handle(system, call);
     }
 }
