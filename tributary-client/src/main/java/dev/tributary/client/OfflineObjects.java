@@ -1,7 +1,6 @@
 package dev.tributary.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.filter.Filter;
 import dev.tributary.filter.FilterParser;
@@ -9,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,13 +53,13 @@ public final class OfflineObjects implements AutoCloseable {
     private final ExecutorService syncs = Executors.newCachedThreadPool(daemon("tributary-offline-sync"));
 
     /** How long one sync waits for an upload the hub is still processing before it fails (and retries next sync). */
-    private static final Duration MAX_IN_PROGRESS_WAIT = Duration.ofSeconds(45);
+    static final Duration MAX_IN_PROGRESS_WAIT = Duration.ofSeconds(45);
 
     private final Path file;
-    private final HubClient hub;
+    final HubClient hub;
     private final List<String> serviceNames;
-    private final LocalStore local;
-    private volatile Map<String, JsonNode> services = Map.of();
+    final LocalStore local;
+    volatile Map<String, JsonNode> services = Map.of();
 
     private OfflineObjects(Path file, URI hubUrl, String token, List<String> services, Duration timeout) {
         this.file = file;
@@ -183,7 +181,7 @@ public final class OfflineObjects implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(ObjectNode data) {
+    static Map<String, Object> map(ObjectNode data) {
         return HubClient.JSON.convertValue(data, LinkedHashMap.class);
     }
 
@@ -309,7 +307,7 @@ public final class OfflineObjects implements AutoCloseable {
         return pending;
     }
 
-    private static String change(LocalStore.Row row) {
+    static String change(LocalStore.Row row) {
         return switch (row.state()) {
             case "created" -> "create";
             case "deleted" -> "delete";
@@ -389,7 +387,7 @@ public final class OfflineObjects implements AutoCloseable {
     }
 
     /** Running totals of one sync, shared by its services. */
-    private static final class Totals {
+    static final class Totals {
         final AtomicLong uploaded = new AtomicLong();
         final AtomicLong downloaded = new AtomicLong();
     }
@@ -429,7 +427,7 @@ public final class OfflineObjects implements AutoCloseable {
         return result;
     }
 
-    private static Map<String, Object> event(String phase, String state, String service, String object, int batch,
+    static Map<String, Object> event(String phase, String state, String service, String object, int batch,
             int records, Totals totals) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("phase", phase);
@@ -451,7 +449,7 @@ public final class OfflineObjects implements AutoCloseable {
 
     private void syncService(String service, SyncOptions.ServiceOptions options, ProgressCallback progress, Totals totals,
             Map<String, Object> successes, Map<String, Object> failures) {
-        ServiceRun run = new ServiceRun(service, options, progress, totals);
+        ServiceRun run = new ServiceRun(this, service, options, progress, totals);
         try {
             if (options.syncType() != SyncOptions.SyncType.DOWNLOAD_ONLY) {
                 run.upload();
@@ -472,232 +470,8 @@ public final class OfflineObjects implements AutoCloseable {
         }
     }
 
-    /** One service's part of a sync. */
-    private final class ServiceRun {
-        private final String service;
-        private final SyncOptions.ServiceOptions options;
-        private final ProgressCallback progress;
-        private final Totals totals;
-        private final Instant started = Instant.now();
-        private final long startNanos = System.nanoTime();
-        private long uploaded;
-        private long downloaded;
-        private final List<Map<String, Object>> batches = new ArrayList<>();
-        private final List<Map<String, Object>> conflicts = new ArrayList<>();
-        private final List<Map<String, Object>> rejected = new ArrayList<>();
 
-        ServiceRun(String service, SyncOptions.ServiceOptions options, ProgressCallback progress, Totals totals) {
-            this.service = service;
-            this.options = options;
-            this.progress = progress;
-            this.totals = totals;
-        }
-
-        Map<String, Object> result(String status) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("status", status);
-            result.put("uploaded", uploaded);
-            result.put("downloaded", downloaded);
-            result.put("conflicts", conflicts);
-            result.put("rejected", rejected);
-            if (options.getSyncStats()) {
-                Map<String, Object> stats = new LinkedHashMap<>();
-                stats.put("startTime", started.toString());
-                stats.put("elapsedMs", (System.nanoTime() - startNanos) / 1_000_000);
-                stats.put("recordsUploaded", uploaded);
-                stats.put("recordsDownloaded", downloaded);
-                stats.put("batches", batches);
-                result.put("stats", stats);
-            }
-            return result;
-        }
-
-        private void batch(String phase, String object, int number, int records, Instant start, long startNanos) {
-            Map<String, Object> batch = new LinkedHashMap<>();
-            batch.put("phase", phase);
-            if (object != null) {
-                batch.put("object", object);
-            }
-            batch.put("batch", number);
-            batch.put("records", records);
-            batch.put("startTime", start.toString());
-            batch.put("elapsedMs", (System.nanoTime() - startNanos) / 1_000_000);
-            batches.add(batch);
-        }
-
-        // ---- upload
-
-        void upload() {
-            progress.onProgress(event("upload", "started", service, null, 0, 0, totals));
-            int number = resendUnanswered(0);
-            while (true) {
-                List<ObjectNode> changes = new ArrayList<>();
-                Map<String, List<String>> ids = new LinkedHashMap<>();
-                JsonNode objects = services.get(service).path("objects");
-                for (var names = objects.fieldNames(); names.hasNext() && changes.size() < options.uploadBatchSize(); ) {
-                    String object = names.next();
-                    for (LocalStore.Row row : local.pendingRows(service, object, true, options.uploadBatchSize() - changes.size())) {
-                        ObjectNode change = HubClient.JSON.createObjectNode();
-                        change.put("object", object);
-                        change.put("op", change(row));
-                        change.put("id", row.id());
-                        if (row.etag() != null) {
-                            change.put("version", row.etag());
-                        }
-                        if (row.data() != null) {
-                            change.set("data", row.data());
-                        }
-                        change.put("seq", row.seq());
-                        changes.add(change);
-                        ids.computeIfAbsent(object, o -> new ArrayList<>()).add(row.id());
-                    }
-                }
-                if (changes.isEmpty()) {
-                    break;
-                }
-                ObjectNode body = HubClient.JSON.createObjectNode();
-                ArrayNode list = body.putArray("changes");
-                changes.forEach(list::add);
-                LocalStore.CachedUpload upload = new LocalStore.CachedUpload(UUID.randomUUID().toString(), service,
-                        body.toString(), options.uploadRequestQueryParams());
-                local.cacheUpload(upload, ids);
-                number++;
-                send(upload, number);
-            }
-            progress.onProgress(event("upload", "ended", service, null, 0, 0, totals));
-        }
-
-        /** Sends again, with their own ids, the requests whose answers were lost; the last batch number. */
-        int resendUnanswered(int number) {
-            for (LocalStore.CachedUpload cached : local.cachedUploads(service)) {
-                number++;
-                send(cached, number);
-            }
-            return number;
-        }
-
-        /** Sends one request (again, if it was cached) and applies its answer; waits out a hub still processing it. */
-        private void send(LocalStore.CachedUpload upload, int number) {
-            Instant start = Instant.now();
-            long startNanos = System.nanoTime();
-            JsonNode answer = null;
-            Duration waited = Duration.ZERO;
-            for (int attempt = 1; answer == null; attempt++) {
-                try {
-                    answer = hub.upload(service, upload.requestId(), upload.parameters(), stripSeq(upload.body()));
-                } catch (HubClient.InProgressException e) {
-                    // Short steps while the hub is at it; the hub's own figure while it waits out a stale claim.
-                    Duration pause = e.retryAfter().getSeconds() <= 1
-                            ? Duration.ofMillis(Math.min(1000, 200L * attempt)) : e.retryAfter();
-                    if (waited.plus(pause).compareTo(MAX_IN_PROGRESS_WAIT) > 0) {
-                        throw e;
-                    }
-                    sleep(pause);
-                    waited = waited.plus(pause);
-                }
-            }
-            JsonNode sent = parse(upload.body()).path("changes");
-            JsonNode results = answer.path("results");
-            int records = sent.size();
-            local.settleUpload(upload.requestId(), () -> {
-                for (int i = 0; i < sent.size(); i++) {
-                    applyResult(sent.get(i), results.get(i));
-                }
-                return null;
-            });
-            uploaded += records;
-            totals.uploaded.addAndGet(records);
-            batch("upload", null, number, records, start, startNanos);
-            progress.onProgress(event("upload", "inProgress", service, null, number, records, totals));
-        }
-
-        private void applyResult(JsonNode change, JsonNode result) throws java.sql.SQLException {
-            String object = change.path("object").asText();
-            String localId = change.path("id").asText();
-            long seq = change.path("seq").asLong();
-            Target target = target(service + "." + object);
-            String outcome = result.path("outcome").asText();
-            switch (outcome) {
-                case "created", "updated" -> local.confirm(service, object, localId, result.path("id").asText(),
-                        (ObjectNode) result.get("record"), result.path("etag").asText(), seq, target.keyFields());
-                case "deleted" -> local.confirmDeleted(service, object, localId, seq);
-                case "conflict" -> {
-                    // The hub's version replaces the change sent; a change made after it was sent stays pending.
-                    if (result.path("serverDeleted").asBoolean()) {
-                        local.confirmDeleted(service, object, localId, seq);
-                    } else if (result.path("serverRecordHidden").asBoolean()) {
-                        // The token may not read the collection: the change is undone locally.
-                        local.refuse(service, object, localId);
-                    } else {
-                        local.confirm(service, object, localId, result.path("id").asText(localId),
-                                (ObjectNode) result.get("serverRecord"), result.path("etag").asText(), seq, target.keyFields());
-                    }
-                    conflicts.add(map((ObjectNode) result));
-                }
-                default -> {
-                    local.refuse(service, object, localId);
-                    rejected.add(map((ObjectNode) result));
-                }
-            }
-        }
-
-        // ---- download
-
-        void download() {
-            progress.onProgress(event("download", "started", service, null, 0, 0, totals));
-            JsonNode objects = services.get(service).path("objects");
-            int number = 0;
-            for (var names = objects.fieldNames(); names.hasNext(); ) {
-                String object = names.next();
-                number = downloadObject(object, objects.get(object).path("collection").asText(), number);
-            }
-            progress.onProgress(event("download", "ended", service, null, 0, 0, totals));
-        }
-
-        private int downloadObject(String object, String collection, int number) {
-            String filter = options.filters().get(object);
-            try {
-                return pages(object, collection, filter, local.token(service, object), number);
-            } catch (HubClient.GoneException gone) {
-                // The hub can no longer answer from our token: pending changes stay (uploaded first
-                // when this sync uploads at all), the synced rows go, and the object is downloaded again.
-                if (options.syncType() != SyncOptions.SyncType.DOWNLOAD_ONLY) {
-                    upload();
-                }
-                local.forgetSynced(service, object);
-                return pages(object, collection, filter, null, number);
-            }
-        }
-
-        private int pages(String object, String collection, String filter, String token, int number) {
-            String pageToken = null;
-            do {
-                Instant start = Instant.now();
-                long startNanos = System.nanoTime();
-                JsonNode page = hub.feed(collection, token, pageToken, options.pageSize(), filter);
-                List<JsonNode> items = new ArrayList<>();
-                page.path("items").forEach(items::add);
-                String next = page.path("nextPageToken").asText(null);
-                String syncToken = page.path("nextSyncToken").asText(null);
-                local.relaxedTransaction(() -> {
-                    local.download(service, object, items);
-                    if (syncToken != null) {
-                        local.setToken(service, object, syncToken);
-                    }
-                    return null;
-                });
-                number++;
-                downloaded += items.size();
-                totals.downloaded.addAndGet(items.size());
-                batch("download", object, number, items.size(), start, startNanos);
-                progress.onProgress(event("download", "inProgress", service, object, number, items.size(), totals));
-                pageToken = next;
-            } while (pageToken != null);
-            return number;
-        }
-    }
-
-    private static JsonNode parse(String json) {
+    static JsonNode parse(String json) {
         try {
             return HubClient.JSON.readTree(json);
         } catch (java.io.IOException e) {
@@ -706,13 +480,13 @@ public final class OfflineObjects implements AutoCloseable {
     }
 
     /** The request body without the local sequence numbers (kept locally to tell newer changes). */
-    private static String stripSeq(String body) {
+    static String stripSeq(String body) {
         ObjectNode copy = (ObjectNode) parse(body);
         copy.path("changes").forEach(change -> ((ObjectNode) change).remove("seq"));
         return copy.toString();
     }
 
-    private static void sleep(Duration duration) {
+    static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
