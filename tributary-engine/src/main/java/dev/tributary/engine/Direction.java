@@ -27,7 +27,8 @@ public enum Direction {
         return this != IN;
     }
 
-    static Direction parse(String text) {
+    /** The direction of a label ({@code in}, {@code out}, {@code both}); null if none. */
+    public static Direction parse(String text) {
         for (Direction direction : values()) {
             if (direction.label.equals(text)) {
                 return direction;

@@ -1,6 +1,7 @@
 package dev.tributary.engine.sdata;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tributary.engine.Direction;
 import dev.tributary.engine.LinkKind;
 import dev.tributary.engine.RunStats;
 import dev.tributary.sdata.HttpSide;
@@ -64,11 +65,15 @@ public final class SDataLinkKind implements LinkKind {
         SyncPass.Side hub = local.apply(resource);
         SyncPass.Side remote = new HttpSide(link.remoteUrl(), link.remoteToken());
         SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
-        if (!link.direction().equals("in") && !run.cancelled()) {
+        Direction direction = Direction.parse(link.direction());
+        if (direction == null) {
+            throw new IllegalStateException("SData link '" + name + "' has direction '" + link.direction() + "'");
+        }
+        if (direction.outbound() && !run.cancelled()) {
             run.progress("out", 0.1);
             record(run, link.name(), "out", run.stats().outbound, pass.run(hub, remote, line -> { }));
         }
-        if (!link.direction().equals("out") && !run.cancelled()) {
+        if (direction.inbound() && !run.cancelled()) {
             run.progress("in", 0.5);
             record(run, link.name(), "in", run.stats().inbound, pass.run(remote, hub, line -> { }));
         }

@@ -3,6 +3,7 @@ package dev.tributary.server.sdata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.connector.config.Secret;
+import dev.tributary.engine.Direction;
 import dev.tributary.engine.LinkKind;
 import dev.tributary.engine.sdata.SDataLinkKind;
 import dev.tributary.engine.RunMode;
@@ -109,7 +110,7 @@ public final class SDataLinks {
             problems.add("'remote.url' must be a resource kind's URL, http(s)://host/sdata/{app}/{contract}/-/{resource}");
         }
         String direction = body.path("direction").asText("both");
-        if (!List.of("in", "out", "both").contains(direction)) {
+        if (Direction.parse(direction) == null) {
             problems.add("'direction' must be in, out or both, not '" + direction + "'");
         }
         Duration every = null;
