@@ -92,6 +92,12 @@ public final class SyncEngine implements AutoCloseable {
     private final Settings settings;
     private final Retry retry;
     private final ExecutorService workers;
+    /** Threads for work clients request and wait for (SData's asynchronous operations), apart from the runs'. */
+    private final ExecutorService requests = Executors.newFixedThreadPool(4, runnable -> {
+        Thread thread = new Thread(runnable, "tributary-request");
+        thread.setDaemon(true);
+        return thread;
+    });
     private ScheduledExecutorService scheduler;
     private final Map<String, List<Consumer<RunEvent>>> listeners = new ConcurrentHashMap<>();
     private final List<Consumer<RunEvent>> globalListeners = new CopyOnWriteArrayList<>();
@@ -778,11 +784,20 @@ public final class SyncEngine implements AutoCloseable {
         return store.links().mappings(link);
     }
 
+    /**
+     * The engine's threads for work a client requests and then waits for (SData's asynchronous
+     * operations): owned and stopped by the engine, like its run workers and its scheduler.
+     */
+    public ExecutorService requestWorkers() {
+        return requests;
+    }
+
     @Override
     public void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        requests.shutdownNow();
         cancellations.values().forEach(flag -> flag.set(true));
         workers.shutdown();
         try {

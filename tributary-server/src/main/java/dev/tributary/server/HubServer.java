@@ -62,7 +62,7 @@ public final class HubServer implements AutoCloseable {
         RecordsApi records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf);
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
-                config.sdataContextTtl());
+                config.sdataContextTtl(), engine.requestWorkers());
         this.sdataLinks = new SDataLinks(store, engine, config.maxBodyBytes(), sdata);
         this.sdataKind = engine.registerKind(sdataLinks.kind());
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);

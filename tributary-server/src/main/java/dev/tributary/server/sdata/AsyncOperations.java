@@ -69,15 +69,25 @@ final class AsyncOperations<R> implements AutoCloseable {
             Thread thread = new Thread(r, "sdata-" + name);
             thread.setDaemon(true);
             return thread;
-        }));
+        }), true);
     }
 
-    /** With the given workers (tests use this to hold a submission). */
+    /**
+     * With the given workers: the engine's request workers in the hub (closing cancels this
+     * instance's operations, the pool stays), or a test's, which uses it to hold a submission.
+     */
     AsyncOperations(Clock clock, Supplier<Duration> idle, ExecutorService workers) {
+        this(clock, idle, workers, false);
+    }
+
+    private AsyncOperations(Clock clock, Supplier<Duration> idle, ExecutorService workers, boolean ownsWorkers) {
         this.clock = clock;
         this.idle = idle;
         this.workers = workers;
+        this.ownsWorkers = ownsWorkers;
     }
+
+    private final boolean ownsWorkers;
 
     /** Called with each operation that ends (deleted, dropped, or closed with the rest). */
     void onEnd(java.util.function.Consumer<Operation<R>> listener) {
@@ -154,7 +164,15 @@ final class AsyncOperations<R> implements AutoCloseable {
 
     @Override
     public void close() {
-        workers.shutdownNow();
+        if (ownsWorkers) {
+            workers.shutdownNow();
+        } else {
+            operations.values().forEach(operation -> {
+                if (operation.future != null) {
+                    operation.future.cancel(true);
+                }
+            });
+        }
         operations.values().forEach(operation -> onEnd.accept(operation));
         operations.clear();
     }

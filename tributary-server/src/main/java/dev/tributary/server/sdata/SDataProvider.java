@@ -108,12 +108,14 @@ public final class SDataProvider implements AutoCloseable {
     private final SyncTargetApplier applier;
     private final SyncSourceSelector selector;
 
-    public SDataProvider(Store store, Clock clock, long maxBodyBytes, Supplier<String> baseUrl, Duration idle) {
+    /** @param workers where asynchronous operations run: the engine's request workers */
+    public SDataProvider(Store store, Clock clock, long maxBodyBytes, Supplier<String> baseUrl, Duration idle,
+            java.util.concurrent.ExecutorService workers) {
         this.store = store;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
         this.baseUrl = baseUrl;
-        this.sources = new AsyncOperations<>("source", clock, () -> idle);
+        this.sources = new AsyncOperations<>(clock, () -> idle, workers);
         // An ended selection (deleted, dropped, or the hub closing) gives its keys back.
         this.sources.onEnd(operation -> {
             SelectionBudget.Reservation reservation = reservations.remove(operation.id);
@@ -121,7 +123,7 @@ public final class SDataProvider implements AutoCloseable {
                 reservation.close();
             }
         });
-        this.targets = new AsyncOperations<>("target", clock, () -> idle);
+        this.targets = new AsyncOperations<>(clock, () -> idle, workers);
         this.digests = new HubDigests(store, clock);
         this.applier = new SyncTargetApplier(store, clock, baseUrl, digests);
         this.selector = new SyncSourceSelector(store, digests);
