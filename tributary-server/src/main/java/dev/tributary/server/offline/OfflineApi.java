@@ -72,7 +72,7 @@ public final class OfflineApi {
         this.staleClaim = staleClaim;
         for (ConflictResolver resolver : ServiceLoader.load(ConflictResolver.class)) {
             resolvers.put(resolver.name(), resolver);
-            adapted.put(resolver.name(), adapt(resolver));
+            adapted.put(resolver.name(), resolver);
         }
     }
 
@@ -400,23 +400,6 @@ public final class OfflineApi {
 
 
 
-
-    /** A resolver of the SPI as the offline apply asks it. */
-    private static OfflineConflictResolver adapt(ConflictResolver resolver) {
-        return new OfflineConflictResolver() {
-            @Override
-            public String name() {
-                return resolver.name();
-            }
-
-            @Override
-            public Resolution resolve(Conflict conflict) {
-                ConflictResolver.Resolution decided = resolver.resolve(new ConflictResolver.Conflict(conflict.service(),
-                        conflict.object(), conflict.id(), conflict.server(), conflict.client()));
-                return new Resolution(Take.valueOf(decided.take().name()), decided.merged());
-            }
-        };
-    }
 
     /** The installed resolvers by name (for tests and tools). */
     public Map<String, ConflictResolver> resolvers() {
