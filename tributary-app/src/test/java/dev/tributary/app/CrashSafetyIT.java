@@ -83,7 +83,7 @@ class CrashSafetyIT {
             // Short lives, so that the hub dies many times before the copy is complete.
             for (; kills < 40 && copies(target.jdbcUrl()) < rows; kills++) {
                 Process hub = startHub(dir, config);
-                Thread.sleep(500 + random.nextInt(2000));
+                Thread.sleep(400 + random.nextInt(1600));
                 hub.destroyForcibly(); // SIGKILL
                 assertThat(hub.waitFor(30, TimeUnit.SECONDS)).isTrue();
             }
