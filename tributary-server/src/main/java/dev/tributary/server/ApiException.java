@@ -9,6 +9,7 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String reason;
     private final java.util.List<String> problems;
+    private int retryAfter = -1;
 
     public ApiException(int status, String reason, String message) {
         this(status, reason, message, java.util.List.of());
@@ -19,6 +20,17 @@ public final class ApiException extends RuntimeException {
         this.status = status;
         this.reason = reason;
         this.problems = java.util.List.copyOf(problems);
+    }
+
+    /** Asks the client to retry after this many seconds (the {@code Retry-After} header); this exception. */
+    public ApiException retryAfter(int seconds) {
+        this.retryAfter = seconds;
+        return this;
+    }
+
+    /** Seconds for {@code Retry-After}, or -1 for none. */
+    public int retryAfterSeconds() {
+        return retryAfter;
     }
 
     /** Every problem found, when a definition was refused; shown as {@code error.problems}. */

@@ -37,7 +37,12 @@ final class ErrorMapper {
     }
 
     void register(JavalinConfig config) {
-        config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, e));
+        config.routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() >= 0) {
+                ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+            }
+            write(ctx, e);
+        });
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
             String message = status == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path()

@@ -59,7 +59,7 @@ public final class HubServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(store.accessTokens(), config.clock());
         ErrorMapper errors = new ErrorMapper(operations::rejected);
         Audit audit = new Audit(store);
-        RecordsApi records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf);
+        RecordsApi records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf, engine.requestWorkers());
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
                 config.sdataContextTtl(), engine.requestWorkers());

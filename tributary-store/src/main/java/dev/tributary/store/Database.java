@@ -42,10 +42,20 @@ final class Database implements AutoCloseable {
     /** The commits the current thread's write transaction has made so far (null outside one). */
     private final ThreadLocal<List<Commit>> pendingCommits = new ThreadLocal<>();
 
+    /** On PostgreSQL: other processes' commits, heard through LISTEN; null on SQLite. */
+    private volatile CommitNotifications notifications;
+
     private Database(StoreKind kind, HikariDataSource readPool, HikariDataSource writePool) {
         this.kind = kind;
         this.readPool = readPool;
         this.writePool = writePool;
+    }
+
+    /** Starts hearing other processes' commits (PostgreSQL). */
+    void listenForOtherProcesses(String jdbcUrl) {
+        if (kind != StoreKind.SQLITE && notifications == null) {
+            notifications = new CommitNotifications(jdbcUrl, this::wake);
+        }
     }
 
     static Database open(StoreConfig config) {
@@ -200,7 +210,29 @@ final class Database implements AutoCloseable {
         commitListeners.remove(listener);
     }
 
+    private final List<Consumer<String>> wakeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void addWakeListener(Consumer<String> listener) {
+        wakeListeners.add(listener);
+    }
+
+    void removeWakeListener(Consumer<String> listener) {
+        wakeListeners.remove(listener);
+    }
+
+    /** Tells wake listeners that a collection ({@link CommitNotifications#ALL}: any) may have changed. */
+    private void wake(String collection) {
+        for (Consumer<String> listener : wakeListeners) {
+            try {
+                listener.accept(collection);
+            } catch (RuntimeException e) {
+                System.getLogger(Database.class.getName()).log(System.Logger.Level.WARNING, "a wake listener failed", e);
+            }
+        }
+    }
+
     private void announce(Commit commit) {
+        wake(commit.collection());
         for (Consumer<Commit> listener : commitListeners) {
             try {
                 listener.accept(commit);
@@ -229,6 +261,16 @@ final class Database implements AutoCloseable {
                     execute(connection, "SET LOCAL synchronous_commit TO OFF");
                 }
                 T result = work.run(connection);
+                if (notifications != null && !commits.isEmpty()) {
+                    // Delivered to other processes' listeners only if the transaction commits.
+                    try (var notify = connection.prepareStatement("SELECT pg_notify('" + CommitNotifications.CHANNEL
+                            + "', ?)")) {
+                        for (Commit commit : commits) {
+                            notify.setString(1, notifications.payload(commit));
+                            notify.execute();
+                        }
+                    }
+                }
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
@@ -316,6 +358,9 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (notifications != null) {
+            notifications.close();
+        }
         readPool.close();
         if (writePool != readPool) {
             writePool.close();

@@ -79,6 +79,7 @@ public final class Store implements AutoCloseable {
                 && !java.nio.file.Files.exists(keyFile);
         Secrets secrets = Secrets.load(keyFile, true);
         Database database = Database.open(config);
+        database.listenForOtherProcesses(config.jdbcUrl());
         try {
             migrate(database);
             return new Store(database, clock, secrets);
@@ -361,6 +362,21 @@ public final class Store implements AutoCloseable {
 
     public void removeCommitListener(Consumer<Commit> listener) {
         database.removeCommitListener(listener);
+    }
+
+    /**
+     * Listens for wake-ups: the name of a collection that may have changed — after every commit of
+     * this process, after commits of other processes on the same PostgreSQL store (heard through
+     * LISTEN/NOTIFY), and {@code "*"} (any collection) while those cannot be heard. A wake-up only
+     * says "look again"; what changed is read from the change log. Called on the committing
+     * thread, or the listener's: do no work there, hand it off.
+     */
+    public void addWakeListener(Consumer<String> listener) {
+        database.addWakeListener(listener);
+    }
+
+    public void removeWakeListener(Consumer<String> listener) {
+        database.removeWakeListener(listener);
     }
 
     @Override

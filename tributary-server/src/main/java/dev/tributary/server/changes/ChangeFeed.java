@@ -15,6 +15,11 @@ import dev.tributary.store.StoredRecord;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
+import java.util.List;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -45,15 +50,32 @@ final class ChangeFeed {
     static final long MAX_PAGE_BYTES = 8L * 1024 * 1024;
 
     private static final Set<String> PARAMETERS =
-            Set.of("maxResults", "pageToken", "syncToken", "filter", "showDeleted");
+            Set.of("maxResults", "pageToken", "syncToken", "filter", "showDeleted", "wait");
+    /** The longest a long-poll may wait. */
+    static final Duration MAX_WAIT = Duration.ofMinutes(5);
     private static final byte[] NO_FILTER = Filter.fingerprintOf("");
 
     private final Store store;
     private final SyncTokenCodec codec;
+    private final FeedWaiters waiters;
+    /** Where a woken long-poll reads again (never the committing thread). */
+    private final Executor workers;
 
-    ChangeFeed(Store store) {
+    ChangeFeed(Store store, FeedWaiters waiters, Executor workers) {
         this.store = store;
         this.codec = new SyncTokenCodec(store.epoch(), store.tokenSigningKey());
+        this.waiters = waiters;
+        this.workers = workers;
+    }
+
+    /** A feed request, checked: what to read and how to answer. */
+    private record Query(String collection, int maxResults, boolean showDeleted, Filter filter, String syncToken,
+            String pageToken, Duration waitFor) {
+    }
+
+    /** A page read: its records and the token that follows it. */
+    private record Page(List<StoredRecord> records, Filter filter, boolean incremental, String nextPageToken,
+            String nextSyncToken) {
     }
 
     void list(Context ctx) {
@@ -65,18 +87,93 @@ final class ChangeFeed {
                         + String.join(", ", PARAMETERS.stream().sorted().toList()));
             }
         }
-        int maxResults = maxResults(single(ctx, "maxResults"));
-        boolean showDeleted = flag(single(ctx, "showDeleted"), "showDeleted");
-        String filterText = single(ctx, "filter");
-        Filter filter = parseFilter(filterText);
-        String syncToken = single(ctx, "syncToken");
-        String pageToken = single(ctx, "pageToken");
+        Query query = new Query(collection, maxResults(single(ctx, "maxResults")),
+                flag(single(ctx, "showDeleted"), "showDeleted"), parseFilter(single(ctx, "filter")),
+                single(ctx, "syncToken"), single(ctx, "pageToken"), waitOf(ctx));
+        if (query.waitFor() == null) {
+            respond(ctx, read(query));
+            return;
+        }
+        // Long-poll: registered before the first read, so a commit in between is not missed.
+        long deadline = System.nanoTime() + query.waitFor().toNanos();
+        CompletableFuture<Void> woken = waiters.await(collection, query.syncToken());
+        Page first;
+        try {
+            first = read(query);
+        } catch (RuntimeException e) {
+            waiters.forget(collection, woken);
+            throw e;
+        }
+        if (!first.records().isEmpty()) {
+            waiters.forget(collection, woken);
+            respond(ctx, first);
+            return;
+        }
+        ctx.future(() -> poll(query, woken, deadline).thenAccept(page -> respond(ctx, page)));
+    }
+
+    /**
+     * Waits for a relevant change: each wake-up reads again from the same token; at the deadline
+     * the answer is an empty page with the token that was sent, byte for byte.
+     */
+    private CompletableFuture<Page> poll(Query query, CompletableFuture<Void> woken, long deadline) {
+        long left = deadline - System.nanoTime();
+        return woken.completeOnTimeout(null, Math.max(0, left), TimeUnit.NANOSECONDS).thenComposeAsync(ignored -> {
+            boolean timedOut = deadline - System.nanoTime() <= 0;
+            CompletableFuture<Void> next = timedOut ? null : waiters.await(query.collection(), query.syncToken());
+            Page page;
+            try {
+                page = read(query);
+            } catch (RuntimeException e) {
+                if (next != null) {
+                    waiters.forget(query.collection(), next);
+                }
+                throw e;
+            }
+            if (!page.records().isEmpty() || timedOut) {
+                if (next != null) {
+                    waiters.forget(query.collection(), next);
+                }
+                return CompletableFuture.completedFuture(page.records().isEmpty()
+                        ? new Page(List.of(), page.filter(), true, null, query.syncToken()) : page);
+            }
+            return poll(query, next, deadline);
+        }, workers);
+    }
+
+    private static Duration waitOf(Context ctx) {
+        String text = single(ctx, "wait");
+        if (text == null) {
+            return null;
+        }
+        Duration wait;
+        try {
+            wait = Duration.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("wait must be an ISO-8601 duration such as PT25S, not '" + text + "'");
+        }
+        if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
+            throw ApiException.badRequest("wait must be between PT0S and " + MAX_WAIT);
+        }
+        if (single(ctx, "syncToken") == null || single(ctx, "pageToken") != null) {
+            throw ApiException.badRequest("wait holds an incremental sync's first page: send it with a syncToken and"
+                    + " without a pageToken");
+        }
+        return wait;
+    }
+
+    private Page read(Query query) {
+        String collection = query.collection();
+        Filter filter = query.filter();
+        String syncToken = query.syncToken();
+        String pageToken = query.pageToken();
+        boolean showDeleted = query.showDeleted();
+        int maxResults = query.maxResults();
         boolean incremental = syncToken != null;
 
         CollectionInfo info = store.collections().get(collection).orElseThrow(() ->
                 ApiException.notFound("collection '" + collection + "' does not exist"));
         byte[] filterPrint = filter == null ? NO_FILTER : filter.fingerprint();
-
         long after = 0;
         if (incremental) {
             SyncTokenCodec.SyncPosition sync = codec.decodeSync(syncToken);
@@ -136,18 +233,22 @@ final class ChangeFeed {
                 : null;
         String nextSync = page.hasMore() ? null
                 : codec.encode(new SyncTokenCodec.SyncPosition(collection, info.incarnation(), bound, filterPrint));
+        return new Page(page.records(), filter, incremental, next, nextSync);
+    }
+
+    private static void respond(Context ctx, Page page) {
         Json.stream(ctx, 200, json -> {
             json.writeStartObject();
             json.writeStringField("kind", "tributary#records");
             json.writeArrayFieldStart("items");
             for (StoredRecord record : page.records()) {
-                writeItem(json, record, filter, incremental);
+                writeItem(json, record, page.filter(), page.incremental());
             }
             json.writeEndArray();
-            if (next != null) {
-                json.writeStringField("nextPageToken", next);
+            if (page.nextPageToken() != null) {
+                json.writeStringField("nextPageToken", page.nextPageToken());
             } else {
-                json.writeStringField("nextSyncToken", nextSync);
+                json.writeStringField("nextSyncToken", page.nextSyncToken());
             }
             json.writeEndObject();
         });

@@ -43,9 +43,13 @@ public final class RecordsApi {
      * @param usersOf what uses a collection (links, object services, SData resources), described
      *     for an error message; a collection in use cannot be deleted
      */
-    public RecordsApi(Store store, long maxBodyBytes, Function<String, List<String>> usersOf) {
+    /** @param workers where woken long-polls read again: the engine's request workers */
+    public RecordsApi(Store store, long maxBodyBytes, Function<String, List<String>> usersOf,
+            java.util.concurrent.Executor workers) {
         this.store = store;
-        this.feed = new ChangeFeed(store);
+        FeedWaiters waiters = new FeedWaiters();
+        store.addWakeListener(waiters::wake);
+        this.feed = new ChangeFeed(store, waiters, workers);
         this.maxBodyBytes = maxBodyBytes;
         this.usersOf = usersOf;
     }

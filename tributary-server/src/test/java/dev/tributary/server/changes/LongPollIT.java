@@ -1,0 +1,124 @@
+package dev.tributary.server.changes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tributary.server.HubServer;
+import dev.tributary.server.Json;
+import dev.tributary.server.ServerConfig;
+import dev.tributary.server.TestHub;
+import dev.tributary.store.Store;
+import dev.tributary.store.StoreBackend;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Long-poll on the change feed: it answers when a relevant change commits, and at its timeout gives back the token it was sent. */
+class LongPollIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static String syncToken(TestHub hub) {
+        return hub.get("/v1/collections/notes/records").json().get("nextSyncToken").asText();
+    }
+
+    private static CompletableFuture<HttpResponse<String>> poll(String baseUrl, String token, String syncToken, String wait) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/collections/notes/records?syncToken="
+                + TestHub.encode(syncToken) + "&wait=" + wait)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    @Test
+    void aWaitingRequestAnswersWhenAChangeCommits() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            hub.put("/v1/collections/notes/records/n1", "{\"data\":{\"text\":\"one\"}}");
+            String token = syncToken(hub);
+            long started = System.nanoTime();
+            CompletableFuture<HttpResponse<String>> waiting = poll(hub.server.baseUrl(), hub.adminToken, token, "PT30S");
+            Thread.sleep(500);
+            assertThat(waiting).as("nothing changed yet: still waiting").isNotDone();
+            hub.put("/v1/collections/notes/records/n2", "{\"data\":{\"text\":\"two\"}}");
+            HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(json(answer).get("items")).extracting(item -> item.get("id").asText()).containsExactly("n2");
+            assertThat(json(answer).get("nextSyncToken").asText()).isNotEqualTo(token);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answered at the commit, not the timeout")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aTimeoutGivesBackTheSameTokenAndTheNextCallLosesNothing() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            hub.put("/v1/collections/others", "");
+            String token = syncToken(hub);
+            CompletableFuture<HttpResponse<String>> waiting = poll(hub.server.baseUrl(), hub.adminToken, token, "PT1S");
+            hub.put("/v1/collections/others/records/x", "{\"data\":{}}"); // another collection: no answer
+            HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(json(answer).get("items")).isEmpty();
+            assertThat(json(answer).get("nextSyncToken").asText()).as("byte for byte the token sent").isEqualTo(token);
+
+            hub.put("/v1/collections/notes/records/n3", "{\"data\":{\"text\":\"three\"}}");
+            assertThat(hub.get("/v1/collections/notes/records?syncToken=" + TestHub.encode(token)).json().get("items"))
+                    .extracting(item -> item.get("id").asText()).containsExactly("n3");
+        }
+    }
+
+    @Test
+    void waitIsCheckedAndWaitersAreBounded() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            String token = syncToken(hub);
+            assertThat(hub.get("/v1/collections/notes/records?syncToken=" + TestHub.encode(token) + "&wait=PT6M").status())
+                    .isEqualTo(400);
+            assertThat(hub.get("/v1/collections/notes/records?wait=PT10S").status()).as("wait needs a syncToken").isEqualTo(400);
+            assertThat(hub.get("/v1/collections/notes/records?syncToken=" + TestHub.encode(token) + "&wait=soon").status())
+                    .isEqualTo(400);
+            List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+            for (int i = 0; i < FeedWaiters.PER_TOKEN; i++) {
+                waiting.add(poll(hub.server.baseUrl(), hub.adminToken, token, "PT20S"));
+            }
+            Thread.sleep(1000);
+            HttpResponse<String> refused = poll(hub.server.baseUrl(), hub.adminToken, token, "PT20S").get(10, TimeUnit.SECONDS);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            hub.put("/v1/collections/notes/records/n1", "{\"data\":{}}");
+            for (CompletableFuture<HttpResponse<String>> each : waiting) {
+                assertThat(each.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    /** Two hub processes' worth of store on one PostgreSQL database: a write through one wakes a long-poll on the other. */
+    @Test
+    void aWriteThroughOneHubWakesALongPollOnAnotherOfTheSameStore() throws Exception {
+        try (TestHub a = new TestHub(StoreBackend.postgres())) {
+            a.put("/v1/collections/notes", "");
+            String token = syncToken(a);
+            try (Store second = a.backend.open(a.clock);
+                    HubServer b = new HubServer(second, ServerConfig.defaults().withPort(0)
+                            .withCompactionInterval(Duration.ZERO).withClock(a.clock)).start()) {
+                Thread.sleep(1000); // b's listener connects
+                CompletableFuture<HttpResponse<String>> waiting = poll(b.baseUrl(), a.adminToken, token, "PT30S");
+                Thread.sleep(500);
+                assertThat(waiting).isNotDone();
+                a.put("/v1/collections/notes/records/n1", "{\"data\":{\"text\":\"from a\"}}");
+                HttpResponse<String> answer = waiting.get(10, TimeUnit.SECONDS);
+                assertThat(json(answer).get("items")).extracting(item -> item.get("id").asText()).containsExactly("n1");
+            }
+        }
+    }
+}
