@@ -78,6 +78,26 @@ class LongPollIT {
     }
 
     @Test
+    void aRecordLeavingTheFilterAnswersAsARemoval() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            hub.put("/v1/collections/notes/records/n1", "{\"data\":{\"status\":\"open\"}}");
+            String filter = TestHub.encode("status eq 'open'");
+            String token = hub.get("/v1/collections/notes/records?filter=" + filter).json().get("nextSyncToken").asText();
+            CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(
+                    hub.server.baseUrl() + "/v1/collections/notes/records?syncToken=" + TestHub.encode(token) + "&filter="
+                            + filter + "&wait=PT30S")).header("Authorization", "Bearer " + hub.adminToken).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(500);
+            hub.put("/v1/collections/notes/records/n1", "{\"data\":{\"status\":\"closed\"}}");
+            JsonNode items = json(waiting.get(10, TimeUnit.SECONDS)).get("items");
+            assertThat(items).hasSize(1);
+            assertThat(items.get(0).get("id").asText()).isEqualTo("n1");
+            assertThat(items.get(0).get("removed").asText()).as("it left the filter").isEqualTo("filter");
+        }
+    }
+
+    @Test
     void waitIsCheckedAndWaitersAreBounded() throws Exception {
         try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
             hub.put("/v1/collections/notes", "");
