@@ -33,6 +33,13 @@ public final class ApiException extends RuntimeException {
         return retryAfter;
     }
 
+    /** The error as the JSON body shows it: {@code {"error": {"code", "reason", "message"}}}. */
+    public String json() {
+        com.fasterxml.jackson.databind.node.ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putObject("error").put("code", status).put("reason", reason).put("message", getMessage());
+        return body.toString();
+    }
+
     /** Every problem found, when a definition was refused; shown as {@code error.problems}. */
     public java.util.List<String> problems() {
         return problems;

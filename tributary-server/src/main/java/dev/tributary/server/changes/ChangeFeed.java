@@ -20,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -75,7 +76,7 @@ final class ChangeFeed {
 
     /** A page read: its records and the token that follows it. */
     private record Page(List<StoredRecord> records, Filter filter, boolean incremental, String nextPageToken,
-            String nextSyncToken) {
+            String nextSyncToken, String resumeToken) {
     }
 
     void list(Context ctx) {
@@ -135,10 +136,161 @@ final class ChangeFeed {
                     waiters.forget(query.collection(), next);
                 }
                 return CompletableFuture.completedFuture(page.records().isEmpty()
-                        ? new Page(List.of(), page.filter(), true, null, query.syncToken()) : page);
+                        ? new Page(List.of(), page.filter(), true, null, query.syncToken(), query.syncToken()) : page);
             }
             return poll(query, next, deadline);
         }, workers);
+    }
+
+    // ---- server-sent events
+
+    /** Largest {@code data} of one {@code changes} event's page, in records. */
+    static final int STREAM_PAGE = 500;
+    /** How often an idle stream sends a comment, so proxies and clients know it is alive. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
+    private final Map<String, Set<Subscriber>> subscribers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@code GET /v1/collections/{c}/changes?syncToken=&filter=}: the change feed as server-sent
+     * events. {@code changes} events carry {@code {"items": […]}} with the token after them as
+     * {@code id}; {@code caught-up} ({@code {}}) follows whenever everything committed was sent; a
+     * comment every {@link #HEARTBEAT}; a token that cannot be honored (or a collection deleted under
+     * the stream) ends it with {@code fullSyncRequired} carrying the error JSON. {@code Last-Event-ID}
+     * resumes exactly after the last event received and wins over {@code syncToken}.
+     */
+    void stream(io.javalin.http.sse.SseClient client) {
+        Context ctx = client.ctx();
+        String collection = RecordsApi.collectionName(ctx);
+        Filter filter = parseFilter(single(ctx, "filter"));
+        String token = startToken(ctx);
+        Subscriber subscriber = new Subscriber(client, collection, filter, token);
+        subscribers.computeIfAbsent(collection, c -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(subscriber);
+        client.onClose(() -> subscribers.getOrDefault(collection, Set.of()).remove(subscriber));
+        client.keepAlive();
+        subscriber.kick();
+        subscriber.heartbeat();
+    }
+
+    /**
+     * What refuses a change stream with an HTTP status — its scope, its parameters, a missing
+     * token — checked before the stream starts (an event stream's 200 goes out before its handler
+     * runs). A token that cannot be honored is told in the stream, as {@code fullSyncRequired}.
+     */
+    void checkStream(Context ctx) {
+        String collection = RecordsApi.collectionName(ctx);
+        Authenticator.principal(ctx).require(Scope.read(collection));
+        for (String parameter : ctx.queryParamMap().keySet()) {
+            if (!Set.of("syncToken", "filter").contains(parameter)) {
+                throw ApiException.badRequest("unknown query parameter '" + parameter + "'; use filter, syncToken");
+            }
+        }
+        parseFilter(single(ctx, "filter"));
+        if (startToken(ctx) == null) {
+            throw ApiException.badRequest("a change stream starts from a syncToken (run a full sync first)");
+        }
+        store.collections().get(collection).orElseThrow(() ->
+                ApiException.notFound("collection '" + collection + "' does not exist"));
+    }
+
+    /** Where a stream starts: after its Last-Event-ID (a reconnecting client) or at its syncToken. */
+    private static String startToken(Context ctx) {
+        String resume = ctx.header("Last-Event-ID");
+        return resume != null && !resume.isBlank() ? resume.strip() : single(ctx, "syncToken");
+    }
+
+    /** Tells the change streams of a collection ("*": all) to look again. */
+    void wakeStreams(String collection) {
+        if ("*".equals(collection)) {
+            subscribers.values().forEach(set -> set.forEach(Subscriber::kick));
+        } else {
+            subscribers.getOrDefault(collection, Set.of()).forEach(Subscriber::kick);
+        }
+    }
+
+    /** One open change stream: reads and sends on the request workers, one drain at a time. */
+    private final class Subscriber {
+        private final io.javalin.http.sse.SseClient client;
+        private final String collection;
+        private final Filter filter;
+        private volatile String token;
+        private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean again = true;
+
+        Subscriber(io.javalin.http.sse.SseClient client, String collection, Filter filter, String token) {
+            this.client = client;
+            this.collection = collection;
+            this.filter = filter;
+            this.token = token;
+        }
+
+        void kick() {
+            again = true;
+            if (draining.compareAndSet(false, true)) {
+                workers.execute(this::drain);
+            }
+        }
+
+        void heartbeat() {
+            CompletableFuture.delayedExecutor(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS, workers).execute(() -> {
+                if (!client.terminated()) {
+                    client.sendComment("alive");
+                    heartbeat();
+                }
+            });
+        }
+
+        private void drain() {
+            try {
+                while (again && !client.terminated()) {
+                    again = false;
+                    boolean sent = false;
+                    while (!client.terminated()) {
+                        Page page = read(new Query(collection, STREAM_PAGE, false, filter, token, null, null));
+                        if (!page.records().isEmpty()) {
+                            client.sendEvent("changes", itemsJson(page), page.resumeToken());
+                            sent = true;
+                        }
+                        token = page.resumeToken();
+                        if (page.nextPageToken() == null) {
+                            break;
+                        }
+                    }
+                    if (sent || first) {
+                        first = false;
+                        client.sendEvent("caught-up", "{}", token);
+                    }
+                }
+            } catch (ApiException e) {
+                client.sendEvent("fullSyncRequired", e.json());
+                client.close();
+            } catch (RuntimeException e) {
+                client.close();
+            } finally {
+                draining.set(false);
+                if (again && !client.terminated()) {
+                    kick();
+                }
+            }
+        }
+
+        private boolean first = true;
+    }
+
+    private static String itemsJson(Page page) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("items");
+            for (StoredRecord record : page.records()) {
+                writeItem(json, record, page.filter(), true);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     private static Duration waitOf(Context ctx) {
@@ -233,7 +385,10 @@ final class ChangeFeed {
                 : null;
         String nextSync = page.hasMore() ? null
                 : codec.encode(new SyncTokenCodec.SyncPosition(collection, info.incarnation(), bound, filterPrint));
-        return new Page(page.records(), filter, incremental, next, nextSync);
+        // A sync token just after the page's last record: where a change stream resumes mid-way.
+        String resume = page.hasMore() ? codec.encode(new SyncTokenCodec.SyncPosition(collection, info.incarnation(),
+                page.records().get(page.records().size() - 1).seq(), filterPrint)) : nextSync;
+        return new Page(page.records(), filter, incremental, next, nextSync, resume);
     }
 
     private static void respond(Context ctx, Page page) {

@@ -48,8 +48,11 @@ public final class RecordsApi {
             java.util.concurrent.Executor workers) {
         this.store = store;
         FeedWaiters waiters = new FeedWaiters();
-        store.addWakeListener(waiters::wake);
         this.feed = new ChangeFeed(store, waiters, workers);
+        store.addWakeListener(collection -> {
+            waiters.wake(collection);
+            feed.wakeStreams(collection);
+        });
         this.maxBodyBytes = maxBodyBytes;
         this.usersOf = usersOf;
     }
@@ -61,6 +64,8 @@ public final class RecordsApi {
         config.routes.put("/v1/collections/{c}", this::putCollection);
         config.routes.delete("/v1/collections/{c}", this::deleteCollection);
         config.routes.get("/v1/collections/{c}/records", feed::list);
+        config.routes.before("/v1/collections/{c}/changes", feed::checkStream);
+        config.routes.sse("/v1/collections/{c}/changes", feed::stream);
         config.routes.post("/v1/collections/{c}/records", this::create);
         config.routes.get(RECORD, this::get);
         config.routes.put(RECORD, this::put);

@@ -97,6 +97,103 @@ class LongPollIT {
         }
     }
 
+    /** Reads server-sent events until {@code until} holds for the ones read; answers them as (event, id, data). */
+    private static List<String[]> events(java.io.InputStream body, java.util.function.Predicate<List<String[]>> until)
+            throws Exception {
+        List<String[]> events = new ArrayList<>();
+        java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(body,
+                java.nio.charset.StandardCharsets.UTF_8));
+        String event = null;
+        String id = null;
+        StringBuilder data = new StringBuilder();
+        for (String line; (line = reader.readLine()) != null; ) {
+            if (line.isEmpty()) {
+                if (event != null || data.length() > 0) {
+                    events.add(new String[] {event, id, data.toString()});
+                    if (until.test(events)) {
+                        return events;
+                    }
+                }
+                event = null;
+                id = null;
+                data.setLength(0);
+            } else if (line.startsWith("event:")) {
+                event = line.substring(6).strip();
+            } else if (line.startsWith("id:")) {
+                id = line.substring(3).strip();
+            } else if (line.startsWith("data:")) {
+                data.append(line.substring(5).strip());
+            }
+        }
+        return events;
+    }
+
+    private static HttpResponse<java.io.InputStream> stream(TestHub hub, String query, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.server.baseUrl()
+                + "/v1/collections/notes/changes?" + query)).header("Authorization", "Bearer " + hub.adminToken)
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    @Test
+    void serverSentEventsDeliverEachChangeOnceAcrossAResume() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            hub.put("/v1/collections/notes/records/n1", "{\"data\":{\"status\":\"open\"}}");
+            String filter = TestHub.encode("status eq 'open'");
+            String token = hub.get("/v1/collections/notes/records?filter=" + filter).json().get("nextSyncToken").asText();
+            hub.put("/v1/collections/notes/records/n2", "{\"data\":{\"status\":\"open\"}}");
+
+            HttpResponse<java.io.InputStream> first = stream(hub, "syncToken=" + TestHub.encode(token) + "&filter=" + filter, null);
+            assertThat(first.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            CompletableFuture<List<String[]>> reading = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return events(first.body(), seen -> seen.stream().filter(e -> "caught-up".equals(e[0])).count() >= 2);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(500);
+            hub.put("/v1/collections/notes/records/n1", "{\"data\":{\"status\":\"closed\"}}"); // leaves the filter
+            List<String[]> seen = reading.get(20, TimeUnit.SECONDS);
+            first.body().close();
+            List<String> items = new ArrayList<>();
+            String lastId = null;
+            for (String[] event : seen) {
+                if ("changes".equals(event[0])) {
+                    for (JsonNode item : Json.MAPPER.readTree(event[2]).get("items")) {
+                        items.add(item.get("id").asText() + (item.has("removed") ? "-" + item.get("removed").asText() : ""));
+                    }
+                    lastId = event[1];
+                }
+            }
+            assertThat(items).as("n2 while catching up, then n1 leaving the filter as a removal").containsExactly("n2", "n1-filter");
+            assertThat(seen.get(seen.size() - 1)[0]).isEqualTo("caught-up");
+
+            // The connection drops; meanwhile another change; the browser resumes with Last-Event-ID
+            // (and the first syncToken again, which the header wins over).
+            hub.put("/v1/collections/notes/records/n3", "{\"data\":{\"status\":\"open\"}}");
+            HttpResponse<java.io.InputStream> resumed = stream(hub, "syncToken=" + TestHub.encode(token) + "&filter=" + filter, lastId);
+            List<String[]> after = events(resumed.body(), events -> events.stream().anyMatch(e -> "caught-up".equals(e[0])));
+            resumed.body().close();
+            assertThat(after.stream().filter(e -> "changes".equals(e[0])).flatMap(e -> {
+                try {
+                    return java.util.stream.StreamSupport.stream(Json.MAPPER.readTree(e[2]).get("items").spliterator(), false);
+                } catch (Exception x) {
+                    throw new IllegalStateException(x);
+                }
+            }).map(item -> item.get("id").asText()).toList()).as("exactly what came after the last event").containsExactly("n3");
+
+            HttpResponse<java.io.InputStream> bad = stream(hub, "syncToken=nonsense", null);
+            List<String[]> refused = events(bad.body(), events -> true);
+            assertThat(refused.get(0)[0]).isEqualTo("fullSyncRequired");
+            assertThat(refused.get(0)[2]).contains("\"code\":400");
+        }
+    }
+
     @Test
     void waitIsCheckedAndWaitersAreBounded() throws Exception {
         try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
