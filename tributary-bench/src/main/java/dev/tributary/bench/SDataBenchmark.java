@@ -92,7 +92,7 @@ final class SDataBenchmark implements Callable<Integer> {
         target.store.sdata().put(new SDataResources.Resource(name, name, "tributary", "records",
                 b.baseUrl() + "/sdata/tributary/records/-/" + name, 3));
         long start = System.nanoTime();
-        SyncPass.Result result = new SyncPass(Duration.ofHours(1), 1000).run(from,
+        SyncPass.Result result = new SyncPass(1000).run(from,
                 new dev.tributary.sdata.HttpSide(b.baseUrl() + "/sdata/tributary/records/-/" + name, tokenB), line -> { });
         double seconds = (System.nanoTime() - start) / 1e9;
         if (result.applied() != rows) {

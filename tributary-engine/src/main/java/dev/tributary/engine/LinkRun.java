@@ -100,8 +100,4 @@ final class LinkRun {
     void resyncOutbound() {
         outbound.resyncOutbound();
     }
-
-    static double inboundEstimate(long read) {
-        return InboundApplier.inboundEstimate(read);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.tributary.sdata;
 
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -59,8 +58,8 @@ public final class SyncPass {
 
     private final int pageSize;
 
-    /** @param timeout kept for callers; each {@link HttpSide} has its own */
-    public SyncPass(Duration timeout, int pageSize) {
+    /** @param pageSize entries per page read from the source (each {@link HttpSide} has its own timeout) */
+    public SyncPass(int pageSize) {
         this.pageSize = pageSize;
     }
 

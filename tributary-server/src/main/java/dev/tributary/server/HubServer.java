@@ -36,6 +36,7 @@ public final class HubServer implements AutoCloseable {
     private final Javalin app;
     private AutoCloseable compaction;
     private final AutoCloseable sdataKind;
+    private final RecordsApi records;
     private final SDataProvider sdata;
     private final SDataLinks sdataLinks;
 
@@ -59,7 +60,7 @@ public final class HubServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(store.accessTokens(), config.clock());
         ErrorMapper errors = new ErrorMapper(operations::rejected);
         Audit audit = new Audit(store);
-        RecordsApi records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf, engine.requestWorkers());
+        this.records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf, engine.requestWorkers());
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
                 config.sdataContextTtl(), engine.requestWorkers());
@@ -186,6 +187,7 @@ public final class HubServer implements AutoCloseable {
         closeQuietly(compaction);
         closeQuietly(sdataKind);
         app.stop();
+        records.close();
         sdata.close();
         if (ownsEngine) {
             engine.close();

@@ -55,23 +55,25 @@ public final class LocalSide implements SyncPass.Side {
         String location = url + "/$syncSource('" + id + "')";
         List<SyncSourceSelector.Selected> keys = selection.entries();
         return new SyncPass.Source() {
+            /** Where the next page starts, and its size (the first page's). */
+            private int position;
+            private int count;
+
             @Override
-            public SyncPass.Page first(int count) {
-                return page(0, count);
+            public SyncPass.Page first(int size) {
+                count = size;
+                return page(0);
             }
 
             @Override
             public SyncPass.Page next(SyncPass.Page previous) {
-                String next = previous.feed().next();
-                int start = Integer.parseInt(next.substring(next.indexOf("startIndex=") + "startIndex=".length(),
-                        next.indexOf('&', next.indexOf("startIndex="))));
-                int count = Integer.parseInt(next.substring(next.indexOf("count=") + "count=".length()));
-                return page(start - 1, count);
+                return page(position);
             }
 
-            private SyncPass.Page page(int from, int count) {
+            private SyncPass.Page page(int from) {
                 int begin = Math.min(keys.size(), from);
                 int end = Math.min(keys.size(), begin + count);
+                position = end;
                 String next = end < keys.size() ? location + "?startIndex=" + (end + 1) + "&count=" + count : null;
                 SyncFeed feed = new SyncFeed(location, "Synchronization feed " + id, true, selection.digest(),
                         selector.entries(resource, keys.subList(begin, end)), next);

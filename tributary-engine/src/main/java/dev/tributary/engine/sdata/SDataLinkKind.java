@@ -64,7 +64,7 @@ public final class SDataLinkKind implements LinkKind {
                 .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
         SyncPass.Side hub = local.apply(resource);
         SyncPass.Side remote = new HttpSide(link.remoteUrl(), link.remoteToken());
-        SyncPass pass = new SyncPass(Duration.ofHours(1), 500);
+        SyncPass pass = new SyncPass(500);
         Direction direction = Direction.parse(link.direction());
         if (direction == null) {
             throw new IllegalStateException("SData link '" + name + "' has direction '" + link.direction() + "'");

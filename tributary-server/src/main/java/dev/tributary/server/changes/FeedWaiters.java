@@ -70,9 +70,4 @@ final class FeedWaiters {
             waiting.forEach(future -> future.complete(null));
         }
     }
-
-    /** Waiters now (for tests and metrics). */
-    int size() {
-        return total.get();
-    }
 }

@@ -44,15 +44,24 @@ public final class RecordsApi {
      *     for an error message; a collection in use cannot be deleted
      */
     /** @param workers where woken long-polls read again: the engine's request workers */
+    /** Wakes long-polls and change streams; removed when the server closes (the store may outlive it). */
+    private final java.util.function.Consumer<String> wake;
+
+    /** Stops hearing the store's wake-ups. */
+    public void close() {
+        store.removeWakeListener(wake);
+    }
+
     public RecordsApi(Store store, long maxBodyBytes, Function<String, List<String>> usersOf,
             java.util.concurrent.Executor workers) {
         this.store = store;
         FeedWaiters waiters = new FeedWaiters();
         this.feed = new ChangeFeed(store, waiters, workers);
-        store.addWakeListener(collection -> {
+        this.wake = collection -> {
             waiters.wake(collection);
             feed.wakeStreams(collection);
-        });
+        };
+        store.addWakeListener(wake);
         this.maxBodyBytes = maxBodyBytes;
         this.usersOf = usersOf;
     }

@@ -372,7 +372,7 @@ public final class SDataProvider implements AutoCloseable {
         String next = to < result.entries().size() ? location + "?startIndex=" + (to + 1) + "&count=" + count : null;
         SyncFeed page = new SyncFeed(location, "Synchronization feed " + id, true, result.digest(),
                 selector.entries(resource, result.entries().subList(from, to)), next);
-        xml(ctx, 200, page.write(contractNamespace(resource), element(resource), location + "?startIndex=" + start
+        xml(ctx, 200, page.write(SDataNames.contractNamespace(resource), SDataNames.element(resource), location + "?startIndex=" + start
                 + "&count=" + count), "application/atom+xml; type=feed");
     }
 
@@ -427,13 +427,6 @@ public final class SDataProvider implements AutoCloseable {
         }
     }
 
-    static String contractNamespace(SDataResources.Resource resource) {
-        return SDataNames.contractNamespace(resource);
-    }
-
-    static String element(SDataResources.Resource resource) {
-        return SDataNames.element(resource);
-    }
 
     // ---- $syncTarget
 
@@ -473,7 +466,7 @@ public final class SDataProvider implements AutoCloseable {
         }
         TargetResult result = finished(operation);
         SyncFeed feed = new SyncFeed(location, "Synchronization results " + id, true, null, result.outcomes(), null);
-        xml(ctx, 200, feed.write(contractNamespace(resource), element(resource), location),
+        xml(ctx, 200, feed.write(SDataNames.contractNamespace(resource), SDataNames.element(resource), location),
                 "application/atom+xml; type=feed");
     }
 }

@@ -30,8 +30,14 @@ class LongPollIT {
     }
 
     private static CompletableFuture<HttpResponse<String>> poll(String baseUrl, String token, String syncToken, String wait) {
+        return poll(baseUrl, token, syncToken, wait, "");
+    }
+
+    /** A long-poll of the notes feed; {@code extra} adds query parameters ({@code &filter=…}). */
+    private static CompletableFuture<HttpResponse<String>> poll(String baseUrl, String token, String syncToken, String wait,
+            String extra) {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/collections/notes/records?syncToken="
-                + TestHub.encode(syncToken) + "&wait=" + wait)).header("Authorization", "Bearer " + token)
+                + TestHub.encode(syncToken) + "&wait=" + wait + extra)).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -84,10 +90,8 @@ class LongPollIT {
             hub.put("/v1/collections/notes/records/n1", "{\"data\":{\"status\":\"open\"}}");
             String filter = TestHub.encode("status eq 'open'");
             String token = hub.get("/v1/collections/notes/records?filter=" + filter).json().get("nextSyncToken").asText();
-            CompletableFuture<HttpResponse<String>> waiting = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(
-                    hub.server.baseUrl() + "/v1/collections/notes/records?syncToken=" + TestHub.encode(token) + "&filter="
-                            + filter + "&wait=PT30S")).header("Authorization", "Bearer " + hub.adminToken).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> waiting = poll(hub.server.baseUrl(), hub.adminToken, token, "PT30S",
+                    "&filter=" + filter);
             Thread.sleep(500);
             hub.put("/v1/collections/notes/records/n1", "{\"data\":{\"status\":\"closed\"}}");
             JsonNode items = json(waiting.get(10, TimeUnit.SECONDS)).get("items");

@@ -66,7 +66,7 @@ class SDataProviderIT {
     }
 
     private static SyncPass.Result pass(TestHub from, TestHub to) {
-        return new SyncPass(Duration.ofSeconds(60), 7).run(side(from), side(to), line -> { });
+        return new SyncPass(7).run(side(from), side(to), line -> { });
     }
 
     private static void write(TestHub hub, String id, String text) {
