@@ -120,6 +120,9 @@ final class ChangeFeed {
     private CompletableFuture<Page> poll(Query query, CompletableFuture<Void> woken, long deadline) {
         long left = deadline - System.nanoTime();
         return woken.completeOnTimeout(null, Math.max(0, left), TimeUnit.NANOSECONDS).thenComposeAsync(ignored -> {
+            // Its slot first: the future's own clean-up may not have run yet, and this request
+            // must not count twice against its token's limit when it waits again.
+            waiters.forget(query.collection(), woken);
             boolean timedOut = deadline - System.nanoTime() <= 0;
             CompletableFuture<Void> next = timedOut ? null : waiters.await(query.collection(), query.syncToken());
             Page page;
