@@ -149,6 +149,12 @@ final class ChangeFeed {
 
     /** Largest {@code data} of one {@code changes} event's page, in records. */
     static final int STREAM_PAGE = 500;
+    /**
+     * How long one stream may keep a worker writing a backlog its reader has not caught up with;
+     * past it the stream ends with a {@code reconnect} event carrying the token to resume from.
+     * Writes block on a full connection rather than buffer, so this bounds a slow reader's hold.
+     */
+    static volatile Duration slowReaderLimit = Duration.ofSeconds(30);
     /** How often an idle stream sends a comment, so proxies and clients know it is alive. */
     static final Duration HEARTBEAT = Duration.ofSeconds(20);
 
@@ -244,6 +250,7 @@ final class ChangeFeed {
         }
 
         private void drain() {
+            long started = System.nanoTime();
             try {
                 while (again && !client.terminated()) {
                     again = false;
@@ -257,6 +264,14 @@ final class ChangeFeed {
                         token = page.resumeToken();
                         if (page.nextPageToken() == null) {
                             break;
+                        }
+                        if (System.nanoTime() - started > slowReaderLimit.toNanos()) {
+                            // The reader takes in less than the hub has for it: the backlog stays in
+                            // the change log, not in memory or on a worker, and the reader resumes.
+                            client.sendEvent("reconnect", Json.MAPPER.createObjectNode().put("syncToken", token).toString(),
+                                    token);
+                            client.close();
+                            return;
                         }
                     }
                     if (sent || first) {

@@ -198,6 +198,71 @@ class LongPollIT {
         }
     }
 
+    /**
+     * A reader taking in far less than the hub has for it is not buffered for: past the slow-reader
+     * limit its stream ends with a {@code reconnect} event naming the token to resume from, and a
+     * resumed stream delivers the rest — every record exactly once across the two.
+     */
+    @Test
+    void aSlowReaderIsCutOffWithTheTokenToResumeFrom() throws Exception {
+        Duration limit = ChangeFeed.slowReaderLimit;
+        ChangeFeed.slowReaderLimit = Duration.ofSeconds(1);
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            String token = syncToken(hub);
+            String text = "x".repeat(8_000);
+            int count = 3_000;
+            for (int batch = 0; batch < count / 500; batch++) {
+                StringBuilder body = new StringBuilder("{\"writes\":[");
+                for (int i = 0; i < 500; i++) {
+                    body.append(i == 0 ? "" : ",").append("{\"op\":\"put\",\"id\":\"n").append(batch * 500 + i)
+                            .append("\",\"data\":{\"text\":\"").append(text).append("\"}}");
+                }
+                assertThat(hub.post("/v1/collections/notes/batch", body.append("]}").toString()).status()).isEqualTo(200);
+            }
+            HttpResponse<java.io.InputStream> slow = stream(hub, "syncToken=" + TestHub.encode(token), null);
+            java.io.InputStream throttled = new java.io.FilterInputStream(slow.body()) {
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+                    try {
+                        Thread.sleep(2);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return super.read(buffer, offset, Math.min(length, 4096));
+                }
+            };
+            List<String[]> seen = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return events(throttled, events -> "caught-up".equals(events.get(events.size() - 1)[0]));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+            String[] last = seen.get(seen.size() - 1);
+            assertThat(last[0]).as("the stream ends telling where to resume").isEqualTo("reconnect");
+            assertThat(Json.MAPPER.readTree(last[2]).get("syncToken").asText()).isEqualTo(last[1]);
+            List<String> ids = new ArrayList<>();
+            for (String[] event : seen) {
+                if ("changes".equals(event[0])) {
+                    Json.MAPPER.readTree(event[2]).get("items").forEach(item -> ids.add(item.get("id").asText()));
+                }
+            }
+            assertThat(ids.size()).as("cut off before the whole backlog").isLessThan(count);
+
+            HttpResponse<java.io.InputStream> resumed = stream(hub, "syncToken=" + TestHub.encode(token), last[1]);
+            for (String[] event : events(resumed.body(), events -> "caught-up".equals(events.get(events.size() - 1)[0]))) {
+                if ("changes".equals(event[0])) {
+                    Json.MAPPER.readTree(event[2]).get("items").forEach(item -> ids.add(item.get("id").asText()));
+                }
+            }
+            resumed.body().close();
+            assertThat(ids).as("every record once across the cut").hasSize(count).doesNotHaveDuplicates();
+        } finally {
+            ChangeFeed.slowReaderLimit = limit;
+        }
+    }
+
     @Test
     void waitIsCheckedAndWaitersAreBounded() throws Exception {
         try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
