@@ -2,6 +2,8 @@ package dev.tributary.app;
 
 import dev.tributary.engine.ConnectorRegistry;
 import dev.tributary.engine.SyncEngine;
+import dev.tributary.engine.watch.WatchService;
+import dev.tributary.engine.watch.WebhookAddresses;
 import dev.tributary.server.HubServer;
 import dev.tributary.server.ServerConfig;
 import dev.tributary.store.AccessTokens;
@@ -10,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -124,10 +127,30 @@ final class ServeCommand implements Callable<Integer> {
                     "that changed nothing keep only the newest per link."})
         Duration runRetention;
 
+        @Option(names = "--webhook-allow", paramLabel = "<pattern>",
+                description = {"Where watch channels may send notifications (repeatable), e.g. 'https://*.example.com/hooks/*'.",
+                    "* in a host is any run of host characters; a port may be *. Loopback, private and link-local",
+                    "addresses need a pattern naming the host exactly (http://127.0.0.1:*/*). None: no webhooks."})
+        List<String> webhookAllow = new ArrayList<>();
+
+        @Option(names = "--webhook-max-ttl", paramLabel = "<ISO-8601>", defaultValue = "P30D",
+                description = "The longest life a watch channel may ask for; longer asks get this (default: ${DEFAULT-VALUE}).")
+        Duration webhookMaxTtl;
+
         ServerConfig config() {
+            if (webhookMaxTtl.isNegative() || webhookMaxTtl.isZero()) {
+                throw new IllegalArgumentException("--webhook-max-ttl must be positive, such as P7D");
+            }
+            WatchService.Settings watch;
+            try {
+                watch = WatchService.Settings.defaults().withAllow(webhookAllow).withMaxTtl(webhookMaxTtl);
+                new WebhookAddresses(webhookAllow);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--webhook-allow: " + e.getMessage(), e);
+            }
             return ServerConfig.defaults().withHost(host).withPort(port)
                     .withMaxBodyBytes(maxBodyBytes).withCompactionInterval(compactionInterval)
-                    .withUploadCacheTtl(uploadCacheTtl).withSDataContextTtl(sdataContextTtl);
+                    .withUploadCacheTtl(uploadCacheTtl).withSDataContextTtl(sdataContextTtl).withWatch(watch);
         }
     }
 }

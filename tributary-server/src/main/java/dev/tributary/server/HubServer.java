@@ -3,9 +3,11 @@ package dev.tributary.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.engine.ConnectorRegistry;
 import dev.tributary.engine.SyncEngine;
+import dev.tributary.engine.watch.WatchService;
 import dev.tributary.server.admin.AdminApi;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.changes.RecordsApi;
+import dev.tributary.server.changes.WatchApi;
 import dev.tributary.server.esa.EsaHub;
 import dev.tributary.server.offline.OfflineApi;
 import dev.tributary.server.sdata.SDataLinks;
@@ -39,6 +41,7 @@ public final class HubServer implements AutoCloseable {
     private final RecordsApi records;
     private final SDataProvider sdata;
     private final SDataLinks sdataLinks;
+    private final WatchService watches;
 
     /** A server with its own sync engine (started here, stopped with the server). */
     public HubServer(Store store, ServerConfig config) {
@@ -67,6 +70,8 @@ public final class HubServer implements AutoCloseable {
         this.sdataLinks = new SDataLinks(store, engine, config.maxBodyBytes(), sdata);
         this.sdataKind = engine.registerKind(sdataLinks.kind());
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);
+        this.watches = new WatchService(store, engine, config.clock(), config.watch());
+        WatchApi watchApi = new WatchApi(watches, config.maxBodyBytes(), this::baseUrl);
         OfflineApi offline = new OfflineApi(store, config.maxBodyBytes(), config.uploadCacheTtl(), Duration.ofSeconds(15));
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.host();
@@ -91,6 +96,7 @@ public final class HubServer implements AutoCloseable {
             errors.register(javalin);
             operations.register(javalin);
             records.register(javalin);
+            watchApi.register(javalin);
             admin.register(javalin);
             offline.register(javalin);
             esa.register(javalin);
@@ -186,6 +192,7 @@ public final class HubServer implements AutoCloseable {
     public void close() {
         closeQuietly(compaction);
         closeQuietly(sdataKind);
+        watches.close();
         app.stop();
         records.close();
         sdata.close();

@@ -1,5 +1,6 @@
 package dev.tributary.server;
 
+import dev.tributary.engine.watch.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param clock the hub's clock
  * @param uploadCacheTtl how long offline upload answers are kept for resends
  * @param sdataContextTtl how long an SData $syncSource/$syncTarget context nobody touches is kept
+ * @param watch how watch channels behave, and where their notifications may go
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, Duration compactionInterval,
-        Clock clock, Duration uploadCacheTtl, Duration sdataContextTtl) {
+        Clock clock, Duration uploadCacheTtl, Duration sdataContextTtl, WatchService.Settings watch) {
 
     /** Default request body limit: 16 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
@@ -39,6 +41,7 @@ public record ServerConfig(String host, int port, long maxBodyBytes, Duration co
         if (uploadCacheTtl.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("upload answers must be kept at least a minute");
         }
+        Objects.requireNonNull(watch, "watch");
         Objects.requireNonNull(sdataContextTtl, "sdataContextTtl");
         if (sdataContextTtl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("SData contexts must be kept at least a second");
@@ -48,34 +51,38 @@ public record ServerConfig(String host, int port, long maxBodyBytes, Duration co
     /** Defaults: loopback, port 8080, 16 MiB bodies, hourly compaction, the system clock. */
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, DEFAULT_MAX_BODY_BYTES, Duration.ofHours(1),
-                Clock.systemUTC(), Duration.ofHours(24), Duration.ofMinutes(10));
+                Clock.systemUTC(), Duration.ofHours(24), Duration.ofMinutes(10), WatchService.Settings.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl);
+        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl);
+        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch);
     }
 
     public ServerConfig withMaxBodyBytes(long newLimit) {
-        return new ServerConfig(host, port, newLimit, compactionInterval, clock, uploadCacheTtl, sdataContextTtl);
+        return new ServerConfig(host, port, newLimit, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch);
     }
 
     public ServerConfig withCompactionInterval(Duration interval) {
-        return new ServerConfig(host, port, maxBodyBytes, interval, clock, uploadCacheTtl, sdataContextTtl);
+        return new ServerConfig(host, port, maxBodyBytes, interval, clock, uploadCacheTtl, sdataContextTtl, watch);
     }
 
     public ServerConfig withUploadCacheTtl(Duration ttl) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, ttl, sdataContextTtl);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, ttl, sdataContextTtl, watch);
     }
 
     public ServerConfig withSDataContextTtl(Duration ttl) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, ttl);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, ttl, watch);
+    }
+
+    public ServerConfig withWatch(WatchService.Settings settings) {
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, settings);
     }
 
     public ServerConfig withClock(Clock newClock) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock, uploadCacheTtl, sdataContextTtl);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock, uploadCacheTtl, sdataContextTtl, watch);
     }
 }

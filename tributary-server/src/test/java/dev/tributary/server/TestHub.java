@@ -31,10 +31,15 @@ public final class TestHub implements AutoCloseable {
     }
 
     public TestHub(StoreBackend backend, long maxBodyBytes) {
+        this(backend, config -> config.withMaxBodyBytes(maxBodyBytes));
+    }
+
+    /** A hub whose configuration {@code configure} adjusts (port 0, no compaction and the manual clock are set first). */
+    public TestHub(StoreBackend backend, java.util.function.UnaryOperator<ServerConfig> configure) {
         this.backend = backend;
         this.store = backend.open(clock);
-        this.server = new HubServer(store, ServerConfig.defaults().withPort(0)
-                .withMaxBodyBytes(maxBodyBytes).withCompactionInterval(Duration.ZERO).withClock(clock)).start();
+        this.server = new HubServer(store, configure.apply(ServerConfig.defaults().withPort(0)
+                .withCompactionInterval(Duration.ZERO).withClock(clock))).start();
         this.adminToken = token("admin");
     }
 

@@ -43,6 +43,7 @@ public final class Store implements AutoCloseable {
     private final ObjectServices objectServices;
     private final UploadCache uploadCache;
     private final AuditLog auditLog;
+    private final WatchChannels watchChannels;
     private final java.time.Clock clock;
 
     private Store(Database database, Clock clock, Secrets secrets) {
@@ -69,6 +70,7 @@ public final class Store implements AutoCloseable {
         this.objectServices = new ObjectServices(database, clock);
         this.uploadCache = new UploadCache(database, clock);
         this.auditLog = new AuditLog(database, clock);
+        this.watchChannels = new WatchChannels(database, clock);
         this.clock = clock;
     }
 
@@ -328,6 +330,11 @@ public final class Store implements AutoCloseable {
     /** What administrators did, and who. */
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    /** Watch channels and the outbox of their notifications. */
+    public WatchChannels watchChannels() {
+        return watchChannels;
     }
 
     public UploadCache uploadCache() {
