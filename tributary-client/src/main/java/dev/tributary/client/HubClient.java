@@ -80,6 +80,22 @@ final class HubClient {
         return send(HttpRequest.newBuilder(uri(path.toString())).GET(), "downloading " + collection);
     }
 
+    /**
+     * A long-poll of a collection's change feed from {@code syncToken}: answers when the hub has a
+     * change for it, or after {@code wait} with no items. Holds no thread while it waits.
+     */
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> waitForChanges(String collection, String syncToken,
+            String filter, Duration wait) {
+        StringBuilder path = new StringBuilder("/v1/collections/").append(encode(collection)).append("/records?maxResults=1")
+                .append("&syncToken=").append(encode(syncToken)).append("&wait=").append(wait);
+        if (filter != null) {
+            path.append("&filter=").append(encode(filter));
+        }
+        requests.incrementAndGet();
+        return http.sendAsync(HttpRequest.newBuilder(uri(path.toString())).header("Authorization", "Bearer " + token)
+                .timeout(wait.plus(timeout)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** An upload; the same request id when it is sent again. */
     JsonNode upload(String service, String requestId, Map<String, String> parameters, String body) {
         StringBuilder path = new StringBuilder("/v1/services/").append(encode(service)).append("/upload");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -376,6 +377,118 @@ public final class OfflineObjects implements AutoCloseable {
                 callback.onSuccess(result);
             }
         });
+    }
+
+    /** How long each of {@link #watch}'s requests waits on the hub. */
+    static final Duration WATCH_WAIT = Duration.ofSeconds(25);
+    /** The longest pause of {@link #watch} after failures. */
+    static final Duration WATCH_MAX_PAUSE = Duration.ofSeconds(30);
+
+    /**
+     * Keeps this device's copy fresh without polling: holds a long-poll on the hub for each
+     * object's changes (from the object's download token, with its filter) and runs
+     * {@code startSync(options)} whenever the hub has something for one of them — a change made on
+     * another device shows up here within moments. Objects never downloaded are synced first.
+     * Failures (the hub unreachable, a refused token) are told to {@code listener} and retried
+     * with a pause that doubles up to 30 s. Close the answer to stop watching.
+     */
+    public AutoCloseable watch(SyncOptions options, WatchListener listener) {
+        if (services.isEmpty()) {
+            throw new OfflineException("call setup() first: the object services are not known yet");
+        }
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Future<?> loop = syncs.submit(() -> watchLoop(options, listener, stopped));
+        return () -> {
+            stopped.set(true);
+            loop.cancel(true);
+        };
+    }
+
+    /** One object's long-poll in flight: from which token. */
+    private record Waiting(String token, CompletableFuture<java.net.http.HttpResponse<String>> answer) {
+    }
+
+    private void watchLoop(SyncOptions options, WatchListener listener, java.util.concurrent.atomic.AtomicBoolean stopped) {
+        Map<String, Waiting> waiting = new LinkedHashMap<>();
+        Duration pause = Duration.ZERO;
+        while (!stopped.get() && !Thread.currentThread().isInterrupted()) {
+            try {
+                if (!pause.isZero()) {
+                    Thread.sleep(pause.toMillis());
+                }
+                boolean sync = false;
+                // One request per object, kept across rounds while its token stays the same.
+                for (Map.Entry<String, JsonNode> service : services.entrySet()) {
+                    for (Iterator<String> objects = service.getValue().path("objects").fieldNames(); objects.hasNext(); ) {
+                        String object = objects.next();
+                        String key = service.getKey() + "." + object;
+                        String token = local.token(service.getKey(), object);
+                        if (token == null) {
+                            sync = true;
+                            continue;
+                        }
+                        Waiting current = waiting.get(key);
+                        if (current == null || !current.token().equals(token)) {
+                            String collection = service.getValue().path("objects").path(object).path("collection").asText();
+                            waiting.put(key, new Waiting(token, hub.waitForChanges(collection, token,
+                                    options.of(service.getKey()).filters().get(object), WATCH_WAIT)));
+                        }
+                    }
+                }
+                if (!sync) {
+                    CompletableFuture.anyOf(waiting.values().stream().map(Waiting::answer).toArray(CompletableFuture[]::new))
+                            .get();
+                    for (Iterator<Waiting> each = waiting.values().iterator(); each.hasNext(); ) {
+                        Waiting done = each.next();
+                        if (!done.answer().isDone()) {
+                            continue;
+                        }
+                        each.remove();
+                        var response = done.answer().join();
+                        int status = response.statusCode();
+                        if (status == 410 || (status == 200 && HubClient.JSON.readTree(response.body()).path("items").size() > 0)) {
+                            sync = true;
+                        } else if (status == 429 || status == 503) {
+                            pause = Duration.ofSeconds(response.headers().firstValueAsLong("Retry-After").orElse(5));
+                        } else if (status != 200) {
+                            throw new OfflineException("waiting for changes failed: the hub answered " + status + " "
+                                    + response.body(), null, status >= 500);
+                        }
+                    }
+                }
+                if (sync) {
+                    Map<String, Object> result = startSync(options, new SyncCallback() {
+                        @Override
+                        public void onSuccess(Map<String, Object> ignored) {
+                        }
+
+                        @Override
+                        public void onFailure(Map<String, Object> ignored) {
+                        }
+                    }, null).get();
+                    listener.onSync(result);
+                    pause = result.containsKey("failureResponse") ? nextPause(pause) : Duration.ZERO;
+                } else if (pause.compareTo(WATCH_MAX_PAUSE) > 0) {
+                    pause = WATCH_MAX_PAUSE;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                waiting.clear();
+                if (!stopped.get()) {
+                    listener.onError(cause instanceof OfflineException offline ? offline
+                            : new OfflineException("waiting for changes failed: " + cause, cause, true));
+                }
+                pause = nextPause(pause);
+            }
+        }
+    }
+
+    private static Duration nextPause(Duration pause) {
+        Duration next = pause.isZero() ? Duration.ofSeconds(1) : pause.multipliedBy(2);
+        return next.compareTo(WATCH_MAX_PAUSE) > 0 ? WATCH_MAX_PAUSE : next;
     }
 
     private static CompletableFuture<Map<String, Object>> refuse(SyncCallback callback, String message) {

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Take notes offline; sync them with a Tributary hub when you can.",
         subcommands = {FieldNotes.Init.class, FieldNotes.Add.class, FieldNotes.ListNotes.class, FieldNotes.Edit.class,
                 FieldNotes.Done.class, FieldNotes.Delete.class, FieldNotes.Pending.class, FieldNotes.Undo.class,
-                FieldNotes.Sync.class},
+                FieldNotes.Sync.class, FieldNotes.Watch.class},
         footer = {"", "Start with: field-notes init   (once per hub, with an admin token)",
                 "Then:       field-notes add \"Pump 3 leaks\" && field-notes sync"})
 public final class FieldNotes {
@@ -307,6 +307,54 @@ public final class FieldNotes {
                 }
                 if (stats) {
                     out().println("Stats: " + service.get("stats"));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "watch", description = {"Stay in sync: download everyone else's changes as they reach the hub,",
+        "without running sync (the hub tells this device; Ctrl-C to stop)."})
+    static final class Watch extends Sub {
+        @Option(names = "--for", paramLabel = "<ISO-8601>", description = "Stop after this long, e.g. PT10M (default: until Ctrl-C).")
+        java.time.Duration duration;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Integer call() throws Exception {
+            try (OfflineObjects notes = app.open()) {
+                out().println("Watching the hub for changes to " + SERVICE + " (Ctrl-C to stop)...");
+                out().flush();
+                java.util.concurrent.CountDownLatch forever = new java.util.concurrent.CountDownLatch(1);
+                try (AutoCloseable watch = notes.watch(SyncOptions.builder().build(), new dev.tributary.client.WatchListener() {
+                    @Override
+                    public void onSync(Map<String, Object> result) {
+                        String time = java.time.LocalTime.now().withNano(0).toString();
+                        Map<String, Object> failures = (Map<String, Object>) result.getOrDefault("failureResponse", Map.of());
+                        if (!failures.isEmpty()) {
+                            out().println(time + "  sync failed: "
+                                    + ((Map<String, Object>) failures.values().iterator().next()).get("message"));
+                        } else {
+                            Map<String, Object> service = (Map<String, Object>) ((Map<String, Object>) result.get("successResponse"))
+                                    .get(SERVICE);
+                            out().println(time + "  synced: " + service.get("uploaded") + " uploaded, " + service.get("downloaded")
+                                    + " downloaded; " + notes.query("Note", null).size() + " note(s) on this device");
+                        }
+                        out().flush();
+                    }
+
+                    @Override
+                    public void onError(dev.tributary.client.OfflineException error) {
+                        out().println(java.time.LocalTime.now().withNano(0) + "  the hub is not reachable (" + error.getMessage()
+                                + "); retrying");
+                        out().flush();
+                    }
+                })) {
+                    if (duration == null) {
+                        forever.await();
+                    } else {
+                        forever.await(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
                 }
             }
             return 0;

@@ -100,4 +100,19 @@ class FieldNotesIT {
         assertThat(matcher.find()).as(listing).isTrue();
         return matcher.group(1);
     }
+
+    @Test
+    void aWatchingDevicePicksUpAnothersNoteWithoutSyncing() throws Exception {
+        assertThat(run("phone", "init").exit()).isZero();
+        assertThat(run("tablet", "sync").exit()).isZero();
+        java.util.concurrent.CompletableFuture<Run> watching =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> run("tablet", "watch", "--for", "PT6S"));
+        Thread.sleep(1500);
+        assertThat(run("phone", "add", "Valve 7 stuck").exit()).isZero();
+        assertThat(run("phone", "sync").exit()).isZero();
+        Run watched = watching.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(watched.exit()).as(watched.err()).isZero();
+        assertThat(watched.out()).contains("Watching the hub").contains("synced: 0 uploaded, 1 downloaded; 1 note(s) on this device");
+        assertThat(run("tablet", "list").out()).as("there without a sync command").contains("Valve 7 stuck");
+    }
 }
