@@ -61,12 +61,20 @@ final class ChangeFeed {
     private final FeedWaiters waiters;
     /** Where a woken long-poll reads again (never the committing thread). */
     private final Executor workers;
+    /** What live readers woken by one commit read once between them. */
+    private final SharedReads shared;
 
     ChangeFeed(Store store, FeedWaiters waiters, Executor workers) {
         this.store = store;
         this.codec = new SyncTokenCodec(store.epoch(), store.tokenSigningKey());
         this.waiters = waiters;
         this.workers = workers;
+        this.shared = new SharedReads(store);
+    }
+
+    /** A commit to a collection (or "*": any) woke the live readers; call before waking them. */
+    void woken() {
+        shared.wake();
     }
 
     /** A feed request, checked: what to read and how to answer. */
@@ -125,9 +133,11 @@ final class ChangeFeed {
             waiters.forget(query.collection(), woken);
             boolean timedOut = deadline - System.nanoTime() <= 0;
             CompletableFuture<Void> next = timedOut ? null : waiters.await(query.collection(), query.syncToken());
+            // Noted after waiting again: a commit woken before this is in what is read, one after wakes `next`.
+            long since = shared.now();
             Page page;
             try {
-                page = read(query);
+                page = read(query, since);
             } catch (RuntimeException e) {
                 if (next != null) {
                     waiters.forget(query.collection(), next);
@@ -254,9 +264,10 @@ final class ChangeFeed {
             try {
                 while (again && !client.terminated()) {
                     again = false;
+                    long since = shared.now();
                     boolean sent = false;
                     while (!client.terminated()) {
-                        Page page = read(new Query(collection, STREAM_PAGE, false, filter, token, null, null));
+                        Page page = read(new Query(collection, STREAM_PAGE, false, filter, token, null, null), since);
                         if (!page.records().isEmpty()) {
                             client.sendEvent("changes", itemsJson(page), page.resumeToken());
                             sent = true;
@@ -333,6 +344,14 @@ final class ChangeFeed {
     }
 
     private Page read(Query query) {
+        return read(query, -1);
+    }
+
+    /**
+     * Reads a page; {@code since} ≥ 0 (a live reader woken at that count) shares the head, the
+     * collection and the page with the others woken with it ({@link SharedReads}).
+     */
+    private Page read(Query query, long since) {
         String collection = query.collection();
         Filter filter = query.filter();
         String syncToken = query.syncToken();
@@ -341,8 +360,8 @@ final class ChangeFeed {
         int maxResults = query.maxResults();
         boolean incremental = syncToken != null;
 
-        CollectionInfo info = store.collections().get(collection).orElseThrow(() ->
-                ApiException.notFound("collection '" + collection + "' does not exist"));
+        CollectionInfo info = (since >= 0 ? shared.collection(collection, since) : store.collections().get(collection))
+                .orElseThrow(() -> ApiException.notFound("collection '" + collection + "' does not exist"));
         byte[] filterPrint = filter == null ? NO_FILTER : filter.fingerprint();
         long after = 0;
         if (incremental) {
@@ -371,7 +390,7 @@ final class ChangeFeed {
             after = page.after();
             bound = page.bound();
         } else {
-            bound = store.changeLog().head();
+            bound = since >= 0 ? shared.head(since) : store.changeLog().head();
             if (after > bound) {
                 // Only a token this store signed gets here: the store was restored from a backup
                 // taken before the token was issued.
@@ -385,7 +404,8 @@ final class ChangeFeed {
 
         ChangePage page;
         try {
-            page = store.changeLog().read(collection, after, bound, maxResults, incremental || showDeleted, MAX_PAGE_BYTES);
+            page = since >= 0 ? shared.page(collection, after, bound, maxResults, incremental || showDeleted, MAX_PAGE_BYTES)
+                    : store.changeLog().read(collection, after, bound, maxResults, incremental || showDeleted, MAX_PAGE_BYTES);
         } catch (CollectionNotFoundException e) {
             throw ApiException.fullSyncRequired("collection '" + collection
                     + "' was deleted while syncing; run a full sync");

@@ -58,6 +58,7 @@ public final class RecordsApi {
         FeedWaiters waiters = new FeedWaiters();
         this.feed = new ChangeFeed(store, waiters, workers);
         this.wake = collection -> {
+            feed.woken();
             waiters.wake(collection);
             feed.wakeStreams(collection);
         };
