@@ -263,6 +263,54 @@ class LongPollIT {
         }
     }
 
+    /**
+     * Waiters woken together share their reads; none may take a read from before the commit that
+     * woke it (it would wait out its whole timeout with a change there). Twenty devices long-poll
+     * with a 30 s wait while a writer commits in bursts: each sees every record, promptly.
+     */
+    @Test
+    void waitersWokenTogetherMissNoCommit() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            int devices = 20;
+            int records = 150;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(devices);
+            try {
+                List<CompletableFuture<java.util.Set<String>>> seen = new ArrayList<>();
+                for (int d = 0; d < devices; d++) {
+                    // Each device its own filter, so its own token (at most 8 requests may wait with one).
+                    String filter = "&filter=" + TestHub.encode("k ne " + (100 + d));
+                    String start = hub.get("/v1/collections/notes/records?" + filter.substring(1)).json().get("nextSyncToken").asText();
+                    seen.add(CompletableFuture.supplyAsync(() -> {
+                        java.util.Set<String> ids = new java.util.HashSet<>();
+                        String token = start;
+                        try {
+                            while (ids.size() < records) {
+                                HttpResponse<String> answer = poll(hub.server.baseUrl(), hub.adminToken, token, "PT30S", filter).get();
+                                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                                JsonNode page = json(answer);
+                                page.get("items").forEach(item -> ids.add(item.get("id").asText()));
+                                token = page.has("nextSyncToken") ? page.get("nextSyncToken").asText() : token;
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return ids;
+                    }, pool));
+                }
+                for (int i = 0; i < records; i++) {
+                    hub.store.changeLog().apply("notes", List.of(dev.tributary.store.RecordWrite.put("n" + i, "{\"k\":1}")), "test");
+                    Thread.sleep(i % 3 == 0 ? 1 : 5);
+                }
+                for (CompletableFuture<java.util.Set<String>> device : seen) {
+                    assertThat(device.get(10, TimeUnit.SECONDS)).as("every record, without waiting out a timeout").hasSize(records);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void waitIsCheckedAndWaitersAreBounded() throws Exception {
         try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
