@@ -50,6 +50,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         plugins.apply();
+        ServerConfig config = server.config(); // checked before anything is opened or created
         Store opened = store.open();
         HubServer hub;
         SyncEngine engine = new SyncEngine(opened, ConnectorRegistry.load(), Clock.systemUTC(),
@@ -59,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
                 out.println("Configured " + HubConfigFile.apply(configFile, engine, System::getenv));
             }
             engine.start();
-            hub = new HubServer(opened, engine, server.config()).start();
+            hub = new HubServer(opened, engine, config).start();
         } catch (RuntimeException e) {
             engine.close();
             opened.close();

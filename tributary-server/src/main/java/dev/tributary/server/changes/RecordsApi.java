@@ -39,11 +39,6 @@ public final class RecordsApi {
     private final long maxBodyBytes;
     private final Function<String, List<String>> usersOf;
 
-    /**
-     * @param usersOf what uses a collection (links, object services, SData resources), described
-     *     for an error message; a collection in use cannot be deleted
-     */
-    /** @param workers where woken long-polls read again: the engine's request workers */
     /** Wakes long-polls and change streams; removed when the server closes (the store may outlive it). */
     private final java.util.function.Consumer<String> wake;
 
@@ -52,6 +47,11 @@ public final class RecordsApi {
         store.removeWakeListener(wake);
     }
 
+    /**
+     * @param usersOf what uses a collection (links, object services, SData resources), described
+     *     for an error message; a collection in use cannot be deleted
+     * @param workers where woken long-polls and change streams read: the engine's request workers
+     */
     public RecordsApi(Store store, long maxBodyBytes, Function<String, List<String>> usersOf,
             java.util.concurrent.Executor workers) {
         this.store = store;
