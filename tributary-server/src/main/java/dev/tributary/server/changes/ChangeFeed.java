@@ -166,7 +166,7 @@ final class ChangeFeed {
      */
     static volatile Duration slowReaderLimit = Duration.ofSeconds(30);
     /** How often an idle stream sends a comment, so proxies and clients know it is alive. */
-    static final Duration HEARTBEAT = Duration.ofSeconds(20);
+    static volatile Duration heartbeat = Duration.ofSeconds(20);
 
     private final Map<String, Set<Subscriber>> subscribers = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -174,7 +174,7 @@ final class ChangeFeed {
      * {@code GET /v1/collections/{c}/changes?syncToken=&filter=}: the change feed as server-sent
      * events. {@code changes} events carry {@code {"items": […]}} with the token after them as
      * {@code id}; {@code caught-up} ({@code {}}) follows whenever everything committed was sent; a
-     * comment every {@link #HEARTBEAT}; a token that cannot be honored (or a collection deleted under
+     * comment every {@link #heartbeat}; a token that cannot be honored (or a collection deleted under
      * the stream) ends it with {@code fullSyncRequired} carrying the error JSON. {@code Last-Event-ID}
      * resumes exactly after the last event received and wins over {@code syncToken}.
      */
@@ -245,15 +245,23 @@ final class ChangeFeed {
 
         void kick() {
             again = true;
+            schedule();
+        }
+
+        private void schedule() {
             if (draining.compareAndSet(false, true)) {
                 workers.execute(this::drain);
             }
         }
 
+        /** A heartbeat waiting to be written by the next drain (all writes of a stream happen in its drain, one at a time). */
+        private volatile boolean beat;
+
         void heartbeat() {
-            CompletableFuture.delayedExecutor(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS, workers).execute(() -> {
+            CompletableFuture.delayedExecutor(ChangeFeed.heartbeat.toMillis(), TimeUnit.MILLISECONDS, workers).execute(() -> {
                 if (!client.terminated()) {
-                    client.sendComment("alive");
+                    beat = true;
+                    schedule();
                     heartbeat();
                 }
             });
@@ -262,6 +270,10 @@ final class ChangeFeed {
         private void drain() {
             long started = System.nanoTime();
             try {
+                if (beat && !client.terminated()) {
+                    beat = false;
+                    client.sendComment("alive");
+                }
                 while (again && !client.terminated()) {
                     again = false;
                     long since = shared.now();
@@ -297,8 +309,8 @@ final class ChangeFeed {
                 client.close();
             } finally {
                 draining.set(false);
-                if (again && !client.terminated()) {
-                    kick();
+                if ((again || beat) && !client.terminated()) {
+                    schedule();
                 }
             }
         }

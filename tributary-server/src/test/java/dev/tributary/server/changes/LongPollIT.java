@@ -311,6 +311,48 @@ class LongPollIT {
         }
     }
 
+    /** An idle stream sends its heartbeat comment, and the comments never break into the events around them. */
+    @Test
+    void anIdleStreamSendsHeartbeatsBetweenWholeEvents() throws Exception {
+        Duration heartbeat = ChangeFeed.heartbeat;
+        ChangeFeed.heartbeat = Duration.ofMillis(50);
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            String token = syncToken(hub);
+            HttpResponse<java.io.InputStream> stream = stream(hub, "syncToken=" + TestHub.encode(token), null);
+            CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
+                List<String> read = new ArrayList<>();
+                try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    for (String line; System.nanoTime() < end && (line = reader.readLine()) != null; ) {
+                        read.add(line);
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return read;
+            });
+            for (int i = 0; i < 20; i++) {
+                hub.put("/v1/collections/notes/records/n" + i, "{\"data\":{\"text\":\"" + "x".repeat(2000) + "\"}}");
+                Thread.sleep(40);
+            }
+            List<String> read = lines.get(20, TimeUnit.SECONDS);
+            assertThat(read.stream().filter(line -> line.startsWith(":")).count()).as("heartbeats").isGreaterThanOrEqualTo(3);
+            for (String line : read) {
+                assertThat(line.isEmpty() || line.startsWith(":") || line.startsWith("event:") || line.startsWith("id:")
+                        || line.startsWith("data:")).as("a whole SSE line: " + line.substring(0, Math.min(80, line.length()))).isTrue();
+            }
+            for (String line : read) {
+                if (line.startsWith("data:") && line.length() > 10) {
+                    assertThat(Json.MAPPER.readTree(line.substring(5)).has("items") || line.equals("data: {}")).isTrue();
+                }
+            }
+        } finally {
+            ChangeFeed.heartbeat = heartbeat;
+        }
+    }
+
     @Test
     void waitIsCheckedAndWaitersAreBounded() throws Exception {
         try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
