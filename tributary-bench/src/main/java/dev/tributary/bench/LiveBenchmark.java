@@ -86,10 +86,12 @@ final class LiveBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    /** Commits a change; answers when the commit started (a waiter may be answered before the commit call returns). */
     private long commit() {
         written++;
+        long start = System.nanoTime();
         bench.store.changeLog().apply("live", List.of(RecordWrite.put("r" + (written % 50), "{\"n\":" + written + "}")), "bench");
-        return System.nanoTime();
+        return start;
     }
 
     private String feedToken(String filter) throws Exception {
@@ -140,7 +142,22 @@ final class LiveBenchmark implements Callable<Integer> {
 
         /** Sends the long-poll; answers when the response's first byte arrived, reading it whole after. */
         long waitForChange() throws Exception {
-            out.write(("GET /v1/collections/live/records?wait=PT60S&syncToken=" + encode(syncToken) + "&filter=" + encode(filter)
+            return ask("&wait=PT60S", null);
+        }
+
+        /**
+         * The baseline: once {@code go} opens, the same incremental sync without waiting (a change is
+         * there already), timed to the first byte of the answer.
+         */
+        long fetchWhen(java.util.concurrent.CountDownLatch go) throws Exception {
+            return ask("", go);
+        }
+
+        private long ask(String wait, java.util.concurrent.CountDownLatch go) throws Exception {
+            if (go != null) {
+                go.await();
+            }
+            out.write(("GET /v1/collections/live/records?syncToken=" + encode(syncToken) + "&filter=" + encode(filter) + wait
                     + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -211,27 +228,58 @@ final class LiveBenchmark implements Callable<Integer> {
             return thread;
         });
         try {
+            // Idle: the clients wait; what they cost the hub is measured before any burst of requests.
             long heapBefore = usedHeap();
             int threadsBefore = hubThreads();
+            List<java.util.concurrent.Future<Long>> idle = new ArrayList<>();
+            for (Device device : devices) {
+                idle.add(deviceThreads.submit(device::waitForChange));
+            }
+            Thread.sleep(count >= 1000 ? 1500 : 300);
+            long idleHeap = usedHeap() - heapBefore;
+            int idleThreads = hubThreads() - threadsBefore;
+            commit();
+            for (java.util.concurrent.Future<Long> answer : idle) {
+                answer.get(2, TimeUnit.MINUTES);
+            }
             List<Double> latencies = new ArrayList<>();
-            long idleHeap = 0;
-            int idleThreads = 0;
-            for (int round = 0; round < rounds; round++) {
+            List<Double> baseline = new ArrayList<>();
+            Stats ratios = new Stats();
+            for (int round = -WARM_UP; round < rounds; round++) {
+                // Baseline: the same clients ask at once, without waiting, for a change already there.
+                commit();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Long>> asked = new ArrayList<>();
+                for (Device device : devices) {
+                    asked.add(deviceThreads.submit(() -> device.fetchWhen(go)));
+                }
+                Thread.sleep(count >= 1000 ? 500 : 100); // every client ready to send
+                long start = System.nanoTime();
+                go.countDown();
+                List<Double> base = new ArrayList<>();
+                for (java.util.concurrent.Future<Long> answer : asked) {
+                    base.add((answer.get(2, TimeUnit.MINUTES) - start) / 1e6);
+                }
+                // Long-poll: the same clients wait first; a commit answers them.
                 List<java.util.concurrent.Future<Long>> answers = new ArrayList<>();
                 for (Device device : devices) {
                     answers.add(deviceThreads.submit(device::waitForChange));
                 }
                 Thread.sleep(count >= 1000 ? 1500 : 300); // every waiter registered
-                if (round == 0) {
-                    idleHeap = usedHeap() - heapBefore;
-                    idleThreads = hubThreads() - threadsBefore;
-                }
                 long committed = commit();
+                List<Double> polled = new ArrayList<>();
                 for (java.util.concurrent.Future<Long> answer : answers) {
-                    latencies.add((answer.get(2, TimeUnit.MINUTES) - committed) / 1e6);
+                    polled.add((answer.get(2, TimeUnit.MINUTES) - committed) / 1e6);
+                }
+                if (round >= 0) {
+                    latencies.addAll(polled);
+                    baseline.addAll(base);
+                    ratios.add(median(polled) / median(base));
                 }
             }
             report("long-poll", count, latencies, idleHeap, idleThreads);
+            ChangeFeedBenchmark.line("  baseline, the same %,d clients asking at once for a change already there: first byte %s;"
+                    + " long-poll/baseline p50 per round: %s", count, percentiles(baseline), ratios.formatRatio());
         } finally {
             deviceThreads.shutdownNow();
             for (Device device : devices) {
@@ -305,14 +353,16 @@ final class LiveBenchmark implements Callable<Integer> {
             long idleHeap = usedHeap() - heapBefore;
             int idleThreads = hubThreads() - threadsBefore;
             List<Double> latencies = new ArrayList<>();
-            for (int round = 0; round < rounds; round++) {
+            for (int round = -WARM_UP; round < rounds; round++) {
                 long committed = commit();
                 for (Stream stream : streams) {
                     Long at = stream.changes.poll(1, TimeUnit.MINUTES);
                     if (at == null) {
                         throw new IllegalStateException("a stream got no changes event");
                     }
-                    latencies.add((at - committed) / 1e6);
+                    if (round >= 0) {
+                        latencies.add((at - committed) / 1e6);
+                    }
                 }
                 Thread.sleep(20);
             }
@@ -367,6 +417,15 @@ final class LiveBenchmark implements Callable<Integer> {
         ChangeFeedBenchmark.line("%s, %,d clients: commit-to-client %s; idle: heap %+,.1f KiB per client (an upper bound: the"
                 + " clients' side is in this JVM too), hub threads %+d", what, count, percentiles(latencies),
                 idleHeap / 1024.0 / count, idleThreads);
+    }
+
+    /** Rounds run before measuring, so the JIT has compiled the paths measured. */
+    private static final int WARM_UP = 3;
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return at(sorted, 0.5);
     }
 
     private static String percentiles(List<Double> values) {

@@ -2,8 +2,6 @@ package dev.tributary.filter;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.function.Function;
 
@@ -35,13 +33,8 @@ public sealed interface Filter {
 
     /** The fingerprint of "no filter". */
     static byte[] fingerprintOf(String canonical) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return Arrays.copyOf(digest, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // digest() resets the thread's digest for the next fingerprint.
+        return Arrays.copyOf(Sha256.DIGESTS.get().digest(canonical.getBytes(StandardCharsets.UTF_8)), 16);
     }
 
     /** Comparison operators. */

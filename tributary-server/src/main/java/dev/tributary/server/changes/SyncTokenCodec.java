@@ -150,13 +150,21 @@ public final class SyncTokenCodec {
         return decoded;
     }
 
-    private byte[] mac(byte[] payload) {
+    /** One initialized HMAC per thread: looking the algorithm up costs more than signing a token. */
+    private final ThreadLocal<Mac> hmacs = ThreadLocal.withInitial(this::newHmac);
+
+    private Mac newHmac() {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(key);
-            return Arrays.copyOf(hmac.doFinal(payload), MAC_BYTES);
+            return hmac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
         }
+    }
+
+    private byte[] mac(byte[] payload) {
+        // doFinal resets the HMAC for the next token.
+        return Arrays.copyOf(hmacs.get().doFinal(payload), MAC_BYTES);
     }
 }
