@@ -70,7 +70,7 @@ public final class Store implements AutoCloseable {
         this.objectServices = new ObjectServices(database, clock);
         this.uploadCache = new UploadCache(database, clock);
         this.auditLog = new AuditLog(database, clock);
-        this.watchChannels = new WatchChannels(database, clock);
+        this.watchChannels = new WatchChannels(database, clock, secrets);
         this.clock = clock;
     }
 
@@ -136,13 +136,15 @@ public final class Store implements AutoCloseable {
 
     /**
      * Seals the credentials written before they were sealed (a store from an older Tributary):
-     * endpoint settings, SData links' remote tokens, ESA parameters, the token signing key.
+     * endpoint settings, SData links' remote tokens, ESA parameters, watch channels' signing secrets,
+     * the token signing key.
      */
     private void sealPlaintext() {
         database.write(connection -> {
             Sealing.sealColumn(connection, secrets, "endpoints", "name", "config");
             Sealing.sealColumn(connection, secrets, "sdata_links", "name", "remote_token");
             Sealing.sealColumn(connection, secrets, "esa_systems", "endpoint", "parameters");
+            Sealing.sealColumn(connection, secrets, "watch_channels", "id", "signing_secret");
             Sealing.sealColumn(connection, secrets, "meta", "key", "value", "token_signing_key");
             return null;
         });
@@ -171,6 +173,7 @@ public final class Store implements AutoCloseable {
                 Sealing.reseal(connection, store.secrets, next, "endpoints", "name", "config");
                 Sealing.reseal(connection, store.secrets, next, "sdata_links", "name", "remote_token");
                 Sealing.reseal(connection, store.secrets, next, "esa_systems", "endpoint", "parameters");
+                Sealing.reseal(connection, store.secrets, next, "watch_channels", "id", "signing_secret");
                 Sealing.reseal(connection, store.secrets, next, "meta", "key", "value");
                 return null;
             });

@@ -66,8 +66,9 @@ public final class WatchChannels {
     }
 
     /** A channel to open. */
+    /** @param signingSecret the secret notifications are signed with, or null (stored sealed) */
     public record NewChannel(String id, String resourceId, String resourceUri, String collection, String address,
-            String token, Instant expiration, String createdBy) {
+            String token, Instant expiration, String createdBy, String signingSecret) {
     }
 
     /**
@@ -76,11 +77,12 @@ public final class WatchChannels {
      * @param pending the notification waiting to be delivered, or null
      * @param pendingNumber its message number, or null
      * @param attempts failed deliveries of the pending notification in a row
+     * @param signingSecret the secret notifications are signed with, or null
      */
     public record Channel(String id, String resourceId, String resourceUri, String collection, long incarnation,
             String address, String token, Instant expiration, Instant createdAt, String createdBy, State state,
             String reason, long nextMessage, ResourceState pending, Long pendingNumber, int attempts,
-            Instant nextAttemptAt, String lastError, long delivered, Instant lastDeliveredAt) {
+            Instant nextAttemptAt, String lastError, long delivered, Instant lastDeliveredAt, String signingSecret) {
     }
 
     /** A notification claimed for delivery by {@link #claimDue}. */
@@ -89,16 +91,18 @@ public final class WatchChannels {
 
     private static final String COLUMNS = "id, resource_id, resource_uri, collection, incarnation, address, channel_token,"
             + " expiration, created_at, created_by, state, reason, next_message, pending_state, pending_number, attempts,"
-            + " next_attempt_at, last_error, delivered, last_delivered_at";
+            + " next_attempt_at, last_error, delivered, last_delivered_at, signing_secret";
     /** Longest error text kept. */
     private static final int MAX_ERROR = 500;
 
     private final Database database;
     private final Clock clock;
+    private final Secrets secrets;
 
-    WatchChannels(Database database, Clock clock) {
+    WatchChannels(Database database, Clock clock, Secrets secrets) {
         this.database = database;
         this.clock = clock;
+        this.secrets = secrets;
     }
 
     /**
@@ -112,10 +116,11 @@ public final class WatchChannels {
                     .orElseThrow(() -> new CollectionNotFoundException(channel.collection()));
             int inserted = Rows.update(connection, "INSERT INTO watch_channels (id, resource_id, resource_uri, collection,"
                     + " incarnation, address, channel_token, expiration, created_at, created_by, state, seen_seq,"
-                    + " next_message, pending_state, pending_number, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " 'active', ?, 2, 'sync', 1, ?) ON CONFLICT (id) DO NOTHING", channel.id(), channel.resourceId(),
+                    + " next_message, pending_state, pending_number, next_attempt_at, signing_secret) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, 'active', ?, 2, 'sync', 1, ?, ?) ON CONFLICT (id) DO NOTHING", channel.id(), channel.resourceId(),
                     channel.resourceUri(), channel.collection(), info.incarnation(), channel.address(), channel.token(),
-                    channel.expiration().toEpochMilli(), now, channel.createdBy(), latest(connection, info.incarnation()), now);
+                    channel.expiration().toEpochMilli(), now, channel.createdBy(), latest(connection, info.incarnation()), now,
+                    channel.signingSecret() == null ? null : secrets.seal(channel.signingSecret()));
             return inserted == 1 ? find(connection, channel.id()) : Optional.<Channel>empty();
         });
     }
@@ -128,9 +133,9 @@ public final class WatchChannels {
     /** Channels, newest first: all of them, or those one token opened. */
     public List<Channel> list(String createdBy, int limit) {
         return database.read(connection -> createdBy == null
-                ? Rows.query(connection, WatchChannels::read, "SELECT " + COLUMNS + " FROM watch_channels"
+                ? Rows.query(connection, this::read, "SELECT " + COLUMNS + " FROM watch_channels"
                         + " ORDER BY created_at DESC, id LIMIT ?", limit)
-                : Rows.query(connection, WatchChannels::read, "SELECT " + COLUMNS + " FROM watch_channels"
+                : Rows.query(connection, this::read, "SELECT " + COLUMNS + " FROM watch_channels"
                         + " WHERE created_by = ? ORDER BY created_at DESC, id LIMIT ?", createdBy, limit));
     }
 
@@ -266,8 +271,8 @@ public final class WatchChannels {
                 incarnation).orElse(0L);
     }
 
-    private static Optional<Channel> find(Connection connection, String id) throws SQLException {
-        return Rows.one(connection, WatchChannels::read, "SELECT " + COLUMNS + " FROM watch_channels WHERE id = ?", id);
+    private Optional<Channel> find(Connection connection, String id) throws SQLException {
+        return Rows.one(connection, this::read, "SELECT " + COLUMNS + " FROM watch_channels WHERE id = ?", id);
     }
 
     private static Object[] prepend(Object first, Object[] rest) {
@@ -283,7 +288,7 @@ public final class WatchChannels {
         return all;
     }
 
-    private static Channel read(ResultSet row) throws SQLException {
+    private Channel read(ResultSet row) throws SQLException {
         long pendingNumber = row.getLong("pending_number");
         Long pending = row.wasNull() ? null : pendingNumber;
         return new Channel(row.getString("id"), row.getString("resource_id"), row.getString("resource_uri"),
@@ -292,6 +297,7 @@ public final class WatchChannels {
                 Instant.ofEpochMilli(row.getLong("created_at")), row.getString("created_by"), State.of(row.getString("state")),
                 row.getString("reason"), row.getLong("next_message"), ResourceState.of(row.getString("pending_state")),
                 pending, row.getInt("attempts"), Rows.instant(row, "next_attempt_at"), row.getString("last_error"),
-                row.getLong("delivered"), Rows.instant(row, "last_delivered_at"));
+                row.getLong("delivered"), Rows.instant(row, "last_delivered_at"),
+                row.getString("signing_secret") == null ? null : secrets.open(row.getString("signing_secret")));
     }
 }

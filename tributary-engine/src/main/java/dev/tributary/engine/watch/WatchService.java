@@ -108,6 +108,10 @@ public final class WatchService implements AutoCloseable {
     public static final String RESOURCE_URI = "X-Tributary-Resource-URI";
     public static final String CHANNEL_TOKEN = "X-Tributary-Channel-Token";
     public static final String CHANNEL_EXPIRATION = "X-Tributary-Channel-Expiration";
+    /** Standard Webhooks signature headers, on channels opened with {@code params.signed}. */
+    public static final String WEBHOOK_ID = "webhook-id";
+    public static final String WEBHOOK_TIMESTAMP = "webhook-timestamp";
+    public static final String WEBHOOK_SIGNATURE = "webhook-signature";
 
     private static final Pattern CHANNEL_ID_TEXT = Pattern.compile("[A-Za-z0-9_\\-+/=]{1,64}");
     private static final Set<String> FIELDS = Set.of("id", "type", "address", "token", "params", "expiration", "kind");
@@ -198,6 +202,7 @@ public final class WatchService implements AutoCloseable {
             problems.add("token is longer than " + MAX_TOKEN + " characters");
         }
         Duration ttl = ttl(body, problems);
+        boolean signed = signed(body, problems);
         if (!problems.isEmpty()) {
             throw new InvalidDefinitionException("watch request", problems);
         }
@@ -212,7 +217,7 @@ public final class WatchService implements AutoCloseable {
         Channel channel;
         try {
             channel = store.watchChannels().create(new WatchChannels.NewChannel(id, resourceId(collection), resourceUri,
-                    collection, address, token, clock.instant().plus(ttl), createdBy))
+                    collection, address, token, clock.instant().plus(ttl), createdBy, signed ? newSecret() : null))
                     .orElseThrow(() -> new dev.tributary.engine.EngineException("a channel with id '" + id
                             + "' already exists; choose another id (a channel cannot be renewed: open a new one)"));
         } catch (CollectionNotFoundException e) {
@@ -361,6 +366,13 @@ public final class WatchService implements AutoCloseable {
         if (channel.token() != null) {
             request.header(CHANNEL_TOKEN, channel.token());
         }
+        if (channel.signingSecret() != null) {
+            // The same id on a retry, so a receiver can tell a repeat; the timestamp is the send's.
+            String id = channel.id() + "." + delivery.messageNumber();
+            long timestamp = clock.instant().getEpochSecond();
+            request.header(WEBHOOK_ID, id).header(WEBHOOK_TIMESTAMP, Long.toString(timestamp))
+                    .header(WEBHOOK_SIGNATURE, signature(channel.signingSecret(), id, timestamp, ""));
+        }
         http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenCompleteAsync((response, error) -> {
             try {
                 int status = response == null ? 0 : response.statusCode();
@@ -429,18 +441,54 @@ public final class WatchService implements AutoCloseable {
         return value.asText();
     }
 
+    private static boolean signed(JsonNode body, List<String> problems) {
+        JsonNode signed = body.path("params").path("signed");
+        if (signed.isMissingNode() || signed.isNull()) {
+            return false;
+        }
+        String text = signed.isTextual() || signed.isBoolean() ? signed.asText() : "";
+        if (!text.equals("true") && !text.equals("false")) {
+            problems.add("params.signed must be \"true\" or \"false\"");
+            return false;
+        }
+        return text.equals("true");
+    }
+
+    /** A Standard Webhooks secret: {@code whsec_} and 24 random bytes in base64. */
+    private static String newSecret() {
+        byte[] key = new byte[24];
+        new java.security.SecureRandom().nextBytes(key);
+        return "whsec_" + java.util.Base64.getEncoder().encodeToString(key);
+    }
+
+    /**
+     * The Standard Webhooks signature of a notification: {@code v1,} and the base64 HMAC-SHA256,
+     * keyed with the secret's bytes, of {@code <id>.<timestamp>.<body>} (the body is empty).
+     */
+    public static String signature(String secret, String id, long timestamp, String body) {
+        try {
+            javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+            hmac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())),
+                    "HmacSHA256"));
+            byte[] signed = hmac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "v1," + java.util.Base64.getEncoder().encodeToString(signed);
+        } catch (NoSuchAlgorithmException | java.security.InvalidKeyException e) {
+            throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+        }
+    }
+
     private Duration ttl(JsonNode body, List<String> problems) {
         JsonNode params = body.get("params");
         if (params == null || params.isNull()) {
             return settings.defaultTtl();
         }
         if (!params.isObject()) {
-            problems.add("params must be an object such as {\"ttl\": \"3600\"}");
+            problems.add("params must be an object such as {\"ttl\": \"3600\", \"signed\": \"true\"}");
             return settings.defaultTtl();
         }
         params.fieldNames().forEachRemaining(field -> {
-            if (!field.equals("ttl")) {
-                problems.add("unknown params field '" + field + "'; use ttl");
+            if (!field.equals("ttl") && !field.equals("signed")) {
+                problems.add("unknown params field '" + field + "'; use ttl, signed");
             }
         });
         JsonNode ttl = params.get("ttl");

@@ -55,6 +55,10 @@ public final class WatchApi {
                 json.writeStringField("token", channel.token());
             }
             json.writeStringField("expiration", Long.toString(channel.expiration().toEpochMilli()));
+            if (channel.signingSecret() != null) {
+                // Shown this once: notifications are signed with it (Standard Webhooks).
+                json.writeStringField("secret", channel.signingSecret());
+            }
             json.writeEndObject();
         });
     }
@@ -99,6 +103,7 @@ public final class WatchApi {
         json.writeStringField("address", channel.address());
         json.writeStringField("expiration", Long.toString(channel.expiration().toEpochMilli()));
         json.writeStringField("state", channel.state().name().toLowerCase(java.util.Locale.ROOT));
+        json.writeBooleanField("signed", channel.signingSecret() != null);
         if (channel.reason() != null) {
             json.writeStringField("reason", channel.reason());
         }

@@ -223,6 +223,46 @@ class WatchChannelsIT {
         }
     }
 
+    /** The Standard Webhooks signature, computed here from the spec: base64 HMAC-SHA256 of id.timestamp.body with the secret's bytes. */
+    private static String expectedSignature(String secret, String id, String timestamp) throws Exception {
+        javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+        hmac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring(6)), "HmacSHA256"));
+        return "v1," + java.util.Base64.getEncoder().encodeToString(hmac.doFinal((id + "." + timestamp + ".")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aSignedChannelsNotificationsCarryAStandardWebhooksSignature() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite(), WatchChannelsIT::watching)) {
+            hub.put("/v1/collections/notes", "");
+            TestHub.Answer opened = hub.post("/v1/collections/notes/watch", "{\"id\":\"ch-sig\",\"type\":\"web_hook\","
+                    + "\"address\":\"" + address + "\",\"params\":{\"signed\":\"true\"}}");
+            assertThat(opened.status()).as(opened.text()).isEqualTo(200);
+            String secret = opened.json().get("secret").asText();
+            assertThat(secret).startsWith("whsec_");
+            Map<String, String> sync = next();
+            assertThat(sync.get("webhook-id")).isEqualTo("ch-sig.1");
+            assertThat(sync.get("webhook-timestamp")).isEqualTo(Long.toString(hub.clock.instant().getEpochSecond()));
+            assertThat(sync.get("webhook-signature"))
+                    .isEqualTo(expectedSignature(secret, "ch-sig.1", sync.get("webhook-timestamp")));
+
+            status.set(503);
+            hub.put("/v1/collections/notes/records/a", "{\"data\":{}}");
+            Map<String, String> refused = next();
+            status.set(200);
+            Map<String, String> retried = nextAfterTime(hub);
+            assertThat(retried.get("webhook-id")).as("a retry keeps its id").isEqualTo(refused.get("webhook-id")).isEqualTo("ch-sig.2");
+            assertThat(retried.get("webhook-timestamp")).as("and is signed when sent").isNotEqualTo(refused.get("webhook-timestamp"));
+            assertThat(retried.get("webhook-signature"))
+                    .isEqualTo(expectedSignature(secret, "ch-sig.2", retried.get("webhook-timestamp")));
+
+            JsonNode listed = channel(hub, "ch-sig");
+            assertThat(listed.get("signed").asBoolean()).isTrue();
+            assertThat(listed.toString()).as("the secret is shown once").doesNotContain(secret.substring(6));
+            assertThat(hub.store.watchChannels().get("ch-sig").orElseThrow().signingSecret()).isEqualTo(secret);
+        }
+    }
+
     @Test
     void repeatedFailuresDisableAChannel() throws Exception {
         try (TestHub hub = new TestHub(StoreBackend.sqlite(), WatchChannelsIT::watching)) {
