@@ -377,6 +377,37 @@ class WatchChannelsIT {
         }
     }
 
+    /**
+     * Two hubs on one PostgreSQL store, both delivering: each notification reaches the receiver
+     * once, numbered without gaps, whichever hub the writes go through.
+     */
+    @Test
+    void twoHubsOnOneStoreDeliverEachNotificationOnce() throws Exception {
+        try (TestHub a = new TestHub(StoreBackend.postgres(), WatchChannelsIT::watching)) {
+            a.put("/v1/collections/notes", "");
+            try (Store second = a.backend.open(a.clock);
+                    HubServer b = new HubServer(second, watching(ServerConfig.defaults().withPort(0)
+                            .withCompactionInterval(Duration.ZERO).withClock(a.clock))).start()) {
+                Thread.sleep(1000); // b's listener connects
+                watch(a, "ch-two", "");
+                assertThat(next().get(WatchService.MESSAGE_NUMBER)).isEqualTo("1");
+                var http = java.net.http.HttpClient.newHttpClient();
+                List<String> numbers = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    String base = i % 2 == 0 ? a.server.baseUrl() : b.baseUrl();
+                    int put = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/v1/collections/notes/records/r" + i))
+                            .header("Authorization", "Bearer " + a.adminToken)
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"data\":{}}")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                    assertThat(put).isEqualTo(201);
+                    numbers.add(next().get(WatchService.MESSAGE_NUMBER));
+                }
+                nothingMore();
+                assertThat(numbers).containsExactly("2", "3", "4", "5", "6", "7");
+            }
+        }
+    }
+
     @Test
     void addressesAndRequestsAreChecked() throws Exception {
         try (TestHub hub = new TestHub(StoreBackend.sqlite(), config -> config.withWatch(WatchService.Settings.defaults()
