@@ -147,6 +147,11 @@ public final class WatchChannels {
                 collection == null ? new Object[0] : new Object[] {collection}).orElse(0));
     }
 
+    /** Whether any channel is stored, in whatever state. */
+    public boolean any() {
+        return database.read(connection -> Rows.one(connection, row -> true, "SELECT 1 FROM watch_channels LIMIT 1").isPresent());
+    }
+
     /** The collections active channels watch. */
     public List<String> watchedCollections() {
         return database.read(connection -> Rows.query(connection, row -> row.getString(1),

@@ -303,6 +303,10 @@ public final class WatchService implements AutoCloseable {
             return;
         }
         try {
+            if (!store.watchChannels().any()) {
+                watched = Set.of();
+                return; // most hubs have no channels: their sweep writes nothing
+            }
             int expired = store.watchChannels().expire(KEEP_ENDED);
             if (expired > 0) {
                 LOG.info("{} watch channel(s) expired", expired);
