@@ -315,6 +315,54 @@ public final class SyncEngine implements AutoCloseable {
         return store.links().get(name);
     }
 
+    /**
+     * How far one direction of a link is behind.
+     *
+     * @param changes changes waiting to move (counted up to {@link #LAG_COUNT_CAP}); null when they
+     *     cannot be counted — an endpoint's changes not yet read are known only to the endpoint
+     * @param seconds how long the oldest of them has waited: outbound, since the oldest change not
+     *     yet written out committed; inbound, since the last successful run began (changes made at
+     *     the endpoint after it are not in the hub yet)
+     */
+    public record Behind(Long changes, double seconds) {
+    }
+
+    /** How far a link is behind, per direction; null for a direction it does not move. */
+    public record Lag(Behind inbound, Behind outbound) {
+    }
+
+    /** Lag counts stop here, so a huge backlog costs a bounded read. */
+    public static final long LAG_COUNT_CAP = 1_000_000;
+
+    /** The link's lag; empty when there is no such link. */
+    public Optional<Lag> lag(String name) {
+        Optional<Definitions.Link> found = link(name);
+        Optional<LinkRecord> state = store.links().get(name);
+        if (found.isEmpty() || state.isEmpty()) {
+            return Optional.empty();
+        }
+        Definitions.Link link = found.get();
+        Instant now = clock.instant();
+        Behind outbound = null;
+        if (link.direction().outbound()) {
+            dev.tributary.store.ChangeLog.Backlog backlog = store.changeLog().backlog(link.collection(),
+                    state.get().outboundCheckpoint(), "endpoint:" + link.endpoint(), LAG_COUNT_CAP);
+            outbound = new Behind(backlog.changes(), backlog.oldest() == null ? 0 : seconds(backlog.oldest(), now));
+        }
+        Behind inbound = null;
+        if (link.direction().inbound()) {
+            Instant since = store.runs().list(name, RunState.SUCCEEDED.label(), 1).stream()
+                    .map(run -> run.startedAt() != null ? run.startedAt() : run.createdAt())
+                    .findFirst().orElse(state.get().createdAt());
+            inbound = new Behind(null, seconds(since, now));
+        }
+        return Optional.of(new Lag(inbound, outbound));
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
+    }
+
     public boolean deleteLink(String name) {
         if (store.runs().active(name).isPresent()) {
             throw new EngineException("link '" + name + "' has an active run; wait for it to end");
@@ -625,8 +673,10 @@ public final class SyncEngine implements AutoCloseable {
                 // A large run can leave PostgreSQL planning for tables many times smaller.
                 store.analyzeAfterBulkWork();
             }
-            reporter.state(cancel.get() ? RunState.CANCELLED : RunState.SUCCEEDED, "done", 1, null);
-            forgetQuiet(run, link, stats, cancel.get());
+            boolean cancelled = cancel.get();
+            // Before the end is announced: whoever waits for this run then sees the history as it stays.
+            forgetQuiet(run, link, stats, cancelled);
+            reporter.state(cancelled ? RunState.CANCELLED : RunState.SUCCEEDED, "done", 1, null);
         } catch (RuntimeException | Error e) {
             LOG.warn("run {} of link {} failed: {}", run.id(), link.name(), e.toString());
             reporter.state(RunState.FAILED, reporter.phase, reporter.progress, describe(e));

@@ -1,5 +1,6 @@
 package dev.tributary.server;
 
+import dev.tributary.engine.SyncEngine;
 import dev.tributary.server.auth.Authenticator;
 import dev.tributary.server.auth.Scope;
 import dev.tributary.store.Store;
@@ -29,13 +30,15 @@ final class Operations implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.tributary.access");
 
     private final Store store;
+    private final SyncEngine engine;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> linkLag = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Operations(Store store, dev.tributary.engine.SyncEngine engine) {
+    Operations(Store store, SyncEngine engine) {
         this.store = store;
+        this.engine = engine;
         engine.onEveryRun(event -> {
             if (event.state().finished()) {
                 Counter.builder("tributary.runs").tag("link", event.link()).tag("state", event.state().label())
@@ -101,16 +104,33 @@ final class Operations implements AutoCloseable {
 
     private void metrics(Context ctx) {
         Authenticator.principal(ctx).require(Scope.ADMIN);
-        long head = store.changeLog().head();
         for (dev.tributary.store.LinkRecord link : store.links().list()) {
-            linkLag.computeIfAbsent(link.name(), name -> {
-                java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong();
-                Gauge.builder("tributary.link.lag", lag, java.util.concurrent.atomic.AtomicLong::get).tag("link", name)
-                        .description("change-log positions the link has not written out yet").register(registry);
-                return lag;
-            }).set(Math.max(0, head - link.outboundCheckpoint()));
+            engine.lag(link.name()).ifPresent(lag -> {
+                lagGauge(link.name(), "inbound", lag.inbound());
+                lagGauge(link.name(), "outbound", lag.outbound());
+            });
         }
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
+    }
+
+    /** Sets a link direction's lag gauges ({@code tributary_link_lag_seconds}, {@code _changes}); NaN where unknown. */
+    private void lagGauge(String link, String direction, SyncEngine.Behind behind) {
+        if (behind == null) {
+            return;
+        }
+        linkLag.computeIfAbsent(link + "\0" + direction + "\0seconds", key -> gauge("tributary.link.lag.seconds", link, direction,
+                "how long the oldest change waiting to move has waited (inbound: since the last successful run began)"))
+                .set(Double.doubleToLongBits(behind.seconds()));
+        linkLag.computeIfAbsent(link + "\0" + direction + "\0changes", key -> gauge("tributary.link.lag.changes", link, direction,
+                "changes waiting to move (NaN inbound: an endpoint's unread changes are not counted)"))
+                .set(Double.doubleToLongBits(behind.changes() == null ? Double.NaN : behind.changes()));
+    }
+
+    private java.util.concurrent.atomic.AtomicLong gauge(String name, String link, String direction, String description) {
+        java.util.concurrent.atomic.AtomicLong bits = new java.util.concurrent.atomic.AtomicLong(Double.doubleToLongBits(Double.NaN));
+        Gauge.builder(name, bits, value -> Double.longBitsToDouble(value.get())).tag("link", link).tag("direction", direction)
+                .description(description).register(registry);
+        return bits;
     }
 
     private void record(Context ctx, Float millis) {

@@ -260,6 +260,34 @@ public final class ChangeLog {
     }
 
     /**
+     * What a reader at {@code afterSeq} still has to take: records changed after it (counted up to
+     * {@code cap}; the count stops there) and when the oldest of them changed, leaving out changes
+     * that came from {@code excludedOrigin} (a link's own writes, which it does not echo).
+     *
+     * @param changes the records changed after {@code afterSeq}, at most {@code cap}
+     * @param oldest when the earliest of them changed, or null when there is none
+     */
+    public record Backlog(long changes, Instant oldest) {
+    }
+
+    /** The {@link Backlog} of a reader of {@code collection} at {@code afterSeq}; empty when the collection is gone. */
+    public Backlog backlog(String collection, long afterSeq, String excludedOrigin, long cap) {
+        return database.read(connection -> {
+            Optional<CollectionInfo> info = CollectionCatalog.find(connection, collection);
+            if (info.isEmpty()) {
+                return new Backlog(0, null);
+            }
+            long incarnation = info.get().incarnation();
+            String others = " FROM records WHERE collection_id = ? AND seq > ? AND (origin IS NULL OR origin <> ?)";
+            long changes = Rows.one(connection, row -> row.getLong(1), "SELECT COUNT(*) FROM (SELECT 1" + others + " LIMIT ?) b",
+                    incarnation, afterSeq, excludedOrigin, cap).orElse(0L);
+            Instant oldest = Rows.one(connection, row -> Instant.ofEpochMilli(row.getLong(1)), "SELECT updated_at" + others
+                    + " ORDER BY seq LIMIT 1", incarnation, afterSeq, excludedOrigin).orElse(null);
+            return new Backlog(changes, oldest);
+        });
+    }
+
+    /**
      * Reads the records of {@code collection} whose latest change lies in {@code (afterSeq,
      * upToSeq]}, in seq order, at most {@code limit} of them.
      *

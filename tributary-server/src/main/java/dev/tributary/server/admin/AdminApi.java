@@ -214,7 +214,25 @@ public final class AdminApi {
                 sync.put("nextRunAt", state.nextRunAt().toString());
             }
         });
+        engine.lag(link.name()).ifPresent(lag -> {
+            ObjectNode behind = json.putObject("lag");
+            lagJson(behind, "inbound", lag.inbound());
+            lagJson(behind, "outbound", lag.outbound());
+        });
         return json;
+    }
+
+    private static void lagJson(ObjectNode lag, String direction, SyncEngine.Behind behind) {
+        if (behind == null) {
+            return;
+        }
+        ObjectNode json = lag.putObject(direction);
+        json.put("seconds", behind.seconds());
+        if (behind.changes() == null) {
+            json.putNull("changes");
+        } else {
+            json.put("changes", behind.changes());
+        }
     }
 
     private void getLink(Context ctx) {

@@ -196,6 +196,46 @@ class AdminApiIT {
         assertThat(hub.get("/v1/metrics".substring(3)).text()).contains("tributary_runs_total").contains("tributary_link_lag");
     }
 
+    /** A link's lag: outbound, the hub's changes not yet written out and how long the oldest waited; inbound, time since its last successful run. */
+    @Test
+    void aLinksLagShowsWhatWaitsToMoveEachWay() {
+        crmEndpoint(null);
+        for (int i = 0; i < 3; i++) {
+            crm.create(ITEMS, null, Map.of("name", "o" + i));
+        }
+        hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\"}");
+        JsonNode before = hub.get("/v1/links/crm-people").json().get("lag");
+        assertThat(before.at("/outbound/changes").asLong()).isZero();
+        assertThat(before.at("/inbound/changes").isNull()).as("an endpoint's unread changes are not counted").isTrue();
+
+        hub.clock.advance(Duration.ofSeconds(90));
+        assertThat(hub.get("/v1/links/crm-people").json().at("/lag/inbound/seconds").asDouble())
+                .as("never synced: since the link was made").isEqualTo(90.0);
+        awaitRun(hub.post("/v1/links/crm-people/runs", "").json().get("id").asText());
+        JsonNode synced = hub.get("/v1/links/crm-people").json().get("lag");
+        assertThat(synced.at("/inbound/seconds").asDouble()).isZero();
+        assertThat(synced.at("/outbound/changes").asLong()).as("what came in is not echoed back").isZero();
+
+        hub.put("/v1/collections/people/records/p1", "{\"data\":{\"name\":\"from the hub\"}}");
+        hub.clock.advance(Duration.ofSeconds(30));
+        hub.put("/v1/collections/people/records/p2", "{\"data\":{\"name\":\"also\"}}");
+        hub.clock.advance(Duration.ofSeconds(12));
+        JsonNode behind = hub.get("/v1/links/crm-people").json().get("lag");
+        assertThat(behind.at("/outbound/changes").asLong()).isEqualTo(2);
+        assertThat(behind.at("/outbound/seconds").asDouble()).as("the oldest waits since it committed").isEqualTo(42.0);
+        assertThat(behind.at("/inbound/seconds").asDouble()).isEqualTo(42.0);
+        String metrics = hub.get("/metrics").text();
+        assertThat(metrics).contains("tributary_link_lag_changes{direction=\"outbound\",link=\"crm-people\"} 2.0")
+                .contains("tributary_link_lag_seconds{direction=\"outbound\",link=\"crm-people\"} 42.0")
+                .contains("tributary_link_lag_changes{direction=\"inbound\",link=\"crm-people\"} NaN");
+
+        awaitRun(hub.post("/v1/links/crm-people/runs", "").json().get("id").asText());
+        JsonNode caughtUp = hub.get("/v1/links/crm-people").json().get("lag");
+        assertThat(caughtUp.at("/outbound/changes").asLong()).isZero();
+        assertThat(caughtUp.at("/outbound/seconds").asDouble()).isZero();
+        assertThat(hub.get("/metrics").text()).contains("tributary_link_lag_changes{direction=\"outbound\",link=\"crm-people\"} 0.0");
+    }
+
     @Test
     void runModesAndTriggerScopesAreEnforced() {
         crmEndpoint("[\"external\"]");
