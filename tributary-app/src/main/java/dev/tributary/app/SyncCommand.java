@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 /** {@code tributary sync …}: run links on a running hub and watch them. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = "Run links on a running hub and watch their progress; test endpoints.",
-        subcommands = {SyncCommand.Run.class, SyncCommand.Resync.class, SyncCommand.Test.class})
+        subcommands = {SyncCommand.Run.class, SyncCommand.Resync.class, SyncCommand.Test.class, SyncCommand.Status.class})
 final class SyncCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +64,17 @@ final class SyncCommand implements Runnable {
                 return true;
             }
             return false;
+        }
+
+        /** GETs; null (after saying so) when no hub answers. */
+        HttpResponse<String> get(String path, PrintWriter err) throws java.io.IOException, InterruptedException {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                err.println("error: no hub answers at " + base() + "; start one with 'tributary serve' or pass --url");
+                return null;
+            }
         }
 
         /** POSTs with no body; null (after saying so) when no hub answers. */
@@ -238,6 +249,84 @@ final class SyncCommand implements Runnable {
             }
             err.println("endpoint " + endpoint + ": cannot be used: " + result.path("error").asText());
             return 1;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"Show every link: direction, schedule, its last run, and how far behind it is each way",
+                "(changes waiting to be written out, and for how long; inbound, time since the last successful run).",
+                "With --every, the table refreshes until Ctrl-C."})
+    static class Status implements Callable<Integer> {
+
+        @Mixin
+        HubOptions hub;
+
+        @Option(names = "--every", paramLabel = "<ISO-8601>", description = "Refresh the table this often, e.g. PT2S.")
+        Duration every;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (hub.missingToken(err)) {
+                return 1;
+            }
+            if (every != null && (every.isNegative() || every.isZero())) {
+                err.println("error: --every must be positive, such as PT2S");
+                return 1;
+            }
+            while (true) {
+                String table = table(err);
+                if (table == null) {
+                    return 1;
+                }
+                if (every != null) {
+                    out.print("\033[H\033[2J"); // clear the terminal, then draw again
+                }
+                out.print(table);
+                out.flush();
+                if (every == null) {
+                    return 0;
+                }
+                Thread.sleep(every.toMillis());
+            }
+        }
+
+        /** The table as text; null (after saying why) when the hub cannot be asked. */
+        String table(PrintWriter err) throws Exception {
+            HttpResponse<String> links = hub.get("/v1/links", err);
+            if (links == null) {
+                return null;
+            }
+            if (links.statusCode() != 200) {
+                err.println("error: " + Run.errorMessage(links.body(), links.statusCode()));
+                return null;
+            }
+            StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-10s %-20s %12s %10s %10s%n",
+                    "LINK", "DIR", "SCHEDULE", "LAST RUN", "FINISHED", "OUT WAITING", "OUT AGE", "IN AGE"));
+            for (JsonNode link : JSON.readTree(links.body()).path("items")) {
+                String name = link.path("name").asText();
+                HttpResponse<String> runs = hub.get("/v1/runs?limit=1&link=" + URLEncoder.encode(name, StandardCharsets.UTF_8), err);
+                JsonNode last = runs == null || runs.statusCode() != 200 ? null : JSON.readTree(runs.body()).path("items").path(0);
+                JsonNode lag = link.path("lag");
+                table.append(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-10s %-20s %12s %10s %10s%n", name,
+                        link.path("direction").asText(), link.path("schedule").asText("-"),
+                        last == null || last.isMissingNode() ? "-" : last.path("state").asText(),
+                        last == null || last.path("finished").isMissingNode() || last.path("finished").isNull() ? "-"
+                                : last.path("finished").asText().replaceFirst("\\.\\d+Z$", "Z"),
+                        lag.path("outbound").isMissingNode() ? "-" : lag.path("outbound").path("changes").asText(),
+                        lag.path("outbound").isMissingNode() ? "-" : age(lag.path("outbound").path("seconds").asDouble()),
+                        lag.path("inbound").isMissingNode() ? "-" : age(lag.path("inbound").path("seconds").asDouble())));
+            }
+            return table.toString();
+        }
+
+        private static String age(double seconds) {
+            long whole = Math.round(seconds);
+            return whole < 120 ? whole + "s" : whole < 7200 ? whole / 60 + "m" : whole < 172800 ? whole / 3600 + "h" : whole / 86400 + "d";
         }
     }
 }

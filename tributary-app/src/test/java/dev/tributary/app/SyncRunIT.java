@@ -69,6 +69,14 @@ class SyncRunIT {
             assertThat(resync.out()).contains(": succeeded").containsPattern("inbound\\s+7\\s+0\\s+0\\s+0");
             assertThat(hub.engine().runs("crm-items", null, 1).get(0).mode()).isEqualTo("resync");
 
+            store.changeLog().apply("items", List.of(dev.tributary.store.RecordWrite.put("h1", "{\"n\":1}")), "test");
+            Run status = cli("sync", "status", "--url", hub.baseUrl(), "--token", token);
+            assertThat(status.exit()).as(status.err()).isZero();
+            assertThat(status.out()).contains("LINK").contains("OUT WAITING").contains("IN AGE")
+                    .containsPattern("crm-items\\s+in\\s+-\\s+succeeded\\s+\\S+Z\\s+-\\s+-\\s+\\d+s");
+            assertThat(cli("sync", "status", "--url", hub.baseUrl(), "--token", token, "--every", "PT0S").exit()).isEqualTo(1);
+            assertThat(cli("sync", "status", "--url", "http://127.0.0.1:9", "--token", token).err()).contains("no hub answers");
+
             Run missing = cli("sync", "run", "nope", "--url", hub.baseUrl(), "--token", token);
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.err()).contains("404 notFound").contains("no link 'nope'");
