@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 /** {@code tributary sync …}: run links on a running hub and watch them. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = "Run links on a running hub and watch their progress; test endpoints.",
-        subcommands = {SyncCommand.Run.class, SyncCommand.Resync.class, SyncCommand.Test.class, SyncCommand.Status.class})
+        subcommands = {SyncCommand.Run.class, SyncCommand.Resync.class, SyncCommand.Test.class, SyncCommand.Status.class,
+            SyncCommand.Pause.class, SyncCommand.Resume.class})
 final class SyncCommand implements Runnable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -305,15 +306,16 @@ final class SyncCommand implements Runnable {
                 err.println("error: " + Run.errorMessage(links.body(), links.statusCode()));
                 return null;
             }
-            StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-10s %-20s %12s %10s %10s%n",
-                    "LINK", "DIR", "SCHEDULE", "LAST RUN", "FINISHED", "OUT WAITING", "OUT AGE", "IN AGE"));
+            StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-7s %-10s %-20s %12s %10s %10s%n",
+                    "LINK", "DIR", "SCHEDULE", "STATE", "LAST RUN", "FINISHED", "OUT WAITING", "OUT AGE", "IN AGE"));
             for (JsonNode link : JSON.readTree(links.body()).path("items")) {
                 String name = link.path("name").asText();
                 HttpResponse<String> runs = hub.get("/v1/runs?limit=1&link=" + URLEncoder.encode(name, StandardCharsets.UTF_8), err);
                 JsonNode last = runs == null || runs.statusCode() != 200 ? null : JSON.readTree(runs.body()).path("items").path(0);
                 JsonNode lag = link.path("lag");
-                table.append(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-10s %-20s %12s %10s %10s%n", name,
+                table.append(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-7s %-10s %-20s %12s %10s %10s%n", name,
                         link.path("direction").asText(), link.path("schedule").asText("-"),
+                        link.path("state").path("paused").asBoolean() ? "paused" : "active",
                         last == null || last.isMissingNode() ? "-" : last.path("state").asText(),
                         last == null || last.path("finished").isMissingNode() || last.path("finished").isNull() ? "-"
                                 : last.path("finished").asText().replaceFirst("\\.\\d+Z$", "Z"),
@@ -327,6 +329,56 @@ final class SyncCommand implements Runnable {
         private static String age(double seconds) {
             long whole = Math.round(seconds);
             return whole < 120 ? whole + "s" : whole < 7200 ? whole / 60 + "m" : whole < 172800 ? whole / 3600 + "h" : whole / 86400 + "d";
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = {"Pause a link: no run of it starts (scheduled, external or manual) until it is resumed.",
+                "A run already going finishes."})
+    static class Pause implements Callable<Integer> {
+
+        @Parameters(paramLabel = "<link>", description = "The link to pause.")
+        String link;
+
+        @Mixin
+        HubOptions hub;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** pause or resume */
+        String action() {
+            return "pause";
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (hub.missingToken(err)) {
+                return 1;
+            }
+            HttpResponse<String> answer = hub.post("/v1/links/" + URLEncoder.encode(link, StandardCharsets.UTF_8) + "/" + action(), err);
+            if (answer == null) {
+                return 1;
+            }
+            if (answer.statusCode() != 200) {
+                err.println("error: " + Run.errorMessage(answer.body(), answer.statusCode()));
+                return 1;
+            }
+            boolean paused = JSON.readTree(answer.body()).path("state").path("paused").asBoolean();
+            out.println("link " + link + (paused ? " is paused; 'tributary sync resume " + link + "' runs it again"
+                    : " runs again (its schedule, triggers and manual runs)"));
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Resume a paused link; a schedule that came due meanwhile runs at the next check.")
+    static class Resume extends Pause {
+        @Override
+        String action() {
+            return "resume";
         }
     }
 }

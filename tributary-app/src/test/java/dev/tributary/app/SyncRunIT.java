@@ -73,7 +73,16 @@ class SyncRunIT {
             Run status = cli("sync", "status", "--url", hub.baseUrl(), "--token", token);
             assertThat(status.exit()).as(status.err()).isZero();
             assertThat(status.out()).contains("LINK").contains("OUT WAITING").contains("IN AGE")
-                    .containsPattern("crm-items\\s+in\\s+-\\s+succeeded\\s+\\S+Z\\s+-\\s+-\\s+\\d+s");
+                    .containsPattern("crm-items\\s+in\\s+-\\s+active\\s+succeeded\\s+\\S+Z\\s+-\\s+-\\s+\\d+s");
+            Run paused = cli("sync", "pause", "crm-items", "--url", hub.baseUrl(), "--token", token);
+            assertThat(paused.exit()).as(paused.err()).isZero();
+            assertThat(paused.out()).contains("link crm-items is paused");
+            assertThat(cli("sync", "status", "--url", hub.baseUrl(), "--token", token).out()).containsPattern("crm-items\\s+in\\s+-\\s+paused");
+            Run refused = cli("sync", "run", "crm-items", "--url", hub.baseUrl(), "--token", token);
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("is paused; resume it first");
+            assertThat(cli("sync", "resume", "crm-items", "--url", hub.baseUrl(), "--token", token).out()).contains("runs again");
+            assertThat(cli("sync", "pause", "nope", "--url", hub.baseUrl(), "--token", token).err()).contains("no link 'nope'");
             assertThat(cli("sync", "status", "--url", hub.baseUrl(), "--token", token, "--every", "PT0S").exit()).isEqualTo(1);
             assertThat(cli("sync", "status", "--url", "http://127.0.0.1:9", "--token", token).err()).contains("no hub answers");
 

@@ -363,6 +363,25 @@ public final class SyncEngine implements AutoCloseable {
         return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
     }
 
+    /**
+     * Pauses a link: no run of it starts — scheduled, external or manual — until it is resumed. A
+     * run already going finishes. Answers the link's state.
+     */
+    public LinkRecord pause(String name) {
+        LinkRecord link = store.links().get(name).orElseThrow(() -> new NotFoundException("no link '" + name + "'"));
+        if (link.pausedAt() == null) {
+            store.links().setPaused(name, clock.instant());
+        }
+        return store.links().get(name).orElseThrow();
+    }
+
+    /** Resumes a paused link: a schedule that came due while it was paused runs at the next tick. */
+    public LinkRecord resume(String name) {
+        store.links().get(name).orElseThrow(() -> new NotFoundException("no link '" + name + "'"));
+        store.links().setPaused(name, null);
+        return store.links().get(name).orElseThrow();
+    }
+
     public boolean deleteLink(String name) {
         if (store.runs().active(name).isPresent()) {
             throw new EngineException("link '" + name + "' has an active run; wait for it to end");
@@ -420,6 +439,10 @@ public final class SyncEngine implements AutoCloseable {
         if (!endpoint.allowedRunModes().contains(mode)) {
             throw new RunNotAllowedException("endpoint '" + endpoint.name() + "' does not allow " + mode.label()
                     + " runs; its allowed run modes are " + endpoint.allowedRunModes().stream().map(RunMode::label).toList());
+        }
+        if (store.links().get(linkName).map(LinkRecord::pausedAt).isPresent()) {
+            throw new EngineException("link '" + linkName + "' is paused; resume it first (POST /v1/links/" + linkName
+                    + "/resume, or tributary sync resume " + linkName + ")");
         }
         RunRecord run = store.runs().create(linkName, resync ? RESYNC : mode.label());
         AtomicBoolean cancel = new AtomicBoolean();
@@ -580,6 +603,10 @@ public final class SyncEngine implements AutoCloseable {
         }
         List<RunRecord> started = new ArrayList<>();
         for (LinkRecord link : store.links().ofEndpoint(endpointName)) {
+            if (link.pausedAt() != null) {
+                LOG.info("link {} is paused; the external request does not run it", link.name());
+                continue;
+            }
             try {
                 started.add(startRun(link.name(), RunMode.EXTERNAL));
             } catch (Runs.AlreadyActiveException e) {
@@ -780,7 +807,7 @@ public final class SyncEngine implements AutoCloseable {
         }
         for (LinkRecord record : store.links().list()) {
             Definitions.Link link = parseLink(record);
-            if (link.schedule() == null) {
+            if (link.schedule() == null || record.pausedAt() != null) {
                 continue;
             }
             if (record.nextRunAt() == null) {

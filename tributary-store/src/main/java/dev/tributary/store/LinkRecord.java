@@ -13,7 +13,9 @@ import java.time.Instant;
  * @param outboundCheckpoint the change-log position up to which changes were written out
  * @param deletionsCheckpoint the deletion-log position up to which tracked deletions were applied
  * @param nextRunAt when its schedule runs it next, or null
+ * @param pausedAt when it was paused (no run starts until it is resumed), or null
  */
 public record LinkRecord(String name, String definition, String endpoint, SyncToken inboundToken,
-        long outboundCheckpoint, long deletionsCheckpoint, Instant nextRunAt, Instant createdAt, Instant updatedAt) {
+        long outboundCheckpoint, long deletionsCheckpoint, Instant nextRunAt, Instant createdAt, Instant updatedAt,
+        Instant pausedAt) {
 }

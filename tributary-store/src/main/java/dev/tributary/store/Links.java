@@ -11,7 +11,7 @@ import java.util.Optional;
 public final class Links {
 
     private static final String COLUMNS = "name, definition, endpoint, inbound_token_type, inbound_token,"
-            + " outbound_checkpoint, deletions_checkpoint, next_run_at, created_at, updated_at";
+            + " outbound_checkpoint, deletions_checkpoint, next_run_at, created_at, updated_at, paused_at";
 
     private final Database database;
     private final Clock clock;
@@ -81,6 +81,12 @@ public final class Links {
         });
     }
 
+    /** Pauses a link at {@code at}, or resumes it (null); false when there is no such link. */
+    public boolean setPaused(String name, Instant at) {
+        return database.write(connection -> Rows.update(connection, "UPDATE links SET paused_at = ? WHERE name = ?",
+                at == null ? null : at.toEpochMilli(), name) == 1);
+    }
+
     public void setNextRunAt(String name, Instant at) {
         database.write(connection -> Rows.update(connection, "UPDATE links SET next_run_at = ? WHERE name = ?",
                 at == null ? null : at.toEpochMilli(), name));
@@ -127,6 +133,7 @@ public final class Links {
     private static LinkRecord read(ResultSet row) throws SQLException {
         return new LinkRecord(row.getString(1), row.getString(2), row.getString(3),
                 StoredToken.read(row.getString(4), row.getString(5)), row.getLong(6), row.getLong(7),
-                Rows.instant(row, "next_run_at"), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"));
+                Rows.instant(row, "next_run_at"), Rows.instant(row, "created_at"), Rows.instant(row, "updated_at"),
+                Rows.instant(row, "paused_at"));
     }
 }

@@ -64,6 +64,8 @@ public final class AdminApi {
         config.routes.delete("/v1/links/{l}", this::deleteLink);
         config.routes.post("/v1/links/{l}/runs", this::startRun);
         config.routes.post("/v1/links/{l}/resync", this::startResync);
+        config.routes.post("/v1/links/{l}/pause", this::pauseLink);
+        config.routes.post("/v1/links/{l}/resume", this::resumeLink);
         config.routes.get("/v1/runs", this::listRuns);
         config.routes.get("/v1/runs/{r}", this::getRun);
         config.routes.post("/v1/runs/{r}/cancel", this::cancelRun);
@@ -210,6 +212,10 @@ public final class AdminApi {
             ObjectNode sync = json.putObject("state");
             sync.put("outboundCheckpoint", state.outboundCheckpoint());
             sync.put("hasInboundToken", state.inboundToken() != null);
+            sync.put("paused", state.pausedAt() != null);
+            if (state.pausedAt() != null) {
+                sync.put("pausedAt", state.pausedAt().toString());
+            }
             if (state.nextRunAt() != null) {
                 sync.put("nextRunAt", state.nextRunAt().toString());
             }
@@ -247,6 +253,20 @@ public final class AdminApi {
         String name = ctx.pathParam("l");
         boolean created = engine.putLink(name, body(ctx));
         respond(ctx, created ? 201 : 200, linkJson(engine.link(name).orElseThrow()));
+    }
+
+    private void pauseLink(Context ctx) {
+        admin(ctx);
+        String name = ctx.pathParam("l");
+        engine.pause(name);
+        respond(ctx, 200, linkJson(engine.link(name).orElseThrow()));
+    }
+
+    private void resumeLink(Context ctx) {
+        admin(ctx);
+        String name = ctx.pathParam("l");
+        engine.resume(name);
+        respond(ctx, 200, linkJson(engine.link(name).orElseThrow()));
     }
 
     private void deleteLink(Context ctx) {

@@ -236,6 +236,41 @@ class AdminApiIT {
         assertThat(hub.get("/metrics").text()).contains("tributary_link_lag_changes{direction=\"outbound\",link=\"crm-people\"} 0.0");
     }
 
+    /** A paused link starts no run — scheduled, triggered or manual — until it is resumed. */
+    @Test
+    void aPausedLinkRunsNothingUntilResumed() {
+        crmEndpoint("[\"manual\",\"scheduled\",\"external\"]");
+        hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\","
+                + "\"direction\":\"in\",\"schedule\":\"PT1M\"}");
+        hub.server.engine().tick(); // the schedule's first due time is set
+        Answer paused = hub.post("/v1/links/crm-people/pause", "");
+        assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+        assertThat(paused.json().at("/state/paused").asBoolean()).isTrue();
+        assertThat(paused.json().at("/state/pausedAt").asText()).isEqualTo(hub.clock.instant().toString());
+        crm.create(ITEMS, null, Map.of("name", "Ada"));
+
+        hub.clock.advance(Duration.ofMinutes(5));
+        hub.server.engine().tick();
+        assertThat(hub.get("/v1/runs?link=crm-people").json().get("items")).as("no scheduled run").isEmpty();
+        Answer triggered = hub.post("/v1/endpoints/crm/trigger", "");
+        assertThat(triggered.status()).isEqualTo(202);
+        assertThat(hub.get("/v1/runs?link=crm-people").json().get("items")).as("no triggered run").isEmpty();
+        Answer manual = hub.post("/v1/links/crm-people/runs", "");
+        assertThat(manual.status()).isEqualTo(409);
+        assertThat(manual.json().at("/error/message").asText()).contains("paused").contains("/resume");
+        assertThat(hub.post("/v1/links/crm-people/resync", "").status()).isEqualTo(409);
+        assertThat(hub.get("/v1/collections/people/records").json().get("items")).isEmpty();
+
+        Answer resumed = hub.post("/v1/links/crm-people/resume", "");
+        assertThat(resumed.status()).isEqualTo(200);
+        assertThat(resumed.json().at("/state/paused").asBoolean()).isFalse();
+        hub.server.engine().tick(); // the schedule came due while paused: it runs now
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                hub.get("/v1/collections/people/records").json().get("items").size() == 1);
+        assertThat(hub.post("/v1/links/nope/pause", "").status()).isEqualTo(404);
+        assertThat(hub.send("POST", "/v1/links/crm-people/pause", "", hub.token("read:people")).status()).isEqualTo(403);
+    }
+
     @Test
     void runModesAndTriggerScopesAreEnforced() {
         crmEndpoint("[\"external\"]");
