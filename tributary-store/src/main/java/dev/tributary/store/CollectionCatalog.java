@@ -112,6 +112,8 @@ public final class CollectionCatalog {
                 collection.setLong(1, existing.get().incarnation());
                 collection.executeUpdate();
             }
+            // Its live readers (long-polls, streams, watch channels) learn of it at once.
+            database.noteWake(name);
             return true;
         });
     }

@@ -48,6 +48,11 @@ final class CommitNotifications implements AutoCloseable {
         return node + " " + commit.head() + " " + commit.collection();
     }
 
+    /** The payload of a change to a collection that wrote no records (its deletion). */
+    String payload(String collection) {
+        return node + " 0 " + collection;
+    }
+
     private void listen() {
         long backoff = 500;
         while (running) {

@@ -180,17 +180,36 @@ final class Database implements AutoCloseable {
 
     private <T> T write(Work<T> work, boolean durable) {
         List<Commit> commits = new ArrayList<>();
+        List<String> wakes = new ArrayList<>();
         List<Commit> outer = pendingCommits.get();
+        List<String> outerWakes = pendingWakes.get();
         pendingCommits.set(commits);
+        pendingWakes.set(wakes);
         T result;
         try {
-            result = writeTransaction(work, durable, commits);
+            result = writeTransaction(work, durable, commits, wakes);
         } finally {
             pendingCommits.set(outer);
+            pendingWakes.set(outerWakes);
         }
         // Announced after the commit and outside the write lock, so listeners never delay writers.
         commits.forEach(this::announce);
+        wakes.forEach(this::wake);
         return result;
+    }
+
+    private final ThreadLocal<List<String>> pendingWakes = new ThreadLocal<>();
+
+    /**
+     * Notes, inside a write transaction, that a collection changed without a write to its records
+     * (it was deleted): its waiters, here and in other processes, are woken once it commits.
+     */
+    void noteWake(String collection) {
+        List<String> wakes = pendingWakes.get();
+        if (wakes == null) {
+            throw new IllegalStateException("wake-ups are noted only inside a write transaction");
+        }
+        wakes.add(collection);
     }
 
     /** Notes, inside a write transaction, that it applied writes to a collection; see {@link Commit}. */
@@ -244,7 +263,7 @@ final class Database implements AutoCloseable {
         }
     }
 
-    private <T> T writeTransaction(Work<T> work, boolean durable, List<Commit> commits) {
+    private <T> T writeTransaction(Work<T> work, boolean durable, List<Commit> commits, List<String> wakes) {
         boolean serialize = kind == StoreKind.SQLITE;
         if (serialize) {
             writeLock.lock();
@@ -261,12 +280,16 @@ final class Database implements AutoCloseable {
                     execute(connection, "SET LOCAL synchronous_commit TO OFF");
                 }
                 T result = work.run(connection);
-                if (notifications != null && !commits.isEmpty()) {
+                if (notifications != null && (!commits.isEmpty() || !wakes.isEmpty())) {
                     // Delivered to other processes' listeners only if the transaction commits.
                     try (var notify = connection.prepareStatement("SELECT pg_notify('" + CommitNotifications.CHANNEL
                             + "', ?)")) {
                         for (Commit commit : commits) {
                             notify.setString(1, notifications.payload(commit));
+                            notify.execute();
+                        }
+                        for (String collection : wakes) {
+                            notify.setString(1, notifications.payload(collection));
                             notify.execute();
                         }
                     }
@@ -276,6 +299,7 @@ final class Database implements AutoCloseable {
             } catch (SQLException | RuntimeException | Error e) {
                 failure = e;
                 commits.clear();
+                wakes.clear();
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {

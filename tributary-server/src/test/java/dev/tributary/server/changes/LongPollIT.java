@@ -353,6 +353,31 @@ class LongPollIT {
         }
     }
 
+    /** A collection deleted under its waiters answers them at once: the stream with fullSyncRequired, the long-poll with its error. */
+    @Test
+    void aCollectionDeletedUnderItsWaitersAnswersThemAtOnce() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            String token = syncToken(hub);
+            HttpResponse<java.io.InputStream> stream = stream(hub, "syncToken=" + TestHub.encode(token), null);
+            CompletableFuture<List<String[]>> streamed = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return events(stream.body(), seen -> "fullSyncRequired".equals(seen.get(seen.size() - 1)[0]));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            CompletableFuture<HttpResponse<String>> waiting = poll(hub.server.baseUrl(), hub.adminToken, token, "PT60S");
+            Thread.sleep(500);
+            assertThat(waiting).isNotDone();
+            assertThat(hub.delete("/v1/collections/notes").status()).isEqualTo(204);
+            List<String[]> events = streamed.get(5, TimeUnit.SECONDS);
+            assertThat(events.get(events.size() - 1)[2]).contains("\"code\":404").contains("does not exist");
+            HttpResponse<String> answer = waiting.get(5, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isIn(404, 410);
+        }
+    }
+
     @Test
     void waitIsCheckedAndWaitersAreBounded() throws Exception {
         try (TestHub hub = new TestHub(StoreBackend.sqlite())) {

@@ -321,8 +321,8 @@ class WatchChannelsIT {
             watch(hub, "ch-gone", "");
             next();
             assertThat(hub.delete("/v1/collections/notes").status()).isEqualTo(204);
-            // A deletion is noticed by the periodic sweep.
-            Map<String, String> gone = nextAfterTime(hub);
+            // The deletion wakes the channels: told without waiting for the sweep.
+            Map<String, String> gone = next();
             assertThat(gone.get(WatchService.RESOURCE_STATE)).isEqualTo("not_exists");
             assertThat(gone.get(WatchService.MESSAGE_NUMBER)).isEqualTo("2");
             channelIn(hub, "ch-gone", "ended");
