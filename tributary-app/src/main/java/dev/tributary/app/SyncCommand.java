@@ -69,25 +69,38 @@ final class SyncCommand implements Runnable {
 
         /** GETs; null (after saying so) when no hub answers. */
         HttpResponse<String> get(String path, PrintWriter err) throws java.io.IOException, InterruptedException {
+            return send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).GET(), err);
+        }
+
+        /** POSTs with no body; null (after saying so) when no hub answers. */
+        HttpResponse<String> post(String path, PrintWriter err) throws java.io.IOException, InterruptedException {
+            return send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofMinutes(2))
+                    .POST(HttpRequest.BodyPublishers.noBody()), err);
+        }
+
+        private HttpResponse<String> send(HttpRequest.Builder request, PrintWriter err)
+                throws java.io.IOException, InterruptedException {
             try {
-                return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                return http.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
             } catch (ConnectException e) {
                 err.println("error: no hub answers at " + base() + "; start one with 'tributary serve' or pass --url");
                 return null;
             }
         }
 
-        /** POSTs with no body; null (after saying so) when no hub answers. */
-        HttpResponse<String> post(String path, PrintWriter err) throws java.io.IOException, InterruptedException {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (ConnectException e) {
-                err.println("error: no hub answers at " + base() + "; start one with 'tributary serve' or pass --url");
+        /**
+         * The JSON of a 200 answer; null, after saying why, when no hub answers or it answers
+         * anything else.
+         */
+        JsonNode ok(HttpResponse<String> answer, PrintWriter err) throws java.io.IOException {
+            if (answer == null) {
                 return null;
             }
+            if (answer.statusCode() != 200) {
+                err.println("error: " + Run.errorMessage(answer.body(), answer.statusCode()));
+                return null;
+            }
+            return JSON.readTree(answer.body());
         }
     }
 
@@ -234,16 +247,11 @@ final class SyncCommand implements Runnable {
             if (hub.missingToken(err)) {
                 return 1;
             }
-            HttpResponse<String> answer = hub.post("/v1/endpoints/" + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) + "/test",
-                    err);
-            if (answer == null) {
+            JsonNode result = hub.ok(hub.post("/v1/endpoints/" + URLEncoder.encode(endpoint, StandardCharsets.UTF_8) + "/test",
+                    err), err);
+            if (result == null) {
                 return 1;
             }
-            if (answer.statusCode() != 200) {
-                err.println("error: " + Run.errorMessage(answer.body(), answer.statusCode()));
-                return 1;
-            }
-            JsonNode result = JSON.readTree(answer.body());
             if (result.path("ok").asBoolean()) {
                 out.println("endpoint " + endpoint + ": the hub can reach it and use it");
                 return 0;
@@ -298,20 +306,16 @@ final class SyncCommand implements Runnable {
 
         /** The table as text; null (after saying why) when the hub cannot be asked. */
         String table(PrintWriter err) throws Exception {
-            HttpResponse<String> links = hub.get("/v1/links", err);
+            JsonNode links = hub.ok(hub.get("/v1/links", err), err);
             if (links == null) {
-                return null;
-            }
-            if (links.statusCode() != 200) {
-                err.println("error: " + Run.errorMessage(links.body(), links.statusCode()));
                 return null;
             }
             StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-7s %-10s %-20s %12s %10s %10s%n",
                     "LINK", "DIR", "SCHEDULE", "STATE", "LAST RUN", "FINISHED", "OUT WAITING", "OUT AGE", "IN AGE"));
-            for (JsonNode link : JSON.readTree(links.body()).path("items")) {
+            for (JsonNode link : links.path("items")) {
                 String name = link.path("name").asText();
-                HttpResponse<String> runs = hub.get("/v1/runs?limit=1&link=" + URLEncoder.encode(name, StandardCharsets.UTF_8), err);
-                JsonNode last = runs == null || runs.statusCode() != 200 ? null : JSON.readTree(runs.body()).path("items").path(0);
+                JsonNode runs = hub.ok(hub.get("/v1/runs?limit=1&link=" + URLEncoder.encode(name, StandardCharsets.UTF_8), err), err);
+                JsonNode last = runs == null ? null : runs.path("items").path(0);
                 JsonNode lag = link.path("lag");
                 table.append(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-7s %-10s %-20s %12s %10s %10s%n", name,
                         link.path("direction").asText(), link.path("schedule").asText("-"),
@@ -358,15 +362,11 @@ final class SyncCommand implements Runnable {
             if (hub.missingToken(err)) {
                 return 1;
             }
-            HttpResponse<String> answer = hub.post("/v1/links/" + URLEncoder.encode(link, StandardCharsets.UTF_8) + "/" + action(), err);
+            JsonNode answer = hub.ok(hub.post("/v1/links/" + URLEncoder.encode(link, StandardCharsets.UTF_8) + "/" + action(), err), err);
             if (answer == null) {
                 return 1;
             }
-            if (answer.statusCode() != 200) {
-                err.println("error: " + Run.errorMessage(answer.body(), answer.statusCode()));
-                return 1;
-            }
-            boolean paused = JSON.readTree(answer.body()).path("state").path("paused").asBoolean();
+            boolean paused = answer.path("state").path("paused").asBoolean();
             out.println("link " + link + (paused ? " is paused; 'tributary sync resume " + link + "' runs it again"
                     : " runs again (its schedule, triggers and manual runs)"));
             return 0;

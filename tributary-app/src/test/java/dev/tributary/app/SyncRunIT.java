@@ -69,7 +69,6 @@ class SyncRunIT {
             assertThat(resync.out()).contains(": succeeded").containsPattern("inbound\\s+7\\s+0\\s+0\\s+0");
             assertThat(hub.engine().runs("crm-items", null, 1).get(0).mode()).isEqualTo("resync");
 
-            store.changeLog().apply("items", List.of(dev.tributary.store.RecordWrite.put("h1", "{\"n\":1}")), "test");
             Run status = cli("sync", "status", "--url", hub.baseUrl(), "--token", token);
             assertThat(status.exit()).as(status.err()).isZero();
             assertThat(status.out()).contains("LINK").contains("OUT WAITING").contains("IN AGE")

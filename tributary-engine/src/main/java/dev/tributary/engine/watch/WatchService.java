@@ -154,11 +154,6 @@ public final class WatchService implements AutoCloseable {
         workers.execute(this::sweep);
     }
 
-    /** The settings this service runs with. */
-    public Settings settings() {
-        return settings;
-    }
-
     /**
      * Opens a channel from a Google-style request body: {@code id}, {@code type} ({@code web_hook}),
      * {@code address}, optional {@code token} and {@code params.ttl} (seconds, as a string).

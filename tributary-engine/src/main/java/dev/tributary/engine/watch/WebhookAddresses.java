@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class WebhookAddresses {
 
-    private record Rule(String text, String scheme, Pattern host, boolean wildHost, String port, Pattern path) {
+    private record Rule(String scheme, Pattern host, boolean wildHost, String port, Pattern path) {
     }
 
     /** Finds the addresses of a host name. */
@@ -41,16 +41,6 @@ public final class WebhookAddresses {
     WebhookAddresses(List<String> patterns, Resolver resolver) {
         this.rules = patterns.stream().map(WebhookAddresses::rule).toList();
         this.resolver = resolver;
-    }
-
-    /** Whether any pattern is configured; without one no channel can be opened. */
-    public boolean any() {
-        return !rules.isEmpty();
-    }
-
-    /** The patterns, as configured. */
-    public List<String> patterns() {
-        return rules.stream().map(Rule::text).toList();
     }
 
     /**
@@ -133,7 +123,7 @@ public final class WebhookAddresses {
             throw new IllegalArgumentException("webhook pattern '" + text + "' has no valid host (use * for any run of host characters)");
         }
         String bareHost = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return new Rule(text, scheme, glob(bareHost.toLowerCase(Locale.ROOT), "[^/:]*"), host.contains("*"), port,
+        return new Rule(scheme, glob(bareHost.toLowerCase(Locale.ROOT), "[^/:]*"), host.contains("*"), port,
                 glob(path, ".*"));
     }
 
