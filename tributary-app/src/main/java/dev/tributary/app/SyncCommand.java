@@ -310,16 +310,23 @@ final class SyncCommand implements Runnable {
             if (links == null) {
                 return null;
             }
-            StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-7s %-10s %-20s %12s %10s %10s%n",
-                    "LINK", "DIR", "SCHEDULE", "STATE", "LAST RUN", "FINISHED", "OUT WAITING", "OUT AGE", "IN AGE"));
+            StringBuilder table = new StringBuilder(String.format(java.util.Locale.ROOT, "%-24s %-4s %-10s %-11s %-10s %-20s %12s %10s %10s%n",
+                    "LINK", "DIR", "MODE", "STATE", "LAST RUN", "FINISHED", "OUT WAITING", "OUT AGE", "IN AGE"));
+            StringBuilder errors = new StringBuilder();
             for (JsonNode link : links.path("items")) {
                 String name = link.path("name").asText();
+                JsonNode state = link.path("state");
+                if (state.hasNonNull("lastError")) {
+                    errors.append("  ").append(name).append(": ").append(state.path("status").asText()).append(", last error: ")
+                            .append(state.path("lastError").asText()).append('\n');
+                }
                 JsonNode runs = hub.ok(hub.get("/v1/runs?limit=1&link=" + URLEncoder.encode(name, StandardCharsets.UTF_8), err), err);
                 JsonNode last = runs == null ? null : runs.path("items").path(0);
                 JsonNode lag = link.path("lag");
-                table.append(String.format(java.util.Locale.ROOT, "%-24s %-4s %-9s %-7s %-10s %-20s %12s %10s %10s%n", name,
-                        link.path("direction").asText(), link.path("schedule").asText("-"),
-                        link.path("state").path("paused").asBoolean() ? "paused" : "active",
+                table.append(String.format(java.util.Locale.ROOT, "%-24s %-4s %-10s %-11s %-10s %-20s %12s %10s %10s%n", name,
+                        link.path("direction").asText(),
+                        "continuous".equals(link.path("mode").asText()) ? "continuous" : link.path("schedule").asText("-"),
+                        state.path("status").asText(state.path("paused").asBoolean() ? "paused" : "idle"),
                         last == null || last.isMissingNode() ? "-" : last.path("state").asText(),
                         last == null || last.path("finished").isMissingNode() || last.path("finished").isNull() ? "-"
                                 : last.path("finished").asText().replaceFirst("\\.\\d+Z$", "Z"),
@@ -327,7 +334,7 @@ final class SyncCommand implements Runnable {
                         lag.path("outbound").isMissingNode() ? "-" : age(lag.path("outbound").path("seconds").asDouble()),
                         lag.path("inbound").isMissingNode() ? "-" : age(lag.path("inbound").path("seconds").asDouble())));
             }
-            return table.toString();
+            return table.append(errors).toString();
         }
 
         private static String age(double seconds) {
@@ -367,8 +374,9 @@ final class SyncCommand implements Runnable {
                 return 1;
             }
             boolean paused = answer.path("state").path("paused").asBoolean();
+            boolean continuous = "continuous".equals(answer.path("mode").asText());
             out.println("link " + link + (paused ? " is paused; 'tributary sync resume " + link + "' runs it again"
-                    : " runs again (its schedule, triggers and manual runs)"));
+                    : continuous ? " is continuous again: it goes live now" : " runs again (its schedule, triggers and manual runs)"));
             return 0;
         }
     }

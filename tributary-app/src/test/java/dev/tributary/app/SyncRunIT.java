@@ -72,7 +72,7 @@ class SyncRunIT {
             Run status = cli("sync", "status", "--url", hub.baseUrl(), "--token", token);
             assertThat(status.exit()).as(status.err()).isZero();
             assertThat(status.out()).contains("LINK").contains("OUT WAITING").contains("IN AGE")
-                    .containsPattern("crm-items\\s+in\\s+-\\s+active\\s+succeeded\\s+\\S+Z\\s+-\\s+-\\s+\\d+s");
+                    .containsPattern("crm-items\\s+in\\s+-\\s+idle\\s+succeeded\\s+\\S+Z\\s+-\\s+-\\s+\\d+s");
             Run paused = cli("sync", "pause", "crm-items", "--url", hub.baseUrl(), "--token", token);
             assertThat(paused.exit()).as(paused.err()).isZero();
             assertThat(paused.out()).contains("link crm-items is paused");

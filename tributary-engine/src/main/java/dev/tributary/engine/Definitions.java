@@ -45,10 +45,16 @@ public final class Definitions {
     public record Endpoint(String name, String connector, Map<String, Object> config, Set<RunMode> allowedRunModes) {
     }
 
-    /** A link between an endpoint's object class and a collection. */
+    /**
+     * A link between an endpoint's object class and a collection.
+     *
+     * @param continuous whether the engine keeps it live ({@code "mode": "continuous"}) rather than
+     *     running it when asked or scheduled ({@code "batch"}, the default)
+     */
     public record Link(String name, String endpoint, ObjectClass objectClass, String collection, Direction direction,
             Map<String, String> fieldMap, ConflictPolicy conflictPolicy, Duration schedule,
-            DeletionDetection deletionDetection, String keyField, String timestampField, boolean recordIdsFromKeys) {
+            DeletionDetection deletionDetection, String keyField, String timestampField, boolean recordIdsFromKeys,
+            boolean continuous) {
     }
 
     static boolean validName(String name) {
@@ -196,7 +202,7 @@ public final class Definitions {
             throw new InvalidDefinitionException("link '" + name + "'", List.of("the definition must be a JSON object"));
         }
         unknownFields(object, Set.of("endpoint", "objectClass", "collection", "direction", "fieldMap", "conflictPolicy",
-                "schedule", "deletionDetection", "keyField", "timestampField", "recordIds", "name"), problems);
+                "schedule", "deletionDetection", "keyField", "timestampField", "recordIds", "mode", "name"), problems);
         String endpointName = text(object, "endpoint", problems, true);
         String objectClassName = text(object, "objectClass", problems, true);
         String collection = text(object, "collection", problems, true);
@@ -241,6 +247,15 @@ public final class Definitions {
                 problems.add("'schedule' must be an ISO-8601 duration such as PT5M, not '" + scheduleText + "'");
             }
         }
+        String mode = text(object, "mode", problems, false);
+        if (mode != null && !mode.equals("batch") && !mode.equals("continuous")) {
+            problems.add("'mode' is '" + mode + "'; use batch (runs when asked or scheduled, the default) or continuous"
+                    + " (kept live by the hub)");
+        }
+        boolean continuous = "continuous".equals(mode);
+        if (continuous && scheduleText != null) {
+            problems.add("'schedule' does not go with mode continuous: a continuous link runs all the time; remove one");
+        }
         Map<String, String> fieldMap = new LinkedHashMap<>();
         JsonNode mapNode = object.get("fieldMap");
         if (mapNode != null && !mapNode.isNull()) {
@@ -275,6 +290,11 @@ public final class Definitions {
         }
         if (endpointName != null) {
             Endpoint endpoint = endpoints.apply(endpointName);
+            if (endpoint != null && continuous && !endpoint.allowedRunModes().contains(RunMode.SCHEDULED)) {
+                problems.add("'mode' continuous needs an endpoint that allows scheduled runs (the hub runs the link by"
+                        + " itself); endpoint '" + endpointName + "' allows " + endpoint.allowedRunModes().stream()
+                        .map(RunMode::label).sorted().toList());
+            }
             if (endpoint == null) {
                 problems.add("'endpoint' is '" + endpointName + "', which does not exist; create it first");
             } else if (registry.provider(endpoint.connector()).isPresent()) {
@@ -302,7 +322,7 @@ public final class Definitions {
             throw new InvalidDefinitionException("link '" + name + "'", problems);
         }
         return new Link(name, endpointName, objectClass, collection, direction, fieldMap, policy, schedule, deletion,
-                keyField, timestampField, "endpointKey".equals(recordIds));
+                keyField, timestampField, "endpointKey".equals(recordIds), continuous);
     }
 
     /** A link as JSON. */
@@ -327,6 +347,7 @@ public final class Definitions {
             json.put("timestampField", link.timestampField());
         }
         json.put("recordIds", link.recordIdsFromKeys() ? "endpointKey" : "generated");
+        json.put("mode", link.continuous() ? "continuous" : "batch");
         return json;
     }
 

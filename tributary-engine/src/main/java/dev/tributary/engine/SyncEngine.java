@@ -66,23 +66,35 @@ public final class SyncEngine implements AutoCloseable {
      * @param runRetention how long finished runs are kept in the history
      */
     public record Settings(int workers, int retryAttempts, Duration firstBackoff, Duration maxBackoff, int maxSyncAgain,
-            Duration schedulerTick, Duration runRetention) {
+            Duration schedulerTick, Duration runRetention, ContinuousLinks.Timing continuous) {
 
         public static Settings defaults() {
             return new Settings(4, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 3, Duration.ofSeconds(1),
-                    Duration.ofDays(30));
+                    Duration.ofDays(30), ContinuousLinks.Timing.defaults());
         }
 
         public Settings withSchedulerTick(Duration tick) {
-            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, tick, runRetention);
+            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, tick, runRetention, continuous);
         }
 
         public Settings withBackoff(Duration first, Duration max) {
-            return new Settings(workers, retryAttempts, first, max, maxSyncAgain, schedulerTick, runRetention);
+            return new Settings(workers, retryAttempts, first, max, maxSyncAgain, schedulerTick, runRetention, continuous);
         }
 
         public Settings withRunRetention(Duration retention) {
-            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, schedulerTick, retention);
+            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, schedulerTick, retention,
+                    continuous);
+        }
+
+        /**
+         * Continuous links' pacing: inbound polls between {@code pollMin} and {@code pollMax}, and
+         * the wait after a failed pass from {@code failedFirst} up to {@code failedMax}.
+         */
+        public Settings withContinuous(Duration pollMin, Duration pollMax, Duration failedFirst, Duration failedMax) {
+            ContinuousLinks.Timing timing = new ContinuousLinks.Timing(pollMin, pollMax, continuous.quietCheck(), failedFirst,
+                    failedMax, continuous.fullCheck(), continuous.statsEvery());
+            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, schedulerTick, runRetention,
+                    timing);
         }
     }
 
@@ -111,6 +123,7 @@ public final class SyncEngine implements AutoCloseable {
     private final List<Job> jobs = new CopyOnWriteArrayList<>();
     /** Per link, the last scheduled run that found nothing to do: the next such run replaces it in the history. */
     private final Map<String, String> lastQuietRun = new ConcurrentHashMap<>();
+    private final ContinuousLinks continuous;
 
     public SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings) {
         this(store, registry, clock, settings, duration -> Thread.sleep(duration.toMillis()),
@@ -131,9 +144,10 @@ public final class SyncEngine implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.continuous = new ContinuousLinks(this, store, settings.continuous());
     }
 
-    /** Marks runs a stopped hub left active as failed, and starts the scheduler. */
+    /** Marks runs a stopped hub left active as failed, starts the continuous links and the scheduler. */
     public SyncEngine start() {
         int interrupted = store.runs().failInterrupted("the hub stopped while this run was active; the next run"
                 + " continues from the last durable checkpoint");
@@ -149,11 +163,24 @@ public final class SyncEngine implements AutoCloseable {
             long tick = settings.schedulerTick().toMillis();
             scheduler.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
         }
+        continuous.start();
         return this;
     }
 
     public ConnectorRegistry registry() {
         return registry;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    java.util.function.Supplier<String> recordIds() {
+        return recordIds;
+    }
+
+    int maxSyncAgain() {
+        return settings.maxSyncAgain();
     }
 
     // =====================================================================================
@@ -248,6 +275,7 @@ public final class SyncEngine implements AutoCloseable {
         } else {
             store.links().setNextRunAt(name, null);
         }
+        continuous.reconcile();
         return created;
     }
 
@@ -351,12 +379,45 @@ public final class SyncEngine implements AutoCloseable {
         }
         Behind inbound = null;
         if (link.direction().inbound()) {
-            Instant since = store.runs().list(name, RunState.SUCCEEDED.label(), 1).stream()
-                    .map(run -> run.startedAt() != null ? run.startedAt() : run.createdAt())
-                    .findFirst().orElse(state.get().createdAt());
+            Instant since = continuous.lastPass(name).orElseGet(() -> store.runs().list(name, RunState.SUCCEEDED.label(), 1)
+                    .stream().map(run -> run.startedAt() != null ? run.startedAt() : run.createdAt())
+                    .findFirst().orElse(state.get().createdAt()));
             inbound = new Behind(null, seconds(since, now));
         }
         return Optional.of(new Lag(inbound, outbound));
+    }
+
+    /**
+     * What a link is doing now.
+     *
+     * @param status {@code paused}; for a continuous link {@code live}, {@code catching-up},
+     *     {@code degraded} or {@code starting} (no session yet, e.g. while a run someone started
+     *     goes); for a batch link {@code running} or {@code idle}
+     * @param error a degraded session's last error, else null
+     * @param run the active run (a continuous link's session), else null
+     */
+    public record Activity(String status, String error, String run) {
+    }
+
+    /** What a link is doing now; empty when there is no such link. */
+    public Optional<Activity> activity(String name) {
+        Optional<LinkRecord> state = store.links().get(name);
+        Optional<Definitions.Link> found = link(name);
+        if (state.isEmpty() || found.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<RunRecord> active = store.runs().active(name);
+        if (state.get().pausedAt() != null) {
+            return Optional.of(new Activity("paused", null, active.map(RunRecord::id).orElse(null)));
+        }
+        if (found.get().continuous()) {
+            return Optional.of(active.filter(run -> ContinuousLinks.MODE.equals(run.mode()) && run.phase() != null
+                            && !run.phase().equals("starting"))
+                    .map(run -> new Activity(run.phase(), run.error(), run.id()))
+                    .orElseGet(() -> new Activity("starting", null, active.map(RunRecord::id).orElse(null))));
+        }
+        return Optional.of(active.map(run -> new Activity("running", null, run.id()))
+                .orElse(new Activity("idle", null, null)));
     }
 
     private static double seconds(Instant from, Instant to) {
@@ -372,6 +433,7 @@ public final class SyncEngine implements AutoCloseable {
         if (link.pausedAt() == null) {
             store.links().setPaused(name, clock.instant());
         }
+        continuous.end(name, "paused");
         return store.links().get(name).orElseThrow();
     }
 
@@ -379,14 +441,20 @@ public final class SyncEngine implements AutoCloseable {
     public LinkRecord resume(String name) {
         store.links().get(name).orElseThrow(() -> new NotFoundException("no link '" + name + "'"));
         store.links().setPaused(name, null);
+        continuous.reconcile();
         return store.links().get(name).orElseThrow();
     }
 
     public boolean deleteLink(String name) {
-        if (store.runs().active(name).isPresent()) {
-            throw new EngineException("link '" + name + "' has an active run; wait for it to end");
+        continuous.hold(name, "the link was deleted");
+        try {
+            if (store.runs().active(name).isPresent()) {
+                throw new EngineException("link '" + name + "' has an active run; wait for it to end");
+            }
+            return store.links().delete(name);
+        } finally {
+            continuous.release(name);
         }
-        return store.links().delete(name);
     }
 
     private static Definitions.Link parseLink(LinkRecord record) {
@@ -401,7 +469,8 @@ public final class SyncEngine implements AutoCloseable {
                     DeletionDetection.parse(json.get("deletionDetection").asText()),
                     json.hasNonNull("keyField") ? json.get("keyField").asText() : null,
                     json.hasNonNull("timestampField") ? json.get("timestampField").asText() : null,
-                    json.path("recordIds").asText("generated").equals("endpointKey"));
+                    json.path("recordIds").asText("generated").equals("endpointKey"),
+                    json.path("mode").asText("batch").equals("continuous"));
         } catch (IOException e) {
             throw new EngineException("link '" + record.name() + "' has an unreadable definition: " + e.getMessage());
         }
@@ -444,10 +513,25 @@ public final class SyncEngine implements AutoCloseable {
             throw new EngineException("link '" + linkName + "' is paused; resume it first (POST /v1/links/" + linkName
                     + "/resume, or tributary sync resume " + linkName + ")");
         }
-        RunRecord run = store.runs().create(linkName, resync ? RESYNC : mode.label());
+        if (link.continuous()) {
+            continuous.hold(linkName, "a " + (resync ? RESYNC : mode.label()) + " run");
+        }
+        RunRecord run;
+        try {
+            run = store.runs().create(linkName, resync ? RESYNC : mode.label());
+        } catch (RuntimeException e) {
+            continuous.release(linkName);
+            throw e;
+        }
         AtomicBoolean cancel = new AtomicBoolean();
         cancellations.put(run.id(), cancel);
-        workers.submit(() -> execute(run, link, endpoint, cancel));
+        workers.submit(() -> {
+            try {
+                execute(run, link, endpoint, cancel);
+            } finally {
+                continuous.release(linkName);
+            }
+        });
         return run;
     }
 
@@ -666,13 +750,7 @@ public final class SyncEngine implements AutoCloseable {
             GuardedConnector[] opened = new GuardedConnector[1];
             retry.run(() -> opened[0] = registry.open(endpoint.connector(), endpoint.config()), stats.inbound.errors);
             try (GuardedConnector connector = opened[0]) {
-                if (connector.supports(dev.tributary.connector.SchemaOp.class)) {
-                    List<String> problems = fieldProblems(link, connector.schema());
-                    if (!problems.isEmpty()) {
-                        throw new EngineException("the link's field names do not match the endpoint's schema: "
-                                + String.join("; ", problems));
-                    }
-                }
+                checkSchema(link, connector);
                 for (int pass = 0; ; pass++) {
                     LinkRun linkRun = new LinkRun(store, clock, link, endpoint, connector, stats, reporter::progress, cancel::get,
                             recordIds);
@@ -729,13 +807,29 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
-    private static String describe(Throwable e) {
+    /** Refuses a link whose field names the endpoint's schema does not have (when the connector describes one). */
+    void checkSchema(Definitions.Link link, GuardedConnector connector) {
+        if (connector.supports(dev.tributary.connector.SchemaOp.class)) {
+            List<String> problems = fieldProblems(link, connector.schema());
+            if (!problems.isEmpty()) {
+                throw new EngineException("the link's field names do not match the endpoint's schema: "
+                        + String.join("; ", problems));
+            }
+        }
+    }
+
+    static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
+    /** A reporter for a continuous link's session (see {@link ContinuousLinks}). */
+    Reporter reporter(RunRecord run, RunStats stats) {
+        return new Reporter(run.id(), run.link(), stats);
+    }
+
     /** Persists a run's state and progress (progress at most every 250 ms) and tells listeners. */
-    private final class Reporter {
+    final class Reporter {
         private final String runId;
         private final String link;
         private final RunStats stats;
@@ -754,6 +848,12 @@ public final class SyncEngine implements AutoCloseable {
             state = state.moveTo(next);
             phase = newPhase;
             progress = newProgress;
+            save(error);
+        }
+
+        /** A running session's phase (live, catching-up, degraded) and last error, saved now. */
+        void live(String newPhase, String error) {
+            phase = newPhase;
             save(error);
         }
 
@@ -796,6 +896,7 @@ public final class SyncEngine implements AutoCloseable {
     /** Starts the runs whose schedules are due; public for tests with a manual clock. */
     public void tick() {
         Instant now = clock.instant();
+        continuous.reconcile();
         tickJobs(now);
         tickKinds(now);
         if (lastPurge == null || !now.isBefore(lastPurge.plus(Duration.ofHours(1)))) {
@@ -874,6 +975,7 @@ public final class SyncEngine implements AutoCloseable {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        continuous.close();
         requests.shutdownNow();
         cancellations.values().forEach(flag -> flag.set(true));
         workers.shutdown();

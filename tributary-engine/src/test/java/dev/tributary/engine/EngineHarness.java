@@ -45,7 +45,8 @@ final class EngineHarness implements AutoCloseable {
         // Record ids from a counter, so a seeded simulation replays exactly.
         return new SyncEngine(store, ConnectorRegistry.load(), clock,
                 SyncEngine.Settings.defaults().withSchedulerTick(Duration.ZERO).withBackoff(Duration.ofMillis(1),
-                        Duration.ofMillis(5)), duration -> { }, () -> "r" + recordIds.incrementAndGet()).start();
+                        Duration.ofMillis(5)).withContinuous(Duration.ofMillis(10), Duration.ofMillis(200),
+                        Duration.ofMillis(50), Duration.ofMillis(400)), duration -> { }, () -> "r" + recordIds.incrementAndGet()).start();
     }
 
     /** Stops the engine and store and opens them again, as a hub restart would. */

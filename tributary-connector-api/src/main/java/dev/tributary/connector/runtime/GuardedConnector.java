@@ -1,6 +1,7 @@
 package dev.tributary.connector.runtime;
 
 import dev.tributary.connector.AlreadyExistsException;
+import dev.tributary.connector.ChangeNotificationOp;
 import dev.tributary.connector.BatchWriteOp;
 import dev.tributary.connector.ClockOp;
 import dev.tributary.connector.Connector;
@@ -241,6 +242,19 @@ public final class GuardedConnector implements AutoCloseable {
             throw new IllegalArgumentException("an empty range: " + fromInclusive + " > " + toExclusive);
         }
         return capability(RangeCountOp.class, "count uid ranges").countRange(objectClass, fromInclusive, toExclusive);
+    }
+
+    /**
+     * Listens for the connector's notice that objects of a class may have changed (see {@link
+     * ChangeNotificationOp}); empty when the connector cannot tell, and the caller polls.
+     */
+    public Optional<AutoCloseable> onChanges(ObjectClass objectClass, Runnable listener) {
+        concrete(objectClass);
+        Objects.requireNonNull(listener, "listener");
+        if (!(connector instanceof ChangeNotificationOp)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(capability(ChangeNotificationOp.class, "notify changes").onChanges(objectClass, listener));
     }
 
     /** Whether the connector asks for another run (false when it cannot ask). */

@@ -219,6 +219,15 @@ public final class AdminApi {
             if (state.nextRunAt() != null) {
                 sync.put("nextRunAt", state.nextRunAt().toString());
             }
+            engine.activity(link.name()).ifPresent(activity -> {
+                sync.put("status", activity.status());
+                if (activity.error() != null) {
+                    sync.put("lastError", activity.error());
+                }
+                if (activity.run() != null) {
+                    sync.put("run", activity.run());
+                }
+            });
         });
         engine.lag(link.name()).ifPresent(lag -> {
             ObjectNode behind = json.putObject("lag");

@@ -48,6 +48,8 @@ final class ChangeTracking {
     static final String POSITIONS_TABLE = "tributary_positions";
     /** PostgreSQL: change values per transaction id (2^28), so a transaction may write that many rows. */
     static final long POSITIONS_PER_TRANSACTION = 1L << 28;
+    /** PostgreSQL: the channel the triggers {@code NOTIFY} a changed table's name on (see {@link PostgresChanges}). */
+    static final String NOTIFY_CHANNEL = "tributary_changes";
 
     private ChangeTracking() {
     }
@@ -428,6 +430,17 @@ final class ChangeTracking {
                     sql.add("CREATE TRIGGER " + dialect.quote(deleteTrigger) + " AFTER DELETE ON " + t
                             + " FOR EACH ROW EXECUTE FUNCTION " + dialect.quote(deleteTrigger) + "()");
                 }
+                // Once per statement, and PostgreSQL folds equal notifications of a transaction into
+                // one, delivered only if it commits: a continuous link listening wakes at once.
+                String notifyTrigger = table + "_tnotify";
+                sql.add("CREATE OR REPLACE FUNCTION " + dialect.quote(notifyTrigger) + "() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
+                        + "BEGIN\n"
+                        + "  PERFORM pg_notify('" + NOTIFY_CHANNEL + "', '" + table + "');\n"
+                        + "  RETURN NULL;\n"
+                        + "END $f$");
+                sql.add("DROP TRIGGER IF EXISTS " + dialect.quote(notifyTrigger) + " ON " + t);
+                sql.add("CREATE TRIGGER " + dialect.quote(notifyTrigger) + " AFTER INSERT OR UPDATE OR DELETE ON " + t
+                        + " FOR EACH STATEMENT EXECUTE FUNCTION " + dialect.quote(notifyTrigger) + "()");
             }
             case MARIADB -> {
                 // A position from the counter's log (an AUTO_INCREMENT): taken without any lock held

@@ -74,7 +74,7 @@ import java.util.UUID;
  * </ul>
  */
 public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateOp, UpdateOp, DeleteOp, SchemaOp,
-        ClockOp, BatchWriteOp, RangeCountOp {
+        ClockOp, BatchWriteOp, RangeCountOp, dev.tributary.connector.ChangeNotificationOp {
 
     /** A synced table and its columns. */
     record Table(ObjectClass objectClass, String name, Tables.Column key, Tables.Column change,
@@ -87,6 +87,8 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     private Connection connection;
     private ChangeDetection detection;
     private final Map<ObjectClass, Table> tables = new LinkedHashMap<>();
+    /** PostgreSQL with change tracking: hears the triggers' notifications, once asked to. */
+    private PostgresChanges notifications;
 
     @Override
     public ConfigDef configDef() {
@@ -158,15 +160,36 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         return new Table(new ObjectClass(name), name, key, change, softDelete, List.copyOf(data), byField);
     }
 
+    private Properties login() {
+        Properties properties = new Properties();
+        if (settings.user() != null) {
+            properties.setProperty("user", settings.user());
+        }
+        if (settings.password() != null) {
+            properties.setProperty("password", settings.password().reveal());
+        }
+        return properties;
+    }
+
+    /**
+     * PostgreSQL with change-log detection: the tracking triggers {@code NOTIFY} each changed
+     * table, heard on a connection of its own. Elsewhere null: the engine polls.
+     */
+    @Override
+    public synchronized AutoCloseable onChanges(ObjectClass objectClass, Runnable listener) {
+        Table table = table(objectClass);
+        if (dialect != Dialect.POSTGRESQL || !settings.changeLog()) {
+            return null;
+        }
+        if (notifications == null) {
+            notifications = new PostgresChanges(settings.url(), login());
+        }
+        return notifications.add(table.name(), listener);
+    }
+
     Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            Properties properties = new Properties();
-            if (settings.user() != null) {
-                properties.setProperty("user", settings.user());
-            }
-            if (settings.password() != null) {
-                properties.setProperty("password", settings.password().reveal());
-            }
+            Properties properties = login();
             connection = DriverManager.getConnection(settings.url(), properties);
             if (dialect == Dialect.SQLITE) {
                 try (Statement statement = connection.createStatement()) {
@@ -217,6 +240,12 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
 
     @Override
     public void dispose() {
+        synchronized (this) {
+            if (notifications != null) {
+                notifications.close();
+                notifications = null;
+            }
+        }
         closeQuietly();
     }
 

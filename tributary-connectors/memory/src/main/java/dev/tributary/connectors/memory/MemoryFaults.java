@@ -20,6 +20,7 @@ public final class MemoryFaults {
     private RuntimeException failSyncWith;
     private boolean dropFinalToken;
     private int syncAgain;
+    private RuntimeException down;
 
     /** The {@code n}-th next call (1 = the next one) of {@code operation} throws {@code error}. */
     public synchronized MemoryFaults failCall(String operation, int n, RuntimeException error) {
@@ -64,6 +65,18 @@ public final class MemoryFaults {
         return false;
     }
 
+    /** Every call of every operation throws {@code error} until {@link #up()} (an endpoint that is down). */
+    public synchronized MemoryFaults down(RuntimeException error) {
+        down = error;
+        return this;
+    }
+
+    /** Ends {@link #down}. */
+    public synchronized MemoryFaults up() {
+        down = null;
+        return this;
+    }
+
     /** Removes every fault. */
     public synchronized void clear() {
         failIn.clear();
@@ -73,6 +86,7 @@ public final class MemoryFaults {
         failSyncWith = null;
         dropFinalToken = false;
         syncAgain = 0;
+        down = null;
     }
 
     /** Called at the start of every operation. */
@@ -80,6 +94,9 @@ public final class MemoryFaults {
         Duration delay;
         RuntimeException error = null;
         synchronized (this) {
+            if (down != null) {
+                throw down;
+            }
             delay = delays.get(operation);
             Integer remaining = failIn.get(operation);
             if (remaining != null) {
