@@ -102,12 +102,8 @@ final class DemoCommand implements Callable<Integer> {
                 + "\",\"tables\":\"customers\",\"installTriggers\":true}}");
         call("PUT", "/v1/endpoints/erp", "{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + erpUrl
                 + "\",\"tables\":\"accounts\",\"keyColumn\":\"account_no\",\"installTriggers\":true}}");
-        call("PUT", "/v1/links/crm-customers", "{\"endpoint\":\"crm\",\"objectClass\":\"customers\",\"collection\":\"customers\","
-                + "\"direction\":\"both\",\"conflictPolicy\":\"hubWins\","
-                + "\"fieldMap\":{\"name\":\"full_name\",\"email\":\"email\",\"phone\":\"phone\"}}");
-        call("PUT", "/v1/links/erp-accounts", "{\"endpoint\":\"erp\",\"objectClass\":\"accounts\",\"collection\":\"customers\","
-                + "\"direction\":\"both\",\"conflictPolicy\":\"hubWins\","
-                + "\"fieldMap\":{\"name\":\"name\",\"email\":\"email_address\"}}");
+        call("PUT", "/v1/links/crm-customers", CRM_LINK);
+        call("PUT", "/v1/links/erp-accounts", ERP_LINK);
         out.println("  crm-customers: customers.full_name → name, email → email, phone → phone   (both ways, hubWins)");
         out.println("  erp-accounts:  accounts.name → name, email_address → email                (both ways, hubWins)");
         out.println("  (change tracking was installed on both tables: a change column, triggers, a deletion table)");
@@ -158,11 +154,30 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  nextSyncToken …" + tail(page.get("nextSyncToken").asText()) + "  (a client stores it for its next sync)");
         expect(6, "the feed holds the five people", page.get("items").size() == 5);
 
+        step(7, "Continuous links: a change crosses with no command run",
+                "PUT /v1/links/{l} with \"mode\": \"continuous\"");
+        call("PUT", "/v1/links/crm-customers", CRM_LINK.replace("}}", "},\"mode\":\"continuous\"}"));
+        call("PUT", "/v1/links/erp-accounts", ERP_LINK.replace("}}", "},\"mode\":\"continuous\"}"));
+        awaitLive("crm-customers");
+        awaitLive("erp-accounts");
+        out.println("  both links are live: the hub watches both databases and its own commits");
+        sql(crmUrl, "UPDATE customers SET email = 'ada@analytical.example' WHERE full_name = 'Ada Lovelace'");
+        long changed = System.nanoTime();
+        out.println("  CRM: Ada's email changes (a plain UPDATE; no sync command)");
+        String arrived = null;
+        while (System.nanoTime() - changed < 20_000_000_000L
+                && !"ada@analytical.example".equals(arrived = value(erpUrl, "SELECT email_address FROM accounts WHERE name = 'Ada Lovelace'"))) {
+            Thread.sleep(10);
+        }
+        out.printf("  ERP: Ada's email is %s, %d ms later%n", arrived, (System.nanoTime() - changed) / 1_000_000);
+        expect(7, "Ada's new email reached the ERP by itself", "ada@analytical.example".equals(arrived));
+
         title("The hub keeps running");
-        out.println("  Change a table and sync again:");
+        out.println("  Both links are continuous: change a table and the other follows within a second or so:");
         out.println("    sqlite3 " + dataDir.resolve("crm.db") + " \"UPDATE customers SET email = 'ada@example.net' WHERE id = 1\"");
-        out.println("    TRIBUTARY_TOKEN=" + token + " ./tributary sync run crm-customers --url " + baseUrl);
-        out.println("    TRIBUTARY_TOKEN=" + token + " ./tributary sync run erp-accounts --url " + baseUrl);
+        out.println("    sqlite3 " + dataDir.resolve("erp.db") + " \"SELECT name, email_address FROM accounts\"");
+        out.println("  Watch the links (state, lag):");
+        out.println("    TRIBUTARY_TOKEN=" + token + " ./tributary sync status --every PT2S --url " + baseUrl);
         out.println("  Docs: docs/sync.md (endpoints, links, policies), docs/api.md (HTTP API)");
         if (exit) {
             out.println("  Every step worked. (--exit given: stopping now)");
@@ -173,6 +188,25 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static final String CRM_LINK = "{\"endpoint\":\"crm\",\"objectClass\":\"customers\",\"collection\":\"customers\","
+            + "\"direction\":\"both\",\"conflictPolicy\":\"hubWins\","
+            + "\"fieldMap\":{\"name\":\"full_name\",\"email\":\"email\",\"phone\":\"phone\"}}";
+    private static final String ERP_LINK = "{\"endpoint\":\"erp\",\"objectClass\":\"accounts\",\"collection\":\"customers\","
+            + "\"direction\":\"both\",\"conflictPolicy\":\"hubWins\","
+            + "\"fieldMap\":{\"name\":\"name\",\"email\":\"email_address\"}}";
+
+    /** Waits until a continuous link's session is live (the demo fails after 30 s, saying so). */
+    private void awaitLive(String link) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        String status;
+        while (!"live".equals(status = call("GET", "/v1/links/" + link, null).path("state").path("status").asText())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("link " + link + " did not go live within 30 s; it is " + status);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private void createApplications() throws SQLException {

@@ -30,7 +30,9 @@ class DemoIT {
         String conflict = section(text, "5. A conflict", "6. The hub");
         assertThat(conflict).contains("policy hubWins → hub wins").contains("5004  Alan M. Turing")
                 .contains("2     Alan M. Turing").doesNotContain("A. Turing     ");
-        assertThat(section(text, "6. The hub", "== The hub keeps running")).contains("nextSyncToken");
+        assertThat(section(text, "6. The hub", "7. Continuous")).contains("nextSyncToken");
+        assertThat(section(text, "7. Continuous", "== The hub keeps running"))
+                .containsPattern("ERP: Ada's email is ada@analytical\\.example, \\d+ ms later");
     }
 
     @Test

@@ -428,14 +428,14 @@ final class LiveBenchmark implements Callable<Integer> {
         return at(sorted, 0.5);
     }
 
-    private static String percentiles(List<Double> values) {
+    static String percentiles(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.1f ms (n=%,d)", at(sorted, 0.50), at(sorted, 0.99),
                 sorted.get(sorted.size() - 1), sorted.size());
     }
 
-    private static double at(List<Double> sorted, double quantile) {
+    static double at(List<Double> sorted, double quantile) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(quantile * sorted.size()) - 1));
     }
 

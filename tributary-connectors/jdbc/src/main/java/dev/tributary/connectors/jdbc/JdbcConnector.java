@@ -89,6 +89,8 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     private final Map<ObjectClass, Table> tables = new LinkedHashMap<>();
     /** PostgreSQL with change tracking: hears the triggers' notifications, once asked to. */
     private PostgresChanges notifications;
+    /** SQLite: watches the database file's data version, once asked to. */
+    private SqliteChanges sqliteChanges;
 
     @Override
     public ConfigDef configDef() {
@@ -173,11 +175,19 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
 
     /**
      * PostgreSQL with change-log detection: the tracking triggers {@code NOTIFY} each changed
-     * table, heard on a connection of its own. Elsewhere null: the engine polls.
+     * table, heard on a connection of its own. SQLite: {@code PRAGMA data_version}, asked every
+     * 100 ms, moves when another connection commits. MariaDB and PostgreSQL with timestamp
+     * detection: null, the engine polls.
      */
     @Override
     public synchronized AutoCloseable onChanges(ObjectClass objectClass, Runnable listener) {
         Table table = table(objectClass);
+        if (dialect == Dialect.SQLITE) {
+            if (sqliteChanges == null) {
+                sqliteChanges = new SqliteChanges(settings.url(), login());
+            }
+            return sqliteChanges.add(listener);
+        }
         if (dialect != Dialect.POSTGRESQL || !settings.changeLog()) {
             return null;
         }
@@ -244,6 +254,10 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             if (notifications != null) {
                 notifications.close();
                 notifications = null;
+            }
+            if (sqliteChanges != null) {
+                sqliteChanges.close();
+                sqliteChanges = null;
             }
         }
         closeQuietly();

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JDBC connector tells a continuous link when a table changed: on PostgreSQL its tracking
- * triggers {@code NOTIFY} once per statement and the connector {@code LISTEN}s; elsewhere it says
- * it cannot, and the engine polls.
+ * triggers {@code NOTIFY} once per statement and the connector {@code LISTEN}s; on SQLite it
+ * watches the file's data version; on MariaDB it says it cannot, and the engine polls.
  */
-class PostgresChangeNotificationsIT {
+class ChangeNotificationsIT {
 
     private static final ObjectClass ITEMS = new ObjectClass("items");
 
@@ -43,6 +43,26 @@ class PostgresChangeNotificationsIT {
                 assertThat(heard.poll(10, TimeUnit.SECONDS)).as("a delete is heard").isEqualTo("items");
 
                 listening.close();
+                sql.execute("INSERT INTO items (id, name) VALUES ('b', 'Bob')");
+                assertThat(heard.poll(500, TimeUnit.MILLISECONDS)).as("nothing after the handle closed").isNull();
+            }
+        }
+    }
+
+    @Test
+    void sqliteCommitsOfAnotherConnectionAreHeard() throws Exception {
+        try (JdbcFixture fixture = JdbcFixture.sqlite();
+                GuardedConnector connector = GuardedConnector.open(fixture.newConnector(), fixture.settings())) {
+            LinkedBlockingQueue<String> heard = new LinkedBlockingQueue<>();
+            AutoCloseable listening = connector.onChanges(ITEMS, () -> heard.add("items")).orElseThrow();
+            Thread.sleep(300); // the watch has read the version it starts from
+            heard.clear();
+            assertThat(heard.poll(300, TimeUnit.MILLISECONDS)).as("nothing while nothing commits").isNull();
+            try (Statement sql = fixture.sql().createStatement()) {
+                sql.execute("INSERT INTO items (id, name) VALUES ('a', 'Ada')");
+                assertThat(heard.poll(5, TimeUnit.SECONDS)).as("the commit is heard").isEqualTo("items");
+                listening.close();
+                heard.clear();
                 sql.execute("INSERT INTO items (id, name) VALUES ('b', 'Bob')");
                 assertThat(heard.poll(500, TimeUnit.MILLISECONDS)).as("nothing after the handle closed").isNull();
             }
