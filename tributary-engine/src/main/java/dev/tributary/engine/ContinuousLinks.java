@@ -116,12 +116,20 @@ final class ContinuousLinks implements AutoCloseable {
             return;
         }
         Map<String, LinkRecord> records = new java.util.HashMap<>();
-        store.links().list().forEach(record -> records.put(record.name(), record));
+        Map<String, Definitions.Link> links = new java.util.HashMap<>();
+        for (LinkRecord record : store.links().list()) {
+            records.put(record.name(), record);
+            try {
+                links.put(record.name(), SyncEngine.parseLink(record));
+            } catch (EngineException e) {
+                LOG.debug("link {} is not kept live: {}", record.name(), e.getMessage());
+            }
+        }
         for (Session session : sessions.values()) {
             LinkRecord record = records.get(session.link.name());
             String why = record == null ? "the link was deleted"
                     : record.pausedAt() != null ? "paused"
-                    : !engine.link(session.link.name()).map(session.link::equals).orElse(false) ? "the link changed"
+                    : !session.link.equals(links.get(record.name())) ? "the link changed"
                     : session.ended() ? "ended" : null;
             if (why != null) {
                 stop(session, why);
@@ -131,12 +139,7 @@ final class ContinuousLinks implements AutoCloseable {
             if (record.pausedAt() != null || sessions.containsKey(record.name()) || yielding.contains(record.name())) {
                 continue;
             }
-            Definitions.Link link;
-            try {
-                link = engine.link(record.name()).orElse(null);
-            } catch (EngineException e) {
-                continue;
-            }
+            Definitions.Link link = links.get(record.name());
             if (link == null || !link.continuous()) {
                 continue;
             }

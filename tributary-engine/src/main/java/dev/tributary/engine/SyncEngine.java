@@ -457,7 +457,7 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
-    private static Definitions.Link parseLink(LinkRecord record) {
+    static Definitions.Link parseLink(LinkRecord record) {
         try {
             JsonNode json = Definitions.JSON.readTree(record.definition());
             return new Definitions.Link(record.name(), json.get("endpoint").asText(),
