@@ -115,6 +115,14 @@ final class ContinuousLinks implements AutoCloseable {
         if (!started || closed) {
             return;
         }
+        Map<String, Definitions.Endpoint> endpoints = new java.util.HashMap<>();
+        store.endpoints().list().forEach(record -> {
+            try {
+                endpoints.put(record.name(), SyncEngine.endpoint(record));
+            } catch (EngineException e) {
+                LOG.debug("endpoint {} is unreadable: {}", record.name(), e.getMessage());
+            }
+        });
         Map<String, LinkRecord> records = new java.util.HashMap<>();
         Map<String, Definitions.Link> links = new java.util.HashMap<>();
         for (LinkRecord record : store.links().list()) {
@@ -130,6 +138,7 @@ final class ContinuousLinks implements AutoCloseable {
             String why = record == null ? "the link was deleted"
                     : record.pausedAt() != null ? "paused"
                     : !session.link.equals(links.get(record.name())) ? "the link changed"
+                    : !session.endpoint.equals(endpoints.get(session.link.endpoint())) ? "the endpoint changed"
                     : session.ended() ? "ended" : null;
             if (why != null) {
                 stop(session, why);
@@ -143,7 +152,7 @@ final class ContinuousLinks implements AutoCloseable {
             if (link == null || !link.continuous()) {
                 continue;
             }
-            Definitions.Endpoint endpoint = engine.endpoint(link.endpoint()).orElse(null);
+            Definitions.Endpoint endpoint = endpoints.get(link.endpoint());
             if (endpoint == null) {
                 continue;
             }
@@ -190,6 +199,15 @@ final class ContinuousLinks implements AutoCloseable {
         }
     }
 
+    /** Asks a link's session to look now (an endpoint's external trigger); false without a session here. */
+    boolean wake(String name) {
+        Session session = sessions.get(name);
+        if (session != null) {
+            session.wake();
+        }
+        return session != null;
+    }
+
     /** When the last successful pass of a link's session on this node began; empty without a session here. */
     Optional<Instant> lastPass(String name) {
         return Optional.ofNullable(sessions.get(name)).map(session -> session.lastPass);
@@ -200,6 +218,7 @@ final class ContinuousLinks implements AutoCloseable {
         closed = true;
         store.removeWakeListener(wakeListener);
         synchronized (this) {
+            sessions.values().forEach(session -> session.signal("the hub stopped")); // all at once, then wait for each
             sessions.values().forEach(session -> session.stop("the hub stopped"));
             sessions.clear();
         }
@@ -244,12 +263,20 @@ final class ContinuousLinks implements AutoCloseable {
             }
         }
 
-        void stop(String why) {
-            stopReason = why;
+        /** Asks the session to end after the change it is on. */
+        void signal(String why) {
+            if (stopReason == null) {
+                stopReason = why;
+            }
             stopping = true;
             synchronized (monitor) {
                 monitor.notifyAll();
             }
+        }
+
+        /** Ends the session and waits (up to 30 s) until it has. */
+        void stop(String why) {
+            signal(why);
             if (Thread.currentThread() == thread) {
                 return;
             }

@@ -212,8 +212,10 @@ public final class SyncEngine implements AutoCloseable {
     public boolean putEndpoint(String name, JsonNode body) {
         Map<String, Object> previous = store.endpoints().get(name).map(SyncEngine::config).orElse(null);
         Definitions.Endpoint endpoint = Definitions.endpoint(name, body, registry, previous);
-        return store.endpoints().put(name, endpoint.connector(), Definitions.JSON.valueToTree(endpoint.config()).toString(),
-                endpoint.allowedRunModes().stream().map(RunMode::label).collect(java.util.stream.Collectors.toSet()));
+        boolean created = store.endpoints().put(name, endpoint.connector(), Definitions.JSON.valueToTree(endpoint.config())
+                .toString(), endpoint.allowedRunModes().stream().map(RunMode::label).collect(java.util.stream.Collectors.toSet()));
+        continuous.reconcile(); // a continuous link of a changed endpoint starts a session with its new settings
+        return created;
     }
 
     public Optional<Definitions.Endpoint> endpoint(String name) {
@@ -244,7 +246,7 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
-    private static Definitions.Endpoint endpoint(EndpointRecord record) {
+    static Definitions.Endpoint endpoint(EndpointRecord record) {
         Set<RunMode> modes = java.util.EnumSet.noneOf(RunMode.class);
         record.allowedRunModes().forEach(label -> {
             RunMode mode = RunMode.parse(label);
@@ -689,6 +691,10 @@ public final class SyncEngine implements AutoCloseable {
         for (LinkRecord link : store.links().ofEndpoint(endpointName)) {
             if (link.pausedAt() != null) {
                 LOG.info("link {} is paused; the external request does not run it", link.name());
+                continue;
+            }
+            if (parseLink(link).continuous()) {
+                continuous.wake(link.name()); // its session looks now; no run of its own
                 continue;
             }
             try {

@@ -178,7 +178,19 @@ class ContinuousLinksIT {
 
         h.link("crm", "crm", "people", "\"mode\":\"continuous\",\"direction\":\"in\"");
         await("Ada in the hub", () -> h.hub("people").size() == 1);
+        String changed = h.engine.activity("crm").orElseThrow().run();
+        assertThat(h.engine.trigger("crm")).as("an external trigger wakes the session and starts no run").isEmpty();
+        assertThat(h.store.runs().active("crm").orElseThrow().id()).isEqualTo(changed);
+
+        // New endpoint settings: the session starts again with them.
+        String backend = h.engine.endpoint("crm").orElseThrow().config().get("backend").toString();
+        h.engine.putEndpoint("crm", EngineHarness.json("{\"connector\":\"memory\",\"config\":{\"backend\":\"" + backend
+                + "\",\"reportDeletions\":false}}"));
+        await("the session ended", () -> !h.store.runs().get(changed).orElseThrow().state().equals("running"));
+        assertThat(h.store.runs().get(changed).orElseThrow().phase()).isEqualTo("ended: the endpoint changed");
+        await("a new session live", () -> status("crm").equals("live"));
         String session = h.engine.activity("crm").orElseThrow().run();
+        assertThat(session).isNotEqualTo(changed);
         assertThat(h.engine.deleteLink("crm")).isTrue();
         RunRecord ended = h.store.runs().get(session).orElseThrow();
         assertThat(ended.state()).isEqualTo("succeeded");
