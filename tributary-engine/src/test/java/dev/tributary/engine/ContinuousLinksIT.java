@@ -198,6 +198,36 @@ class ContinuousLinksIT {
     }
 
     @Test
+    void aCommitWakesAnOutLinkAtOnce() {
+        MemoryBackend erp = h.memoryEndpoint("erp");
+        h.link("erp", "erp", "people", "\"mode\":\"continuous\",\"direction\":\"out\"");
+        await("erp live", () -> status("erp").equals("live"));
+        sleep(300); // its first passes are done: an out link now waits for a commit (or its 30 s check)
+        long written = System.nanoTime();
+        h.store.changeLog().apply("people", List.of(RecordWrite.put("r1", "{\"name\":\"Ada\"}")), "http:test");
+        await("Ada written out", () -> names(erp, "name").equals(List.of("Ada")));
+        assertThat((System.nanoTime() - written) / 1_000_000).as("woken by the commit, not by a 30 s check")
+                .isLessThan(5_000);
+    }
+
+    @Test
+    void anEndpointThatHangsHoldsUpOnlyItsOwnLink() {
+        MemoryBackend crm = h.memoryEndpoint("crm");
+        MemoryBackend erp = h.memoryEndpoint("erp");
+        continuousPair(crm, erp);
+        await("both live", () -> status("crm").equals("live") && status("erp").equals("live"));
+        crm.faults().delay("sync", Duration.ofSeconds(4));
+        sleep(300); // crm's session is now inside a sync call that takes 4 s
+        long start = System.nanoTime();
+        erp.create(EngineHarness.ITEMS, null, Map.of("name", "Grace"));
+        await("Grace reaches the hub while the CRM hangs",
+                () -> h.hub("people").values().stream().anyMatch(d -> d.path("name").asText().equals("Grace")));
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
+        crm.faults().clear();
+        await("and the CRM once it answers", () -> names(crm, "full_name").equals(List.of("Grace")));
+    }
+
+    @Test
     void theDefinitionSaysWhatGoesWithContinuous() {
         h.memoryEndpoint("crm");
         h.memoryEndpoint("manual-only", "", "[\"manual\"]");
