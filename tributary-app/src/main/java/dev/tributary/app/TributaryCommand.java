@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
             "Start here:  tributary demo    a hub on a fresh store, showing a sync",
             "             tributary serve   the hub on ./tributary-data"},
         subcommands = {ServeCommand.class, DemoCommand.class, TokenCommand.class, StoreCommand.class, SecretsCommand.class,
-            SyncCommand.class,
+            SyncCommand.class, NodesCommand.class,
             ConnectorsCommand.class, EsaCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'tributary help <command>' for a command's options."})

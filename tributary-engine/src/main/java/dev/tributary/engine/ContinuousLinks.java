@@ -133,18 +133,40 @@ final class ContinuousLinks implements AutoCloseable {
                 LOG.debug("link {} is not kept live: {}", record.name(), e.getMessage());
             }
         }
+        long wanted = records.values().stream().filter(record -> record.pausedAt() == null && links.containsKey(record.name())
+                && links.get(record.name()).continuous()).count();
+        int nodes = engine.membership().liveNodes();
+        // This node's fair share of the continuous links; one more while the split is uneven.
+        long share = (wanted + nodes - 1) / nodes;
         for (Session session : sessions.values()) {
             LinkRecord record = records.get(session.link.name());
             String why = record == null ? "the link was deleted"
                     : record.pausedAt() != null ? "paused"
                     : !session.link.equals(links.get(record.name())) ? "the link changed"
                     : !session.endpoint.equals(endpoints.get(session.link.endpoint())) ? "the endpoint changed"
+                    : !engine.membership().holds(session.lease) ? "this node lost its lease"
                     : session.ended() ? "ended" : null;
+            if (why == null && sessions.size() > share) {
+                why = "handed over to another hub node (" + nodes + " share the links)";
+            }
             if (why != null) {
                 stop(session, why);
             }
         }
+        Set<String> ownedElsewhere = new java.util.HashSet<>();
+        Instant now = engine.clock().instant();
+        for (dev.tributary.store.Nodes.Lease lease : store.nodes().leases()) {
+            if (!lease.owner().equals(engine.node()) && lease.expiresAt().isAfter(now)) {
+                ownedElsewhere.add(lease.name());
+            }
+        }
         for (LinkRecord record : records.values()) {
+            if (sessions.size() >= share) {
+                break;
+            }
+            if (ownedElsewhere.contains(SyncEngine.leaseOf(record.name()))) {
+                continue; // another live node keeps it live (or runs it)
+            }
             if (record.pausedAt() != null || sessions.containsKey(record.name()) || yielding.contains(record.name())) {
                 continue;
             }
@@ -156,13 +178,11 @@ final class ContinuousLinks implements AutoCloseable {
             if (endpoint == null) {
                 continue;
             }
-            RunRecord run;
-            try {
-                run = store.runs().create(link.name(), MODE);
-            } catch (Runs.AlreadyActiveException e) {
-                continue; // a run someone started; the session starts after it
+            SyncEngine.Leased leased = engine.leaseSession(link.name()).orElse(null);
+            if (leased == null) {
+                continue; // another node keeps it live, or a run someone started goes; looked at again next tick
             }
-            Session session = new Session(link, endpoint, run);
+            Session session = new Session(link, endpoint, leased.run(), leased.lease());
             sessions.put(link.name(), session);
             session.thread.start();
         }
@@ -229,6 +249,7 @@ final class ContinuousLinks implements AutoCloseable {
         final Definitions.Link link;
         final Definitions.Endpoint endpoint;
         final RunRecord run;
+        final dev.tributary.store.Nodes.Lease lease;
         final Thread thread;
         private final RunStats stats = new RunStats();
         private final SyncEngine.Reporter reporter;
@@ -243,12 +264,22 @@ final class ContinuousLinks implements AutoCloseable {
         private long savedAt;
         private long savedActivity;
 
-        Session(Definitions.Link link, Definitions.Endpoint endpoint, RunRecord run) {
+        Session(Definitions.Link link, Definitions.Endpoint endpoint, RunRecord run, dev.tributary.store.Nodes.Lease lease) {
             this.link = link;
             this.endpoint = endpoint;
             this.run = run;
+            this.lease = lease;
             this.reporter = engine.reporter(run, stats);
-            this.thread = new Thread(this::loop, "tributary-live-" + link.name());
+            this.thread = new Thread(() -> {
+                try {
+                    store.underLease(lease, () -> {
+                        loop();
+                        return null;
+                    });
+                } finally {
+                    engine.membership().release(lease.name());
+                }
+            }, "tributary-live-" + link.name());
             thread.setDaemon(true);
         }
 
@@ -317,6 +348,11 @@ final class ContinuousLinks implements AutoCloseable {
                         pass(connector, full);
                     } catch (RuntimeException e) {
                         if (stopping) {
+                            break;
+                        }
+                        if (e instanceof dev.tributary.store.Nodes.LeaseLostException) {
+                            stopReason = "this node lost its lease: " + e.getMessage();
+                            LOG.warn("link {}: {}", link.name(), stopReason);
                             break;
                         }
                         failures++;

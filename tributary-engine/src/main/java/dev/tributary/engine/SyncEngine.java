@@ -66,24 +66,26 @@ public final class SyncEngine implements AutoCloseable {
      * @param runRetention how long finished runs are kept in the history
      */
     public record Settings(int workers, int retryAttempts, Duration firstBackoff, Duration maxBackoff, int maxSyncAgain,
-            Duration schedulerTick, Duration runRetention, ContinuousLinks.Timing continuous) {
+            Duration schedulerTick, Duration runRetention, ContinuousLinks.Timing continuous, Membership.Timing membership) {
 
         public static Settings defaults() {
             return new Settings(4, 5, Duration.ofMillis(200), Duration.ofSeconds(10), 3, Duration.ofSeconds(1),
-                    Duration.ofDays(30), ContinuousLinks.Timing.defaults());
+                    Duration.ofDays(30), ContinuousLinks.Timing.defaults(), Membership.Timing.defaults());
         }
 
         public Settings withSchedulerTick(Duration tick) {
-            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, tick, runRetention, continuous);
+            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, tick, runRetention, continuous,
+                    membership);
         }
 
         public Settings withBackoff(Duration first, Duration max) {
-            return new Settings(workers, retryAttempts, first, max, maxSyncAgain, schedulerTick, runRetention, continuous);
+            return new Settings(workers, retryAttempts, first, max, maxSyncAgain, schedulerTick, runRetention, continuous,
+                    membership);
         }
 
         public Settings withRunRetention(Duration retention) {
             return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, schedulerTick, retention,
-                    continuous);
+                    continuous, membership);
         }
 
         /**
@@ -94,7 +96,16 @@ public final class SyncEngine implements AutoCloseable {
             ContinuousLinks.Timing timing = new ContinuousLinks.Timing(pollMin, pollMax, continuous.quietCheck(), failedFirst,
                     failedMax, continuous.fullCheck(), continuous.statsEvery());
             return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, schedulerTick, runRetention,
-                    timing);
+                    timing, membership);
+        }
+
+        /**
+         * How this node takes part with others on the store: a lease lasts {@code ttl} without
+         * renewal (a dead node's work moves after that long), renewed every {@code heartbeat}.
+         */
+        public Settings withLeases(Duration ttl, Duration heartbeat) {
+            return new Settings(workers, retryAttempts, firstBackoff, maxBackoff, maxSyncAgain, schedulerTick, runRetention,
+                    continuous, new Membership.Timing(ttl, heartbeat));
         }
     }
 
@@ -124,6 +135,7 @@ public final class SyncEngine implements AutoCloseable {
     /** Per link, the last scheduled run that found nothing to do: the next such run replaces it in the history. */
     private final Map<String, String> lastQuietRun = new ConcurrentHashMap<>();
     private final ContinuousLinks continuous;
+    private final Membership membership;
 
     public SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings) {
         this(store, registry, clock, settings, duration -> Thread.sleep(duration.toMillis()),
@@ -144,13 +156,24 @@ public final class SyncEngine implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.membership = new Membership(store, clock, settings.membership());
         this.continuous = new ContinuousLinks(this, store, settings.continuous());
     }
 
-    /** Marks runs a stopped hub left active as failed, starts the continuous links and the scheduler. */
+    /**
+     * Registers this hub as a node of the store, marks failed the runs that nodes which stopped
+     * left active, starts the continuous links and the scheduler.
+     */
     public SyncEngine start() {
-        int interrupted = store.runs().failInterrupted("the hub stopped while this run was active; the next run"
-                + " continues from the last durable checkpoint");
+        return start(defaultNodeName());
+    }
+
+    /** As {@link #start()}, naming this node for people (e.g. host and port). */
+    public SyncEngine start(String nodeName) {
+        String node = membership.start(nodeName);
+        LOG.info("this hub is node {} ({}) of its store", node, nodeName);
+        int interrupted = store.runs().failOrphaned(membership.timing().ttl(), "the hub stopped while this run was"
+                + " active; the next run continues from the last durable checkpoint");
         if (interrupted > 0) {
             LOG.warn("{} run(s) were interrupted by a hub stop; marked failed", interrupted);
         }
@@ -169,6 +192,55 @@ public final class SyncEngine implements AutoCloseable {
 
     public ConnectorRegistry registry() {
         return registry;
+    }
+
+    private static String defaultNodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + " pid " + ProcessHandle.current().pid();
+    }
+
+    /** This hub's node id in the store (after {@link #start()}). */
+    public String node() {
+        return membership.node();
+    }
+
+    /** How long a lease lasts without renewal: a node that stops answering is considered dead after this. */
+    public Duration leaseTtl() {
+        return membership.timing().ttl();
+    }
+
+    Membership membership() {
+        return membership;
+    }
+
+    /**
+     * A hub node sharing the store, as people see it.
+     *
+     * @param live whether it beat within the lease time and has not stopped
+     * @param self whether it is this node
+     * @param leases the work it owns now: {@code link:<name>}, {@code job:<name>}
+     */
+    public record NodeView(String id, String name, Instant startedAt, Instant heartbeatAt, Instant stoppedAt, boolean live,
+            boolean self, List<dev.tributary.store.Nodes.Lease> leases) {
+    }
+
+    /** The nodes of the store that are live or stopped within the last day, this one first, with their leases. */
+    public List<NodeView> nodes() {
+        Instant now = clock.instant();
+        List<dev.tributary.store.Nodes.Lease> leases = store.nodes().leases().stream()
+                .filter(lease -> lease.expiresAt().isAfter(now)).toList();
+        return store.nodes().list().stream()
+                .filter(node -> node.heartbeatAt().isAfter(now.minus(Duration.ofDays(1))))
+                .map(node -> new NodeView(node.id(), node.name(), node.startedAt(), node.heartbeatAt(), node.stoppedAt(),
+                        node.live(now, membership.timing().ttl()), node.id().equals(membership.node()),
+                        leases.stream().filter(lease -> node.id().equals(lease.owner())).toList()))
+                .sorted(java.util.Comparator.comparing((NodeView view) -> !view.self()).thenComparing(view -> !view.live()))
+                .toList();
     }
 
     Clock clock() {
@@ -518,23 +590,72 @@ public final class SyncEngine implements AutoCloseable {
         if (link.continuous()) {
             continuous.hold(linkName, "a " + (resync ? RESYNC : mode.label()) + " run");
         }
-        RunRecord run;
+        String leaseName = leaseOf(linkName);
+        Leased leased;
         try {
-            run = store.runs().create(linkName, resync ? RESYNC : mode.label());
+            leased = leaseAndCreate(leaseName, linkName, resync ? RESYNC : mode.label());
         } catch (RuntimeException e) {
             continuous.release(linkName);
             throw e;
         }
         AtomicBoolean cancel = new AtomicBoolean();
-        cancellations.put(run.id(), cancel);
+        cancellations.put(leased.run().id(), cancel);
         workers.submit(() -> {
             try {
-                execute(run, link, endpoint, cancel);
+                store.underLease(leased.lease(), () -> {
+                    execute(leased.run(), link, endpoint, cancel);
+                    return null;
+                });
             } finally {
+                membership.release(leaseName);
                 continuous.release(linkName);
             }
         });
-        return run;
+        return leased.run();
+    }
+
+    /** The name of the lease by which one node at a time runs a link. */
+    static String leaseOf(String runName) {
+        return "link:" + runName;
+    }
+
+    record Leased(dev.tributary.store.Nodes.Lease lease, RunRecord run) {
+    }
+
+    private final Object starting = new Object();
+
+    /**
+     * Takes the link's lease for this node and creates its run; the lease is given back when the
+     * run could not be created, unless this node held it before (a run of its own is going).
+     *
+     * @throws LinkBusyException when another node holds the lease
+     * @throws Runs.AlreadyActiveException when the link has a run queued or running
+     */
+    private Leased leaseAndCreate(String leaseName, String runName, String mode) {
+        synchronized (starting) {
+            boolean had = membership.holds(leaseName);
+            dev.tributary.store.Nodes.Lease lease = membership.acquire(leaseName).orElseThrow(() -> new LinkBusyException(
+                    "link '" + runName + "' is owned by another hub node right now" + membership.holder(leaseName)
+                            .map(node -> " (" + node + ")").orElse("") + ": it runs it or keeps it live; try again when"
+                            + " that run ended, or pause the link first"));
+            try {
+                return new Leased(lease, store.runs().create(runName, mode, membership.node()));
+            } catch (RuntimeException e) {
+                if (!had) {
+                    membership.release(leaseName);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Creates a continuous link's session run under a lease this node just took (see {@link ContinuousLinks}). */
+    Optional<Leased> leaseSession(String linkName) {
+        try {
+            return Optional.of(leaseAndCreate(leaseOf(linkName), linkName, ContinuousLinks.MODE));
+        } catch (LinkBusyException | Runs.AlreadyActiveException e) {
+            return Optional.empty();
+        }
     }
 
     // =====================================================================================
@@ -558,11 +679,22 @@ public final class SyncEngine implements AutoCloseable {
         if (!kind.exists(name)) {
             throw new NotFoundException("no " + kind.prefix() + " link '" + name + "'");
         }
-        RunRecord run = store.runs().create(kind.prefix() + ":" + name, mode.label());
+        String runName = kind.prefix() + ":" + name;
+        String leaseName = leaseOf(runName);
+        Leased leased = leaseAndCreate(leaseName, runName, mode.label());
         AtomicBoolean cancel = new AtomicBoolean();
-        cancellations.put(run.id(), cancel);
-        workers.submit(() -> execute(run, kind, name, cancel));
-        return run;
+        cancellations.put(leased.run().id(), cancel);
+        workers.submit(() -> {
+            try {
+                store.underLease(leased.lease(), () -> {
+                    execute(leased.run(), kind, name, cancel);
+                    return null;
+                });
+            } finally {
+                membership.release(leaseName);
+            }
+        });
+        return leased.run();
     }
 
     private void execute(RunRecord run, LinkKind kind, String name, AtomicBoolean cancel) {
@@ -635,6 +767,10 @@ public final class SyncEngine implements AutoCloseable {
                 continue;
             }
             job.next().set(now.plus(job.every()));
+            if (membership.acquire("job:" + job.name()).isEmpty()) {
+                job.running().set(false); // another node does this job; it stays with that node while it lives
+                continue;
+            }
             workers.submit(() -> {
                 try {
                     job.work().run();
@@ -661,7 +797,7 @@ public final class SyncEngine implements AutoCloseable {
                 kindNextRun.put(runName, now.plus(entry.getValue()));
                 try {
                     startRun(kind, entry.getKey(), RunMode.SCHEDULED);
-                } catch (Runs.AlreadyActiveException e) {
+                } catch (Runs.AlreadyActiveException | LinkBusyException e) {
                     LOG.debug("scheduled run of {} skipped: one is active", runName);
                 } catch (NotFoundException e) {
                     kindNextRun.remove(runName); // deleted meanwhile
@@ -699,7 +835,7 @@ public final class SyncEngine implements AutoCloseable {
             }
             try {
                 started.add(startRun(link.name(), RunMode.EXTERNAL));
-            } catch (Runs.AlreadyActiveException e) {
+            } catch (Runs.AlreadyActiveException | LinkBusyException e) {
                 LOG.info("link {} is already running; the external request joins that run", link.name());
             }
         }
@@ -927,7 +1063,7 @@ public final class SyncEngine implements AutoCloseable {
             store.links().setNextRunAt(link.name(), now.plus(link.schedule()));
             try {
                 startRun(link.name(), RunMode.SCHEDULED);
-            } catch (Runs.AlreadyActiveException e) {
+            } catch (Runs.AlreadyActiveException | LinkBusyException e) {
                 LOG.debug("scheduled run of {} skipped: one is active", link.name());
             } catch (RunNotAllowedException e) {
                 LOG.warn("link {} has a schedule but its endpoint does not allow scheduled runs", link.name());
@@ -982,6 +1118,11 @@ public final class SyncEngine implements AutoCloseable {
             scheduler.shutdownNow();
         }
         continuous.close();
+        closeWorkers();
+        membership.close();
+    }
+
+    private void closeWorkers() {
         requests.shutdownNow();
         cancellations.values().forEach(flag -> flag.set(true));
         workers.shutdown();

@@ -30,10 +30,15 @@ public final class Runs {
 
     /** Queues a run of a link; refused while one is queued or running. */
     public RunRecord create(String link, String mode) {
+        return create(link, mode, null);
+    }
+
+    /** Queues a run of a link that {@code node} executes; refused while one is queued or running. */
+    public RunRecord create(String link, String mode, String node) {
         String id = UUID.randomUUID().toString();
         try {
             database.write(connection -> Rows.update(connection, "INSERT INTO runs (id, link, mode, state, progress, stats,"
-                    + " created_at) VALUES (?, ?, ?, 'queued', 0, '{}', ?)", id, link, mode, clock.millis()));
+                    + " created_at, node) VALUES (?, ?, ?, 'queued', 0, '{}', ?, ?)", id, link, mode, clock.millis(), node));
         } catch (StoreException e) {
             if (get(id).isEmpty() && active(link).isPresent()) {
                 throw new AlreadyActiveException(link);
@@ -95,6 +100,19 @@ public final class Runs {
         long now = clock.millis();
         return database.write(connection -> Rows.update(connection, "UPDATE runs SET state = 'failed', error = ?,"
                 + " finished_at = ? WHERE state IN ('queued', 'running')", reason, now));
+    }
+
+    /**
+     * Marks failed the active runs no live node executes: those of nodes that stopped, or whose
+     * last heartbeat is older than {@code ttl}, and those recorded without a node. Their checkpoints
+     * are at their last durable point; the next run continues there.
+     */
+    public int failOrphaned(java.time.Duration ttl, String reason) {
+        long now = clock.millis();
+        return database.write(connection -> Rows.update(connection, "UPDATE runs SET state = 'failed', error = ?,"
+                + " finished_at = ? WHERE state IN ('queued', 'running') AND (node IS NULL OR NOT EXISTS (SELECT 1 FROM nodes"
+                + " WHERE nodes.id = runs.node AND nodes.stopped_at IS NULL AND nodes.heartbeat_at > ?))",
+                reason, now, now - ttl.toMillis()));
     }
 
     private static RunRecord read(ResultSet row) throws SQLException {

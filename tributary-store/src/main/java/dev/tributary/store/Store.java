@@ -44,6 +44,8 @@ public final class Store implements AutoCloseable {
     private final UploadCache uploadCache;
     private final AuditLog auditLog;
     private final WatchChannels watchChannels;
+    private final Nodes nodes;
+    private final ThreadLocal<Nodes.Lease> currentLease = new ThreadLocal<>();
     private final java.time.Clock clock;
 
     private Store(Database database, Clock clock, Secrets secrets) {
@@ -71,6 +73,7 @@ public final class Store implements AutoCloseable {
         this.uploadCache = new UploadCache(database, clock);
         this.auditLog = new AuditLog(database, clock);
         this.watchChannels = new WatchChannels(database, clock, secrets);
+        this.nodes = new Nodes(database, clock);
         this.clock = clock;
     }
 
@@ -335,6 +338,35 @@ public final class Store implements AutoCloseable {
         return auditLog;
     }
 
+    /** Hub nodes sharing this store, and the leases by which one node at a time owns a piece of work. */
+    public Nodes nodes() {
+        return nodes;
+    }
+
+    /**
+     * Runs {@code work} on this thread under {@code lease}: every store transaction it opens checks
+     * first, in that transaction, that the lease is still held with its fence — else it fails with
+     * {@link Nodes.LeaseLostException} and writes nothing (see {@link Nodes}).
+     */
+    public <T> T underLease(Nodes.Lease lease, java.util.function.Supplier<T> work) {
+        Nodes.Lease before = currentLease.get();
+        currentLease.set(lease);
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                currentLease.remove();
+            } else {
+                currentLease.set(before);
+            }
+        }
+    }
+
+    /** The lease this thread works under, or null. */
+    public Nodes.Lease currentLease() {
+        return currentLease.get();
+    }
+
     /** Watch channels and the outbox of their notifications. */
     public WatchChannels watchChannels() {
         return watchChannels;
@@ -355,8 +387,12 @@ public final class Store implements AutoCloseable {
      * {@code work} returns and rolls back when it throws.
      */
     public <T> T transact(TransactionWork<T> work) {
+        Nodes.Lease lease = currentLease.get();
         return database.write(connection -> {
             StoreTransaction.lockHead(connection);
+            if (lease != null) {
+                Nodes.check(connection, database.kind(), lease, clock);
+            }
             return work.run(new StoreTransaction(connection, database, clock));
         });
     }

@@ -76,6 +76,7 @@ public final class AdminApi {
             existingRun(ctx.pathParam("r"));
         });
         config.routes.sse("/v1/runs/{r}/events", this::runEvents);
+        config.routes.get("/v1/nodes", this::listNodes);
         config.routes.get("/v1/conflicts", this::listConflicts);
         config.routes.get("/v1/conflicts/{id}", this::getConflict);
         config.routes.post("/v1/conflicts/{id}/resolve", this::resolve);
@@ -197,6 +198,29 @@ public final class AdminApi {
             throw ApiException.badRequest(e.getMessage());
         }
         ctx.status(202);
+    }
+
+    // ---- nodes
+
+    private void listNodes(Context ctx) {
+        admin(ctx);
+        List<ObjectNode> items = engine.nodes().stream().map(node -> {
+            ObjectNode json = Json.MAPPER.createObjectNode();
+            json.put("id", node.id());
+            json.put("name", node.name());
+            json.put("self", node.self());
+            json.put("live", node.live());
+            json.put("startedAt", node.startedAt().toString());
+            json.put("heartbeatAt", node.heartbeatAt().toString());
+            if (node.stoppedAt() != null) {
+                json.put("stoppedAt", node.stoppedAt().toString());
+            }
+            var leases = json.putArray("leases");
+            node.leases().forEach(lease -> leases.addObject().put("name", lease.name()).put("fence", lease.fence())
+                    .put("expiresAt", lease.expiresAt().toString()));
+            return json;
+        }).toList();
+        respondList(ctx, "tributary#nodes", items);
     }
 
     // ---- links

@@ -1,0 +1,9 @@
+package dev.tributary.store;
+
+class SqliteLeasesIT extends LeasesContract {
+
+    @Override
+    protected StoreBackend backend() {
+        return StoreBackend.sqlite();
+    }
+}
