@@ -73,6 +73,10 @@ class SyncRunIT {
             assertThat(status.exit()).as(status.err()).isZero();
             assertThat(status.out()).contains("LINK").contains("OUT WAITING").contains("IN AGE")
                     .containsPattern("crm-items\\s+in\\s+-\\s+idle\\s+succeeded\\s+\\S+Z\\s+-\\s+-\\s+\\d+s");
+            Run nodes = cli("nodes", "--url", hub.baseUrl(), "--token", token);
+            assertThat(nodes.exit()).as(nodes.err()).isZero();
+            assertThat(nodes.out()).contains("NODE").contains("LAST HEARTBEAT")
+                    .containsPattern("[0-9a-f-]{36} \\*\\s+.+\\s+live\\s+\\S+Z");
             Run paused = cli("sync", "pause", "crm-items", "--url", hub.baseUrl(), "--token", token);
             assertThat(paused.exit()).as(paused.err()).isZero();
             assertThat(paused.out()).contains("link crm-items is paused");

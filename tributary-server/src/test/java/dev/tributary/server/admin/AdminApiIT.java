@@ -272,6 +272,35 @@ class AdminApiIT {
     }
 
     @Test
+    void aContinuousLinkShowsItsStatusAndTheNodesTheirLeases() {
+        crmEndpoint(null);
+        Answer put = hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\","
+                + "\"collection\":\"people\",\"direction\":\"in\",\"mode\":\"continuous\"}");
+        assertThat(put.status()).as(put.text()).isEqualTo(201);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                hub.get("/v1/links/crm-people").json().at("/state/status").asText().equals("live"));
+        JsonNode link = hub.get("/v1/links/crm-people").json();
+        assertThat(link.get("mode").asText()).isEqualTo("continuous");
+        String session = link.at("/state/run").asText();
+        assertThat(hub.get("/v1/runs/" + session).json().get("mode").asText()).isEqualTo("continuous");
+        crm.create(ITEMS, null, Map.of("name", "Ada"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                hub.get("/v1/collections/people/records").json().get("items").size() == 1);
+
+        JsonNode nodes = hub.get("/v1/nodes").json().get("items");
+        assertThat(nodes).hasSize(1);
+        assertThat(nodes.get(0).get("self").asBoolean()).isTrue();
+        assertThat(nodes.get(0).get("live").asBoolean()).isTrue();
+        assertThat(nodes.get(0).get("leases").findValuesAsText("name")).contains("link:crm-people");
+        assertThat(hub.send("GET", "/v1/nodes", null, hub.token("read:people")).status()).isEqualTo(403);
+
+        assertThat(hub.post("/v1/links/crm-people/pause", "").json().at("/state/status").asText()).isEqualTo("paused");
+        assertThat(hub.get("/v1/runs/" + session).json().get("phase").asText()).isEqualTo("ended: paused");
+        assertThat(hub.get("/v1/nodes").json().get("items").get(0).get("leases").findValuesAsText("name"))
+                .doesNotContain("link:crm-people");
+    }
+
+    @Test
     void runModesAndTriggerScopesAreEnforced() {
         crmEndpoint("[\"external\"]");
         hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\"}");

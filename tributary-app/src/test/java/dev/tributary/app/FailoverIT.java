@@ -1,0 +1,175 @@
+package dev.tributary.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.connector.testkit.ExternalDatabases;
+import dev.tributary.connectors.jdbc.JdbcConnector;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two hub processes (the packaged jar) on one PostgreSQL store keep a continuous link
+ * PostgreSQL → hub → MariaDB: one node owns it; killed with SIGKILL, the other takes it over
+ * within the lease time plus a scheduler tick (the goal is under 15 s), and the rows written
+ * meanwhile arrive, once.
+ */
+class FailoverIT {
+
+    private static final Path JAR = Path.of("target", "tributary.jar");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void whenTheOwningNodeIsKilledTheOtherTakesTheLinkOver(@TempDir Path dir) throws Exception {
+        try (ExternalDatabases.Scratch store = ExternalDatabases.postgresSchema();
+                ExternalDatabases.Scratch source = ExternalDatabases.postgresSchema();
+                ExternalDatabases.Scratch target = ExternalDatabases.mariadbDatabase()) {
+            try (Connection pg = DriverManager.getConnection(source.jdbcUrl()); Statement sql = pg.createStatement()) {
+                sql.execute("CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT)");
+            }
+            JdbcConnector.installChangeTracking(Map.of("url", source.jdbcUrl(), "tables", "items"));
+            try (Connection maria = DriverManager.getConnection(target.jdbcUrl()); Statement sql = maria.createStatement()) {
+                sql.execute("CREATE TABLE copies (id BIGINT PRIMARY KEY, name TEXT)");
+            }
+            JdbcConnector.installChangeTracking(Map.of("url", target.jdbcUrl(), "tables", "copies"));
+            Path config = dir.resolve("hub.yaml");
+            Files.writeString(config, """
+                    endpoints:
+                      source: {connector: jdbc, config: {url: "%s", tables: items}}
+                      target: {connector: jdbc, config: {url: "%s", tables: copies}}
+                    links:
+                      source-items: {endpoint: source, objectClass: items, collection: items, direction: in,
+                                     recordIds: endpointKey, mode: continuous}
+                      target-copies: {endpoint: target, objectClass: copies, collection: items, direction: out,
+                                      keyField: id, mode: continuous}
+                    """.formatted(source.jdbcUrl(), target.jdbcUrl()));
+            String key = Base64.getEncoder().encodeToString(new byte[32]);
+
+            Hub first = start(dir, "a", store.jdbcUrl(), config, key, null);
+            Hub second = start(dir, "b", store.jdbcUrl(), config, key, first.token()); // the store's admin token
+            try {
+                insert(source.jdbcUrl(), 1);
+                awaitCopies(target.jdbcUrl(), 1, 30);
+                JsonNode nodes = get(first, "/v1/nodes");
+                assertThat(nodes.get("items")).hasSize(2);
+                Hub owner = owns(first, "link:target-copies") ? first : second;
+                Hub other = owner == first ? second : first;
+
+                owner.process.destroyForcibly(); // SIGKILL: it gives nothing back
+                assertThat(owner.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                long killed = System.nanoTime();
+                insert(source.jdbcUrl(), 2);
+                awaitCopies(target.jdbcUrl(), 2, 60);
+                double failover = (System.nanoTime() - killed) / 1e9;
+                System.out.printf("failover: the killed node's links ran on the other node %.1f s later%n", failover);
+                assertThat(failover).as("the other node took the links over within the lease time and a tick").isLessThan(15);
+                assertThat(owns(other, "link:target-copies")).isTrue();
+                assertThat(owns(other, "link:source-items")).isTrue();
+                assertThat(count(target.jdbcUrl(), "SELECT count(*) FROM copies")).isEqualTo(2);
+                JsonNode runs = get(other, "/v1/runs?link=target-copies");
+                assertThat(runs.get("items").findValuesAsText("error")).anyMatch(error -> error.contains("stopped answering"));
+            } finally {
+                first.process.destroyForcibly();
+                second.process.destroyForcibly();
+                first.process.waitFor(30, TimeUnit.SECONDS);
+                second.process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private record Hub(Process process, String url, String token) {
+    }
+
+    /** Starts a hub process; the first on a store prints its admin token, later ones use {@code token}. */
+    private Hub start(Path dir, String name, String store, Path config, String key, String token) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", JAR.toString(), "serve", "--port", Integer.toString(port), "--data-dir",
+                dir.resolve(name).toString(), "--store", store, "--config", config.toString())
+                .redirectError(dir.resolve(name + "-stderr.txt").toFile());
+        builder.environment().put("TRIBUTARY_SECRET_KEY", key);
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            java.util.regex.Matcher found = java.util.regex.Pattern.compile("(trb_[A-Za-z0-9_-]+)").matcher(line);
+            if (token == null && found.find()) {
+                token = found.group(1);
+            }
+            if (line.startsWith("Tributary hub is running")) {
+                break;
+            }
+        }
+        assertThat(process.isAlive()).as(Files.readString(dir.resolve(name + "-stderr.txt"))).isTrue();
+        Thread drain = new Thread(() -> {
+            try {
+                out.transferTo(java.io.Writer.nullWriter());
+            } catch (java.io.IOException ignored) {
+                // the hub was killed
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return new Hub(process, "http://127.0.0.1:" + port, token);
+    }
+
+    private JsonNode get(Hub hub, String path) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(hub.url() + path))
+                .header("Authorization", "Bearer " + hub.token()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body());
+    }
+
+    /** Whether the node answering at {@code hub} holds the lease now. */
+    private boolean owns(Hub hub, String lease) throws Exception {
+        for (JsonNode node : get(hub, "/v1/nodes").get("items")) {
+            if (node.get("self").asBoolean()) {
+                return node.get("leases").findValuesAsText("name").contains(lease);
+            }
+        }
+        return false;
+    }
+
+    private static void insert(String url, int id) throws Exception {
+        try (Connection pg = DriverManager.getConnection(url); Statement sql = pg.createStatement()) {
+            sql.execute("INSERT INTO items (id, name) VALUES (" + id + ", 'item " + id + "')");
+        }
+    }
+
+    private static void awaitCopies(String url, int rows, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (count(url, "SELECT count(*) FROM copies") < rows) {
+            assertThat(System.nanoTime()).as("%d rows on MariaDB within %d s", rows, seconds).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static long count(String url, String query) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url); Statement sql = connection.createStatement();
+                ResultSet row = sql.executeQuery(query)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
