@@ -117,7 +117,7 @@ class FailoverIT {
             if (token == null && found.find()) {
                 token = found.group(1);
             }
-            if (line.startsWith("Tributary hub is running")) {
+            if (line.startsWith("Press Ctrl-C")) { // after the admin token a store's first hub prints
                 break;
             }
         }

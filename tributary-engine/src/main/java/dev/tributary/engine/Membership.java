@@ -82,10 +82,10 @@ final class Membership implements AutoCloseable {
         List<Nodes.Lease> now = store.nodes().heartbeat(node, timing.ttl());
         held.keySet().removeIf(name -> now.stream().noneMatch(lease -> lease.name().equals(name)
                 && lease.fence() == held.get(name).fence()));
-        int failed = store.runs().failOrphaned(timing.ttl(), "the hub node running it stopped or stopped answering;"
-                + " the next run continues from the last durable checkpoint");
+        int failed = store.runs().failOrphaned("the hub node running it lost the link's lease (it stopped or stopped"
+                + " answering); the next run continues from the last durable checkpoint");
         if (failed > 0) {
-            LOG.warn("{} run(s) of hub nodes that stopped were marked failed", failed);
+            LOG.warn("{} run(s) whose hub node lost its lease were marked failed", failed);
         }
     }
 

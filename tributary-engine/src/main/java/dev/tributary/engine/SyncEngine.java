@@ -172,8 +172,8 @@ public final class SyncEngine implements AutoCloseable {
     public SyncEngine start(String nodeName) {
         String node = membership.start(nodeName);
         LOG.info("this hub is node {} ({}) of its store", node, nodeName);
-        int interrupted = store.runs().failOrphaned(membership.timing().ttl(), "the hub stopped while this run was"
-                + " active; the next run continues from the last durable checkpoint");
+        int interrupted = store.runs().failOrphaned("the hub stopped while this run was active; the next run continues"
+                + " from the last durable checkpoint");
         if (interrupted > 0) {
             LOG.warn("{} run(s) were interrupted by a hub stop; marked failed", interrupted);
         }
@@ -639,7 +639,18 @@ public final class SyncEngine implements AutoCloseable {
                             .map(node -> " (" + node + ")").orElse("") + ": it runs it or keeps it live; try again when"
                             + " that run ended, or pause the link first"));
             try {
-                return new Leased(lease, store.runs().create(runName, mode, membership.node()));
+                try {
+                    return new Leased(lease, store.runs().create(runName, mode, membership.node()));
+                } catch (Runs.AlreadyActiveException e) {
+                    // A run of another node whose lease lapsed (it died or paused past it) cannot
+                    // write any more: it is over, and this node's run takes its place.
+                    if (had || store.runs().failTakenOver(runName, membership.node(), "its hub node lost the link's"
+                            + " lease (it stopped answering); another node took the link over") == 0) {
+                        throw e;
+                    }
+                    LOG.warn("link {}: taken over from a hub node that lost its lease", runName);
+                    return new Leased(lease, store.runs().create(runName, mode, membership.node()));
+                }
             } catch (RuntimeException e) {
                 if (!had) {
                     membership.release(leaseName);

@@ -177,7 +177,8 @@ public final class Nodes {
 
     private static Node node(ResultSet row) throws SQLException {
         long stopped = row.getLong(5);
+        Instant stoppedAt = row.wasNull() ? null : Instant.ofEpochMilli(stopped);
         return new Node(row.getString(1), row.getString(2), Instant.ofEpochMilli(row.getLong(3)),
-                Instant.ofEpochMilli(row.getLong(4)), row.wasNull() ? null : Instant.ofEpochMilli(stopped));
+                Instant.ofEpochMilli(row.getLong(4)), stoppedAt);
     }
 }

@@ -36,24 +36,37 @@ public final class Runs {
     /** Queues a run of a link that {@code node} executes; refused while one is queued or running. */
     public RunRecord create(String link, String mode, String node) {
         String id = UUID.randomUUID().toString();
-        try {
-            database.write(connection -> Rows.update(connection, "INSERT INTO runs (id, link, mode, state, progress, stats,"
-                    + " created_at, node) VALUES (?, ?, ?, 'queued', 0, '{}', ?, ?)", id, link, mode, clock.millis(), node));
-        } catch (StoreException e) {
-            if (get(id).isEmpty() && active(link).isPresent()) {
-                throw new AlreadyActiveException(link);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                database.write(connection -> Rows.update(connection, "INSERT INTO runs (id, link, mode, state, progress,"
+                        + " stats, created_at, node) VALUES (?, ?, ?, 'queued', 0, '{}', ?, ?)", id, link, mode, clock.millis(),
+                        node));
+                return get(id).orElseThrow();
+            } catch (StoreException e) {
+                if (get(id).isPresent()) {
+                    throw e;
+                }
+                if (active(link).isPresent()) {
+                    throw new AlreadyActiveException(link);
+                }
+                if (attempt == 2) {
+                    throw e;
+                }
+                // the active run that was in the way ended meanwhile: try once more
             }
-            throw e;
         }
-        return get(id).orElseThrow();
     }
 
-    /** Records a run's progress. */
+    /**
+     * Records a run's progress. A run that has finished stays as it finished: a late update (say,
+     * from a node that lost the link's lease while its run was marked failed) changes nothing.
+     */
     public void update(String id, String state, String phase, double progress, String statsJson, String error) {
         long now = clock.millis();
         database.write(connection -> Rows.update(connection, "UPDATE runs SET state = ?, phase = ?, progress = ?, stats = ?,"
                 + " error = ?, started_at = CASE WHEN started_at IS NULL AND ? <> 'queued' THEN ? ELSE started_at END,"
-                + " finished_at = CASE WHEN ? IN ('succeeded', 'failed', 'cancelled') THEN ? ELSE finished_at END WHERE id = ?",
+                + " finished_at = CASE WHEN ? IN ('succeeded', 'failed', 'cancelled') THEN ? ELSE finished_at END"
+                + " WHERE id = ? AND state IN ('queued', 'running')",
                 state, phase, progress, statsJson, error, state, now, state, now, id));
     }
 
@@ -103,16 +116,28 @@ public final class Runs {
     }
 
     /**
-     * Marks failed the active runs no live node executes: those of nodes that stopped, or whose
-     * last heartbeat is older than {@code ttl}, and those recorded without a node. Their checkpoints
-     * are at their last durable point; the next run continues there.
+     * Marks failed the active runs whose node does not hold their link's lease any more (the
+     * node stopped, died or paused past it; see {@link Nodes}), and those recorded without a node.
+     * Such a run can write nothing; its checkpoints are at their last durable point and the next
+     * run continues there.
      */
-    public int failOrphaned(java.time.Duration ttl, String reason) {
+    public int failOrphaned(String reason) {
         long now = clock.millis();
         return database.write(connection -> Rows.update(connection, "UPDATE runs SET state = 'failed', error = ?,"
-                + " finished_at = ? WHERE state IN ('queued', 'running') AND (node IS NULL OR NOT EXISTS (SELECT 1 FROM nodes"
-                + " WHERE nodes.id = runs.node AND nodes.stopped_at IS NULL AND nodes.heartbeat_at > ?))",
-                reason, now, now - ttl.toMillis()));
+                + " finished_at = ? WHERE state IN ('queued', 'running') AND (node IS NULL OR NOT EXISTS (SELECT 1 FROM leases"
+                + " WHERE leases.name = 'link:' || runs.link AND leases.owner = runs.node AND leases.expires_at > ?))",
+                reason, now, now));
+    }
+
+    /**
+     * Marks failed a link's active run that another node executes — for the node that just took
+     * the link's lease over: the old run can write nothing any more (its lease is fenced off).
+     */
+    public int failTakenOver(String link, String node, String reason) {
+        long now = clock.millis();
+        return database.write(connection -> Rows.update(connection, "UPDATE runs SET state = 'failed', error = ?,"
+                + " finished_at = ? WHERE link = ? AND state IN ('queued', 'running') AND (node IS NULL OR node <> ?)",
+                reason, now, link, node));
     }
 
     private static RunRecord read(ResultSet row) throws SQLException {

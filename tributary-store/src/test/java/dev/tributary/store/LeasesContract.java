@@ -73,6 +73,12 @@ abstract class LeasesContract {
         assertThat(store.nodes().acquire("link:x", a, TTL).orElseThrow().fence()).as("b gave it back when it stopped")
                 .isEqualTo(taken.fence() + 1);
         assertThat(store.nodes().list()).extracting(Nodes.Node::name).containsExactlyInAnyOrder("a", "b");
+        assertThat(store.nodes().list()).filteredOn(node -> node.name().equals("b")).extracting(Nodes.Node::stoppedAt)
+                .doesNotContainNull();
+        // On SQLite (one process at a time) b's start ended a; on PostgreSQL a lives on.
+        boolean shared = backend.kind() == StoreKind.POSTGRESQL;
+        assertThat(store.nodes().list()).filteredOn(node -> node.name().equals("a"))
+                .allMatch(node -> node.live(clock.instant(), TTL) == shared, shared ? "a is live" : "a stopped");
     }
 
     @Test
