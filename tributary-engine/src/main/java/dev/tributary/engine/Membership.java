@@ -38,7 +38,11 @@ final class Membership implements AutoCloseable {
     private final Store store;
     private final Clock clock;
     private final Timing timing;
-    private final Map<String, Nodes.Lease> held = new ConcurrentHashMap<>();
+    /** The leases this node holds, with when (nanoTime) it took each. */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    private record Held(Nodes.Lease lease, long takenAt) {
+    }
     private volatile String node;
     private ScheduledExecutorService beat;
 
@@ -79,9 +83,11 @@ final class Membership implements AutoCloseable {
 
     /** Renews this node's leases, forgets those it lost, and fails the runs of dead nodes; public for tests. */
     void beat() {
+        long began = System.nanoTime();
         List<Nodes.Lease> now = store.nodes().heartbeat(node, timing.ttl());
-        held.keySet().removeIf(name -> now.stream().noneMatch(lease -> lease.name().equals(name)
-                && lease.fence() == held.get(name).fence()));
+        // Forget what was lost; a lease taken while this beat ran is not in its answer and stays.
+        held.values().removeIf(mine -> mine.takenAt() < began && now.stream().noneMatch(lease ->
+                lease.name().equals(mine.lease().name()) && lease.fence() == mine.lease().fence()));
         int failed = store.runs().failOrphaned("the hub node running it lost the link's lease (it stopped or stopped"
                 + " answering); the next run continues from the last durable checkpoint");
         if (failed > 0) {
@@ -92,14 +98,14 @@ final class Membership implements AutoCloseable {
     /** Takes a lease for this node; empty when another live node holds it. */
     Optional<Nodes.Lease> acquire(String name) {
         Optional<Nodes.Lease> lease = store.nodes().acquire(name, node, timing.ttl());
-        lease.ifPresent(l -> held.put(name, l));
+        lease.ifPresent(l -> held.put(name, new Held(l, System.nanoTime())));
         return lease;
     }
 
     /** Whether this node still holds {@code lease} (as of its last heartbeat). */
     boolean holds(Nodes.Lease lease) {
-        Nodes.Lease now = held.get(lease.name());
-        return now != null && now.fence() == lease.fence();
+        Held now = held.get(lease.name());
+        return now != null && now.lease().fence() == lease.fence();
     }
 
     /** Whether this node holds a lease by this name. */
