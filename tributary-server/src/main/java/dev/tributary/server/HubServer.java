@@ -66,7 +66,8 @@ public final class HubServer implements AutoCloseable {
         this.records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf, engine.requestWorkers());
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
         this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
-                config.sdataContextTtl(), engine.requestWorkers());
+                config.sdataContextTtl(), engine.requestWorkers(), new SDataProvider.Nodes(engine::node,
+                        node -> engine.nodes().stream().anyMatch(view -> view.id().equals(node) && view.live())));
         this.sdataLinks = new SDataLinks(store, engine, config.maxBodyBytes(), sdata);
         this.sdataKind = engine.registerKind(sdataLinks.kind());
         AdminApi admin = new AdminApi(engine, config.maxBodyBytes(), esa);

@@ -45,6 +45,7 @@ public final class Store implements AutoCloseable {
     private final AuditLog auditLog;
     private final WatchChannels watchChannels;
     private final Nodes nodes;
+    private final SDataOperations sdataOperations;
     private final ThreadLocal<Nodes.Lease> currentLease = new ThreadLocal<>();
     private final java.time.Clock clock;
 
@@ -74,6 +75,7 @@ public final class Store implements AutoCloseable {
         this.auditLog = new AuditLog(database, clock);
         this.watchChannels = new WatchChannels(database, clock, secrets);
         this.nodes = new Nodes(database, clock);
+        this.sdataOperations = new SDataOperations(database, clock);
         this.clock = clock;
     }
 
@@ -336,6 +338,11 @@ public final class Store implements AutoCloseable {
     /** What administrators did, and who. */
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    /** SData asynchronous operations as every hub node of the store sees them. */
+    public SDataOperations sdataOperations() {
+        return sdataOperations;
     }
 
     /** Hub nodes sharing this store, and the leases by which one node at a time owns a piece of work. */

@@ -99,6 +99,7 @@ public final class SDataProvider implements AutoCloseable {
     }
 
     private final Store store;
+    private final Duration idle;
     private final Clock clock;
     private final long maxBodyBytes;
     private final Supplier<String> baseUrl;
@@ -108,9 +109,23 @@ public final class SDataProvider implements AutoCloseable {
     private final SyncTargetApplier applier;
     private final SyncSourceSelector selector;
 
-    /** @param workers where asynchronous operations run: the engine's request workers */
+    /** A hub node's id, and whether a node is live: so an operation another node runs can be followed here. */
+    public record Nodes(Supplier<String> self, java.util.function.Predicate<String> live) {
+        /** One node, alone on its store. */
+        public static Nodes alone() {
+            return new Nodes(() -> null, node -> true);
+        }
+    }
+
+    private final Nodes nodes;
+
+    /**
+     * @param workers where asynchronous operations run: the engine's request workers
+     * @param nodes this node and the liveness of others, for operations shared through the store
+     */
     public SDataProvider(Store store, Clock clock, long maxBodyBytes, Supplier<String> baseUrl, Duration idle,
-            java.util.concurrent.ExecutorService workers) {
+            java.util.concurrent.ExecutorService workers, Nodes nodes) {
+        this.nodes = nodes;
         this.store = store;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
@@ -122,8 +137,11 @@ public final class SDataProvider implements AutoCloseable {
             if (reservation != null) {
                 reservation.close();
             }
+            endShared(operation.id);
         });
         this.targets = new AsyncOperations<>(clock, () -> idle, workers);
+        this.targets.onEnd(operation -> endShared(operation.id));
+        this.idle = idle;
         this.digests = new HubDigests(store, clock);
         this.applier = new SyncTargetApplier(store, clock, baseUrl, digests);
         this.selector = new SyncSourceSelector(store, digests);
@@ -217,10 +235,10 @@ public final class SDataProvider implements AutoCloseable {
                 case "GET syncDigest" -> xml(ctx, 200, Digests.document(digests.digest(resource)), "application/xml");
                 case "POST syncSource" -> startSource(ctx, resource, principal);
                 case "GET syncSource()" -> readSource(ctx, resource, id, scoped(resource, principal, id));
-                case "DELETE syncSource()" -> end(ctx, sources.delete(scoped(resource, principal, id)), id);
+                case "DELETE syncSource()" -> end(ctx, deleted(sources, scoped(resource, principal, id)), id);
                 case "POST syncTarget" -> startTarget(ctx, resource, principal);
                 case "GET syncTarget()" -> readTarget(ctx, resource, id, scoped(resource, principal, id));
-                case "DELETE syncTarget()" -> end(ctx, targets.delete(scoped(resource, principal, id)), id);
+                case "DELETE syncTarget()" -> end(ctx, deleted(targets, scoped(resource, principal, id)), id);
                 case "POST syncResults" -> {
                     byte[] body = body(ctx);
                     SyncFeed results = SyncFeed.read(SDataXml.parse(body, (int) maxBodyBytes));
@@ -310,6 +328,132 @@ public final class SDataProvider implements AutoCloseable {
 
 
 
+    // ---- operations shared with the store's other hub nodes
+
+    /** Results as stored for other nodes: records of plain values, instants as ISO-8601 text. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper RESULTS = new com.fasterxml.jackson.databind.ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+                    .addSerializer(java.time.Instant.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer())
+                    .addDeserializer(java.time.Instant.class, new com.fasterxml.jackson.databind.JsonDeserializer<>() {
+                        @Override
+                        public java.time.Instant deserialize(com.fasterxml.jackson.core.JsonParser parser,
+                                com.fasterxml.jackson.databind.DeserializationContext context) throws IOException {
+                            return java.time.Instant.parse(parser.getValueAsString());
+                        }
+                    }));
+
+    /** Runs an operation's work and stores its result (or failure) for the other nodes. */
+    private <R> R shared(String key, java.util.concurrent.Callable<R> work) throws Exception {
+        try {
+            R result = work.call();
+            store.sdataOperations().finished(key, RESULTS.writeValueAsString(result));
+            return result;
+        } catch (Exception | Error e) {
+            store.sdataOperations().failed(key, e instanceof SDataException sdata ? sdata.status() + " " + e.getMessage()
+                    : "the operation failed on the hub node that ran it");
+            throw e;
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong lastPurge = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Records an operation this node starts; at most once a minute forgets long untouched ones. */
+    private void startShared(String key, String kind, SDataResources.Resource resource) {
+        store.sdataOperations().started(key, kind, resource.resource(), nodes.self().get());
+        long now = clock.millis();
+        long last = lastPurge.get();
+        if (now - last > 60_000 && lastPurge.compareAndSet(last, now)) {
+            store.sdataOperations().purge(clock.instant().minus(idle.multipliedBy(10)));
+        }
+    }
+
+    private void endShared(String key) {
+        try {
+            store.sdataOperations().end(key);
+        } catch (RuntimeException e) {
+            LOG.warn("could not record that an SData operation ended: {}", e.toString());
+        }
+    }
+
+    /** A client ended this node's operation through another node: it ends here too. */
+    private void goneIfEndedElsewhere(AsyncOperations<?> operations, String key, String id) {
+        if (store.sdataOperations().get(key).map(op -> op.state().equals("ended")).orElse(false)) {
+            operations.delete(key);
+            throw new AsyncOperations.GoneException("the operation '" + id + "' has ended");
+        }
+    }
+
+    /**
+     * A replayed POST that reaches another node than the one running its operation finds that
+     * operation (it is not started twice); answers it and returns true. Nothing stored: false.
+     */
+    private boolean startedElsewhere(Context ctx, String key, String kind, SDataResources.Resource resource, String id,
+            String location) {
+        if ((kind.equals("source") ? sources.count(k -> k.equals(key)) : targets.count(k -> k.equals(key))) > 0) {
+            return false; // this node runs it: the local replay rule answers
+        }
+        var stored = store.sdataOperations().get(key).filter(op -> op.kind().equals(kind)
+                && op.touchedAt().isAfter(clock.instant().minus(idle.multipliedBy(10))));
+        if (stored.isEmpty()) {
+            return false;
+        }
+        if (stored.get().state().equals("ended")) {
+            throw new AsyncOperations.GoneException("tracking id '" + id + "' was used by an operation that has ended");
+        }
+        if (elsewhere(ctx, key, kind, resource, id, location, Object.class) != null) {
+            ctx.header("Location", location);
+            xml(ctx, 202, new dev.tributary.sdata.Tracking("Completion", "done; GET the Location for the result", 1, 0, 0, 50)
+                    .write(), "application/xml");
+        }
+        return true;
+    }
+
+    /** Deletes an operation here, or — run by another node — in the store (that node's copy then answers Gone). */
+    private boolean deleted(AsyncOperations<?> operations, String key) {
+        if (operations.delete(key)) {
+            return true;
+        }
+        return store.sdataOperations().end(key);
+    }
+
+    /**
+     * An operation another hub node of the store runs or ran: its result when done; else answers
+     * here (202 while it runs, an error when it failed or its node died) and returns null.
+     */
+    private <R> R elsewhere(Context ctx, String key, String kind, SDataResources.Resource resource, String id, String location,
+            Class<R> type) {
+        var found = store.sdataOperations().get(key).filter(op -> op.kind().equals(kind)
+                && op.resource().equals(resource.resource())
+                && op.touchedAt().isAfter(clock.instant().minus(idle.multipliedBy(10))));
+        if (found.isEmpty()) {
+            throw new SDataException(404, "no $sync" + (kind.equals("source") ? "Source" : "Target") + " operation '" + id + "'");
+        }
+        var operation = found.get();
+        switch (operation.state()) {
+            case "ended" -> throw new AsyncOperations.GoneException("the operation '" + id + "' has ended");
+            case "failed" -> throw new SDataException(500, "the operation failed: " + operation.error());
+            case "done" -> {
+                try {
+                    return RESULTS.readValue(operation.result(), type);
+                } catch (IOException e) {
+                    throw new SDataException(500, "the operation's stored result cannot be read: " + e.getMessage());
+                }
+            }
+            default -> {
+                if (operation.node() != null && !nodes.live().test(operation.node())) {
+                    store.sdataOperations().failed(key, "the hub node running it stopped");
+                    throw new AsyncOperations.GoneException("the hub node running operation '" + id + "' stopped before"
+                            + " it finished; start it again");
+                }
+                ctx.header("Location", location);
+                long elapsed = java.time.Duration.between(operation.startedAt(), clock.instant()).toSeconds();
+                xml(ctx, 202, new dev.tributary.sdata.Tracking("Running", "on another hub node of this store", 0.5,
+                        elapsed, 1, 50).write(), "application/xml");
+                return null;
+            }
+        }
+    }
+
     // ---- $syncSource
 
     /**
@@ -324,6 +468,9 @@ public final class SDataProvider implements AutoCloseable {
         String id = trackingId(ctx);
         Digest target = Digests.find(SDataXml.parse(body(ctx), (int) maxBodyBytes));
         String key = scoped(resource, principal, id);
+        if (startedElsewhere(ctx, key, "source", resource, id, url(resource, "$syncSource('" + id + "')"))) {
+            return;
+        }
         String caller = "/" + principal.tokenId() + "/";
         if (sources.count(k -> k.equals(key)) == 0) {
             if (sources.count(k -> k.contains(caller)) >= MAX_SOURCES_PER_CALLER) {
@@ -339,10 +486,14 @@ public final class SDataProvider implements AutoCloseable {
         SelectionBudget.Reservation reservation = reservations.computeIfAbsent(key, k -> budget.new Reservation());
         AsyncOperations.Operation<SourceResult> operation;
         try {
-            operation = sources.start(key, resource.resource(), op -> {
+            boolean fresh = sources.count(k -> k.equals(key)) == 0;
+            operation = sources.start(key, resource.resource(), op -> shared(key, () -> {
                 SyncSourceSelector.Selection selection = selector.select(resource, target, op::report, reservation);
                 return new SourceResult(resource.resource(), selection.digest(), selection.entries());
-            });
+            }));
+            if (fresh) {
+                startShared(key, "source", resource);
+            }
         } catch (RuntimeException e) {
             reservations.remove(key, reservation);
             reservation.close();
@@ -356,15 +507,24 @@ public final class SDataProvider implements AutoCloseable {
 
     private void readSource(Context ctx, SDataResources.Resource resource, String id, String key) {
         AsyncOperations.Operation<SourceResult> operation = sources.get(key);
-        if (operation == null || !operation.owner.equals(resource.resource())) {
-            throw new SDataException(404, "no $syncSource operation '" + id + "'");
-        }
         String location = url(resource, "$syncSource('" + id + "')");
-        if (!settled(operation)) {
-            accepted(ctx, operation, location);
-            return;
+        SourceResult result;
+        if (operation == null) {
+            result = elsewhere(ctx, key, "source", resource, id, location, SourceResult.class);
+            if (result == null) {
+                return;
+            }
+        } else {
+            if (!operation.owner.equals(resource.resource())) {
+                throw new SDataException(404, "no $syncSource operation '" + id + "'");
+            }
+            goneIfEndedElsewhere(sources, key, id);
+            if (!settled(operation)) {
+                accepted(ctx, operation, location);
+                return;
+            }
+            result = finished(operation);
         }
-        SourceResult result = finished(operation);
         int start = intParam(ctx, "startIndex", 1, 1, Integer.MAX_VALUE);
         int count = intParam(ctx, "count", 100, 1, MAX_PAGE);
         int from = Math.min(result.entries().size(), start - 1);
@@ -439,10 +599,14 @@ public final class SDataProvider implements AutoCloseable {
             accepted(ctx, existing, url(resource, "$syncTarget('" + id + "')"));
             return;
         }
+        if (startedElsewhere(ctx, key, "target", resource, id, url(resource, "$syncTarget('" + id + "')"))) {
+            return;
+        }
         SyncFeed feed = SyncFeed.read(SDataXml.parse(body(ctx), (int) maxBodyBytes));
         applier.check(resource, feed);
         AsyncOperations.Operation<TargetResult> operation = targets.start(key, resource.resource(),
-                op -> new TargetResult(resource.resource(), applier.apply(resource, feed, op::report)));
+                op -> shared(key, () -> new TargetResult(resource.resource(), applier.apply(resource, feed, op::report))));
+        startShared(key, "target", resource);
         accepted(ctx, operation, url(resource, "$syncTarget('" + id + "')"));
     }
 
@@ -456,15 +620,24 @@ public final class SDataProvider implements AutoCloseable {
 
     private void readTarget(Context ctx, SDataResources.Resource resource, String id, String key) {
         AsyncOperations.Operation<TargetResult> operation = targets.get(key);
-        if (operation == null || !operation.owner.equals(resource.resource())) {
-            throw new SDataException(404, "no $syncTarget operation '" + id + "'");
-        }
         String location = url(resource, "$syncTarget('" + id + "')");
-        if (!settled(operation)) {
-            accepted(ctx, operation, location);
-            return;
+        TargetResult result;
+        if (operation == null) {
+            result = elsewhere(ctx, key, "target", resource, id, location, TargetResult.class);
+            if (result == null) {
+                return;
+            }
+        } else {
+            if (!operation.owner.equals(resource.resource())) {
+                throw new SDataException(404, "no $syncTarget operation '" + id + "'");
+            }
+            goneIfEndedElsewhere(targets, key, id);
+            if (!settled(operation)) {
+                accepted(ctx, operation, location);
+                return;
+            }
+            result = finished(operation);
         }
-        TargetResult result = finished(operation);
         SyncFeed feed = new SyncFeed(location, "Synchronization results " + id, true, null, result.outcomes(), null);
         xml(ctx, 200, feed.write(SDataNames.contractNamespace(resource), SDataNames.element(resource), location),
                 "application/atom+xml; type=feed");

@@ -238,6 +238,55 @@ class SDataProviderIT {
         assertThat(send("GET", url(a) + "/$syncDigest", null, null).statusCode()).as("authenticated").isEqualTo(401);
     }
 
+    /** Two hub nodes on one PostgreSQL store behind a load balancer: a client's Location works on either. */
+    @Test
+    void anOperationStartedOnOneNodeIsFollowedOnAnother() throws Exception {
+        TestHub a = hub(1, StoreBackend.postgres());
+        write(a, "n1", "one");
+        try (dev.tributary.store.Store second = a.backend.open(a.clock);
+                dev.tributary.server.HubServer b = new dev.tributary.server.HubServer(second,
+                        dev.tributary.server.ServerConfig.defaults().withPort(0).withCompactionInterval(Duration.ZERO)
+                                .withClock(a.clock)).start()) {
+            String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
+            HttpResponse<String> started = send("POST", url(a) + "/$syncSource?trackingID=lb-1", a.adminToken, digest);
+            assertThat(started.statusCode()).isEqualTo(202);
+            String onB = started.headers().firstValue("Location").orElseThrow()
+                    .replace(a.server.baseUrl(), b.baseUrl());
+            HttpResponse<String> done;
+            do {
+                Thread.sleep(20);
+                done = send("GET", onB, a.adminToken, null);
+            } while (done.statusCode() == 202);
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            SyncFeed feed = SyncFeed.read(SDataXml.parse(done.body().getBytes(StandardCharsets.UTF_8), 1 << 20));
+            assertThat(feed.entries()).extracting(SyncFeed.Entry::uuid).containsExactly("n1");
+            assertThat(feed.digest()).isNotNull();
+            String bUrl = b.baseUrl() + "/sdata/tributary/records/-/notes";
+            assertThat(send("POST", bUrl + "/$syncSource?trackingID=lb-1", a.adminToken, digest).statusCode())
+                    .as("a replayed POST on the other node finds the operation").isEqualTo(202);
+            assertThat(send("GET", onB.replace("lb-1", "lb-2"), a.adminToken, null).statusCode()).isEqualTo(404);
+
+            // The result of a $syncTarget run on a, read on b.
+            HttpResponse<String> target = send("POST", url(a) + "/$syncTarget?trackingID=lb-3", a.adminToken, done.body());
+            assertThat(target.statusCode()).as(target.body()).isEqualTo(202);
+            String targetOnB = target.headers().firstValue("Location").orElseThrow().replace(a.server.baseUrl(), b.baseUrl());
+            HttpResponse<String> applied;
+            do {
+                Thread.sleep(20);
+                applied = send("GET", targetOnB, a.adminToken, null);
+            } while (applied.statusCode() == 202);
+            assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+            assertThat(SyncFeed.read(SDataXml.parse(applied.body().getBytes(StandardCharsets.UTF_8), 1 << 20)).entries())
+                    .hasSize(1);
+
+            // Ended through b: gone on both.
+            assertThat(send("DELETE", onB, a.adminToken, null).statusCode()).isEqualTo(200);
+            assertThat(send("GET", started.headers().firstValue("Location").orElseThrow(), a.adminToken, null).statusCode())
+                    .isEqualTo(410);
+            assertThat(send("GET", onB, a.adminToken, null).statusCode()).isEqualTo(410);
+        }
+    }
+
     @Test
     void selectionsAreBoundedPerCallerAndInTotal() throws Exception {
         String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
