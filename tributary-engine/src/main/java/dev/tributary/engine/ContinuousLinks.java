@@ -3,7 +3,6 @@ package dev.tributary.engine;
 import dev.tributary.connector.runtime.GuardedConnector;
 import dev.tributary.store.LinkRecord;
 import dev.tributary.store.RunRecord;
-import dev.tributary.store.Runs;
 import dev.tributary.store.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,14 +114,6 @@ final class ContinuousLinks implements AutoCloseable {
         if (!started || closed) {
             return;
         }
-        Map<String, Definitions.Endpoint> endpoints = new java.util.HashMap<>();
-        store.endpoints().list().forEach(record -> {
-            try {
-                endpoints.put(record.name(), SyncEngine.endpoint(record));
-            } catch (EngineException e) {
-                LOG.debug("endpoint {} is unreadable: {}", record.name(), e.getMessage());
-            }
-        });
         Map<String, LinkRecord> records = new java.util.HashMap<>();
         Map<String, Definitions.Link> links = new java.util.HashMap<>();
         for (LinkRecord record : store.links().list()) {
@@ -133,6 +124,17 @@ final class ContinuousLinks implements AutoCloseable {
                 LOG.debug("link {} is not kept live: {}", record.name(), e.getMessage());
             }
         }
+        if (sessions.isEmpty() && links.values().stream().noneMatch(Definitions.Link::continuous)) {
+            return; // nothing to keep live: a tick costs one read
+        }
+        Map<String, Definitions.Endpoint> endpoints = new java.util.HashMap<>();
+        store.endpoints().list().forEach(record -> {
+            try {
+                endpoints.put(record.name(), SyncEngine.endpoint(record));
+            } catch (EngineException e) {
+                LOG.debug("endpoint {} is unreadable: {}", record.name(), e.getMessage());
+            }
+        });
         long wanted = records.values().stream().filter(record -> record.pausedAt() == null && links.containsKey(record.name())
                 && links.get(record.name()).continuous()).count();
         int nodes = engine.membership().liveNodes();
