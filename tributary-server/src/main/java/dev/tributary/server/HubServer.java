@@ -84,6 +84,14 @@ public final class HubServer implements AutoCloseable {
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             javalin.routes.before(ctx -> {
+                if (draining) {
+                    // Stopping: a load balancer sends this client to another node.
+                    ctx.header("Connection", "close");
+                    throw new ApiException(503, "draining", "this hub node is stopping; retry (another node of the"
+                            + " store answers)").retryAfter(1);
+                }
+                inFlight.incrementAndGet();
+                ctx.attribute(IN_FLIGHT, Boolean.TRUE);
                 if (ctx.method() == io.javalin.http.HandlerType.HEAD && !ctx.path().equals("/health")) {
                     // Not served: a HEAD would otherwise be answered 200 without the GET's checks.
                     ctx.header("Allow", "GET");
@@ -92,6 +100,12 @@ public final class HubServer implements AutoCloseable {
                 // The Helper API authenticates External System Adapters by their own secrets.
                 if (!ctx.path().equals("/health") && !ctx.path().equals("/esa/helper")) {
                     authenticator.authenticate(ctx);
+                }
+            });
+            javalin.routes.after(ctx -> {
+                if (ctx.attribute(IN_FLIGHT) != null) {
+                    ctx.attribute(IN_FLIGHT, null);
+                    inFlight.decrementAndGet();
                 }
             });
             errors.register(javalin);
@@ -127,6 +141,31 @@ public final class HubServer implements AutoCloseable {
         store.sdata().list().stream().filter(resource -> resource.collection().equals(collection))
                 .forEach(resource -> users.add("SData resource kind '" + resource.resource() + "'"));
         return users;
+    }
+
+    private static final String IN_FLIGHT = "tributary.inFlight";
+    private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Drains this node before it stops: new requests (health too) answer 503 with {@code
+     * Retry-After: 1}, waiting long-polls answer now (an empty page with their token), change
+     * streams end with a {@code reconnect} event, and requests in flight get up to {@code max} to
+     * finish. Returns whether they all did.
+     */
+    public boolean drain(Duration max) {
+        draining = true;
+        records.drain();
+        long deadline = System.nanoTime() + max.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return inFlight.get() <= 0;
     }
 
     /** Every HTTP route the hub serves, as {@code METHOD /path/{param}}, sorted (for the route table's check). */
@@ -191,6 +230,9 @@ public final class HubServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!drain(Duration.ofSeconds(10))) {
+            LOG.warn("{} request(s) still in flight after 10 s of draining; stopping anyway", inFlight.get());
+        }
         closeQuietly(compaction);
         closeQuietly(sdataKind);
         watches.close();

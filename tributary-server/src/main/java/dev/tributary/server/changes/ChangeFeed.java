@@ -72,6 +72,16 @@ final class ChangeFeed {
         this.shared = new SharedReads(store);
     }
 
+    /** Set when the node is stopping: waiting long-polls answer, streams end with {@code reconnect}. */
+    private volatile boolean stopping;
+
+    /** The node is stopping: every waiting long-poll answers now and every change stream ends. */
+    void drain() {
+        stopping = true;
+        waiters.wake("*");
+        subscribers.values().forEach(set -> set.forEach(Subscriber::kick));
+    }
+
     /** A commit to a collection (or "*": any) woke the live readers; call before waking them. */
     void woken() {
         shared.wake();
@@ -131,7 +141,7 @@ final class ChangeFeed {
             // Its slot first: the future's own clean-up may not have run yet, and this request
             // must not count twice against its token's limit when it waits again.
             waiters.forget(query.collection(), woken);
-            boolean timedOut = deadline - System.nanoTime() <= 0;
+            boolean timedOut = deadline - System.nanoTime() <= 0 || stopping;
             CompletableFuture<Void> next = timedOut ? null : waiters.await(query.collection(), query.syncToken());
             // Noted after waiting again: a commit woken before this is in what is read, one after wakes `next`.
             long since = shared.now();
@@ -335,6 +345,12 @@ final class ChangeFeed {
                         event("caught-up", "{}", token);
                     }
                     flush();
+                }
+                if (stopping && !client.terminated()) {
+                    // The node stops: the reader resumes from here on another node.
+                    event("reconnect", Json.MAPPER.createObjectNode().put("syncToken", token).toString(), token);
+                    flush();
+                    client.close();
                 }
             } catch (ApiException e) {
                 event("fullSyncRequired", e.json(), null);

@@ -47,6 +47,11 @@ public final class RecordsApi {
         store.removeWakeListener(wake);
     }
 
+    /** The node is stopping: long-polls answer now, change streams end telling their readers to reconnect. */
+    public void drain() {
+        feed.drain();
+    }
+
     /**
      * @param usersOf what uses a collection (links, object services, SData resources), described
      *     for an error message; a collection in use cannot be deleted
