@@ -1,0 +1,226 @@
+package dev.tributary.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tributary.connector.testkit.ExternalDatabases;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rolling restart of two hub processes (the packaged jar) on one PostgreSQL store behind a
+ * round-robin proxy — each stopped with SIGTERM, so it drains, and started again — while clients
+ * write and read records through the proxy: no request fails (a client retries a 503, as a
+ * draining node asks), and every write is there afterwards.
+ */
+class RollingRestartIT {
+
+    private static final Path JAR = Path.of("target", "tributary.jar");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void restartingEveryNodeInTurnLosesNoRequest(@TempDir Path dir) throws Exception {
+        try (ExternalDatabases.Scratch store = ExternalDatabases.postgresSchema()) {
+            String key = Base64.getEncoder().encodeToString(new byte[32]);
+            int[] ports = {freePort(), freePort()};
+            Process[] nodes = new Process[2];
+            String[] token = new String[1];
+            nodes[0] = start(dir, "a", ports[0], store.jdbcUrl(), key, token);
+            nodes[1] = start(dir, "b", ports[1], store.jdbcUrl(), key, token);
+            HttpServer proxy = proxy(ports);
+            String base = "http://127.0.0.1:" + proxy.getAddress().getPort();
+            try {
+                assertThat(send("PUT", base + "/v1/collections/notes", "", token[0]).statusCode()).isIn(200, 201);
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicInteger written = new AtomicInteger();
+                ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+                List<Thread> clients = new ArrayList<>();
+                for (int c = 0; c < 4; c++) {
+                    int client = c;
+                    Thread thread = new Thread(() -> {
+                        for (int n = 0; running.get(); n++) {
+                            String id = "c" + client + "-" + n;
+                            try {
+                                HttpResponse<String> put = retrying("PUT", base + "/v1/collections/notes/records/" + id,
+                                        "{\"data\":{\"n\":" + n + "}}", token[0]);
+                                HttpResponse<String> get = retrying("GET", base + "/v1/collections/notes/records/" + id, null,
+                                        token[0]);
+                                if (put.statusCode() / 100 != 2 || get.statusCode() != 200) {
+                                    failures.add(id + ": PUT " + put.statusCode() + ", GET " + get.statusCode() + " " + get.body());
+                                } else {
+                                    written.incrementAndGet();
+                                }
+                            } catch (Exception e) {
+                                failures.add(id + ": " + e);
+                            }
+                        }
+                    });
+                    thread.start();
+                    clients.add(thread);
+                }
+                Thread.sleep(1_000);
+                for (int i = 0; i < 2; i++) {
+                    nodes[i].destroy(); // SIGTERM: the node drains, then stops
+                    assertThat(nodes[i].waitFor(30, TimeUnit.SECONDS)).isTrue();
+                    nodes[i] = start(dir, i == 0 ? "a" : "b", ports[i], store.jdbcUrl(), key, token);
+                    Thread.sleep(1_000);
+                }
+                running.set(false);
+                for (Thread client : clients) {
+                    client.join(30_000);
+                }
+                System.out.printf("rolling restart: %d records written and read back through the restarts, %d failed%n",
+                        written.get(), failures.size());
+                assertThat(failures).as("requests that failed").isEmpty();
+                assertThat(written.get()).isGreaterThan(20);
+                int stored = 0;
+                String pageToken = null;
+                do {
+                    var page = new com.fasterxml.jackson.databind.ObjectMapper().readTree(send("GET", base
+                            + "/v1/collections/notes/records?maxResults=2500" + (pageToken == null ? ""
+                            : "&pageToken=" + java.net.URLEncoder.encode(pageToken, StandardCharsets.UTF_8)), null, token[0]).body());
+                    stored += page.get("items").size();
+                    pageToken = page.path("nextPageToken").asText(null);
+                } while (pageToken != null);
+                assertThat(stored).as("every write is there").isEqualTo(written.get());
+            } finally {
+                proxy.stop(0);
+                for (Process node : nodes) {
+                    node.destroyForcibly();
+                    node.waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /** A client that retries a 503 (a draining node, or none up for a moment) a few times. */
+    private HttpResponse<String> retrying(String method, String url, String body, String token) throws Exception {
+        HttpResponse<String> answer = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            answer = send(method, url, body, token);
+            if (answer.statusCode() != 503 && answer.statusCode() != 502) {
+                return answer;
+            }
+            Thread.sleep(250);
+        }
+        return answer;
+    }
+
+    private HttpResponse<String> send(String method, String url, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Bearer " + token);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A round-robin reverse proxy, as a load balancer with retries: a request goes to the next
+     * node, and to the other when that one refuses the connection or answers 503.
+     */
+    private HttpServer proxy(int[] ports) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        AtomicInteger next = new AtomicInteger();
+        server.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String target = exchange.getRequestURI().toString();
+            int first = Math.floorMod(next.getAndIncrement(), ports.length);
+            HttpResponse<byte[]> answer = null;
+            for (int i = 0; i < ports.length && (answer == null || answer.statusCode() == 503); i++) {
+                int port = ports[(first + i) % ports.length];
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
+                        .timeout(Duration.ofSeconds(30))
+                        .method(exchange.getRequestMethod(), body.length == 0 && !exchange.getRequestMethod().equals("PUT")
+                                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                for (String header : List.of("Authorization", "Content-Type")) {
+                    String value = exchange.getRequestHeaders().getFirst(header);
+                    if (value != null) {
+                        request.header(header, value);
+                    }
+                }
+                try {
+                    answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                } catch (IOException e) {
+                    answer = null; // down or closing: the other node
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (answer == null) {
+                exchange.sendResponseHeaders(502, -1);
+                exchange.close();
+                return;
+            }
+            answer.headers().firstValue("Content-Type").ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
+            byte[] out = answer.body();
+            exchange.sendResponseHeaders(answer.statusCode(), out.length == 0 ? -1 : out.length);
+            try (OutputStream response = exchange.getResponseBody()) {
+                response.write(out);
+            }
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(16));
+        server.start();
+        return server;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts a hub process on {@code port}; the first on the store prints the admin token into {@code token}. */
+    private static Process start(Path dir, String name, int port, String store, String key, String[] token) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", JAR.toString(), "serve", "--port", Integer.toString(port), "--data-dir",
+                dir.resolve(name).toString(), "--store", store)
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(name + "-stderr.txt").toFile()));
+        builder.environment().put("TRIBUTARY_SECRET_KEY", key);
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            java.util.regex.Matcher found = java.util.regex.Pattern.compile("(trb_[A-Za-z0-9_-]+)").matcher(line);
+            if (token[0] == null && found.find()) {
+                token[0] = found.group(1);
+            }
+            if (line.startsWith("Press Ctrl-C")) {
+                break;
+            }
+        }
+        assertThat(process.isAlive()).as(Files.readString(dir.resolve(name + "-stderr.txt"))).isTrue();
+        Thread drain = new Thread(() -> {
+            try {
+                out.transferTo(java.io.Writer.nullWriter());
+            } catch (IOException ignored) {
+                // the hub stopped
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return process;
+    }
+}
