@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tributary.connector.testkit.ExternalDatabases;
 import dev.tributary.connectors.jdbc.JdbcConnector;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the kill timings.
  */
 class CrashSafetyIT {
-
-    private static final Path JAR = Path.of("target", "tributary.jar");
 
     @Test
     void killingTheHubAtRandomLosesDuplicatesAndEchoesNothing(@TempDir Path dir) throws Exception {
@@ -283,32 +277,8 @@ class CrashSafetyIT {
     }
 
     private static Process startHub(Path dir, Path config) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Process hub = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-jar", JAR.toString(), "serve", "--port", Integer.toString(port), "--data-dir", dir.resolve("hub").toString(),
-                "--config", config.toString())
-                .redirectError(dir.resolve("hub-stderr.txt").toFile())
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("Tributary hub is running")) {
-                break;
-            }
-        }
-        assertThat(hub.isAlive()).as(Files.readString(dir.resolve("hub-stderr.txt"))).isTrue();
-        Thread drain = new Thread(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (java.io.IOException ignored) {
-                // the hub was killed
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return hub;
+        return HubProcess.start(HubProcess.freePort(), dir.resolve("hub-stderr.txt"), Map.of(), "--data-dir",
+                dir.resolve("hub").toString(), "--config", config.toString()).process();
     }
 
     private static long copies(String url) throws Exception {

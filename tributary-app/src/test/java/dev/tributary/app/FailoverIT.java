@@ -6,14 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.connector.testkit.ExternalDatabases;
 import dev.tributary.connectors.jdbc.JdbcConnector;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailoverIT {
 
-    private static final Path JAR = Path.of("target", "tributary.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -96,42 +91,15 @@ class FailoverIT {
         }
     }
 
-    private record Hub(Process process, String url, String token) {
+    /** Starts a hub process; the first on a store prints its admin token, later ones use {@code token}. */
+    private static Hub start(Path dir, String name, String store, Path config, String key, String token) throws Exception {
+        HubProcess hub = HubProcess.start(HubProcess.freePort(), dir.resolve(name + "-stderr.txt"),
+                Map.of("TRIBUTARY_SECRET_KEY", key), "--data-dir", dir.resolve(name).toString(), "--store", store,
+                "--config", config.toString());
+        return new Hub(hub.process(), hub.url(), token != null ? token : hub.token());
     }
 
-    /** Starts a hub process; the first on a store prints its admin token, later ones use {@code token}. */
-    private Hub start(Path dir, String name, String store, Path config, String key, String token) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString(), "serve", "--port", Integer.toString(port), "--data-dir",
-                dir.resolve(name).toString(), "--store", store, "--config", config.toString())
-                .redirectError(dir.resolve(name + "-stderr.txt").toFile());
-        builder.environment().put("TRIBUTARY_SECRET_KEY", key);
-        Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            java.util.regex.Matcher found = java.util.regex.Pattern.compile("(trb_[A-Za-z0-9_-]+)").matcher(line);
-            if (token == null && found.find()) {
-                token = found.group(1);
-            }
-            if (line.startsWith("Press Ctrl-C")) { // after the admin token a store's first hub prints
-                break;
-            }
-        }
-        assertThat(process.isAlive()).as(Files.readString(dir.resolve(name + "-stderr.txt"))).isTrue();
-        Thread drain = new Thread(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (java.io.IOException ignored) {
-                // the hub was killed
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return new Hub(process, "http://127.0.0.1:" + port, token);
+    private record Hub(Process process, String url, String token) {
     }
 
     private JsonNode get(Hub hub, String path) throws Exception {

@@ -4,23 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tributary.connector.testkit.ExternalDatabases;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,14 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RollingRestartIT {
 
-    private static final Path JAR = Path.of("target", "tributary.jar");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void restartingEveryNodeInTurnLosesNoRequest(@TempDir Path dir) throws Exception {
         try (ExternalDatabases.Scratch store = ExternalDatabases.postgresSchema()) {
             String key = Base64.getEncoder().encodeToString(new byte[32]);
-            int[] ports = {freePort(), freePort()};
+            int[] ports = {HubProcess.freePort(), HubProcess.freePort()};
             Process[] nodes = new Process[2];
             String[] token = new String[1];
             nodes[0] = start(dir, "a", ports[0], store.jdbcUrl(), key, token);
@@ -187,40 +183,13 @@ class RollingRestartIT {
         return server;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** Starts a hub process on {@code port}; the first on the store prints the admin token into {@code token}. */
     private static Process start(Path dir, String name, int port, String store, String key, String[] token) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString(), "serve", "--port", Integer.toString(port), "--data-dir",
-                dir.resolve(name).toString(), "--store", store)
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(name + "-stderr.txt").toFile()));
-        builder.environment().put("TRIBUTARY_SECRET_KEY", key);
-        Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null; ) {
-            java.util.regex.Matcher found = java.util.regex.Pattern.compile("(trb_[A-Za-z0-9_-]+)").matcher(line);
-            if (token[0] == null && found.find()) {
-                token[0] = found.group(1);
-            }
-            if (line.startsWith("Press Ctrl-C")) {
-                break;
-            }
+        HubProcess hub = HubProcess.start(port, dir.resolve(name + "-stderr.txt"), Map.of("TRIBUTARY_SECRET_KEY", key),
+                "--data-dir", dir.resolve(name).toString(), "--store", store);
+        if (token[0] == null) {
+            token[0] = hub.token();
         }
-        assertThat(process.isAlive()).as(Files.readString(dir.resolve(name + "-stderr.txt"))).isTrue();
-        Thread drain = new Thread(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (IOException ignored) {
-                // the hub stopped
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return process;
+        return hub.process();
     }
 }

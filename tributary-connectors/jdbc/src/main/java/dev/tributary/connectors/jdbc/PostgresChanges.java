@@ -58,7 +58,7 @@ final class PostgresChanges implements AutoCloseable {
                     statement.execute("LISTEN " + ChangeTracking.NOTIFY_CHANNEL);
                 }
                 backoff = 500;
-                listeners.values().forEach(set -> set.forEach(PostgresChanges::call)); // what went unheard
+                listeners.values().forEach(set -> set.forEach(Listening::call)); // what went unheard
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(5_000);
@@ -72,7 +72,7 @@ final class PostgresChanges implements AutoCloseable {
                     for (PGNotification notification : notifications) {
                         tables.add(notification.getParameter());
                     }
-                    tables.forEach(table -> listeners.getOrDefault(table, Set.of()).forEach(PostgresChanges::call));
+                    tables.forEach(table -> listeners.getOrDefault(table, Set.of()).forEach(Listening::call));
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
@@ -80,27 +80,11 @@ final class PostgresChanges implements AutoCloseable {
                 }
                 LOG.log(Level.WARNING, "listening for table changes failed ({0}); retrying in {1} ms",
                         new Object[] {e.toString(), backoff});
-                sleep(backoff);
+                Listening.sleep(backoff);
                 backoff = Math.min(30_000, backoff * 2);
             } finally {
                 connection = null;
             }
-        }
-    }
-
-    private static void call(Runnable listener) {
-        try {
-            listener.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "a change listener failed: {0}", e.toString());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -55,7 +55,7 @@ final class SqliteChanges implements AutoCloseable {
                     }
                     if (version != seen) {
                         if (seen != Long.MIN_VALUE || backoff > 500) {
-                            listeners.forEach(SqliteChanges::call);
+                            listeners.forEach(Listening::call);
                         }
                         seen = version;
                         backoff = 500;
@@ -68,27 +68,11 @@ final class SqliteChanges implements AutoCloseable {
                 }
                 LOG.log(Level.WARNING, "watching the database for changes failed ({0}); retrying in {1} ms",
                         new Object[] {e.toString(), backoff});
-                sleep(backoff);
+                Listening.sleep(backoff);
                 backoff = Math.min(30_000, backoff * 2);
             } catch (InterruptedException e) {
                 return;
             }
-        }
-    }
-
-    private static void call(Runnable listener) {
-        try {
-            listener.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "a change listener failed: {0}", e.toString());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
