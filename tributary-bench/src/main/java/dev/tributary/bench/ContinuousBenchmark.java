@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,27 +68,11 @@ final class ContinuousBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ChangeFeedBenchmark.printMachine();
-        String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection pg = DriverManager.getConnection(postgres); Statement sql = pg.createStatement()) {
-            sql.execute("CREATE SCHEMA " + name);
-        }
-        try (Connection maria = DriverManager.getConnection(mariadb); Statement sql = maria.createStatement()) {
-            sql.execute("CREATE DATABASE " + name);
-        }
-        String pgUrl = postgres + (postgres.contains("?") ? "&" : "?") + "currentSchema=" + name;
-        int query = mariadb.indexOf('?');
-        String mariaUrl = mariadb.substring(0, mariadb.lastIndexOf('/', query)) + "/" + name + mariadb.substring(query);
         Path data = Files.createTempDirectory("tributary-continuous-");
-        try {
-            latencies(pgUrl, mariaUrl, data.resolve("latency"));
-            idle(pgUrl, mariaUrl, data.resolve("idle"));
+        try (PipelineBenchmark.Scratch scratch = new PipelineBenchmark.Scratch(postgres, mariadb)) {
+            latencies(scratch.pgUrl, scratch.mariaUrl, data.resolve("latency"));
+            idle(scratch.pgUrl, scratch.mariaUrl, data.resolve("idle"));
         } finally {
-            try (Connection pg = DriverManager.getConnection(postgres); Statement sql = pg.createStatement()) {
-                sql.execute("DROP SCHEMA " + name + " CASCADE");
-            }
-            try (Connection maria = DriverManager.getConnection(mariadb); Statement sql = maria.createStatement()) {
-                sql.execute("DROP DATABASE " + name);
-            }
             try (var files = Files.walk(data)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -203,8 +203,8 @@ final class PipelineBenchmark implements Callable<Integer> {
         }
     }
 
-    /** A scratch PostgreSQL schema and MariaDB database. */
-    private static final class Scratch implements AutoCloseable {
+    /** A scratch PostgreSQL schema and MariaDB database, dropped when closed (also used by {@link ContinuousBenchmark}). */
+    static final class Scratch implements AutoCloseable {
         final String name = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         final String postgres;
         final String mariadb;

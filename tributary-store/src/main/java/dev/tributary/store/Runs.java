@@ -108,13 +108,6 @@ public final class Runs {
                 + " 'failed', 'cancelled')", id));
     }
 
-    /** Marks runs left queued or running by a hub that stopped as failed; returns how many. */
-    public int failInterrupted(String reason) {
-        long now = clock.millis();
-        return database.write(connection -> Rows.update(connection, "UPDATE runs SET state = 'failed', error = ?,"
-                + " finished_at = ? WHERE state IN ('queued', 'running')", reason, now));
-    }
-
     /**
      * Marks failed the active runs whose node does not hold their link's lease any more (the
      * node stopped, died or paused past it; see {@link Nodes}), and those recorded without a node.
