@@ -279,7 +279,7 @@ final class ContinuousLinks implements AutoCloseable {
                         return null;
                     });
                 } finally {
-                    engine.membership().release(lease.name());
+                    engine.releaseAfter(lease.name(), link.name());
                 }
             }, "tributary-live-" + link.name());
             thread.setDaemon(true);

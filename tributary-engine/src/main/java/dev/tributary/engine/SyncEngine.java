@@ -591,6 +591,7 @@ public final class SyncEngine implements AutoCloseable {
             continuous.hold(linkName, "a " + (resync ? RESYNC : mode.label()) + " run");
         }
         String leaseName = leaseOf(linkName);
+        String runName = linkName;
         Leased leased;
         try {
             leased = leaseAndCreate(leaseName, linkName, resync ? RESYNC : mode.label());
@@ -607,7 +608,7 @@ public final class SyncEngine implements AutoCloseable {
                     return null;
                 });
             } finally {
-                membership.release(leaseName);
+                releaseAfter(leaseName, runName);
                 continuous.release(linkName);
             }
         });
@@ -660,6 +661,18 @@ public final class SyncEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives a run's lease back once the run ended — unless a next run of the link already started
+     * on this node under the same lease (the check and the start hold the same lock).
+     */
+    void releaseAfter(String leaseName, String runName) {
+        synchronized (starting) {
+            if (store.runs().active(runName).isEmpty()) {
+                membership.release(leaseName);
+            }
+        }
+    }
+
     /** Creates a continuous link's session run under a lease this node just took (see {@link ContinuousLinks}). */
     Optional<Leased> leaseSession(String linkName) {
         try {
@@ -702,7 +715,7 @@ public final class SyncEngine implements AutoCloseable {
                     return null;
                 });
             } finally {
-                membership.release(leaseName);
+                releaseAfter(leaseName, runName);
             }
         });
         return leased.run();

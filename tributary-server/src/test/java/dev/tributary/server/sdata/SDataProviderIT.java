@@ -168,6 +168,9 @@ class SDataProviderIT {
         assertThat(notes(b)).as("not yet due").isEmpty();
         a.clock.advance(Duration.ofMinutes(5));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> notes(b).containsKey("n1"));
+        // The scheduled run has written; it ends a moment later (a manual run meanwhile would be refused).
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                a.get("/v1/runs?link=sdata:nightly").json().get("items").get(0).get("state").asText().equals("succeeded"));
         JsonNode runs = a.get("/v1/runs?link=sdata:nightly").json().get("items");
         assertThat(runs.get(0).get("mode").asText()).isEqualTo("scheduled");
         write(a, "n2", "manual");
