@@ -37,11 +37,12 @@ final class StoreCommand implements Runnable {
             try (Store opened = store.open()) {
                 out.println("store:            " + store.describe());
                 out.println("epoch:            " + opened.epoch());
-                out.println("change-log head:  " + opened.changeLog().head());
+                out.println("change-log head:  " + opened.changeLog().highestHead() + " (highest of any collection)");
                 out.println("collections:");
+                java.util.Map<String, Long> heads = opened.changeLog().heads();
                 for (CollectionInfo collection : opened.collections().list()) {
-                    out.printf("  %-24s retention %d days, horizon %d%n", collection.name(),
-                            collection.retention().toDays(), collection.horizon());
+                    out.printf("  %-24s head %d, retention %d days, horizon %d%n", collection.name(),
+                            heads.getOrDefault(collection.name(), 0L), collection.retention().toDays(), collection.horizon());
                 }
             }
         }

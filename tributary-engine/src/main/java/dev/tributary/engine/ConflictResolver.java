@@ -48,7 +48,7 @@ final class ConflictResolver {
             throw new InvalidDefinitionException("resolution", List.of("'data' (an object) is required with take merged"));
         }
         String origin = "resolution:" + conflictId;
-        store.transact(tx -> {
+        store.transact(link.collection(), tx -> {
             if (!tx.resolveConflict(conflictId, side.label())) {
                 throw new EngineException("conflict " + conflictId + " was resolved meanwhile");
             }
@@ -102,7 +102,7 @@ final class ConflictResolver {
                     + " hub, which writes the hub's record to it again in the link's next run"));
         }
         Definitions.Link link = links.apply(conflict.link()).orElseThrow(() -> new NotFoundException("the conflict's link is gone"));
-        store.transact(tx -> {
+        store.transact(link.collection(), tx -> {
             if (!tx.retryRejected(conflict.id())) {
                 throw new EngineException("conflict " + conflict.id() + " was retried meanwhile");
             }

@@ -47,7 +47,7 @@ final class DeletionDetector extends LinkRunPart {
             }
             List<SyncDelta> deltas = entries.stream().map(e -> inbound.deletion(e.uid(), new SyncToken(e.seq()))).toList();
             long last = entries.get(entries.size() - 1).seq();
-            store.transact(tx -> {
+            store.transact(link.collection(), tx -> {
                 inbound.applyInbound(tx, deltas);
                 tx.setDeletionsCheckpoint(link.name(), last);
                 return null;
@@ -97,7 +97,7 @@ final class DeletionDetector extends LinkRunPart {
     private void applyDeletions(List<SyncDelta> gone) {
         for (int from = 0; from < gone.size(); from += INBOUND_BATCH) {
             List<SyncDelta> chunk = gone.subList(from, Math.min(gone.size(), from + INBOUND_BATCH));
-            store.transact(tx -> {
+            store.transact(link.collection(), tx -> {
                 inbound.applyInbound(tx, chunk);
                 return null;
             });

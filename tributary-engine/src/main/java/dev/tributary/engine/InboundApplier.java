@@ -174,7 +174,7 @@ final class InboundApplier extends LinkRunPart {
         if (deltas.isEmpty() && !storeToken) {
             return;
         }
-        store.transact(tx -> {
+        store.transact(link.collection(), tx -> {
             applyInbound(tx, deltas);
             if (storeToken) {
                 tx.setInboundToken(link.name(), token);

@@ -59,7 +59,7 @@ final class OutboundWriter extends LinkRunPart {
         try {
             drainQueue();
             long start = state().outboundCheckpoint();
-            long head = store.changeLog().head();
+            long head = store.changeLog().head(link.collection());
             long checkpoint = start;
             while (checkpoint < head && !cancelled.getAsBoolean()) {
                 ChangePage page = store.changeLog().read(link.collection(), checkpoint, head, OUTBOUND_PAGE, true);
@@ -115,7 +115,7 @@ final class OutboundWriter extends LinkRunPart {
                 }, OperationOptions.DEFAULTS.withPagedResultsCookie(cookie));
                 cookie = result.pagedResultsCookie();
             } while (cookie != null && !cancelled.getAsBoolean());
-            long head = store.changeLog().head();
+            long head = store.changeLog().head(link.collection());
             long position = 0;
             while (position < head && !cancelled.getAsBoolean()) {
                 ChangePage page = store.changeLog().read(link.collection(), position, head, OUTBOUND_PAGE, true);
@@ -128,7 +128,7 @@ final class OutboundWriter extends LinkRunPart {
                 progress.report("outbound", head == 0 ? 1 : (double) position / head);
             }
             if (!cancelled.getAsBoolean()) {
-                store.transact(tx -> {
+                store.transact(link.collection(), tx -> {
                     tx.setOutboundCheckpoint(link.name(), Math.max(head, state().outboundCheckpoint()));
                     return null;
                 });
@@ -165,7 +165,7 @@ final class OutboundWriter extends LinkRunPart {
             if (queued.isEmpty()) {
                 return;
             }
-            Map<String, StoredRecord> records = store.transact(tx -> tx.records(link.collection(), queued));
+            Map<String, StoredRecord> records = store.transact(link.collection(), tx -> tx.records(link.collection(), queued));
             List<StoredRecord> present = new ArrayList<>();
             for (String id : queued) {
                 StoredRecord record = records.get(id);
@@ -185,7 +185,7 @@ final class OutboundWriter extends LinkRunPart {
             }
             writeOut(present, -1, true, null);
             if (!missing.isEmpty()) {
-                store.transact(tx -> {
+                store.transact(link.collection(), tx -> {
                     missing.forEach(id -> tx.dequeueOutbound(link.name(), id));
                     return null;
                 });
@@ -298,7 +298,7 @@ final class OutboundWriter extends LinkRunPart {
                 accepted.add(plan.get(i).record().id());
             }
         }
-        store.transact(tx -> {
+        store.transact(link.collection(), tx -> {
             tx.supersedeRejections(link.name(), accepted);
             PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock);
             stale.forEach(pending::removeMapping);
@@ -385,7 +385,7 @@ final class OutboundWriter extends LinkRunPart {
         ObjectNode endpointData = current == null ? null : mapping.toHub(hubData, current.fields());
         String endpointVersion = current == null ? null : current.version();
         String uid = current != null ? current.uid().value() : planned.known() != null ? planned.known().uid() : null;
-        Side winner = decider.decide(record.deleted() ? null : store.transact(tx -> decider.hubTime(tx, record)),
+        Side winner = decider.decide(record.deleted() ? null : store.transact(link.collection(), tx -> decider.hubTime(tx, record)),
                 current == null ? null : current.fields().get(link.timestampField()));
         if (winner == null) {
             return (tx, pending) -> tx.recordConflict(link.name(), record.id(), uid, ConflictState.OPEN, link.conflictPolicy().label(),

@@ -60,14 +60,14 @@ final class Operations implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         Gauge.builder("tributary.changelog.head", store, s -> safeHead(s))
-                .description("highest committed change-log position").register(registry);
+                .description("highest committed change-log position of any collection (positions are per collection)").register(registry);
         Gauge.builder("tributary.collections", store, s -> s.collections().list().size())
                 .description("number of collections").register(registry);
     }
 
     private static double safeHead(Store store) {
         try {
-            return store.changeLog().head();
+            return store.changeLog().highestHead();
         } catch (StoreException e) {
             return Double.NaN;
         }
@@ -88,7 +88,7 @@ final class Operations implements AutoCloseable {
     private void health(Context ctx) {
         boolean up;
         try {
-            store.changeLog().head();
+            store.changeLog().highestHead();
             up = true;
         } catch (StoreException e) {
             up = false;

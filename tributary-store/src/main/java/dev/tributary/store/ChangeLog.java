@@ -19,19 +19,22 @@ import java.util.Set;
  * Writes records and reads them back in change-log order. This is the class that assigns
  * change-log positions ({@code seq}).
  *
- * <p>Implementation notes — <b>approach: commit-ordered positions through a locked head row.</b>
- * Every writing transaction begins by updating the single row of {@code log_head}
- * ({@code UPDATE log_head SET seq = seq + n RETURNING seq}) and takes its positions from the new
- * value. The update holds that row's lock until the transaction commits or rolls back, so a second
- * writer waits at its first statement and then sees the first writer's committed value. Positions
- * are therefore handed out in commit order, without gaps, and a rolled-back transaction gives its
- * positions back. A reader first reads the head (a committed value, so every position at or below
- * it belongs to a committed transaction) and then reads records up to that head only; nothing can
- * later appear below a position it has passed — the classic "sequence taken before commit,
- * committed late" skip cannot happen. On SQLite the same statement runs under SQLite's single
- * writer. The price is that writers of one store are serialized from their first statement to
- * commit, which is why the transaction does its precondition reads and writes in a few batched
- * statements and nothing else.
+ * <p>Implementation notes — <b>approach: commit-ordered positions through a locked head row per
+ * collection.</b> Every writing transaction begins by updating its collection's row of
+ * {@code log_heads} ({@code UPDATE log_heads SET seq = seq + n WHERE collection = ? RETURNING seq})
+ * and takes its positions from the new value. The update holds that row's lock until the
+ * transaction commits or rolls back, so a second writer of the same collection waits at its first
+ * statement and then sees the first writer's committed value. Positions of a collection are
+ * therefore handed out in commit order, without gaps, and a rolled-back transaction gives its
+ * positions back. A reader first reads the collection's head (a committed value, so every position
+ * at or below it belongs to a committed transaction) and then reads records up to that head only;
+ * nothing can later appear below a position it has passed — the classic "sequence taken before
+ * commit, committed late" skip cannot happen. Writers of different collections take different rows
+ * and do not wait for each other; positions are compared only within one collection (every feed,
+ * token and checkpoint is one collection's). On SQLite the same statement runs under SQLite's
+ * single writer. The price is that writers of one collection are serialized from their first
+ * statement to commit, which is why the transaction does its precondition reads and writes in a
+ * few batched statements and nothing else.
  *
  * <p>The log is compacted by key: a record sits in the log once, at the position of its latest
  * change, so an incremental reader gets each changed record once, in its latest state. A deleted
@@ -97,7 +100,7 @@ public final class ChangeLog {
         }
         Set<String> ids = new HashSet<>();
         writes.forEach(w -> ids.add(w.id()));
-        long top = reservePositions(connection, writes.size());
+        long top = reservePositions(connection, kind, collection, writes.size());
         long firstSeq = top - writes.size() + 1;
         CollectionInfo info = CollectionCatalog.find(connection, collection)
                 .orElseThrow(() -> new CollectionNotFoundException(collection));
@@ -147,17 +150,94 @@ public final class ChangeLog {
         }
     }
 
-    /** Takes {@code count} positions; the head row stays locked until the transaction ends. */
-    private static long reservePositions(Connection connection, int count) throws SQLException {
-        try (PreparedStatement reserve = connection.prepareStatement(
-                "UPDATE log_head SET seq = seq + ? WHERE id = 1 RETURNING seq")) {
-            reserve.setLong(1, count);
-            try (ResultSet row = reserve.executeQuery()) {
-                if (!row.next()) {
-                    throw new StoreException("the change log head is missing; the store is damaged");
+    /**
+     * Takes {@code count} positions of {@code collection}; its head row stays locked until the
+     * transaction ends.
+     */
+    private static long reservePositions(Connection connection, StoreKind kind, String collection, int count)
+            throws SQLException {
+        if (kind == StoreKind.SQLITE) {
+            try (PreparedStatement reserve = connection.prepareStatement(
+                    "UPDATE log_head SET seq = seq + ? WHERE id = 1 RETURNING seq")) {
+                reserve.setLong(1, count);
+                try (ResultSet row = reserve.executeQuery()) {
+                    if (!row.next()) {
+                        throw new StoreException("the change log head is missing; the store is damaged");
+                    }
+                    return row.getLong(1);
                 }
-                return row.getLong(1);
             }
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (PreparedStatement reserve = connection.prepareStatement(
+                    "UPDATE log_heads SET seq = seq + ? WHERE collection = ? RETURNING seq")) {
+                reserve.setLong(1, count);
+                reserve.setString(2, collection);
+                try (ResultSet row = reserve.executeQuery()) {
+                    if (row.next()) {
+                        return row.getLong(1);
+                    }
+                }
+            }
+            addHead(connection, StoreKind.POSTGRESQL, collection);
+        }
+        throw new StoreException("the change log head of '" + collection + "' is missing; the store is damaged");
+    }
+
+    /**
+     * Locks {@code collection}'s head row until the transaction ends, without taking a position:
+     * no other writer of that collection commits in between.
+     */
+    static void lockHead(Connection connection, StoreKind kind, String collection) throws SQLException {
+        if (kind == StoreKind.SQLITE) {
+            try (PreparedStatement lock = connection.prepareStatement("UPDATE log_head SET seq = seq WHERE id = 1")) {
+                lock.executeUpdate();
+            }
+            return;
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "UPDATE log_heads SET seq = seq WHERE collection = ?")) {
+                lock.setString(1, collection);
+                if (lock.executeUpdate() > 0) {
+                    return;
+                }
+            }
+            addHead(connection, StoreKind.POSTGRESQL, collection);
+        }
+    }
+
+    /**
+     * Gives a collection name seen for the first time its head row, starting where the store's
+     * single head of earlier versions stopped (above every position ever handed out).
+     */
+    static void addHead(Connection connection, StoreKind kind, String collection) throws SQLException {
+        if (kind == StoreKind.SQLITE) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO log_heads (collection, seq)"
+                + " SELECT ?, seq FROM log_head WHERE id = 1 ON CONFLICT (collection) DO NOTHING")) {
+            insert.setString(1, collection);
+            insert.executeUpdate();
+        }
+    }
+
+    /** {@code collection}'s head read on this connection (0 for a name never written). */
+    static long head(Connection connection, StoreKind kind, String collection) throws SQLException {
+        if (kind != StoreKind.SQLITE) {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT seq FROM log_heads WHERE collection = ?")) {
+                select.setString(1, collection);
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        return row.getLong(1);
+                    }
+                }
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement("SELECT seq FROM log_head WHERE id = 1");
+                ResultSet row = select.executeQuery()) {
+            return row.next() ? row.getLong(1) : 0L;
         }
     }
 
@@ -245,13 +325,41 @@ public final class ChangeLog {
     }
 
     /**
-     * The highest committed change-log position. Every position at or below it belongs to a
-     * committed change, so it is a safe upper bound for {@link #read}.
+     * The highest committed change-log position of {@code collection}. Every position at or below
+     * it belongs to a committed change, so it is a safe upper bound for {@link #read} of that
+     * collection (and of no other: positions are per collection).
      */
-    public long head() {
+    public long head(String collection) {
+        return database.read(connection -> head(connection, database.kind(), collection));
+    }
+
+    /**
+     * Every collection's head, by name (on PostgreSQL also of names deleted since; on SQLite, where
+     * all collections share one head, of the existing collections).
+     */
+    public Map<String, Long> heads() {
         return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT seq FROM log_head WHERE id = 1");
+            Map<String, Long> heads = new java.util.TreeMap<>();
+            try (PreparedStatement select = connection.prepareStatement(database.kind() == StoreKind.SQLITE
+                    ? "SELECT c.name, h.seq FROM collections c, log_head h WHERE h.id = 1"
+                    : "SELECT collection, seq FROM log_heads");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    heads.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            return heads;
+        });
+    }
+
+    /**
+     * The highest head of all collections: a figure for metrics and the store summary, never a
+     * bound for reading (another collection's writer may still commit below it).
+     */
+    public long highestHead() {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(database.kind() == StoreKind.SQLITE
+                    ? "SELECT seq FROM log_head WHERE id = 1" : "SELECT COALESCE(MAX(seq), 0) FROM log_heads");
                     ResultSet row = select.executeQuery()) {
                 row.next();
                 return row.getLong(1);

@@ -66,6 +66,7 @@ public final class CollectionCatalog {
                 insert.setLong(3, clock.millis());
                 insert.executeUpdate();
             }
+            ChangeLog.addHead(connection, database.kind(), name);
             return new PutResult(find(connection, name).orElseThrow(), true);
         });
     }

@@ -390,17 +390,31 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one transaction holding the change log's head lock; it commits when
-     * {@code work} returns and rolls back when it throws.
+     * Runs {@code work} in one transaction; it commits when {@code work} returns and rolls back when
+     * it throws. The transaction takes a collection's head lock when it first touches that
+     * collection (see {@link StoreTransaction#lock}); when it is about one collection, prefer
+     * {@link #transact(String, TransactionWork)}, which takes that lock first.
      */
     public <T> T transact(TransactionWork<T> work) {
+        return transact(null, work);
+    }
+
+    /**
+     * Runs {@code work} in one transaction that first takes {@code collection}'s head lock (so every
+     * such transaction of one collection takes its locks in the same order: the head first, then
+     * the rows it touches), then checks the lease this thread works under, if any.
+     */
+    public <T> T transact(String collection, TransactionWork<T> work) {
         Nodes.Lease lease = currentLease.get();
         return database.write(connection -> {
-            StoreTransaction.lockHead(connection);
+            StoreTransaction transaction = new StoreTransaction(connection, database, clock);
+            if (collection != null) {
+                transaction.lock(collection);
+            }
             if (lease != null) {
                 Nodes.check(connection, database.kind(), lease, clock);
             }
-            return work.run(new StoreTransaction(connection, database, clock));
+            return work.run(transaction);
         });
     }
 

@@ -21,10 +21,11 @@ import java.util.UUID;
  * positions), id mappings, link tokens and checkpoints, conflicts. That is how a connector token
  * is stored only together with the changes before it (acked prefix).
  *
- * <p>Implementation notes. The transaction takes the change log's head lock first, so no other
- * writer of records can commit between what the engine reads here and what it writes: its
- * decisions (conflict or not) rest on the state it commits against. Keep the work inside short —
- * no calls to external systems.
+ * <p>Implementation notes. The transaction takes a collection's head lock before it first reads or
+ * writes that collection's records ({@link #lock}), so no other writer of that collection can
+ * commit between what the engine reads here and what it writes: its decisions (conflict or not)
+ * rest on the state it commits against. Writers of other collections are not held up. Keep the
+ * work inside short — no calls to external systems.
  *
  * <p>Obtained from {@link Store#transact}; valid only inside that call.
  */
@@ -35,6 +36,8 @@ public final class StoreTransaction {
     private final StoreKind kind;
     private final Clock clock;
 
+    private final java.util.Set<String> locked = new java.util.HashSet<>();
+
     StoreTransaction(Connection connection, Database database, Clock clock) {
         this.connection = connection;
         this.database = database;
@@ -42,10 +45,27 @@ public final class StoreTransaction {
         this.clock = clock;
     }
 
-    static void lockHead(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("UPDATE log_head SET seq = seq WHERE id = 1")) {
-            lock.executeUpdate();
+    /**
+     * Takes {@code collection}'s head lock for the rest of the transaction, once: from here on no
+     * other writer of that collection commits before this transaction ends, so what it reads of
+     * the collection is what it commits against. Every method here that reads or writes a
+     * collection's records calls it first; writers of other collections go on meanwhile.
+     */
+    public void lock(String collection) {
+        if (locked.contains(collection)) {
+            return;
         }
+        try {
+            ChangeLog.lockHead(connection, kind, collection);
+            locked.add(collection);
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    /** Takes the head locks of several collections, in name order (so two such transactions cannot deadlock). */
+    public void lock(Collection<String> collections) {
+        new java.util.TreeSet<>(collections).forEach(this::lock);
     }
 
     private long now() {
@@ -63,6 +83,7 @@ public final class StoreTransaction {
      * one was stored for exactly that version; records without one are left out.
      */
     public Map<String, Instant> changeTimes(String collection, Map<String, Long> versions) {
+        lock(collection);
         Map<String, Instant> times = new HashMap<>();
         try {
             for (List<String> chunk : chunks(new ArrayList<>(versions.keySet()), 500)) {
@@ -86,6 +107,7 @@ public final class StoreTransaction {
 
     /** Stores the source times of record versions (replacing what was stored for those records). */
     public void putChangeTimes(String collection, List<ChangeTime> times) {
+        lock(collection);
         if (times.isEmpty()) {
             return;
         }
@@ -128,6 +150,7 @@ public final class StoreTransaction {
 
     /** The stored SData states of these records (only versions made at other endpoints are stored). */
     public Map<String, SDataState> sdataStates(String collection, Collection<String> ids) {
+        lock(collection);
         Map<String, SDataState> states = new java.util.HashMap<>();
         if (ids.isEmpty()) {
             return states;
@@ -153,6 +176,7 @@ public final class StoreTransaction {
 
     /** Records, in one go, that these records' current versions were made at other endpoints. */
     public void putSDataStates(String collection, List<SDataState> states) {
+        lock(collection);
         if (states.isEmpty()) {
             return;
         }
@@ -211,10 +235,11 @@ public final class StoreTransaction {
         }
     }
 
-    /** The change log's head (the newest position), read in this transaction. */
-    public long head() {
+    /** {@code collection}'s change-log head (its newest position), read in this transaction under its lock. */
+    public long head(String collection) {
+        lock(collection);
         try {
-            return Rows.one(connection, row -> row.getLong(1), "SELECT seq FROM log_head WHERE id = 1").orElse(0L);
+            return ChangeLog.head(connection, kind, collection);
         } catch (SQLException e) {
             throw new StoreException("reading the log head failed: " + e.getMessage(), e, true);
         }
@@ -231,6 +256,7 @@ public final class StoreTransaction {
     // ---- records
 
     public Optional<CollectionInfo> collection(String name) {
+        lock(name);
         try {
             return CollectionCatalog.find(connection, name);
         } catch (SQLException e) {
@@ -240,6 +266,7 @@ public final class StoreTransaction {
 
     /** The records with these ids, tombstones included, with their data. */
     public Map<String, StoredRecord> records(String collection, Collection<String> ids) {
+        lock(collection);
         if (ids.isEmpty()) {
             return Map.of();
         }
@@ -254,6 +281,7 @@ public final class StoreTransaction {
 
     /** Applies writes at the next change-log positions, with the same rules as {@link ChangeLog#apply}. */
     public List<AppliedWrite> apply(String collection, List<RecordWrite> writes, String origin) {
+        lock(collection);
         try {
             return ChangeLog.applyLocked(connection, database, clock, collection, writes, origin);
         } catch (SQLException e) {

@@ -5,4 +5,10 @@ class PostgresNoSkipNoReorderIT extends NoSkipNoReorderContract {
     protected StoreBackend backend() {
         return StoreBackend.postgres();
     }
+
+    /** Three hub nodes' stores on one PostgreSQL database. */
+    @Override
+    protected int nodes() {
+        return 3;
+    }
 }

@@ -157,6 +157,16 @@ public final class OfflineChanges {
                 ids.computeIfAbsent(object.collection(), c -> new ArrayList<>()).add(id);
             }
         }
+        // The collections this batch may touch, locked up front in name order: two uploads touching
+        // the same collections in different orders cannot then wait for each other.
+        java.util.Set<String> collections = new java.util.TreeSet<>();
+        for (int index : indexes) {
+            ObjectService.ObjectDefinition object = service.objects().get(list.get(index).path("object").asText());
+            if (object != null) {
+                collections.add(object.collection());
+            }
+        }
+        tx.lock(collections);
         List<ObjectNode> outcomes = new ArrayList<>();
         if (!unique) {
             for (int index : indexes) {

@@ -31,7 +31,7 @@ public final class HubDigests {
 
     /** This resource kind's digest: the hub's own entry first, then every other endpoint's. */
     public Digest digest(SDataResources.Resource resource) {
-        return snapshot(resource, () -> store.sdata().digest(resource.resource()), () -> store.changeLog().head(),
+        return snapshot(resource, () -> store.sdata().digest(resource.resource()), () -> store.changeLog().head(resource.collection()),
                 clock.instant());
     }
 
@@ -50,7 +50,7 @@ public final class HubDigests {
     }
 
     public static Digest digest(SDataResources.Resource resource, StoreTransaction tx, Instant now) {
-        return digest(resource, tx.head(), tx.sdataDigest(resource.resource()), now);
+        return digest(resource, tx.head(resource.collection()), tx.sdataDigest(resource.resource()), now);
     }
 
     public static Digest digest(SDataResources.Resource resource, long head, List<SDataResources.DigestRow> rows,

@@ -59,7 +59,7 @@ public final class SyncSourceSelector {
                 long after = 0;
                 while (true) {
                     ChangePage page = store.changeLog().read(resource.collection(), after, head, 1000, true);
-                    Map<String, StoreTransaction.SDataState> stored = store.transact(tx -> tx.sdataStates(
+                    Map<String, StoreTransaction.SDataState> stored = store.transact(resource.collection(), tx -> tx.sdataStates(
                             resource.collection(), page.records().stream().map(StoredRecord::id).toList()));
                     for (StoredRecord record : page.records()) {
                         SyncState state = HubDigests.state(resource, record, stored.get(record.id()));
@@ -101,7 +101,7 @@ public final class SyncSourceSelector {
         List<String> ids = selected.stream().map(Selected::id).toList();
         record Now(Map<String, StoredRecord> records, Map<String, StoreTransaction.SDataState> states) {
         }
-        Now now = store.transact(tx -> new Now(tx.records(resource.collection(), ids), tx.sdataStates(resource.collection(), ids)));
+        Now now = store.transact(resource.collection(), tx -> new Now(tx.records(resource.collection(), ids), tx.sdataStates(resource.collection(), ids)));
         List<SyncFeed.Entry> entries = new ArrayList<>(selected.size());
         for (Selected key : selected) {
             StoredRecord record = now.records().get(key.id());

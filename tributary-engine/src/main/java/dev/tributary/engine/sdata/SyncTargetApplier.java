@@ -100,14 +100,14 @@ public final class SyncTargetApplier {
                 break;
             }
             try {
-                outcomes.addAll(store.transact(tx -> applyChunk(resource, feed, chunk, tx)));
+                outcomes.addAll(store.transact(resource.collection(), tx -> applyChunk(resource, feed, chunk, tx)));
             } catch (RuntimeException chunkFailed) {
                 for (SyncFeed.Entry entry : chunk) {
                     if (failure != null) {
                         break;
                     }
                     try {
-                        outcomes.addAll(store.transact(tx -> applyChunk(resource, feed, List.of(entry), tx)));
+                        outcomes.addAll(store.transact(resource.collection(), tx -> applyChunk(resource, feed, List.of(entry), tx)));
                     } catch (RuntimeException e) {
                         LOG.warn("SData entry {} of {} failed", entry.uuid(), resource.resource(), e);
                         failure = e;
@@ -125,7 +125,7 @@ public final class SyncTargetApplier {
                     + (failure == null ? "" : " (" + failure.getMessage() + ")"), null, null, null)));
         }
         if (failure == null && feed.catchUp() && feed.next() == null) {
-            store.transact(tx -> {
+            store.transact(resource.collection(), tx -> {
                 Digest current = HubDigests.digest(resource, tx, clock.instant());
                 Digest merged = current.afterCatchUp(feed.digest(), clock.instant());
                 HubDigests.saveDigest(resource, tx, current, merged);

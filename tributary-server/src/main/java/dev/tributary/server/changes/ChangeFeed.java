@@ -454,7 +454,7 @@ final class ChangeFeed {
             after = page.after();
             bound = page.bound();
         } else {
-            bound = since >= 0 ? shared.head(since) : store.changeLog().head();
+            bound = since >= 0 ? shared.head(collection, since) : store.changeLog().head(collection);
             if (after > bound) {
                 // Only a token this store signed gets here: the store was restored from a backup
                 // taken before the token was issued.

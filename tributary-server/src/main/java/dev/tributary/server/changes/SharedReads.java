@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The reads that the live feeds' clients, woken together by one commit, would each repeat: the
- * log's head, the collection, and a page of the change log. Each is read once and shared.
+ * The reads that the live feeds' clients, woken together by one commit, would each repeat: a
+ * collection's change-log head, the collection, and a page of the change log. Each is read once and shared.
  *
  * <p>Implementation notes. Every wake-up counts one {@link #wake}. A woken reader notes the count
  * before it reads ({@link #now}) and takes a shared head or collection only when that one was
@@ -35,8 +35,8 @@ final class SharedReads {
 
     private final Store store;
     private final AtomicLong wakes = new AtomicLong();
-    private final Object headLock = new Object();
-    private volatile Stamped<Long> head;
+    private final Map<String, Stamped<Long>> heads = new ConcurrentHashMap<>();
+    private final Map<String, Object> headLocks = new ConcurrentHashMap<>();
     private final Map<String, Stamped<Optional<CollectionInfo>>> collections = new ConcurrentHashMap<>();
     private final Map<PageKey, CompletableFuture<ChangePage>> pages = new ConcurrentHashMap<>();
 
@@ -54,20 +54,24 @@ final class SharedReads {
         return wakes.get();
     }
 
-    /** The log's head as read after wake-up {@code since}. */
-    long head(long since) {
-        Stamped<Long> cached = head;
+    /** {@code collection}'s change-log head as read after wake-up {@code since}. */
+    long head(String collection, long since) {
+        Stamped<Long> cached = heads.get(collection);
         if (cached != null && cached.wake() >= since) {
             return cached.value();
         }
-        synchronized (headLock) {
-            cached = head;
+        if (headLocks.size() > MAX_PAGES) {
+            headLocks.clear();
+            heads.clear();
+        }
+        synchronized (headLocks.computeIfAbsent(collection, c -> new Object())) {
+            cached = heads.get(collection);
             if (cached != null && cached.wake() >= since) {
                 return cached.value();
             }
             long stamp = wakes.get();
-            long value = store.changeLog().head();
-            head = new Stamped<>(stamp, value);
+            long value = store.changeLog().head(collection);
+            heads.put(collection, new Stamped<>(stamp, value));
             return value;
         }
     }

@@ -20,16 +20,16 @@ class SharedReadsTest {
             store.changeLog().apply("notes", List.of(RecordWrite.put("a", "{}")), "test");
             shared.wake();
             long first = shared.now();
-            long head = shared.head(first);
-            assertThat(head).isEqualTo(store.changeLog().head());
+            long head = shared.head("notes", first);
+            assertThat(head).isEqualTo(store.changeLog().head("notes"));
 
             // A commit; until its wake-up is counted, readers of the earlier one share the earlier head.
             store.changeLog().apply("notes", List.of(RecordWrite.put("b", "{}")), "test");
-            assertThat(shared.head(first)).isEqualTo(head);
+            assertThat(shared.head("notes", first)).isEqualTo(head);
             shared.wake();
             long second = shared.now();
-            assertThat(shared.head(second)).as("read again after the wake-up").isEqualTo(store.changeLog().head()).isGreaterThan(head);
-            assertThat(shared.page("notes", head, shared.head(second), 10, true, Long.MAX_VALUE).records())
+            assertThat(shared.head("notes", second)).as("read again after the wake-up").isEqualTo(store.changeLog().head("notes")).isGreaterThan(head);
+            assertThat(shared.page("notes", head, shared.head("notes", second), 10, true, Long.MAX_VALUE).records())
                     .extracting(record -> record.id()).containsExactly("b");
 
             // The collection likewise: deleted, then a reader woken after that does not see the old one.

@@ -244,7 +244,7 @@ class OfflineApiIT {
         assertThat(hub.send("POST", "/v1/services/Field/upload?SiteID=1", "{\"changes\": [" + task + "]}", reader,
                 "X-Request-Id", "d").status()).isEqualTo(403);
         assertThat(hub.store.changeLog().get("tasks", "t1")).isEmpty();
-        assertThat(hub.store.changeLog().head()).isZero();
+        assertThat(hub.store.changeLog().highestHead()).isZero();
     }
 
     /** An upload's answer goes only to a caller allowed to see it. */
@@ -433,13 +433,13 @@ class OfflineApiIT {
         Answer first = upload("req-42", "?SiteID=1", create, task);
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.header("X-Request-Replayed")).isNull();
-        long head = hub.store.changeLog().head();
+        java.util.Map<String, Long> head = hub.store.changeLog().heads();
 
         Answer again = upload("req-42", "?SiteID=1", create, task);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.header("X-Request-Replayed")).isEqualTo("true");
         assertThat(again.json()).isEqualTo(first.json());
-        assertThat(hub.store.changeLog().head()).as("nothing applied again").isEqualTo(head);
+        assertThat(hub.store.changeLog().heads()).as("nothing applied again").isEqualTo(head);
         assertThat(hub.store.changeLog().read("notes", 0, Long.MAX_VALUE, 100, true).records()).hasSize(1);
 
         // The same id in another service is another request.
@@ -551,13 +551,13 @@ class OfflineApiIT {
             tx.recordUploadOutcome("Field", adminKey("half"), 0, "{\"index\":0,\"outcome\":\"created\",\"id\":\"t1\"}");
             return null;
         });
-        long head = hub.store.changeLog().head();
+        long head = hub.store.changeLog().head("tasks");
         hub.store.uploadCache().leave("Field", adminKey("half"));
         Answer answer = upload("half", "?SiteID=1", change("Task", "create", null, null, "{\"id\": \"t1\", \"n\": 1}"),
                 change("Task", "create", null, null, "{\"id\": \"t2\"}"));
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().get("results")).extracting(r -> r.get("outcome").asText()).containsExactly("created", "created");
-        assertThat(hub.store.changeLog().head()).as("only t2 was applied").isEqualTo(head + 1);
+        assertThat(hub.store.changeLog().head("tasks")).as("only t2 was applied").isEqualTo(head + 1);
     }
 
     @Test
