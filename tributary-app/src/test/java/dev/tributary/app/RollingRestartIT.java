@@ -2,11 +2,7 @@ package dev.tributary.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.tributary.connector.testkit.ExternalDatabases;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,8 +40,8 @@ class RollingRestartIT {
             String[] token = new String[1];
             nodes[0] = start(dir, "a", ports[0], store.jdbcUrl(), key, token);
             nodes[1] = start(dir, "b", ports[1], store.jdbcUrl(), key, token);
-            HttpServer proxy = proxy(ports);
-            String base = "http://127.0.0.1:" + proxy.getAddress().getPort();
+            RoundRobinProxy proxy = new RoundRobinProxy(ports, Duration.ofSeconds(30));
+            String base = proxy.url();
             try {
                 assertThat(send("PUT", base + "/v1/collections/notes", "", token[0]).statusCode()).isIn(200, 201);
                 AtomicBoolean running = new AtomicBoolean(true);
@@ -101,7 +97,7 @@ class RollingRestartIT {
                 } while (pageToken != null);
                 assertThat(stored).as("every write is there").isEqualTo(written.get());
             } finally {
-                proxy.stop(0);
+                proxy.close();
                 for (Process node : nodes) {
                     node.destroyForcibly();
                     node.waitFor(30, TimeUnit.SECONDS);
@@ -131,56 +127,6 @@ class RollingRestartIT {
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /**
-     * A round-robin reverse proxy, as a load balancer with retries: a request goes to the next
-     * node, and to the other when that one refuses the connection or answers 503.
-     */
-    private HttpServer proxy(int[] ports) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        AtomicInteger next = new AtomicInteger();
-        server.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String target = exchange.getRequestURI().toString();
-            int first = Math.floorMod(next.getAndIncrement(), ports.length);
-            HttpResponse<byte[]> answer = null;
-            for (int i = 0; i < ports.length && (answer == null || answer.statusCode() == 503); i++) {
-                int port = ports[(first + i) % ports.length];
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
-                        .timeout(Duration.ofSeconds(30))
-                        .method(exchange.getRequestMethod(), body.length == 0 && !exchange.getRequestMethod().equals("PUT")
-                                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-                for (String header : List.of("Authorization", "Content-Type")) {
-                    String value = exchange.getRequestHeaders().getFirst(header);
-                    if (value != null) {
-                        request.header(header, value);
-                    }
-                }
-                try {
-                    answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                } catch (IOException e) {
-                    answer = null; // down or closing: the other node
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (answer == null) {
-                exchange.sendResponseHeaders(502, -1);
-                exchange.close();
-                return;
-            }
-            answer.headers().firstValue("Content-Type").ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
-            byte[] out = answer.body();
-            exchange.sendResponseHeaders(answer.statusCode(), out.length == 0 ? -1 : out.length);
-            try (OutputStream response = exchange.getResponseBody()) {
-                response.write(out);
-            }
-        });
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(16));
-        server.start();
-        return server;
     }
 
     /** Starts a hub process on {@code port}; the first on the store prints the admin token into {@code token}. */

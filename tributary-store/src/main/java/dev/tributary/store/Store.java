@@ -407,7 +407,7 @@ public final class Store implements AutoCloseable {
     public <T> T transact(String collection, TransactionWork<T> work) {
         Nodes.Lease lease = currentLease.get();
         return database.write(connection -> {
-            StoreTransaction transaction = new StoreTransaction(connection, database, clock);
+            StoreTransaction transaction = new StoreTransaction(connection, database, clock, lease);
             if (collection != null) {
                 transaction.lock(collection);
             }

@@ -38,7 +38,11 @@ public final class StoreTransaction {
 
     private final java.util.Set<String> locked = new java.util.HashSet<>();
 
-    StoreTransaction(Connection connection, Database database, Clock clock) {
+    /** The lease the work runs under (checked at the start of the transaction), or null. */
+    private final Nodes.Lease lease;
+
+    StoreTransaction(Connection connection, Database database, Clock clock, Nodes.Lease lease) {
+        this.lease = lease;
         this.connection = connection;
         this.database = database;
         this.kind = database.kind();
@@ -445,18 +449,28 @@ public final class StoreTransaction {
 
     // ---- link state
 
-    /** Stores the connector token after the changes applied in this transaction. */
+    /**
+     * Stores the connector token after the changes applied in this transaction. Every write of a
+     * link's state also records the fence of the lease it was made under ({@code links.fence}; null
+     * when not under one), so the order of owners can be read back from the store.
+     */
     public void setInboundToken(String link, SyncToken token) {
-        update("UPDATE links SET inbound_token_type = ?, inbound_token = ?, updated_at = ? WHERE name = ?",
-                StoredToken.type(token), StoredToken.text(token), now(), link);
+        update("UPDATE links SET inbound_token_type = ?, inbound_token = ?, fence = ?, updated_at = ? WHERE name = ?",
+                StoredToken.type(token), StoredToken.text(token), fence(), now(), link);
     }
 
     public void setOutboundCheckpoint(String link, long checkpoint) {
-        update("UPDATE links SET outbound_checkpoint = ?, updated_at = ? WHERE name = ?", checkpoint, now(), link);
+        update("UPDATE links SET outbound_checkpoint = ?, fence = ?, updated_at = ? WHERE name = ?", checkpoint, fence(),
+                now(), link);
+    }
+
+    private Long fence() {
+        return lease == null ? null : lease.fence();
     }
 
     public void setDeletionsCheckpoint(String link, long checkpoint) {
-        update("UPDATE links SET deletions_checkpoint = ?, updated_at = ? WHERE name = ?", checkpoint, now(), link);
+        update("UPDATE links SET deletions_checkpoint = ?, fence = ?, updated_at = ? WHERE name = ?", checkpoint, fence(),
+                now(), link);
     }
 
     // ---- outbound queue
