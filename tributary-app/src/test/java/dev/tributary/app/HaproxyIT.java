@@ -122,7 +122,8 @@ class HaproxyIT {
                 }
                 System.out.printf("haproxy: %d records written and read back through a rolling restart, %d failed%n",
                         beforeKill, failures.size());
-                assertThat(failures).as("requests that failed during the rolling restart").isEmpty();
+                assertThat(failures).as("requests that failed during the rolling restart; the nodes logged:%n%s",
+                        HubProcess.errors(dir)).isEmpty();
                 assertThat(beforeKill).isGreaterThan(20);
 
                 // A node killed outright: the balancer sends the next requests to the other.

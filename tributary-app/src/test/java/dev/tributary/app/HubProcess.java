@@ -69,6 +69,25 @@ record HubProcess(Process process, int port, String token) {
         return new HubProcess(process, port, token);
     }
 
+    /** The warnings and errors (with their stack traces' first lines) the hubs started in {@code dir} wrote, for a failure's message. */
+    static String errors(Path dir) throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith("-stderr.txt")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).contains(" WARN ") || lines.get(i).contains(" ERROR ")) {
+                        out.append(file.getFileName()).append(": ").append(lines.get(i)).append('\n');
+                        for (int j = i + 1; j < Math.min(lines.size(), i + 8) && !lines.get(j).matches("^\\d\\d:.*"); j++) {
+                            out.append("    ").append(lines.get(j)).append('\n');
+                        }
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }

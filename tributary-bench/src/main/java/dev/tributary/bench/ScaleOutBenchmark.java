@@ -48,8 +48,12 @@ final class ScaleOutBenchmark implements Callable<Integer> {
     @Option(names = "--collections", defaultValue = "8", description = "Collections they write to (default: ${DEFAULT-VALUE}).")
     int collections;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "Length of each write measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "8", description = "Length of each write measurement (default: ${DEFAULT-VALUE}).")
     int seconds;
+
+    @Option(names = "--pairs", defaultValue = "5",
+            description = "Rounds, each measuring baseline and subjects one after the other (default: ${DEFAULT-VALUE}).")
+    int pairs;
 
     @Option(names = "--rows", defaultValue = "100000", description = "Records for the full syncs (default: ${DEFAULT-VALUE}).")
     int rows;
@@ -84,21 +88,48 @@ final class ScaleOutBenchmark implements Callable<Integer> {
                 for (int c = 0; c < collections; c++) {
                     send(all.get(0), "PUT", "/v1/collections/c" + c, "{}");
                 }
-                line("store: postgresql; %d clients, %d s per figure, single-record PUTs (JSON of ~80 bytes)", clients, seconds);
+                line("store: postgresql; %d clients, %d s per figure, %d rounds, single-record PUTs (JSON of ~80 bytes)",
+                        clients, seconds, pairs);
                 writes(one, 1, "warm-up"); // JIT, connection pools
-                double oneNodeOne = writes(one, 1, "1 node, 1 collection");
-                double oneNodeMany = writes(one, collections, "1 node, " + collections + " collections");
-                double threeNodesOne = writes(all, 1, "3 nodes, 1 collection");
-                double threeNodesMany = writes(all, collections, "3 nodes, " + collections + " collections");
-                line("    %d collections / 1 collection: %.2fx on 1 node, %.2fx on 3 nodes; 3 nodes / 1 node (%d collections): %.2fx",
-                        collections, oneNodeMany / oneNodeOne, threeNodesMany / threeNodesOne, collections,
-                        threeNodesMany / oneNodeMany);
+                Stats baseline = new Stats();
+                Stats oneNode = new Stats();
+                Stats threeNodes = new Stats();
+                Stats threeNodesOne = new Stats();
+                Stats ratioOne = new Stats();
+                Stats ratioThree = new Stats();
+                for (int round = 0; round < pairs; round++) {
+                    double a = writes(one, 1, "1 node, 1 collection");
+                    double b = writes(one, collections, "1 node, " + collections + " collections");
+                    double c = writes(all, collections, "3 nodes, " + collections + " collections");
+                    double d = writes(all, 1, "3 nodes, 1 collection");
+                    baseline.add(a);
+                    oneNode.add(b);
+                    threeNodes.add(c);
+                    threeNodesOne.add(d);
+                    ratioOne.add(b / a);
+                    ratioThree.add(c / a);
+                }
+                line("(a) 1 node, 1 collection (baseline): %s", baseline.format("writes/s"));
+                line("(a) 1 node, %d collections:          %s", collections, oneNode.format("writes/s"));
+                line("(a) 3 nodes, %d collections:         %s", collections, threeNodes.format("writes/s"));
+                line("(a) 3 nodes, 1 collection:           %s", threeNodesOne.format("writes/s"));
+                line("    1 node, %d collections / baseline, per round: %s", collections, ratioOne.formatRatio());
+                line("    3 nodes, %d collections / baseline, per round: %s", collections, ratioThree.formatRatio());
 
                 load(all.get(0));
-                fullSyncs(one, "1 node");
-                fullSyncs(all, "3 nodes");
-                fullSyncs(one, "1 node");
-                fullSyncs(all, "3 nodes");
+                Stats syncOne = new Stats();
+                Stats syncThree = new Stats();
+                Stats syncRatio = new Stats();
+                for (int round = 0; round < pairs; round++) {
+                    double a = fullSyncs(one, "1 node");
+                    double b = fullSyncs(all, "3 nodes");
+                    syncOne.add(a);
+                    syncThree.add(b);
+                    syncRatio.add(b / a);
+                }
+                line("(b) %d full syncs at once through 1 node:  %s", readers, syncOne.format("records/s"));
+                line("(b) %d full syncs at once through 3 nodes: %s", readers, syncThree.format("records/s"));
+                line("    3 nodes / 1 node, per round: %s", syncRatio.formatRatio());
             } finally {
                 for (HubServer node : nodes) {
                     node.close();
@@ -141,7 +172,8 @@ final class ScaleOutBenchmark implements Callable<Integer> {
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             double rate = done.get() / elapsed;
-            line("(a) %-28s %,9d writes in %.1f s = %,7.0f writes/s", label + ":", done.get(), elapsed, rate);
+            System.out.printf(java.util.Locale.ROOT, "    %-24s %,8d writes in %.1f s = %,6.0f writes/s%n", label + ":",
+                    done.get(), elapsed, rate);
             return rate;
         } finally {
             pool.shutdownNow();
@@ -164,7 +196,7 @@ final class ScaleOutBenchmark implements Callable<Integer> {
     }
 
     /** {@code readers} full syncs at once, reader r through node r mod the nodes given. */
-    private void fullSyncs(List<String> nodes, String label) throws Exception {
+    private double fullSyncs(List<String> nodes, String label) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(readers);
         try {
             long start = System.nanoTime();
@@ -182,8 +214,9 @@ final class ScaleOutBenchmark implements Callable<Integer> {
                 items += got;
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            line("(b) %d full syncs at once through %-8s %,d records in %.2f s = %,9.0f records/s", readers, label + ":",
-                    items, elapsed, items / elapsed);
+            System.out.printf(java.util.Locale.ROOT, "    %d full syncs at once through %-8s %,d records in %.2f s = %,9.0f records/s%n",
+                    readers, label + ":", items, elapsed, items / elapsed);
+            return items / elapsed;
         } finally {
             pool.shutdownNow();
         }

@@ -84,13 +84,17 @@ public final class HubServer implements AutoCloseable {
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             javalin.routes.before(ctx -> {
+                // Counted before the check: a drain that begins meanwhile then either sees this
+                // request in flight and waits for it, or this request sees the drain and is turned
+                // away — never neither (the store closing under a request already admitted).
+                inFlight.incrementAndGet();
                 if (draining) {
+                    inFlight.decrementAndGet();
                     // Stopping: a load balancer sends this client to another node.
                     ctx.header("Connection", "close");
                     throw new ApiException(503, "draining", "this hub node is stopping; retry (another node of the"
                             + " store answers)").retryAfter(1);
                 }
-                inFlight.incrementAndGet();
                 ctx.attribute(IN_FLIGHT, Boolean.TRUE);
                 if (ctx.method() == io.javalin.http.HandlerType.HEAD && !ctx.path().equals("/health")) {
                     // Not served: a HEAD would otherwise be answered 200 without the GET's checks.
