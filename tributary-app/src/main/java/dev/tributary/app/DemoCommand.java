@@ -178,7 +178,9 @@ final class DemoCommand implements Callable<Integer> {
         out.println("    sqlite3 " + dataDir.resolve("erp.db") + " \"SELECT name, email_address FROM accounts\"");
         out.println("  Watch the links (state, lag):");
         out.println("    TRIBUTARY_TOKEN=" + token + " ./tributary sync status --every PT2S --url " + baseUrl);
-        out.println("  Docs: docs/sync.md (endpoints, links, policies), docs/api.md (HTTP API)");
+        out.println("  Open the console in a browser and log in with the admin token above:");
+        out.println("    " + baseUrl + "/console/");
+        out.println("  Docs: docs/sync.md (endpoints, links, policies), docs/api.md (HTTP API), docs/console.md");
         if (exit) {
             out.println("  Every step worked. (--exit given: stopping now)");
             out.flush();

@@ -82,6 +82,16 @@ public final class HubServer implements AutoCloseable {
             javalin.startup.showJavalinBanner = false;
             // Errors raised before any route (undecodable targets, oversized URLs) answer JSON too.
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            // The console: static files from the jar (no data in them; it reads the API with the
+            // token the person logs in with).
+            javalin.staticFiles.add(files -> {
+                files.hostedPath = "/console";
+                files.directory = "/console";
+                files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+                files.headers = java.util.Map.of("Content-Security-Policy",
+                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+                        "X-Content-Type-Options", "nosniff", "Cache-Control", "no-cache");
+            });
             javalin.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             javalin.routes.before(ctx -> {
                 // Counted before the check: a drain that begins meanwhile then either sees this
@@ -102,7 +112,7 @@ public final class HubServer implements AutoCloseable {
                     throw new ApiException(405, "methodNotAllowed", "HEAD is not served here; send GET");
                 }
                 // The Helper API authenticates External System Adapters by their own secrets.
-                if (!ctx.path().equals("/health") && !ctx.path().equals("/esa/helper")) {
+                if (!ctx.path().equals("/health") && !ctx.path().equals("/esa/helper") && !isConsoleFile(ctx.path())) {
                     authenticator.authenticate(ctx);
                 }
             });
@@ -224,6 +234,12 @@ public final class HubServer implements AutoCloseable {
     /** The port the server listens on (useful with port 0). */
     public int port() {
         return app.port();
+    }
+
+    /** The console's static files (its page, script and style; no data), served without a token. */
+    static boolean isConsoleFile(String path) {
+        return path.equals("/console") || path.equals("/console/") || path.equals("/console/index.html")
+                || path.equals("/console/console.js") || path.equals("/console/console.css");
     }
 
     /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */

@@ -1,0 +1,193 @@
+package dev.tributary.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.connector.ObjectClass;
+import dev.tributary.connector.Uid;
+import dev.tributary.connectors.memory.MemoryBackend;
+import dev.tributary.server.TestHub;
+import dev.tributary.store.StoreBackend;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console at /console, driven in the distribution's Chromium (headless) by Selenium: a bad
+ * token is refused with a message; an admin logs in with the keyboard, sees the link and the
+ * conflict a run parked, opens the conflicts inbox, compares the two sides field by field and
+ * keeps the endpoint's — and the record changes in the hub and at the endpoint. Every control has
+ * an accessible name. It takes screenshots of the pages (docs/console.md shows them).
+ */
+class ConsoleBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Where screenshots go: target/ by default; -Dtributary.screenshots=../docs/images renews the docs' pictures. */
+    private static final Path IMAGES = Path.of(System.getProperty("tributary.screenshots", "target/console-screenshots"));
+    private static final ObjectClass ITEMS = new ObjectClass("items");
+
+    private final String backendName = "console-" + UUID.randomUUID();
+    private TestHub hub;
+    private MemoryBackend crm;
+    private ChromeDriver browser;
+    private Path profile;
+
+    @BeforeEach
+    void start() throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            String why = "Chromium and chromedriver are not installed (Debian packages chromium and chromium-driver;"
+                    + " .ci/run installs them)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(why);
+            }
+            Assumptions.abort(why);
+        }
+        hub = new TestHub(StoreBackend.sqlite());
+        crm = MemoryBackend.named(backendName);
+        profile = Files.createTempDirectory("tributary-chromium-");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (hub != null) {
+            hub.close();
+            MemoryBackend.drop(backendName);
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    void anAdminSeesTheParkedConflictAndResolvesItInTheBrowser() throws Exception {
+        String recordId = parkAConflict();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        browser.get(hub.server.baseUrl() + "/console/");
+
+        // A token the hub does not know: refused, with a message, nothing shown.
+        browser.findElement(By.id("token")).sendKeys("trb_not-a-real-token", Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "refused"));
+        assertThat(browser.findElement(By.id("nav")).isDisplayed()).isFalse();
+
+        // The admin logs in with the keyboard alone: type, Enter.
+        WebElement token = browser.findElement(By.id("token"));
+        assertThat(browser.switchTo().activeElement()).as("the token field has the focus").isEqualTo(token);
+        token.sendKeys(hub.adminToken, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBe(By.id("count-conflicts"), "1"));
+        assertThat(browser.findElement(By.cssSelector("tr[data-link='crm-people']")).getText())
+                .contains("crm-people", "crm", "people", "both");
+        assertThat((String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.length + location.href"))
+                .as("the token is kept in the tab, never in the URL").doesNotContain(hub.adminToken);
+        everyControlHasAName();
+        screenshot("console-overview.png");
+
+        // The conflicts inbox: hub and endpoint side by side, field by field.
+        browser.findElement(By.id("nav-conflicts")).click();
+        WebElement conflict = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("article.conflict")));
+        assertThat(conflict.getText()).contains(recordId, "Ada (hub)", "Ada (crm)");
+        assertThat(conflict.findElements(By.cssSelector("tr.differs"))).as("the field that differs is marked").hasSize(1);
+        everyControlHasAName();
+        screenshot("console-conflicts.png");
+        conflict.findElement(By.xpath(".//button[text()='Keep endpoint']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("no-conflicts")));
+        assertThat(browser.findElement(By.cssSelector("tr[data-resolved]")).getText()).contains(recordId, "endpoint");
+
+        // The record changed in the hub, and the endpoint keeps its version.
+        assertThat(hub.get("/v1/collections/people/records/" + recordId).json().at("/data/name").asText())
+                .isEqualTo("Ada (crm)");
+        assertThat(crm.list(ITEMS, null, 100)).anySatisfy(object -> assertThat(object.fields().get("name")).isEqualTo("Ada (crm)"));
+        assertThat(hub.get("/v1/conflicts").json().get("items")).isEmpty();
+
+        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        assertThat((Long) ((JavascriptExecutor) browser).executeScript("return sessionStorage.length")).isZero();
+    }
+
+    @Test
+    void aTokenWithoutAdminSeesItsCollectionsOnly() {
+        hub.put("/v1/collections/people", "{}");
+        hub.put("/v1/collections/secrets", "{}");
+        String reader = hub.token("read:people");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        browser.get(hub.server.baseUrl() + "/console/#/overview");
+        browser.findElement(By.id("token")).sendKeys(reader, Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "need an admin token"));
+        String page = browser.findElement(By.id("view")).getText();
+        assertThat(page).contains("people").doesNotContain("secrets");
+        assertThat(browser.findElement(By.id("count-links")).getText()).isEqualTo("—");
+    }
+
+    /** A record changed on both sides between two runs of a link: the run parks a conflict. */
+    private String parkAConflict() {
+        hub.put("/v1/endpoints/crm", "{\"connector\":\"memory\",\"config\":{\"backend\":\"" + backendName + "\"}}");
+        Uid ada = crm.create(ITEMS, null, Map.of("name", "Ada")).uid();
+        hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\"}");
+        run("crm-people");
+        String recordId = hub.get("/v1/collections/people/records").json().at("/items/0/id").asText();
+        hub.put("/v1/collections/people/records/" + recordId, "{\"data\":{\"name\":\"Ada (hub)\"}}");
+        crm.update(ITEMS, ada, null, Map.of("name", "Ada (crm)"));
+        run("crm-people");
+        assertThat(hub.get("/v1/conflicts").json().get("items")).hasSize(1);
+        return recordId;
+    }
+
+    private void run(String link) {
+        String id = hub.post("/v1/links/" + link + "/runs", "").json().get("id").asText();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                List.of("succeeded", "failed", "cancelled").contains(hub.get("/v1/runs/" + id).json().get("state").asText()));
+    }
+
+    /** Every button, input and link on the page has an accessible name: a label, aria-label or text. */
+    private void everyControlHasAName() {
+        @SuppressWarnings("unchecked")
+        List<String> unnamed = (List<String>) ((JavascriptExecutor) browser).executeScript("""
+                const unnamed = [];
+                for (const control of document.querySelectorAll('button, input, select, textarea, a[href]')) {
+                  if (control.closest('[hidden]')) continue;
+                  const label = control.id && document.querySelector('label[for="' + control.id + '"]');
+                  const name = control.getAttribute('aria-label') || (label && label.textContent) || control.textContent;
+                  if (!name || !name.trim()) unnamed.push(control.outerHTML);
+                }
+                return unnamed;""");
+        assertThat(unnamed).as("controls without an accessible name").isEmpty();
+    }
+
+    private void screenshot(String name) throws Exception {
+        File shot = browser.getScreenshotAs(OutputType.FILE);
+        Files.createDirectories(IMAGES);
+        Files.copy(shot.toPath(), IMAGES.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(IMAGES.resolve(name), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
+}
