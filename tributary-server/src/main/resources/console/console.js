@@ -130,7 +130,8 @@ async function overview(view) {
       sorted.map(link => {
         const run = lastRun[link.name];
         return el("tr", { class: failing(link) || conflictsOf(link.name) ? "attention" : null, "data-link": link.name },
-          el("th", { scope: "row" }, link.name), el("td", {}, link.endpoint), el("td", {}, link.collection),
+          el("th", { scope: "row" }, el("a", { href: `#/links/${encodeURIComponent(link.name)}` }, link.name)),
+          el("td", {}, link.endpoint), el("td", {}, link.collection),
           el("td", {}, link.direction), el("td", {}, link.mode || "batch"),
           el("td", {}, status(link.state?.status || "idle"), link.state?.lastError ? el("div", { class: "error" }, link.state.lastError) : null),
           el("td", {}, lag(link)),
@@ -207,6 +208,102 @@ async function conflicts(view) {
     "No decisions recorded yet."));
 }
 
+function counts(part) {
+  if (!part) return "—";
+  return `+${part.created || 0} ~${part.updated || 0} -${part.deleted || 0}`
+    + (part.conflicts ? `, ${part.conflicts} conflicts` : "") + (part.failed ? `, ${part.failed} failed` : "");
+}
+
+function duration(run) {
+  // Both ends from the hub's clock: the browser's may differ.
+  if (!run.started || !run.finished) return run.started ? "going" : "—";
+  return `${((Date.parse(run.finished) - Date.parse(run.started)) / 1000).toFixed(1)} s`;
+}
+
+/** Follows a run's server-sent events (fetch, so the token goes in a header), calling back per event. */
+async function followRun(id, onEvent, signal) {
+  const answer = await fetch(`/v1/runs/${encodeURIComponent(id)}/events`, {
+    headers: { "Authorization": `Bearer ${sessionStorage.getItem(TOKEN_KEY)}`, "Accept": "text/event-stream" },
+    signal,
+  });
+  if (!answer.ok || !answer.body) return;
+  const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = "message";
+      let data = "";
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) event = line.slice(6).trim();
+        else if (line.startsWith("data:")) data += line.slice(5).trim();
+      }
+      if (data) onEvent(event, JSON.parse(data));
+      if (event === "end") return;
+    }
+  }
+}
+
+let following = null;
+
+async function linkPage(view, name) {
+  const link = await api(`/v1/links/${encodeURIComponent(name)}`);
+  const runs = (await api(`/v1/runs?link=${encodeURIComponent(name)}&limit=50`)).items;
+  const message = el("p", { role: "status", id: "link-message", class: "muted" });
+  const act = (label, path, body) => el("button", {
+    type: "button", id: `action-${label.toLowerCase().replace(/\W+/g, "-")}`,
+    onclick: async () => {
+      try {
+        await api(path, { method: "POST", body: body === undefined ? undefined : body });
+        route();
+      } catch (e) {
+        message.textContent = `${label}: ${e.message}`;
+        message.className = "error";
+      }
+    },
+  }, label);
+  const state = link.state || {};
+  const active = runs.find(run => run.state === "running" || run.state === "queued" || run.state === "pending");
+  view.append(el("h2", {}, `Link ${link.name}`));
+  view.append(el("p", {}, `${link.endpoint} (${link.objectClass}) ⇄ collection ${link.collection}; direction ${link.direction},`
+    + ` mode ${link.mode || "batch"}, conflict policy ${link.conflictPolicy || "—"}. State: `, status(state.status || "idle"),
+    state.lastError ? el("span", { class: "error" }, ` — ${state.lastError}`) : null, ". Lag: ", lag(link), "."));
+  view.append(el("div", { class: "actions" },
+    act("Run now", `/v1/links/${encodeURIComponent(name)}/runs`, ""), " ",
+    state.paused ? act("Resume", `/v1/links/${encodeURIComponent(name)}/resume`, "")
+      : act("Pause", `/v1/links/${encodeURIComponent(name)}/pause`, ""), " ",
+    active ? act("Cancel the current run", `/v1/runs/${encodeURIComponent(active.id)}/cancel`, "") : null,
+    message));
+
+  const bar = el("progress", { id: "run-progress", max: 1, value: active ? active.progress || 0 : 0, "aria-labelledby": "live-title" });
+  const phase = el("span", { id: "run-phase" }, active ? `${active.state}, ${active.phase || ""}` : "no run going");
+  view.append(el("section", { "aria-labelledby": "live-title" },
+    el("h3", { id: "live-title" }, "Current run"), bar, " ", phase));
+  if (active) {
+    following?.abort();
+    following = new AbortController();
+    followRun(active.id, (event, run) => {
+      bar.value = run.progress || 0;
+      phase.textContent = `${run.state}, ${run.phase || ""}${run.error ? ` — ${run.error}` : ""}`;
+      if (event === "end") setTimeout(route, 300);
+    }, following.signal).catch(() => {});
+  }
+
+  view.append(el("h3", {}, "Runs"));
+  view.append(table("The link's runs, newest first", ["Run", "Mode", "State", "Started", "Took", "Inbound", "Outbound", "Error"],
+    runs.map(run => el("tr", { "data-run": run.id, class: run.state === "failed" ? "attention" : null },
+      el("th", { scope: "row" }, run.id.slice(0, 8)), el("td", {}, run.mode), el("td", {}, status(run.state)),
+      el("td", {}, run.started || "—"), el("td", {}, duration(run)),
+      el("td", {}, counts(run.stats?.inbound)), el("td", {}, counts(run.stats?.outbound)),
+      el("td", { class: run.error ? "error" : null }, run.error || ""))),
+    "No runs yet."));
+}
+
 const VIEWS = { "#/overview": overview, "#/conflicts": conflicts };
 
 async function route() {
@@ -214,7 +311,12 @@ async function route() {
     logout();
     return;
   }
-  const hash = VIEWS[location.hash] ? location.hash : "#/overview";
+  const linkMatch = /^#\/links\/(.+)$/.exec(location.hash);
+  const hash = linkMatch ? "#/overview" : VIEWS[location.hash] ? location.hash : "#/overview";
+  if (!linkMatch) {
+    following?.abort();
+    following = null;
+  }
   document.getElementById("login").hidden = true;
   document.getElementById("nav").hidden = false;
   for (const link of document.querySelectorAll("#nav a")) {
@@ -224,7 +326,8 @@ async function route() {
   const view = document.getElementById("view");
   const fresh = el("section", { id: "view", "aria-live": "polite" });
   try {
-    await VIEWS[hash](fresh);
+    if (linkMatch) await linkPage(fresh, decodeURIComponent(linkMatch[1]));
+    else await VIEWS[hash](fresh);
   } catch (e) {
     if (e.status === 401) return;
     fresh.append(el("p", { class: "error", role: "alert" }, `Could not load this page: ${e.message}`));

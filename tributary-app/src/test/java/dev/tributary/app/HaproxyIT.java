@@ -96,7 +96,7 @@ class HaproxyIT {
                                 HttpResponse<String> get = send("GET", base + "/v1/collections/notes/records/" + id, null,
                                         token[0]);
                                 if (put.statusCode() / 100 != 2 || get.statusCode() != 200) {
-                                    failures.add(id + ": PUT " + put.statusCode() + ", GET " + get.statusCode());
+                                    failures.add(id + ": PUT " + put.statusCode() + " " + put.body() + ", GET " + get.statusCode());
                                 } else {
                                     written.incrementAndGet();
                                 }

@@ -149,6 +149,39 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("count-links")).getText()).isEqualTo("—");
     }
 
+    /** The link page: a run started from it is followed live (server-sent events), then listed with its stats. */
+    @Test
+    void aRunStartedFromTheLinkPageIsFollowedLive() throws Exception {
+        hub.put("/v1/endpoints/crm", "{\"connector\":\"memory\",\"config\":{\"backend\":\"" + backendName + "\"}}");
+        for (int i = 0; i < 50; i++) {
+            crm.create(ITEMS, null, Map.of("name", "person " + i));
+        }
+        hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\"}");
+        crm.faults().delay("sync", Duration.ofSeconds(3)); // a run long enough to be watched
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        browser.get(hub.server.baseUrl() + "/console/");
+        browser.findElement(By.id("token")).sendKeys(hub.adminToken, Keys.ENTER);
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("crm-people"))).click();
+        wait.until(ExpectedConditions.textToBe(By.id("run-phase"), "no run going"));
+        browser.findElement(By.id("action-run-now")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-phase"), "running"));
+        everyControlHasAName();
+        screenshot("console-link.png");
+        assertThat(browser.findElement(By.id("action-cancel-the-current-run")).isDisplayed()).isTrue();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-run]")));
+        wait.until(driver -> driver.findElement(By.cssSelector("tr[data-run]")).getText().contains("succeeded"));
+        assertThat(browser.findElement(By.cssSelector("tr[data-run]")).getText()).contains("manual", "succeeded", "+50");
+        assertThat(browser.findElement(By.id("run-phase")).getText()).isEqualTo("no run going");
+
+        // Pause and resume from the page.
+        browser.findElement(By.id("action-pause")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("action-resume")));
+        assertThat(hub.get("/v1/links/crm-people").json().at("/state/paused").asBoolean()).isTrue();
+        browser.findElement(By.id("action-resume")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("action-pause")));
+        assertThat(hub.get("/v1/links/crm-people").json().at("/state/paused").asBoolean()).isFalse();
+    }
+
     /** A record changed on both sides between two runs of a link: the run parks a conflict. */
     private String parkAConflict() {
         hub.put("/v1/endpoints/crm", "{\"connector\":\"memory\",\"config\":{\"backend\":\"" + backendName + "\"}}");
