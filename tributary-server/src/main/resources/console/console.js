@@ -304,7 +304,26 @@ async function linkPage(view, name) {
     "No runs yet."));
 }
 
-const VIEWS = { "#/overview": overview, "#/conflicts": conflicts };
+async function nodes(view) {
+  const all = await listOrNull("/v1/nodes");
+  view.append(el("h2", {}, "Nodes"));
+  if (all === null) {
+    view.append(el("p", { class: "muted" }, "Nodes need an admin token."));
+    return;
+  }
+  view.append(el("p", { class: "muted" },
+    "The hub processes sharing this store, and the work each holds a lease on (a lease's fence grows each time it changes hands)."));
+  view.append(table("Hub nodes, live ones and those stopped or silent within the last day",
+    ["Node", "Id", "State", "Started", "Last heartbeat", "Leases"],
+    all.map(node => el("tr", { "data-node": node.id, class: node.live ? null : "muted" },
+      el("th", { scope: "row" }, node.name, node.self ? " (this node)" : ""), el("td", {}, node.id.slice(0, 8)),
+      el("td", {}, status(node.live ? "live" : node.stoppedAt ? "stopped" : "silent")),
+      el("td", {}, node.startedAt), el("td", {}, node.heartbeatAt),
+      el("td", {}, (node.leases || []).map(lease => `${lease.name} (fence ${lease.fence})`).join(", ") || "—"))),
+    "No nodes."));
+}
+
+const VIEWS = { "#/overview": overview, "#/conflicts": conflicts, "#/nodes": nodes };
 
 async function route() {
   if (!sessionStorage.getItem(TOKEN_KEY)) {

@@ -144,6 +144,19 @@ final class DemoCommand implements Callable<Integer> {
         showBoth();
         expect(5, "the policy decided the conflict", decisions.size() == 1);
         expectSamePeople(5, List.of("Ada Lovelace", "Alan M. Turing", "Barbara Liskov", "Grace Hopper", "Linus Torvalds"));
+        out.println();
+        out.println("  And one left for a person: both change Barbara's email; the CRM link's policy is manual");
+        sql(erpUrl, "UPDATE accounts SET email_address = 'barbara@erp.example' WHERE name = 'Barbara Liskov'");
+        sql(crmUrl, "UPDATE customers SET email = 'barbara@crm.example' WHERE full_name = 'Barbara Liskov'");
+        runLink("erp-accounts");
+        runLink("crm-customers");
+        JsonNode parked = call("GET", "/v1/conflicts", null).get("items");
+        for (JsonNode conflict : parked) {
+            out.println("  parked: link " + conflict.get("link").asText() + ", hub side "
+                    + conflict.path("hub").path("email") + ", CRM side " + conflict.path("endpoint").path("email"));
+        }
+        out.println("  It waits for you in the console (its address is printed at the end): keep either side there.");
+        expect(5, "a conflict is parked for a person", parked.size() == 1);
 
         step(6, "The hub's collection, as a client sees it over the change feed",
                 "GET /v1/collections/customers/records");
@@ -193,7 +206,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static final String CRM_LINK = "{\"endpoint\":\"crm\",\"objectClass\":\"customers\",\"collection\":\"customers\","
-            + "\"direction\":\"both\",\"conflictPolicy\":\"hubWins\","
+            + "\"direction\":\"both\",\"conflictPolicy\":\"manual\","
             + "\"fieldMap\":{\"name\":\"full_name\",\"email\":\"email\",\"phone\":\"phone\"}}";
     private static final String ERP_LINK = "{\"endpoint\":\"erp\",\"objectClass\":\"accounts\",\"collection\":\"customers\","
             + "\"direction\":\"both\",\"conflictPolicy\":\"hubWins\","

@@ -29,7 +29,9 @@ class DemoIT {
                 .doesNotContain("edsger@example.org");
         String conflict = section(text, "5. A conflict", "6. The hub");
         assertThat(conflict).contains("policy hubWins → hub wins").contains("5004  Alan M. Turing")
-                .contains("2     Alan M. Turing").doesNotContain("A. Turing     ");
+                .contains("2     Alan M. Turing").doesNotContain("A. Turing     ")
+                .contains("parked: link crm-customers, hub side \"barbara@erp.example\", CRM side \"barbara@crm.example\"");
+        assertThat(section(text, "== The hub keeps running", "Every step worked")).containsPattern("http://127\\.0\\.0\\.1:\\d+/console/");
         assertThat(section(text, "6. The hub", "7. Continuous")).contains("nextSyncToken");
         assertThat(section(text, "7. Continuous", "== The hub keeps running"))
                 .containsPattern("ERP: Ada's email is ada@analytical\\.example, \\d+ ms later");

@@ -93,7 +93,7 @@ class ConsoleBrowserIT {
     @Test
     void anAdminSeesTheParkedConflictAndResolvesItInTheBrowser() throws Exception {
         String recordId = parkAConflict();
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        WebDriverWait wait = waiting(15);
         browser.get(hub.server.baseUrl() + "/console/");
 
         // A token the hub does not know: refused, with a message, nothing shown.
@@ -130,6 +130,12 @@ class ConsoleBrowserIT {
         assertThat(crm.list(ITEMS, null, 100)).anySatisfy(object -> assertThat(object.fields().get("name")).isEqualTo("Ada (crm)"));
         assertThat(hub.get("/v1/conflicts").json().get("items")).isEmpty();
 
+        // The nodes page: this hub as a live node.
+        browser.findElement(By.id("nav-nodes")).click();
+        WebElement node = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-node]")));
+        assertThat(node.getText()).contains("(this node)", "live");
+        everyControlHasAName();
+
         browser.findElement(By.id("logout")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
         assertThat((Long) ((JavascriptExecutor) browser).executeScript("return sessionStorage.length")).isZero();
@@ -140,7 +146,7 @@ class ConsoleBrowserIT {
         hub.put("/v1/collections/people", "{}");
         hub.put("/v1/collections/secrets", "{}");
         String reader = hub.token("read:people");
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        WebDriverWait wait = waiting(15);
         browser.get(hub.server.baseUrl() + "/console/#/overview");
         browser.findElement(By.id("token")).sendKeys(reader, Keys.ENTER);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "need an admin token"));
@@ -157,8 +163,8 @@ class ConsoleBrowserIT {
             crm.create(ITEMS, null, Map.of("name", "person " + i));
         }
         hub.put("/v1/links/crm-people", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\"}");
-        crm.faults().delay("sync", Duration.ofSeconds(3)); // a run long enough to be watched
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        crm.faults().delay("sync", Duration.ofSeconds(5)); // a run long enough to be watched
+        WebDriverWait wait = waiting(30);
         browser.get(hub.server.baseUrl() + "/console/");
         browser.findElement(By.id("token")).sendKeys(hub.adminToken, Keys.ENTER);
         wait.until(ExpectedConditions.elementToBeClickable(By.linkText("crm-people"))).click();
@@ -168,10 +174,12 @@ class ConsoleBrowserIT {
         everyControlHasAName();
         screenshot("console-link.png");
         assertThat(browser.findElement(By.id("action-cancel-the-current-run")).isDisplayed()).isTrue();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-run]")));
-        wait.until(driver -> driver.findElement(By.cssSelector("tr[data-run]")).getText().contains("succeeded"));
-        assertThat(browser.findElement(By.cssSelector("tr[data-run]")).getText()).contains("manual", "succeeded", "+50");
-        assertThat(browser.findElement(By.id("run-phase")).getText()).isEqualTo("no run going");
+        // The page renders itself again when the run ends: read it only through waits that look again.
+        wait.until(driver -> {
+            String row = driver.findElement(By.cssSelector("tr[data-run]")).getText();
+            return row.contains("manual") && row.contains("succeeded") && row.contains("+50");
+        });
+        wait.until(ExpectedConditions.textToBe(By.id("run-phase"), "no run going"));
 
         // Pause and resume from the page.
         browser.findElement(By.id("action-pause")).click();
@@ -180,6 +188,13 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("action-resume")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("action-pause")));
         assertThat(hub.get("/v1/links/crm-people").json().at("/state/paused").asBoolean()).isFalse();
+    }
+
+    /** A wait that looks again when the page replaced what it looked at (each view renders itself anew). */
+    private WebDriverWait waiting(int seconds) {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** A record changed on both sides between two runs of a link: the run parks a conflict. */
