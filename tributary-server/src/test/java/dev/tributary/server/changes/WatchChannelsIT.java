@@ -363,7 +363,9 @@ class WatchChannelsIT {
                 resourceId = store.watchChannels().get("ch-restart").orElseThrow().resourceId();
             }
             status.set(200);
-            clock.advance(Duration.ofSeconds(30));
+            // Past the retry (10 s) and past the stopped hub's claim on the notification (timeout + 30 s):
+            // when it stopped before recording the 503, the notification is still claimed by it until then.
+            clock.advance(Duration.ofSeconds(40));
             try (Store store = backend.open(clock);
                     HubServer hub = new HubServer(store, watching(ServerConfig.defaults().withPort(0)
                             .withCompactionInterval(Duration.ZERO).withClock(clock))).start()) {
