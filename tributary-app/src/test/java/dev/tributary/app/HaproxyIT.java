@@ -13,16 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -81,33 +76,8 @@ class HaproxyIT {
                 }
                 assertThat(answeredBy).as("requests go to both live nodes").hasSize(2);
 
-                AtomicBoolean running = new AtomicBoolean(true);
-                AtomicInteger written = new AtomicInteger();
-                ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-                List<Thread> clients = new ArrayList<>();
-                for (int c = 0; c < 4; c++) {
-                    int client = c;
-                    Thread thread = new Thread(() -> {
-                        for (int n = 0; running.get(); n++) {
-                            String id = "c" + client + "-" + n;
-                            try { // no retries here: the load balancer must hide the restarts
-                                HttpResponse<String> put = send("PUT", base + "/v1/collections/notes/records/" + id,
-                                        "{\"data\":{\"n\":" + n + "}}", token[0]);
-                                HttpResponse<String> get = send("GET", base + "/v1/collections/notes/records/" + id, null,
-                                        token[0]);
-                                if (put.statusCode() / 100 != 2 || get.statusCode() != 200) {
-                                    failures.add(id + ": PUT " + put.statusCode() + " " + put.body() + ", GET " + get.statusCode());
-                                } else {
-                                    written.incrementAndGet();
-                                }
-                            } catch (Exception e) {
-                                failures.add(id + ": " + e);
-                            }
-                        }
-                    });
-                    thread.start();
-                    clients.add(thread);
-                }
+                // No retries of their own: the load balancer must hide the restarts.
+                WritingClients clients = new WritingClients(4, base, (method, url, body) -> send(method, url, body, token[0]));
                 Thread.sleep(1_000);
                 for (int i = 0; i < 2; i++) {
                     nodes[i].destroy(); // SIGTERM: the node drains, then stops
@@ -115,14 +85,11 @@ class HaproxyIT {
                     nodes[i] = start(dir, i == 0 ? "a" : "b", ports[i], store.jdbcUrl(), key, token);
                     Thread.sleep(3_000); // the health check finds it up again
                 }
-                int beforeKill = written.get();
-                running.set(false);
-                for (Thread client : clients) {
-                    client.join(30_000);
-                }
+                int beforeKill = clients.written();
+                clients.stop();
                 System.out.printf("haproxy: %d records written and read back through a rolling restart, %d failed%n",
-                        beforeKill, failures.size());
-                assertThat(failures).as("requests that failed during the rolling restart; the nodes logged:%n%s",
+                        beforeKill, clients.failures().size());
+                assertThat(clients.failures()).as("requests that failed during the rolling restart; the nodes logged:%n%s",
                         HubProcess.errors(dir)).isEmpty();
                 assertThat(beforeKill).isGreaterThan(20);
 

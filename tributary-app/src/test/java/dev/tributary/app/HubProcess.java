@@ -88,6 +88,37 @@ record HubProcess(Process process, int port, String token) {
         return out.toString();
     }
 
+    /**
+     * A PostgreSQL table {@code items} and a MariaDB table {@code copies} (both {@code id BIGINT
+     * PRIMARY KEY, name TEXT}, change tracking installed) and a hub file in {@code dir} linking them
+     * through the collection {@code items} with two continuous links, {@code source-items} (in) and
+     * {@code target-copies} (out); its path.
+     */
+    static Path continuousCopy(Path dir, String sourceUrl, String targetUrl) throws Exception {
+        try (java.sql.Connection pg = java.sql.DriverManager.getConnection(sourceUrl);
+                java.sql.Statement sql = pg.createStatement()) {
+            sql.execute("CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT)");
+        }
+        dev.tributary.connectors.jdbc.JdbcConnector.installChangeTracking(Map.of("url", sourceUrl, "tables", "items"));
+        try (java.sql.Connection maria = java.sql.DriverManager.getConnection(targetUrl);
+                java.sql.Statement sql = maria.createStatement()) {
+            sql.execute("CREATE TABLE copies (id BIGINT PRIMARY KEY, name TEXT)");
+        }
+        dev.tributary.connectors.jdbc.JdbcConnector.installChangeTracking(Map.of("url", targetUrl, "tables", "copies"));
+        Path config = dir.resolve("hub.yaml");
+        Files.writeString(config, """
+                endpoints:
+                  source: {connector: jdbc, config: {url: "%s", tables: items}}
+                  target: {connector: jdbc, config: {url: "%s", tables: copies}}
+                links:
+                  source-items: {endpoint: source, objectClass: items, collection: items, direction: in,
+                                 recordIds: endpointKey, mode: continuous}
+                  target-copies: {endpoint: target, objectClass: copies, collection: items, direction: out,
+                                  keyField: id, mode: continuous}
+                """.formatted(sourceUrl, targetUrl));
+        return config;
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }

@@ -10,14 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,33 +39,7 @@ class RollingRestartIT {
             String base = proxy.url();
             try {
                 assertThat(send("PUT", base + "/v1/collections/notes", "", token[0]).statusCode()).isIn(200, 201);
-                AtomicBoolean running = new AtomicBoolean(true);
-                AtomicInteger written = new AtomicInteger();
-                ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-                List<Thread> clients = new ArrayList<>();
-                for (int c = 0; c < 4; c++) {
-                    int client = c;
-                    Thread thread = new Thread(() -> {
-                        for (int n = 0; running.get(); n++) {
-                            String id = "c" + client + "-" + n;
-                            try {
-                                HttpResponse<String> put = retrying("PUT", base + "/v1/collections/notes/records/" + id,
-                                        "{\"data\":{\"n\":" + n + "}}", token[0]);
-                                HttpResponse<String> get = retrying("GET", base + "/v1/collections/notes/records/" + id, null,
-                                        token[0]);
-                                if (put.statusCode() / 100 != 2 || get.statusCode() != 200) {
-                                    failures.add(id + ": PUT " + put.statusCode() + ", GET " + get.statusCode() + " " + get.body());
-                                } else {
-                                    written.incrementAndGet();
-                                }
-                            } catch (Exception e) {
-                                failures.add(id + ": " + e);
-                            }
-                        }
-                    });
-                    thread.start();
-                    clients.add(thread);
-                }
+                WritingClients clients = new WritingClients(4, base, (method, url, body) -> retrying(method, url, body, token[0]));
                 Thread.sleep(1_000);
                 for (int i = 0; i < 2; i++) {
                     nodes[i].destroy(); // SIGTERM: the node drains, then stops
@@ -78,14 +47,11 @@ class RollingRestartIT {
                     nodes[i] = start(dir, i == 0 ? "a" : "b", ports[i], store.jdbcUrl(), key, token);
                     Thread.sleep(1_000);
                 }
-                running.set(false);
-                for (Thread client : clients) {
-                    client.join(30_000);
-                }
+                clients.stop();
                 System.out.printf("rolling restart: %d records written and read back through the restarts, %d failed%n",
-                        written.get(), failures.size());
-                assertThat(failures).as("requests that failed").isEmpty();
-                assertThat(written.get()).isGreaterThan(20);
+                        clients.written(), clients.failures().size());
+                assertThat(clients.failures()).as("requests that failed").isEmpty();
+                assertThat(clients.written()).isGreaterThan(20);
                 int stored = 0;
                 String pageToken = null;
                 do {
@@ -95,7 +61,7 @@ class RollingRestartIT {
                     stored += page.get("items").size();
                     pageToken = page.path("nextPageToken").asText(null);
                 } while (pageToken != null);
-                assertThat(stored).as("every write is there").isEqualTo(written.get());
+                assertThat(stored).as("every write is there").isEqualTo(clients.written());
             } finally {
                 proxy.close();
                 for (Process node : nodes) {

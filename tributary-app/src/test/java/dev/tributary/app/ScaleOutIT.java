@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.connector.testkit.ExternalDatabases;
-import dev.tributary.connectors.jdbc.JdbcConnector;
 import dev.tributary.sdata.Digest;
 import dev.tributary.sdata.Digests;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -71,25 +69,7 @@ class ScaleOutIT {
         try (ExternalDatabases.Scratch store = ExternalDatabases.postgresSchema();
                 ExternalDatabases.Scratch source = ExternalDatabases.postgresSchema();
                 ExternalDatabases.Scratch target = ExternalDatabases.mariadbDatabase()) {
-            try (Connection pg = DriverManager.getConnection(source.jdbcUrl()); Statement sql = pg.createStatement()) {
-                sql.execute("CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT)");
-            }
-            JdbcConnector.installChangeTracking(Map.of("url", source.jdbcUrl(), "tables", "items"));
-            try (Connection maria = DriverManager.getConnection(target.jdbcUrl()); Statement sql = maria.createStatement()) {
-                sql.execute("CREATE TABLE copies (id BIGINT PRIMARY KEY, name TEXT)");
-            }
-            JdbcConnector.installChangeTracking(Map.of("url", target.jdbcUrl(), "tables", "copies"));
-            Path config = dir.resolve("hub.yaml");
-            Files.writeString(config, """
-                    endpoints:
-                      source: {connector: jdbc, config: {url: "%s", tables: items}}
-                      target: {connector: jdbc, config: {url: "%s", tables: copies}}
-                    links:
-                      source-items: {endpoint: source, objectClass: items, collection: items, direction: in,
-                                     recordIds: endpointKey, mode: continuous}
-                      target-copies: {endpoint: target, objectClass: copies, collection: items, direction: out,
-                                      keyField: id, mode: continuous}
-                    """.formatted(source.jdbcUrl(), target.jdbcUrl()));
+            Path config = HubProcess.continuousCopy(dir, source.jdbcUrl(), target.jdbcUrl());
             String key = Base64.getEncoder().encodeToString(new byte[32]);
             int[] ports = new int[NODES];
             Process[] nodes = new Process[NODES];

@@ -189,22 +189,7 @@ public final class ChangeLog {
      * no other writer of that collection commits in between.
      */
     static void lockHead(Connection connection, StoreKind kind, String collection) throws SQLException {
-        if (kind == StoreKind.SQLITE) {
-            try (PreparedStatement lock = connection.prepareStatement("UPDATE log_head SET seq = seq WHERE id = 1")) {
-                lock.executeUpdate();
-            }
-            return;
-        }
-        for (int attempt = 0; attempt < 2; attempt++) {
-            try (PreparedStatement lock = connection.prepareStatement(
-                    "UPDATE log_heads SET seq = seq WHERE collection = ?")) {
-                lock.setString(1, collection);
-                if (lock.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            addHead(connection, StoreKind.POSTGRESQL, collection);
-        }
+        reservePositions(connection, kind, collection, 0);
     }
 
     /**
