@@ -100,8 +100,24 @@ final class AsyncOperations<R> implements AutoCloseable {
         return operations.keySet().stream().filter(key).count();
     }
 
+    /** The ids of the live operations that match. */
+    java.util.List<String> ids(java.util.function.Predicate<String> key) {
+        expire();
+        return operations.keySet().stream().filter(key).toList();
+    }
+
     /** Starts an operation, or answers the one already started with this id (a replayed POST). */
-    synchronized Operation<R> start(String id, String owner, Work<R> work) {
+    Operation<R> start(String id, String owner, Work<R> work) {
+        return start(id, owner, () -> { }, work);
+    }
+
+    /**
+     * Starts an operation, or answers the one already started with this id (a replayed POST).
+     * {@code beforeWork} runs once, for a new operation only, before its work can begin: what
+     * the work's end records (its result, for other nodes) then always comes after what
+     * {@code beforeWork} records. When it throws, nothing is started.
+     */
+    synchronized Operation<R> start(String id, String owner, Runnable beforeWork, Work<R> work) {
         expire();
         Operation<R> existing = operations.get(id);
         if (existing != null) {
@@ -112,6 +128,7 @@ final class AsyncOperations<R> implements AutoCloseable {
             throw new GoneException("tracking id '" + shown(id) + "' was used by an operation that has ended");
         }
         Operation<R> operation = new Operation<>(id, owner, clock.instant());
+        beforeWork.run();
         // Published only once its future is set: readers (get is not synchronized) may use it at once.
         operation.future = workers.submit(() -> work.run(operation));
         operations.put(id, operation);

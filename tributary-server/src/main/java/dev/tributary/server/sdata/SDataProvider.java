@@ -384,6 +384,18 @@ public final class SDataProvider implements AutoCloseable {
     }
 
     /**
+     * Ends here the matching operations of this node that a client ended through another node
+     * (they would count against the caller's limit until they expired).
+     */
+    private void endedElsewhere(AsyncOperations<?> operations, java.util.function.Predicate<String> keys) {
+        for (String key : operations.ids(keys)) {
+            if (store.sdataOperations().get(key).map(op -> op.state().equals("ended")).orElse(false)) {
+                operations.delete(key);
+            }
+        }
+    }
+
+    /**
      * A replayed POST that reaches another node than the one running its operation finds that
      * operation (it is not started twice); answers it and returns true. Nothing stored: false.
      */
@@ -474,9 +486,15 @@ public final class SDataProvider implements AutoCloseable {
         String caller = "/" + principal.tokenId() + "/";
         if (sources.count(k -> k.equals(key)) == 0) {
             if (sources.count(k -> k.contains(caller)) >= MAX_SOURCES_PER_CALLER) {
+                endedElsewhere(sources, k -> k.contains(caller));
+            }
+            if (sources.count(k -> k.contains(caller)) >= MAX_SOURCES_PER_CALLER) {
                 ctx.header("Retry-After", "10");
                 throw new SDataException(429, "this caller already has " + MAX_SOURCES_PER_CALLER + " $syncSource"
                         + " contexts open; DELETE those it has read before starting another");
+            }
+            if (budget.used() >= budget.total()) {
+                endedElsewhere(sources, k -> true);
             }
             if (budget.used() >= budget.total()) {
                 ctx.header("Retry-After", "30");
@@ -486,14 +504,13 @@ public final class SDataProvider implements AutoCloseable {
         SelectionBudget.Reservation reservation = reservations.computeIfAbsent(key, k -> budget.new Reservation());
         AsyncOperations.Operation<SourceResult> operation;
         try {
-            boolean fresh = sources.count(k -> k.equals(key)) == 0;
-            operation = sources.start(key, resource.resource(), op -> shared(key, () -> {
-                SyncSourceSelector.Selection selection = selector.select(resource, target, op::report, reservation);
-                return new SourceResult(resource.resource(), selection.digest(), selection.entries());
-            }));
-            if (fresh) {
-                startShared(key, "source", resource);
-            }
+            // Recorded for the other nodes before the work starts: a quick selection's result is then
+            // never overwritten by a late "running" that nothing would end.
+            operation = sources.start(key, resource.resource(), () -> startShared(key, "source", resource),
+                    op -> shared(key, () -> {
+                        SyncSourceSelector.Selection selection = selector.select(resource, target, op::report, reservation);
+                        return new SourceResult(resource.resource(), selection.digest(), selection.entries());
+                    }));
         } catch (RuntimeException e) {
             reservations.remove(key, reservation);
             reservation.close();
@@ -605,8 +622,8 @@ public final class SDataProvider implements AutoCloseable {
         SyncFeed feed = SyncFeed.read(SDataXml.parse(body(ctx), (int) maxBodyBytes));
         applier.check(resource, feed);
         AsyncOperations.Operation<TargetResult> operation = targets.start(key, resource.resource(),
+                () -> startShared(key, "target", resource),
                 op -> shared(key, () -> new TargetResult(resource.resource(), applier.apply(resource, feed, op::report))));
-        startShared(key, "target", resource);
         accepted(ctx, operation, url(resource, "$syncTarget('" + id + "')"));
     }
 

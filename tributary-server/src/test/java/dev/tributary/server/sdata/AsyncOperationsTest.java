@@ -91,4 +91,62 @@ class AsyncOperationsTest {
             assertThat(operations.get("t1").future.get()).isEqualTo("done");
         }
     }
+    /**
+     * What a new operation records before its work (the shared "running" row) comes before what
+     * its work records at the end, even when the work runs at once: a result recorded first would
+     * be overwritten by a "running" that nothing ends, and other nodes would answer 202 forever.
+     */
+    @Test
+    void beforeWorkRunsBeforeTheWorkOnlyForANewOperationAndAFailureStartsNothing() throws Exception {
+        java.util.List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.ExecutorService direct = new java.util.concurrent.AbstractExecutorService() {
+            private volatile boolean shut;
+
+            @Override
+            public void execute(Runnable command) {
+                command.run(); // the quickest worker there can be: done before submit returns
+            }
+
+            @Override
+            public void shutdown() {
+                shut = true;
+            }
+
+            @Override
+            public java.util.List<Runnable> shutdownNow() {
+                shut = true;
+                return java.util.List.of();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return shut;
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return shut;
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+                return true;
+            }
+        };
+        try (AsyncOperations<String> operations = new AsyncOperations<>(new ManualClock(), () -> Duration.ofMinutes(10),
+                direct)) {
+            operations.start("t1", "r", () -> events.add("recorded t1"), op -> {
+                events.add("work of t1");
+                return "done";
+            });
+            assertThat(events).containsExactly("recorded t1", "work of t1");
+            operations.start("t1", "r", () -> events.add("recorded again"), op -> "again");
+            assertThat(events).as("a replay records nothing").containsExactly("recorded t1", "work of t1");
+
+            assertThatThrownBy(() -> operations.start("t2", "r", () -> {
+                throw new IllegalStateException("store unreachable");
+            }, op -> "never")).hasMessage("store unreachable");
+            assertThat(operations.get("t2")).as("nothing started").isNull();
+        }
+    }
 }

@@ -69,6 +69,23 @@ class SDataProviderIT {
         return new SyncPass(7).run(side(from), side(to), line -> { });
     }
 
+    /**
+     * GETs an operation's Location until it answers something other than 202; fails after 60 s
+     * (an operation nothing finishes would otherwise hold the build until its time runs out).
+     */
+    private HttpResponse<String> untilDone(String location, String token) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HttpResponse<String> answer = send("GET", location, token, null);
+        while (answer.statusCode() == 202) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still 202 after 60 s at " + location + ": " + answer.body());
+            }
+            Thread.sleep(20);
+            answer = send("GET", location, token, null);
+        }
+        return answer;
+    }
+
     private static void write(TestHub hub, String id, String text) {
         Answer answer = hub.put("/v1/collections/notes/records/" + id, "{\"data\":{\"text\":\"" + text + "\",\"n\":1.50,"
                 + "\"tags\":[\"a\",null,{\"deep\":true}]}}");
@@ -214,11 +231,7 @@ class SDataProviderIT {
         assertThat(started.body()).contains("<sdata:tracking").contains("pollingMillis");
         HttpResponse<String> again = send("POST", url(a) + "/$syncSource?trackingID=t-1", a.adminToken, digest);
         assertThat(again.statusCode()).as("a replayed POST finds the same context").isEqualTo(202);
-        HttpResponse<String> done;
-        do {
-            Thread.sleep(20);
-            done = send("GET", location, a.adminToken, null);
-        } while (done.statusCode() == 202);
+        HttpResponse<String> done = untilDone(location, a.adminToken);
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(send("GET", location, a.adminToken, null).statusCode()).as("repeatable").isEqualTo(200);
         // Tracking ids belong to their caller: another token can neither read nor end this context, and
@@ -255,11 +268,7 @@ class SDataProviderIT {
             assertThat(started.statusCode()).isEqualTo(202);
             String onB = started.headers().firstValue("Location").orElseThrow()
                     .replace(a.server.baseUrl(), b.baseUrl());
-            HttpResponse<String> done;
-            do {
-                Thread.sleep(20);
-                done = send("GET", onB, a.adminToken, null);
-            } while (done.statusCode() == 202);
+            HttpResponse<String> done = untilDone(onB, a.adminToken);
             assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
             SyncFeed feed = SyncFeed.read(SDataXml.parse(done.body().getBytes(StandardCharsets.UTF_8), 1 << 20));
             assertThat(feed.entries()).extracting(SyncFeed.Entry::uuid).containsExactly("n1");
@@ -273,11 +282,7 @@ class SDataProviderIT {
             HttpResponse<String> target = send("POST", url(a) + "/$syncTarget?trackingID=lb-3", a.adminToken, done.body());
             assertThat(target.statusCode()).as(target.body()).isEqualTo(202);
             String targetOnB = target.headers().firstValue("Location").orElseThrow().replace(a.server.baseUrl(), b.baseUrl());
-            HttpResponse<String> applied;
-            do {
-                Thread.sleep(20);
-                applied = send("GET", targetOnB, a.adminToken, null);
-            } while (applied.statusCode() == 202);
+            HttpResponse<String> applied = untilDone(targetOnB, a.adminToken);
             assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
             assertThat(SyncFeed.read(SDataXml.parse(applied.body().getBytes(StandardCharsets.UTF_8), 1 << 20)).entries())
                     .hasSize(1);
@@ -287,6 +292,31 @@ class SDataProviderIT {
             assertThat(send("GET", started.headers().firstValue("Location").orElseThrow(), a.adminToken, null).statusCode())
                     .isEqualTo(410);
             assertThat(send("GET", onB, a.adminToken, null).statusCode()).isEqualTo(410);
+        }
+    }
+
+    /**
+     * Operations that finish at once (one note to select) are all seen done on the other node:
+     * each is recorded as running before its work can record its result.
+     */
+    @Test
+    void quickOperationsStartedOnOneNodeAreAllSeenDoneOnAnother() throws Exception {
+        TestHub a = hub(1, StoreBackend.postgres());
+        write(a, "n1", "one");
+        try (dev.tributary.store.Store second = a.backend.open(a.clock);
+                dev.tributary.server.HubServer b = new dev.tributary.server.HubServer(second,
+                        dev.tributary.server.ServerConfig.defaults().withPort(0).withCompactionInterval(Duration.ZERO)
+                                .withClock(a.clock)).start()) {
+            String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
+            for (int i = 0; i < 40; i++) {
+                HttpResponse<String> started = send("POST", url(a) + "/$syncSource?trackingID=quick-" + i, a.adminToken,
+                        digest);
+                assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+                String onB = started.headers().firstValue("Location").orElseThrow().replace(a.server.baseUrl(), b.baseUrl());
+                HttpResponse<String> done = untilDone(onB, a.adminToken);
+                assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+                assertThat(send("DELETE", onB, a.adminToken, null).statusCode()).isEqualTo(200);
+            }
         }
     }
 
@@ -317,10 +347,7 @@ class SDataProviderIT {
         // In total: room for 3 keys here. The first selection holds 2; the others could not all be made.
         List<Integer> answers = new ArrayList<>();
         for (String location : locations) {
-            HttpResponse<String> done;
-            do {
-                done = send("GET", location, caller, null);
-            } while (done.statusCode() == 202);
+            HttpResponse<String> done = untilDone(location, caller);
             answers.add(done.statusCode());
             if (done.statusCode() == 503) {
                 assertThat(done.headers().firstValue("Retry-After")).isPresent();
@@ -336,10 +363,7 @@ class SDataProviderIT {
         HttpResponse<String> again = send("POST", url(a) + "/$syncSource?trackingID=c-5", caller, digest);
         assertThat(again.statusCode()).isEqualTo(202);
         String location = again.headers().firstValue("Location").orElseThrow();
-        HttpResponse<String> done;
-        do {
-            done = send("GET", location, caller, null);
-        } while (done.statusCode() == 202);
+        HttpResponse<String> done = untilDone(location, caller);
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
     }
 
@@ -414,10 +438,7 @@ class SDataProviderIT {
         HttpResponse<String> started = send("POST", url(hub) + "/$syncTarget?trackingID=" + id, hub.adminToken, feed);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String location = started.headers().firstValue("Location").orElseThrow();
-        HttpResponse<String> done;
-        do {
-            done = send("GET", location, hub.adminToken, null);
-        } while (done.statusCode() == 202);
+        HttpResponse<String> done = untilDone(location, hub.adminToken);
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(send("DELETE", location, hub.adminToken, null).statusCode()).isEqualTo(200);
         SyncFeed results = SyncFeed.read(SDataXml.parse(done.body().getBytes(StandardCharsets.UTF_8), 1 << 20));
