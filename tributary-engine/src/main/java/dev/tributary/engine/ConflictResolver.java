@@ -35,7 +35,7 @@ final class ConflictResolver {
                 .orElseThrow(() -> new NotFoundException("no conflict '" + conflictId + "'"));
         Side side = Side.parse(take);
         if (conflict.state() == ConflictState.REJECTED) {
-            return retryRejected(conflict, side);
+            return "skip".equals(take) ? skipRejected(conflict) : retryRejected(conflict, side);
         }
         if (conflict.state() != ConflictState.OPEN) {
             throw new EngineException("conflict " + conflictId + " was already resolved (" + conflict.decision() + ")");
@@ -93,13 +93,29 @@ final class ConflictResolver {
     }
 
     /**
+     * A record the endpoint refused is left as it is: settled without writing it again (it is
+     * written when it next changes on the hub, as any record is).
+     */
+    private ConflictRecord skipRejected(ConflictRecord conflict) {
+        Definitions.Link link = links.apply(conflict.link()).orElseThrow(() -> new NotFoundException("the conflict's link is gone"));
+        store.transact(link.collection(), tx -> {
+            if (!tx.skipRejected(conflict.id())) {
+                throw new EngineException("conflict " + conflict.id() + " was settled meanwhile");
+            }
+            return null;
+        });
+        return store.conflicts().get(conflict.id()).orElseThrow();
+    }
+
+    /**
      * A record the endpoint refused is written again by the link's next run ({@code take: hub},
      * the only choice: the endpoint has no version of it to take).
      */
     private ConflictRecord retryRejected(ConflictRecord conflict, Side take) {
         if (take != Side.HUB) {
             throw new InvalidDefinitionException("resolution", List.of("the endpoint refused this record; 'take' must be"
-                    + " hub, which writes the hub's record to it again in the link's next run"));
+                    + " hub, which writes the hub's record to it again in the link's next run, or skip, which leaves it"
+                    + " unwritten until it changes on the hub"));
         }
         Definitions.Link link = links.apply(conflict.link()).orElseThrow(() -> new NotFoundException("the conflict's link is gone"));
         store.transact(link.collection(), tx -> {

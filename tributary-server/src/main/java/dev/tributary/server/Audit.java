@@ -28,7 +28,7 @@ final class Audit {
             "PUT /v1/endpoints/{e}", "DELETE /v1/endpoints/{e}", "PUT /v1/endpoints/{e}/esa/parameters",
             "POST /v1/endpoints/{e}/trigger", "POST /v1/endpoints/{e}/deletions",
             "PUT /v1/links/{l}", "DELETE /v1/links/{l}", "POST /v1/links/{l}/runs", "POST /v1/links/{l}/resync", "POST /v1/runs/{r}/cancel",
-            "POST /v1/conflicts/{id}/resolve",
+            "POST /v1/conflicts/{id}/resolve", "POST /v1/tokens", "DELETE /v1/tokens/{id}",
             "PUT /v1/services/{svc}", "DELETE /v1/services/{svc}",
             "PUT /v1/sdata/resources/{resource}",
             "PUT /v1/sdata/links/{name}", "DELETE /v1/sdata/links/{name}", "POST /v1/sdata/links/{name}/runs");

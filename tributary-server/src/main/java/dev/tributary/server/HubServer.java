@@ -127,6 +127,8 @@ public final class HubServer implements AutoCloseable {
             records.register(javalin);
             watchApi.register(javalin);
             admin.register(javalin);
+            new dev.tributary.server.admin.TokensApi(store.accessTokens(), config.maxBodyBytes(), authenticator::forget)
+                    .register(javalin);
             offline.register(javalin);
             esa.register(javalin);
             sdata.register(javalin);

@@ -79,6 +79,21 @@ public final class CollectionCatalog {
         return database.read(connection -> find(connection, name));
     }
 
+    /** How many live records a collection holds, and how many of its records changed since a moment. */
+    public record Counts(long records, long changedSince) {
+    }
+
+    /** The collection's live records and those changed within {@code window} up to now (the latest change of each). */
+    public Counts counts(CollectionInfo collection, Duration window) {
+        long since = clock.millis() - window.toMillis();
+        return database.read(connection -> Rows.one(connection,
+                row -> new Counts(row.getLong(1), row.getLong(2)),
+                "SELECT COALESCE(SUM(CASE WHEN deleted THEN 0 ELSE 1 END), 0),"
+                        + " COALESCE(SUM(CASE WHEN updated_at >= ? THEN 1 ELSE 0 END), 0)"
+                        + " FROM records WHERE collection_id = ?", since, collection.incarnation())
+                .orElse(new Counts(0, 0)));
+    }
+
     /** Every collection, by name. */
     public List<CollectionInfo> list() {
         return database.read(connection -> {

@@ -587,6 +587,12 @@ public final class StoreTransaction {
                 + " AND state = 'rejected'", now(), id) > 0;
     }
 
+    /** A refused record a person chose not to write again: settled as {@code skipped}. */
+    public boolean skipRejected(String id) {
+        return update("UPDATE conflicts SET state = 'resolved', decision = 'skipped', resolved_at = ? WHERE id = ?"
+                + " AND state = 'rejected'", now(), id) > 0;
+    }
+
     public boolean resolveConflict(String id, String decision) {
         return update("UPDATE conflicts SET state = 'resolved', decision = ?, resolved_at = ? WHERE id = ? AND state = 'open'",
                 decision, now(), id) > 0;

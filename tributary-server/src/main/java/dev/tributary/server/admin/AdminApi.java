@@ -51,6 +51,7 @@ public final class AdminApi {
     }
 
     public void register(JavalinConfig config) {
+        config.routes.get("/v1/connectors", this::listConnectors);
         config.routes.get("/v1/endpoints", this::listEndpoints);
         config.routes.get("/v1/endpoints/{e}", this::getEndpoint);
         config.routes.put("/v1/endpoints/{e}", this::putEndpoint);
@@ -88,6 +89,34 @@ public final class AdminApi {
 
     private JsonNode body(Context ctx) {
         return Json.readObject(Json.readBody(ctx, maxBodyBytes));
+    }
+
+    // ---- connector types
+
+    /** Every connector type with its declared settings: what an endpoint form asks for. */
+    private void listConnectors(Context ctx) {
+        admin(ctx);
+        List<ObjectNode> items = new ArrayList<>();
+        for (dev.tributary.connector.ConnectorProvider provider : engine.registry().providers()) {
+            ObjectNode json = Json.MAPPER.createObjectNode();
+            json.put("kind", "tributary#connector");
+            json.put("name", provider.name());
+            json.put("description", provider.description());
+            var settings = json.putArray("settings");
+            for (dev.tributary.connector.config.ConfigKey key : provider.create().configDef().keys()) {
+                ObjectNode setting = settings.addObject();
+                setting.put("name", key.name());
+                setting.put("type", key.type().name().toLowerCase(java.util.Locale.ROOT));
+                setting.put("required", key.required() && key.defaultValue() == null);
+                setting.put("secret", key.secret());
+                if (key.defaultValue() != null && !key.secret()) {
+                    setting.putPOJO("default", key.defaultValue());
+                }
+                setting.put("description", key.description());
+            }
+            items.add(json);
+        }
+        respondList(ctx, "tributary#connectors", items);
     }
 
     // ---- endpoints

@@ -74,6 +74,11 @@ public final class Authenticator {
         return Optional.of(principal);
     }
 
+    /** Forgets what was remembered of a token (it was revoked here): its next request is checked in the store. */
+    public void forget(String tokenId) {
+        cache.values().removeIf(cached -> cached.principal().tokenId().equals(tokenId));
+    }
+
     private static List<Scope> toScopes(List<String> stored) {
         return stored.stream().map(Scope::parse).toList();
     }

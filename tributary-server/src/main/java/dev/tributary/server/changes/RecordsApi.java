@@ -95,12 +95,18 @@ public final class RecordsApi {
         List<CollectionInfo> visible = store.collections().list().stream()
                 .filter(c -> principal.has(Scope.read(c.name())) || principal.has(Scope.write(c.name())))
                 .toList();
+        String countsParam = ctx.queryParam("counts");
+        if (countsParam != null && !countsParam.equals("true") && !countsParam.equals("false")) {
+            throw ApiException.badRequest("counts must be true or false");
+        }
+        boolean counts = "true".equals(countsParam);
         Json.respond(ctx, 200, json -> {
             json.writeStartObject();
             json.writeStringField("kind", "tributary#collections");
             json.writeArrayFieldStart("items");
             for (CollectionInfo collection : visible) {
-                writeCollection(json, collection, false);
+                writeCollection(json, collection, false,
+                        counts ? store.collections().counts(collection, Duration.ofHours(1)) : null);
             }
             json.writeEndArray();
             json.writeEndObject();
@@ -114,7 +120,7 @@ public final class RecordsApi {
             principal.require(Scope.read(name));
         }
         CollectionInfo collection = existing(name);
-        Json.respond(ctx, 200, json -> writeCollection(json, collection, true));
+        Json.respond(ctx, 200, json -> writeCollection(json, collection, true, null));
     }
 
     private void putCollection(Context ctx) {
@@ -143,7 +149,7 @@ public final class RecordsApi {
         }
         CollectionCatalog.PutResult result = store.collections().put(name, retention);
         Json.respond(ctx, result.created() ? 201 : 200,
-                json -> writeCollection(json, result.collection(), true));
+                json -> writeCollection(json, result.collection(), true, null));
     }
 
     private void deleteCollection(Context ctx) {
@@ -166,7 +172,8 @@ public final class RecordsApi {
     }
 
     private static void writeCollection(com.fasterxml.jackson.core.JsonGenerator json,
-            CollectionInfo collection, boolean withKind) throws java.io.IOException {
+            CollectionInfo collection, boolean withKind, dev.tributary.store.CollectionCatalog.Counts counts)
+            throws java.io.IOException {
         json.writeStartObject();
         if (withKind) {
             json.writeStringField("kind", "tributary#collection");
@@ -174,6 +181,10 @@ public final class RecordsApi {
         json.writeStringField("name", collection.name());
         json.writeNumberField("retentionDays", collection.retention().toDays());
         json.writeStringField("created", collection.createdAt().toString());
+        if (counts != null) {
+            json.writeNumberField("records", counts.records());
+            json.writeNumberField("changedLastHour", counts.changedSince());
+        }
         json.writeEndObject();
     }
 

@@ -190,6 +190,152 @@ class ConsoleBrowserIT {
         assertThat(hub.get("/v1/links/crm-people").json().at("/state/paused").asBoolean()).isFalse();
     }
 
+    /** Tokens: a bad scope is shown at its field; a token is created, its secret shown once, then revoked. */
+    @Test
+    void aTokenIsCreatedInTheBrowserAndRevoked() throws Exception {
+        hub.put("/v1/collections/people", "{}");
+        WebDriverWait wait = waiting(15);
+        logIn(wait);
+        browser.findElement(By.id("nav-tokens")).click();
+        WebElement scopes = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("field-scopes")));
+        browser.findElement(By.id("field-name")).sendKeys("sales app");
+        scopes.sendKeys("read:people bogus");
+        browser.findElement(By.id("token-form-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("field-scopes-error"), "invalid scope 'bogus'"));
+        assertThat(browser.findElement(By.id("field-scopes")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(hub.get("/v1/tokens").text()).as("nothing created").doesNotContain("sales app");
+
+        browser.findElement(By.id("field-scopes")).clear();
+        browser.findElement(By.id("field-scopes")).sendKeys("read:people", Keys.ENTER);
+        WebElement shown = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token-secret")));
+        String secret = shown.getDomProperty("value");
+        assertThat(secret).startsWith("trb_");
+        assertThat(hub.send("GET", "/v1/collections/people/records", null, secret).status()).as("the new token works").isEqualTo(200);
+        everyControlHasAName();
+        screenshot("console-tokens.png");
+
+        browser.findElement(By.linkText("Done — show the list")).click();
+        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath("//tr[th[text()='sales app']]")));
+        assertThat(row.getText()).contains("read:people");
+        assertThat(browser.findElement(By.id("view")).getText()).as("the secret is not shown again").doesNotContain(secret);
+        row.findElement(By.xpath(".//button[text()='Revoke']")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.xpath("//button[text()='Yes, revoke']"))).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//tr[th[text()='sales app']]")));
+        assertThat(hub.send("GET", "/v1/collections/people/records", null, secret).status()).as("revoked").isEqualTo(401);
+    }
+
+    /**
+     * An endpoint form generated from the connector's declared settings: a missing required setting
+     * is shown next to its field; saved, the connection test says it works; then a link is made
+     * with the link form (a bad schedule shown at its field first).
+     */
+    @Test
+    void anEndpointAndALinkAreCreatedWithFormsThatShowProblemsAtTheirFields() throws Exception {
+        WebDriverWait wait = waiting(15);
+        logIn(wait);
+        browser.findElement(By.id("nav-endpoints")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("new-endpoint"))).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("field-connector")));
+        browser.findElement(By.id("field-name")).sendKeys("crm");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("field-connector"))).selectByValue("memory");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("field-config-backend")));
+        WebElement classes = browser.findElement(By.id("field-config-objectClasses"));
+        assertThat(classes.getAttribute("placeholder")).as("a default is shown").isEqualTo("default: items");
+        browser.findElement(By.id("endpoint-form-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("field-config-backend-error"), "'backend' is required"));
+        assertThat(browser.findElement(By.id("field-config-backend")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(hub.get("/v1/endpoints/crm").status()).as("nothing saved").isEqualTo(404);
+        everyControlHasAName();
+        screenshot("console-endpoint.png");
+
+        browser.findElement(By.id("field-config-backend")).sendKeys(backendName);
+        browser.findElement(By.id("endpoint-form-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#endpoint-form .form-result"),
+                "Connection test: it works."));
+        assertThat(hub.get("/v1/endpoints/crm").json().at("/config/backend").asText()).isEqualTo(backendName);
+        assertThat(browser.findElement(By.id("field-config-backend-error")).getText()).isEmpty();
+
+        browser.get(hub.server.baseUrl() + "/console/#/links/new");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("field-objectClass")));
+        browser.findElement(By.id("field-name")).sendKeys("crm-people");
+        browser.findElement(By.id("field-objectClass")).sendKeys("items");
+        browser.findElement(By.id("field-collection")).sendKeys("people");
+        browser.findElement(By.id("field-schedule")).sendKeys("every 5 minutes");
+        browser.findElement(By.id("field-fieldMap")).sendKeys("name = full_name");
+        browser.findElement(By.id("link-form-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("field-schedule-error"), "ISO-8601 duration"));
+        assertThat(hub.get("/v1/links/crm-people").status()).isEqualTo(404);
+        browser.findElement(By.id("field-schedule")).clear();
+        browser.findElement(By.id("field-schedule")).sendKeys("PT5M");
+        browser.findElement(By.id("link-form-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h2"), "Link crm-people"));
+        var link = hub.get("/v1/links/crm-people").json();
+        assertThat(link.at("/schedule").asText()).isEqualTo("PT5M");
+        assertThat(link.at("/fieldMap/name").asText()).isEqualTo("full_name");
+    }
+
+    /**
+     * An edited merge of a conflict, kept in the browser, becomes the hub's record and, at the
+     * next run, the endpoint's; a record the endpoint refused is listed on the link's page and
+     * retried from there; records are found with a filter.
+     */
+    @Test
+    void aMergeReachesBothSidesARefusedRecordIsRetriedAndRecordsAreFound() throws Exception {
+        String recordId = parkAConflict();
+        WebDriverWait wait = waiting(20);
+        logIn(wait);
+        browser.findElement(By.id("nav-conflicts")).click();
+        WebElement conflict = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("article.conflict")));
+        conflict.findElement(By.xpath(".//button[text()='Edit a merge…']")).click();
+        WebElement merged = conflict.findElement(By.id("merge-" + conflict.getAttribute("data-conflict")));
+        conflict.findElement(By.xpath(".//input[@value='endpoint']")).click();
+        assertThat(merged.getDomProperty("value")).contains("Ada (crm)");
+        merged.clear();
+        merged.sendKeys("{\"name\": \"Ada Lovelace\"}");
+        everyControlHasAName();
+        conflict.findElement(By.xpath(".//button[text()='Keep merge']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("no-conflicts")));
+        assertThat(hub.get("/v1/collections/people/records/" + recordId).json().at("/data/name").asText())
+                .isEqualTo("Ada Lovelace");
+        run("crm-people");
+        assertThat(crm.list(ITEMS, null, 100)).anySatisfy(object -> assertThat(object.fields().get("name")).isEqualTo("Ada Lovelace"));
+
+        // A record the endpoint refuses: listed on the link's page with the reason, retried from there.
+        crm.faults().failCall("create", 1, new dev.tributary.connector.RecordRejectedException(null, "name is on a block list"));
+        hub.put("/v1/collections/people/records/grace", "{\"data\":{\"name\":\"Grace\"}}");
+        run("crm-people");
+        browser.get(hub.server.baseUrl() + "/console/#/links/crm-people");
+        WebElement refused = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-refused='grace']")));
+        assertThat(refused.getText()).contains("block list");
+        everyControlHasAName();
+        screenshot("console-refused.png");
+        refused.findElement(By.xpath(".//button[text()='Retry']")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-refused='grace']")));
+        run("crm-people");
+        assertThat(crm.list(ITEMS, null, 100)).anySatisfy(object -> assertThat(object.fields().get("name")).isEqualTo("Grace"));
+
+        // Records found with the filter language; a bad filter is shown at the field.
+        browser.findElement(By.id("nav-collections")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("people"))).click();
+        WebElement filter = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("field-filter")));
+        filter.sendKeys("name eq", Keys.ENTER);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("field-filter-error"), "position"));
+        browser.findElement(By.id("field-filter")).clear();
+        browser.findElement(By.id("field-filter")).sendKeys("name eq 'Grace'", Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-record='grace']")));
+        assertThat(browser.findElements(By.cssSelector("tr[data-record]"))).hasSize(1);
+        screenshot("console-collection.png");
+        browser.findElement(By.linkText("grace")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h2"), "Record grace"));
+        assertThat(browser.findElement(By.id("view")).getText()).contains("Grace", "latest version");
+    }
+
+    private void logIn(WebDriverWait wait) {
+        browser.get(hub.server.baseUrl() + "/console/");
+        browser.findElement(By.id("token")).sendKeys(hub.adminToken, Keys.ENTER);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("overview-title")));
+    }
+
     /** A wait that looks again when the page replaced what it looked at (each view renders itself anew). */
     private WebDriverWait waiting(int seconds) {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds));
@@ -224,7 +370,8 @@ class ConsoleBrowserIT {
                 const unnamed = [];
                 for (const control of document.querySelectorAll('button, input, select, textarea, a[href]')) {
                   if (control.closest('[hidden]')) continue;
-                  const label = control.id && document.querySelector('label[for="' + control.id + '"]');
+                  const label = (control.id && document.querySelector('label[for="' + control.id + '"]'))
+                      || control.closest('label');
                   const name = control.getAttribute('aria-label') || (label && label.textContent) || control.textContent;
                   if (!name || !name.trim()) unnamed.push(control.outerHTML);
                 }

@@ -239,6 +239,29 @@ class EsaRecordFaultsIT {
         assertThat(retry.json().get("decision").asText()).isEqualTo("retried");
         run("succeeded");
         assertThat(adapterNames()).containsExactly("Ann", "Bea", "Cid", "Dan");
+
+        // Or skipped: settled without being written again, until it changes on the hub.
+        adapter.refused.add("Eve");
+        person("e", "Eve");
+        run("succeeded");
+        String eve = null;
+        for (JsonNode conflict : rejected()) {
+            if (conflict.get("recordId").asText().equals("e")) {
+                eve = conflict.get("id").asText();
+            }
+        }
+        assertThat(eve).as("the refusal of e is listed").isNotNull();
+        adapter.refused.remove("Eve");
+        Answer skip = hub.post("/v1/conflicts/" + eve + "/resolve", "{\"take\":\"skip\"}");
+        assertThat(skip.status()).as(skip.text()).isEqualTo(200);
+        assertThat(skip.json().get("decision").asText()).isEqualTo("skipped");
+        assertThat(hub.post("/v1/conflicts/" + eve + "/resolve", "{\"take\":\"skip\"}").status())
+                .as("settled once").isEqualTo(409);
+        run("succeeded");
+        assertThat(adapterNames()).as("a skipped record is not written").containsExactly("Ann", "Bea", "Cid", "Dan");
+        person("e", "Eve Again");
+        run("succeeded");
+        assertThat(adapterNames()).as("until it changes").containsExactly("Ann", "Bea", "Cid", "Dan", "Eve Again");
     }
 
     @Test
