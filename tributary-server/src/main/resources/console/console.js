@@ -177,10 +177,10 @@ async function conflicts(view) {
     return;
   }
   view.append(el("p", { class: "muted" },
-    "Each parked conflict: the hub's record and the endpoint's object, field by field. Take one side; the other is overwritten."));
+    "Each parked conflict: the hub's record and the endpoint's object, field by field. Take one side (the other is overwritten), or merge the two."));
   if (open.length === 0) view.append(el("p", { id: "no-conflicts" }, "No open conflicts."));
   for (const conflict of open) {
-    const fields = fieldsOf(conflict.hub, conflict.endpoint);
+    const fields = fieldsOf(conflict.base, conflict.hub, conflict.endpoint);
     const message = el("p", { role: "status", class: "muted" });
     const decide = take => async () => {
       try {
@@ -196,14 +196,18 @@ async function conflicts(view) {
       el("h3", { id: title }, `Record ${conflict.recordId || "(new)"} on link ${conflict.link}`),
       el("p", { class: "muted" }, `${(conflict.detail || "").replace(/([^.])$/, "$1.")} Policy: ${conflict.policy}.`
         + (conflict.created ? ` Parked ${conflict.created}.` : "")),
+      conflict.base ? el("p", { class: "muted" }, "Bold: changed since the two were last in sync.") : null,
       el("table", {},
-        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Field"), el("th", { scope: "col" }, "Hub"),
-          el("th", { scope: "col" }, "Endpoint"))),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Field"),
+          conflict.base ? el("th", { scope: "col" }, "Last in sync") : null,
+          el("th", { scope: "col" }, "Hub"), el("th", { scope: "col" }, "Endpoint"))),
         el("tbody", {}, fields.map(name => {
           const hub = conflict.hub?.[name];
           const endpoint = conflict.endpoint?.[name];
+          const base = conflict.base ? show(conflict.base[name]) : null;
+          const side = value => el("td", { class: base !== null && show(value) !== base ? "changed" : null }, show(value));
           return el("tr", { class: show(hub) !== show(endpoint) ? "differs" : null },
-            el("th", { scope: "row" }, name), el("td", {}, show(hub)), el("td", {}, show(endpoint)));
+            el("th", { scope: "row" }, name), base !== null ? el("td", { class: "base" }, base) : null, side(hub), side(endpoint));
         }))),
       el("button", { type: "button", onclick: decide("hub"), "aria-label": `Keep the hub's version of record ${conflict.recordId}` }, "Keep hub"),
       " ",

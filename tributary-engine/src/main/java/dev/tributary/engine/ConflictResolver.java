@@ -79,8 +79,9 @@ final class ConflictResolver {
             } else if (conflict.uid() != null) {
                 boolean endpointHolds = side == Side.ENDPOINT || data != null && data.equals(conflict.endpointData());
                 // The endpoint's version at the conflict is what the next write there must expect.
+                // When both sides hold the decision now, it is what they were last in sync at.
                 tx.putMapping(link.name(), conflict.uid(), recordId, endpointHolds ? hubVersion : -1,
-                        conflict.endpointVersion());
+                        conflict.endpointVersion(), endpointHolds && link.conflictPolicy() == ConflictPolicy.MANUAL ? data : null);
                 if (!endpointHolds) {
                     tx.enqueueOutbound(link.name(), recordId);
                 }
@@ -108,8 +109,8 @@ final class ConflictResolver {
     }
 
     /**
-     * A record the endpoint refused is written again by the link's next run ({@code take: hub},
-     * the only choice: the endpoint has no version of it to take).
+     * A record the endpoint refused is written again by the link's next run ({@code take: hub}; the
+     * endpoint has no version of it to take — {@code skip} is the other choice).
      */
     private ConflictRecord retryRejected(ConflictRecord conflict, Side take) {
         if (take != Side.HUB) {

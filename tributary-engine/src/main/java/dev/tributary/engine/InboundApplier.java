@@ -205,7 +205,8 @@ final class InboundApplier extends LinkRunPart {
                 open.put("u:" + conflict.uid(), conflict);
             }
         }
-        PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock);
+        PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock,
+                link.conflictPolicy() == ConflictPolicy.MANUAL);
         for (SyncDelta delta : deltas) {
             // Each delta sees the state the earlier ones of this batch left: a second delta about
             // the same object first applies what is pending, so its mapping is known.
@@ -276,8 +277,9 @@ final class InboundApplier extends LinkRunPart {
             String recordId = keyTaken ? recordIds.get() : newRecordId(object);
             ObjectNode data = mapping.toHub(null, object.fields());
             Instant changed = decider.sourceTime(object.fields());
-            pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, null, false, data.toString()), uid, applied -> {
-                pending.putMapping(uid, recordId, applied.record().version(), version);
+            String text = data.toString();
+            pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, null, false, text), uid, applied -> {
+                pending.putMapping(uid, recordId, applied.record().version(), version, text);
                 pending.changeTime(recordId, applied.record().version(), changed);
                 mappings.put(uid, new IdMapping(link.name(), uid, recordId, applied.record().version(), version, clock.instant()));
                 count(stats.inbound, applied);
@@ -307,7 +309,7 @@ final class InboundApplier extends LinkRunPart {
         ObjectNode current = DataMapping.parse(record.data());
         ObjectNode merged = mapping.toHub(current, object.fields());
         if (DataMapping.same(merged, current)) {
-            remember(pending, mappings, uid, record.id(), record.version(), version); // already the same: adopt
+            remember(pending, mappings, uid, record.id(), record.version(), version, record.dataText()); // already the same: adopt
             stats.inbound.skipped.incrementAndGet();
             return;
         }
@@ -366,7 +368,7 @@ final class InboundApplier extends LinkRunPart {
                     "both sides changed since the last sync; parked for a person");
             ConflictRecord parked = new ConflictRecord(id, link.name(), known.recordId(), uid, ConflictState.OPEN,
                     link.conflictPolicy().label(), null, DataMapping.text(hubData), DataMapping.text(endpointData),
-                    endpointVersion, null, clock.instant(), null);
+                    endpointVersion, null, clock.instant(), null, null);
             openConflicts.put("r:" + known.recordId(), parked);
             openConflicts.put("u:" + uid, parked);
             return;
@@ -407,9 +409,10 @@ final class InboundApplier extends LinkRunPart {
             String recordId, StoredRecord record, ObjectNode data, String endpointVersion, Instant changed,
             RunStats.Direction counters) {
         String ifMatch = record == null || record.deleted() ? null : Long.toString(record.version());
-        pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, ifMatch, false, data.toString()),
+        String text = data.toString();
+        pending.add(new RecordWrite(RecordWrite.Op.PUT, recordId, ifMatch, false, text),
                 uid, applied -> {
-                    remember(pending, mappings, uid, recordId, applied.record().version(), endpointVersion);
+                    remember(pending, mappings, uid, recordId, applied.record().version(), endpointVersion, text);
                     pending.changeTime(recordId, applied.record().version(), changed);
                     count(counters, applied);
                 });
@@ -417,7 +420,13 @@ final class InboundApplier extends LinkRunPart {
 
     private void remember(PendingWrites pending, Map<String, IdMapping> mappings, String uid, String recordId,
             long hubVersion, String endpointVersion) {
-        pending.putMapping(uid, recordId, hubVersion, endpointVersion);
+        remember(pending, mappings, uid, recordId, hubVersion, endpointVersion, null);
+    }
+
+    /** {@code data}: the hub record's data at {@code hubVersion} when known (null: read from the store if needed). */
+    private void remember(PendingWrites pending, Map<String, IdMapping> mappings, String uid, String recordId,
+            long hubVersion, String endpointVersion, String data) {
+        pending.putMapping(uid, recordId, hubVersion, endpointVersion, data);
         mappings.values().removeIf(m -> m.recordId().equals(recordId));
         mappings.put(uid, new IdMapping(link.name(), uid, recordId, hubVersion, endpointVersion, clock.instant()));
     }

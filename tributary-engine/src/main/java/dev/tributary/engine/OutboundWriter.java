@@ -300,7 +300,8 @@ final class OutboundWriter extends LinkRunPart {
         }
         store.transact(link.collection(), tx -> {
             tx.supersedeRejections(link.name(), accepted);
-            PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock);
+            PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock,
+                link.conflictPolicy() == ConflictPolicy.MANUAL);
             stale.forEach(pending::removeMapping);
             for (Resolved result : resolved) {
                 result.record(tx, pending);
@@ -338,7 +339,7 @@ final class OutboundWriter extends LinkRunPart {
             }
             String uid = outcome.result().uid().value();
             String version = outcome.result().version();
-            return (tx, pending) -> pending.putMapping(uid, record.id(), record.version(), version);
+            return (tx, pending) -> pending.putMapping(uid, record.id(), record.version(), version, record.dataText());
         }
         ConnectorException failure = outcome.failure();
         if (failure instanceof RecordRejectedException) {
@@ -405,7 +406,8 @@ final class OutboundWriter extends LinkRunPart {
                         pending.removeMapping(planned.known().uid());
                     }
                 } else {
-                    pending.putMapping(forced.get().uid(), record.id(), record.version(), forced.get().version());
+                    pending.putMapping(forced.get().uid(), record.id(), record.version(), forced.get().version(),
+                            record.dataText());
                 }
             };
         }

@@ -21,7 +21,8 @@ final class PendingWrites {
     private sealed interface MappingOp permits Put, Remove {
     }
 
-    private record Put(IdMapping mapping) implements MappingOp {
+    /** {@code data}: the hub record's data at the mapping's version when known here, else null. */
+    private record Put(IdMapping mapping, String data) implements MappingOp {
     }
 
     private record Remove(String uid) implements MappingOp {
@@ -48,7 +49,12 @@ final class PendingWrites {
     }
 
     void putMapping(String uid, String recordId, long hubVersion, String endpointVersion) {
-        mappingOps.add(new Put(new IdMapping(link, uid, recordId, hubVersion, endpointVersion, clock.instant())));
+        putMapping(uid, recordId, hubVersion, endpointVersion, null);
+    }
+
+    /** A mapping with the hub record's data at {@code hubVersion}: what the link last had in sync. */
+    void putMapping(String uid, String recordId, long hubVersion, String endpointVersion, String data) {
+        mappingOps.add(new Put(new IdMapping(link, uid, recordId, hubVersion, endpointVersion, clock.instant()), data));
     }
 
     void removeMapping(String uid) {
@@ -57,6 +63,7 @@ final class PendingWrites {
 
     private void writeMappings() {
         List<IdMapping> run = new ArrayList<>();
+        List<String> bases = new ArrayList<>();
         List<String> removals = new ArrayList<>();
         for (MappingOp op : mappingOps) {
             if (op instanceof Put put) {
@@ -66,22 +73,28 @@ final class PendingWrites {
                     removals = new ArrayList<>();
                 }
                 run.add(mapping);
+                bases.add(put.data());
             } else {
                 if (!run.isEmpty()) {
-                    tx.putMappings(link, run);
+                    tx.putMappings(link, run, keepBases ? bases : null);
                     run = new ArrayList<>();
+                    bases = new ArrayList<>();
                 }
                 removals.add(((Remove) op).uid());
             }
         }
-        tx.putMappings(link, run);
+        tx.putMappings(link, run, keepBases ? bases : null);
         tx.removeMappings(link, removals);
         mappingOps.clear();
         tx.putChangeTimes(collection, changeTimes);
         changeTimes.clear();
     }
 
-    PendingWrites(StoreTransaction tx, String link, String collection, String origin, Clock clock) {
+    /** Whether to keep what each mapped record was when last in sync (links whose conflicts wait for a person). */
+    private final boolean keepBases;
+
+    PendingWrites(StoreTransaction tx, String link, String collection, String origin, Clock clock, boolean keepBases) {
+        this.keepBases = keepBases;
         this.tx = tx;
         this.link = link;
         this.collection = collection;

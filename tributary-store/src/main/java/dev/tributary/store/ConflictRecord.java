@@ -18,8 +18,10 @@ import java.time.Instant;
  * @param endpointData the endpoint's side as JSON (null: deleted)
  * @param endpointVersion the endpoint object's version when it arose
  * @param detail a sentence for people
+ * @param baseData what the link last had in sync, as JSON (null: not kept — the link's policy is
+ *     not manual, or the record was never in sync — or deleted)
  */
 public record ConflictRecord(String id, String link, String recordId, String uid, ConflictState state, String policy,
         String decision, String hubData, String endpointData, String endpointVersion, String detail,
-        Instant createdAt, Instant resolvedAt) {
+        Instant createdAt, Instant resolvedAt, String baseData) {
 }

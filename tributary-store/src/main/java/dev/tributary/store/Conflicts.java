@@ -10,7 +10,7 @@ import java.util.Optional;
 public final class Conflicts {
 
     static final String COLUMNS = "id, link, record_id, uid, state, policy, decision, hub_data, endpoint_data,"
-            + " endpoint_version, detail, created_at, resolved_at";
+            + " endpoint_version, detail, created_at, resolved_at, base_data";
 
     private final Database database;
 
@@ -66,6 +66,6 @@ public final class Conflicts {
     static ConflictRecord read(ResultSet row) throws SQLException {
         return new ConflictRecord(row.getString(1), row.getString(2), row.getString(3), row.getString(4), ConflictState.parse(row.getString(5)),
                 row.getString(6), row.getString(7), row.getString(8), row.getString(9), row.getString(10),
-                row.getString(11), Rows.instant(row, "created_at"), Rows.instant(row, "resolved_at"));
+                row.getString(11), Rows.instant(row, "created_at"), Rows.instant(row, "resolved_at"), row.getString(14));
     }
 }

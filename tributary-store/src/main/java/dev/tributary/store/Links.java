@@ -76,7 +76,7 @@ public final class Links {
     public boolean delete(String name) {
         return database.write(connection -> {
             Rows.update(connection, "DELETE FROM id_map WHERE link = ?", name);
-            Rows.update(connection, "DELETE FROM outbound_queue WHERE link = ?", name);
+                Rows.update(connection, "DELETE FROM outbound_queue WHERE link = ?", name);
             return Rows.update(connection, "DELETE FROM links WHERE name = ?", name) > 0;
         });
     }

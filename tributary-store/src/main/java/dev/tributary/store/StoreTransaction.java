@@ -342,6 +342,14 @@ public final class StoreTransaction {
 
     /** Records that a record and an object are in sync at these versions (replacing earlier mappings of either). */
     public void putMapping(String link, String uid, String recordId, long hubVersion, String endpointVersion) {
+        putMapping(link, uid, recordId, hubVersion, endpointVersion, null);
+    }
+
+    /**
+     * As {@link #putMapping(String, String, String, long, String)}, keeping {@code base} — the hub
+     * record's data at {@code hubVersion} — as what the link last had in sync (null: none kept).
+     */
+    public void putMapping(String link, String uid, String recordId, long hubVersion, String endpointVersion, String base) {
         try {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM id_map WHERE link = ? AND (uid = ? OR record_id = ?)")) {
@@ -351,13 +359,14 @@ public final class StoreTransaction {
                 delete.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO id_map (" + MAPPING_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                    + ", base_data) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, link);
                 insert.setString(2, uid);
                 insert.setString(3, recordId);
                 insert.setLong(4, hubVersion);
                 insert.setString(5, endpointVersion);
                 insert.setLong(6, now());
+                insert.setString(7, base);
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
@@ -370,9 +379,21 @@ public final class StoreTransaction {
      * uid or record. Within the list, a later mapping wins over an earlier one of the same uid or record.
      */
     public void putMappings(String link, List<IdMapping> mappings) {
+        putMappings(link, mappings, null);
+    }
+
+    /**
+     * As {@link #putMappings(String, List)}, keeping what the link last had in sync of each record
+     * (links whose conflicts wait for a person): {@code bases} gives, per mapping, the hub record's
+     * data at its version, or null when the caller does not have it — then a base kept for the
+     * same record at the same version stays. {@code bases} null: none kept.
+     */
+    public void putMappings(String link, List<IdMapping> mappings, List<String> bases) {
         if (mappings.isEmpty()) {
             return;
         }
+        boolean carry = bases != null && bases.contains(null);
+        java.util.Map<String, String> kept = new java.util.HashMap<>();
         try {
             // Clear earlier mappings of these uids and records in a few statements (IN lists of 250).
             for (int from = 0; from < mappings.size(); from += 250) {
@@ -380,36 +401,54 @@ public final class StoreTransaction {
                 String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
                 for (String column : new String[] {"uid", "record_id"}) {
                     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM id_map WHERE link = ? AND "
-                            + column + " IN (" + marks + ")")) {
+                            + column + " IN (" + marks + ")"
+                            + (carry ? " RETURNING record_id, hub_version, base_data" : ""))) {
                         int p = 1;
                         delete.setString(p++, link);
                         for (IdMapping mapping : chunk) {
                             delete.setString(p++, column.equals("uid") ? mapping.uid() : mapping.recordId());
                         }
-                        delete.executeUpdate();
+                        if (carry) {
+                            try (ResultSet gone = delete.executeQuery()) {
+                                while (gone.next()) {
+                                    if (gone.getString(3) != null) {
+                                        kept.put(gone.getString(1) + "\u0000" + gone.getLong(2), gone.getString(3));
+                                    }
+                                }
+                            }
+                        } else {
+                            delete.executeUpdate();
+                        }
                     }
                 }
             }
-            java.util.Map<String, IdMapping> last = new java.util.LinkedHashMap<>();
+            java.util.Map<String, Integer> last = new java.util.LinkedHashMap<>();
             java.util.Map<String, String> recordToUid = new java.util.HashMap<>();
-            for (IdMapping mapping : mappings) {
+            for (int i = 0; i < mappings.size(); i++) {
+                IdMapping mapping = mappings.get(i);
                 String previousUid = recordToUid.put(mapping.recordId(), mapping.uid());
                 if (previousUid != null) {
                     last.remove(previousUid);
                 }
                 last.remove(mapping.uid());
-                last.put(mapping.uid(), mapping);
+                last.put(mapping.uid(), i);
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO id_map (" + MAPPING_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                    + ", base_data) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 long now = now();
-                for (IdMapping mapping : last.values()) {
+                for (int i : last.values()) {
+                    IdMapping mapping = mappings.get(i);
+                    String base = bases == null ? null : bases.get(i);
+                    if (base == null && carry) {
+                        base = kept.get(mapping.recordId() + "\u0000" + mapping.hubVersion());
+                    }
                     insert.setString(1, link);
                     insert.setString(2, mapping.uid());
                     insert.setString(3, mapping.recordId());
                     insert.setLong(4, mapping.hubVersion());
                     insert.setString(5, mapping.endpointVersion());
                     insert.setLong(6, now);
+                    insert.setString(7, base);
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -544,10 +583,12 @@ public final class StoreTransaction {
     public String recordConflict(String link, String recordId, String uid, ConflictState state, String policy,
             String decision, String hubData, String endpointData, String endpointVersion, String detail) {
         String id = UUID.randomUUID().toString();
+        // With what the link last had in sync, when it keeps that (links whose conflicts wait for a person).
         update("INSERT INTO conflicts (id, link, record_id, uid, state, policy, decision, hub_data, endpoint_data,"
-                        + " endpoint_version, detail, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " endpoint_version, detail, created_at, resolved_at, base_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                        + " (SELECT base_data FROM id_map WHERE link = ? AND record_id = ?))",
                 id, link, recordId, uid, state.label(), policy, decision, hubData, endpointData, endpointVersion, detail, now(),
-                state == ConflictState.OPEN ? null : now());
+                state == ConflictState.OPEN ? null : now(), link, recordId);
         return id;
     }
 

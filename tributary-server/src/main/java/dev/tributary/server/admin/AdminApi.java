@@ -539,6 +539,7 @@ public final class AdminApi {
         json.put("decision", conflict.decision());
         json.set("hub", parse(conflict.hubData()));
         json.set("endpoint", parse(conflict.endpointData()));
+        json.set("base", parse(conflict.baseData()));
         json.put("endpointVersion", conflict.endpointVersion());
         json.put("detail", conflict.detail());
         putTime(json, "created", conflict.createdAt());

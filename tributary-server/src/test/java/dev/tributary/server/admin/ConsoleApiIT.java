@@ -108,6 +108,75 @@ class ConsoleApiIT {
         assertThat(hub.send("GET", "/v1/connectors", null, hub.token("read:*")).status()).isEqualTo(403);
     }
 
+    /**
+     * A parked conflict carries what the record was when the link last had it in sync; a link
+     * whose policy decides by itself keeps no such copy.
+     */
+    @Test
+    void aParkedConflictShowsWhatBothSidesChangedFrom() {
+        String backend = "bases-" + java.util.UUID.randomUUID();
+        try {
+            dev.tributary.connectors.memory.MemoryBackend crm = dev.tributary.connectors.memory.MemoryBackend.named(backend);
+            dev.tributary.connector.ObjectClass items = new dev.tributary.connector.ObjectClass("items");
+            hub.put("/v1/endpoints/crm", "{\"connector\":\"memory\",\"config\":{\"backend\":\"" + backend
+                    + "\",\"objectClasses\":\"items,others\"}}");
+            dev.tributary.connector.Uid ada = crm.create(items, null, java.util.Map.of("name", "Ada", "city", "London")).uid();
+            dev.tributary.connector.Uid bob = crm.create(items, null, java.util.Map.of("name", "Bob", "city", "Leeds")).uid();
+            hub.put("/v1/links/manual", "{\"endpoint\":\"crm\",\"objectClass\":\"items\",\"collection\":\"people\","
+                    + "\"conflictPolicy\":\"manual\"}");
+            run("manual");
+            String adaId = null;
+            String bobId = null;
+            for (JsonNode record : hub.get("/v1/collections/people/records").json().get("items")) {
+                if (record.at("/data/name").asText().equals("Ada")) {
+                    adaId = record.get("id").asText();
+                } else {
+                    bobId = record.get("id").asText();
+                }
+            }
+            // Synced again once (a hub change written out): that is the new base.
+            hub.put("/v1/collections/people/records/" + bobId, "{\"data\":{\"name\":\"Bob\",\"city\":\"York\"}}");
+            run("manual");
+            hub.put("/v1/collections/people/records/" + adaId, "{\"data\":{\"name\":\"Ada\",\"city\":\"Paris\"}}");
+            hub.put("/v1/collections/people/records/" + bobId, "{\"data\":{\"name\":\"Bob\",\"city\":\"Hull\"}}");
+            crm.update(items, ada, null, java.util.Map.of("name", "Ada L.", "city", "London"));
+            crm.update(items, bob, null, java.util.Map.of("name", "Bob", "city", "Bath"));
+            run("manual");
+            java.util.Map<String, String> bases = new java.util.TreeMap<>();
+            for (JsonNode conflict : hub.get("/v1/conflicts").json().get("items")) {
+                JsonNode base = conflict.get("base");
+                bases.put(conflict.get("recordId").asText().equals(adaId) ? "ada" : "bob",
+                        base.path("name").asText() + " in " + base.path("city").asText() + " (" + base.size() + " fields)");
+            }
+            assertThat(bases).containsEntry("ada", "Ada in London (2 fields)").containsEntry("bob", "Bob in York (2 fields)");
+
+            // A link that decides by itself keeps no copy: its recorded decisions have no base.
+            hub.put("/v1/links/auto", "{\"endpoint\":\"crm\",\"objectClass\":\"others\",\"collection\":\"others\","
+                    + "\"conflictPolicy\":\"hubWins\"}");
+            dev.tributary.connector.ObjectClass others = new dev.tributary.connector.ObjectClass("others");
+            dev.tributary.connector.Uid cid = crm.create(others, null, java.util.Map.of("name", "Cid")).uid();
+            run("auto");
+            String cidId = hub.get("/v1/collections/others/records").json().at("/items/0/id").asText();
+            hub.put("/v1/collections/others/records/" + cidId, "{\"data\":{\"name\":\"Cid (hub)\"}}");
+            crm.update(others, cid, null, java.util.Map.of("name", "Cid (crm)"));
+            run("auto");
+            List<dev.tributary.store.ConflictRecord> decided = hub.store.conflicts()
+                    .list(dev.tributary.store.ConflictState.RESOLVED, "auto", 100);
+            assertThat(decided).hasSize(1);
+            assertThat(decided.get(0).decision()).isEqualTo("hub");
+            assertThat(decided.get(0).baseData()).isNull();
+        } finally {
+            dev.tributary.connectors.memory.MemoryBackend.drop(backend);
+        }
+    }
+
+    private void run(String link) {
+        String id = hub.post("/v1/links/" + link + "/runs", "").json().get("id").asText();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                List.of("succeeded", "failed", "cancelled").contains(hub.get("/v1/runs/" + id).json().get("state").asText()));
+        assertThat(hub.get("/v1/runs/" + id).json().get("state").asText()).isEqualTo("succeeded");
+    }
+
     @Test
     void collectionsCountTheirRecordsAndRecentChangesWhenAsked() {
         assertThat(hub.put("/v1/collections/people", "{}").status()).isEqualTo(201);

@@ -118,6 +118,9 @@ class ConsoleBrowserIT {
         WebElement conflict = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("article.conflict")));
         assertThat(conflict.getText()).contains(recordId, "Ada (hub)", "Ada (crm)");
         assertThat(conflict.findElements(By.cssSelector("tr.differs"))).as("the field that differs is marked").hasSize(1);
+        assertThat(conflict.findElement(By.cssSelector("td.base")).getText()).as("what both had when last in sync")
+                .isEqualTo("\"Ada\"");
+        assertThat(conflict.findElements(By.cssSelector("td.changed"))).as("both sides changed it since").hasSize(2);
         everyControlHasAName();
         screenshot("console-conflicts.png");
         conflict.findElement(By.xpath(".//button[text()='Keep endpoint']")).click();
