@@ -6,6 +6,7 @@ import dev.tributary.connector.ObjectClass;
 import dev.tributary.connector.Uid;
 import dev.tributary.connectors.memory.MemoryBackend;
 import dev.tributary.server.TestHub;
+import dev.tributary.server.TestHub.Answer;
 import dev.tributary.store.StoreBackend;
 import java.io.File;
 import java.nio.file.Files;
@@ -331,6 +332,46 @@ class ConsoleBrowserIT {
         browser.findElement(By.linkText("grace")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view h2"), "Record grace"));
         assertThat(browser.findElement(By.id("view")).getText()).contains("Grace", "latest version");
+    }
+
+    /** The read-only pages: SData resource kinds and links, ESA adapters, offline services. */
+    @Test
+    void theProtocolPagesListWhatIsConfigured() throws Exception {
+        hub.put("/v1/collections/notes", "{}");
+        assertThat(hub.put("/v1/sdata/resources/notes", "{\"collection\":\"notes\"}").status()).isEqualTo(201);
+        assertThat(hub.put("/v1/sdata/links/to-branch", "{\"resource\":\"notes\",\"direction\":\"out\",\"remote\":{\"url\":"
+                + "\"http://127.0.0.1:9/sdata/tributary/records/-/notes\",\"token\":\"remote-secret\"}}").status()).isEqualTo(201);
+        assertThat(hub.put("/v1/services/Field", "{\"objects\": {\"Note\": {\"collection\": \"notes\", \"primaryKey\": [\"id\"],"
+                + " \"conflictPolicy\": \"serverWins\"}}, \"uploadParameters\": [{\"name\": \"SiteID\", \"required\": true}]}")
+                .status()).isEqualTo(201);
+        WebDriverWait wait = waiting(15);
+        logIn(wait);
+        browser.findElement(By.id("nav-sdata")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "to-branch"));
+        String sdata = browser.findElement(By.id("view")).getText();
+        assertThat(sdata).contains("notes", "tributary/records", "out", "http://127.0.0.1:9/sdata/tributary/records/-/notes")
+                .doesNotContain("remote-secret");
+        everyControlHasAName();
+        browser.findElement(By.id("nav-services")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "Field"));
+        assertThat(browser.findElement(By.id("view")).getText()).contains("Note (notes, serverWins)", "SiteID (required)");
+        Path esaDir = Files.createTempDirectory("tributary-console-esa-");
+        dev.tributary.esa.reference.FaultySqliteEsa esa = new dev.tributary.esa.reference.FaultySqliteEsa(
+                esaDir.resolve("crm.db"), Map.of("people", "name TEXT"));
+        try (dev.tributary.esa.kit.EsaServer server = dev.tributary.esa.kit.EsaServer.start(esa, 0,
+                dev.tributary.esa.kit.EsaServer.Options.defaults().withToken("adapter-secret"))) {
+            Answer adapter = hub.put("/v1/endpoints/adapter", "{\"connector\":\"esa\",\"config\":{\"url\":\"" + server.uri()
+                    + "\",\"token\":\"adapter-secret\"}}");
+            assertThat(adapter.status()).as(adapter.text()).isEqualTo(201);
+            browser.findElement(By.id("nav-esa")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), "adapter"));
+            String row = browser.findElement(By.cssSelector("#view table")).getText();
+            assertThat(row).contains("adapter", hub.get("/v1/endpoints/adapter/esa").json().get("externalSystemId").asText())
+                    .doesNotContain("adapter-secret");
+        } finally {
+            esa.close();
+        }
+        everyControlHasAName();
     }
 
     private void logIn(WebDriverWait wait) {
