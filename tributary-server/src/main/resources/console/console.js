@@ -629,6 +629,12 @@ const LINK_CHOICES = {
   recordIds: [["", "(default: generated)"], ["generated", "generated"], ["endpointKey", "endpointKey"]],
 };
 
+const LINK_LABELS = {
+  name: "Name", endpoint: "Endpoint", objectClass: "Object class", collection: "Collection", direction: "Direction",
+  mode: "Mode", conflictPolicy: "Conflict policy", schedule: "Schedule", deletionDetection: "Deletion detection",
+  recordIds: "Record ids", keyField: "Key field", timestampField: "Timestamp field", fieldMap: "Field map",
+};
+
 async function linkForm(view, name) {
   const editing = name !== null;
   const [endpoints, existing] = await Promise.all([api("/v1/endpoints").then(a => a.items),
@@ -659,7 +665,7 @@ async function linkForm(view, name) {
     fieldMap: "one per line: hubField = endpointField (empty: fields keep their names)",
   };
   view.append(formShell("link-form", editing ? "Change the link" : "Create a link",
-    Object.entries(controls).map(([key, control]) => field(key, key, control, hints[key])), "Save", async form => {
+    Object.entries(controls).map(([key, control]) => field(key, LINK_LABELS[key], control, hints[key])), "Save", async form => {
       const body = {};
       for (const [key, control] of Object.entries(controls)) {
         if (key === "name" || key === "fieldMap") continue;

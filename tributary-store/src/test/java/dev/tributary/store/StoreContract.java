@@ -124,6 +124,37 @@ abstract class StoreContract {
         store.removeCommitListener(failing);
     }
 
+    /**
+     * What a link last had in sync rides with its mapping: replaced by a new base, kept when a
+     * mapping at the same version comes without one, dropped when the version moves without one,
+     * and copied into a conflict recorded for the record.
+     */
+    @Test
+    void aMappingKeepsTheLastSyncedCopyAndAConflictTakesIt() {
+        store.collections().put("people", null);
+        String base = store.transact(tx -> {
+            tx.putMappings("crm", List.of(new IdMapping("crm", "u1", "r1", 1, "e1", java.time.Instant.EPOCH),
+                    new IdMapping("crm", "u2", "r2", 1, "e1", java.time.Instant.EPOCH)),
+                    java.util.Arrays.asList("{\"name\":\"Ada\"}", "{\"name\":\"Bob\"}"));
+            // Again at the same versions, without copies (an adopted write): the copies stay; r2 moved on: none.
+            tx.putMappings("crm", List.of(new IdMapping("crm", "u1", "r1", 1, "e2", java.time.Instant.EPOCH),
+                    new IdMapping("crm", "u2", "r2", 2, "e2", java.time.Instant.EPOCH)), java.util.Arrays.asList(null, null));
+            String id = tx.recordConflict("crm", "r1", "u1", ConflictState.OPEN, "manual", null, "{}", "{}", "e3", "both");
+            tx.recordConflict("crm", "r2", "u2", ConflictState.OPEN, "manual", null, "{}", "{}", "e3", "both");
+            // Without copies at all (a link that keeps none): nothing is kept.
+            tx.putMappings("erp", List.of(new IdMapping("erp", "u1", "r1", 1, "e1", java.time.Instant.EPOCH)));
+            tx.recordConflict("erp", "r1", "u1", ConflictState.OPEN, "manual", null, "{}", "{}", "e3", "both");
+            return id;
+        });
+        java.util.Map<String, String> bases = new java.util.TreeMap<>();
+        for (ConflictRecord conflict : store.conflicts().list(ConflictState.OPEN, null, 10)) {
+            bases.put(conflict.link() + "/" + conflict.recordId(), String.valueOf(conflict.baseData()));
+        }
+        assertThat(bases).containsExactly(java.util.Map.entry("crm/r1", "{\"name\":\"Ada\"}"),
+                java.util.Map.entry("crm/r2", "null"), java.util.Map.entry("erp/r1", "null"));
+        assertThat(store.conflicts().get(base).orElseThrow().baseData()).isEqualTo("{\"name\":\"Ada\"}");
+    }
+
     @Test
     void putCreatesThenUpdatesWithGrowingVersionsAndPositions() {
         AppliedWrite created = single(RecordWrite.put("a", json(1)));
