@@ -194,6 +194,16 @@ class EsaRecordFaultsIT {
         return hub.get("/v1/conflicts?state=rejected&link=out").json().get("items");
     }
 
+    /** The id of the listed refusal of a record; fails when there is none. */
+    private String refusalOf(String recordId) {
+        for (JsonNode conflict : rejected()) {
+            if (conflict.get("recordId").asText().equals(recordId)) {
+                return conflict.get("id").asText();
+            }
+        }
+        throw new AssertionError("no refusal of " + recordId + " is listed: " + rejected());
+    }
+
     @Test
     void aRecordTheAdapterRefusesIsRecordedAndSkippedAndTheRunGoesOn() {
         adapter.refused.add("Bad");
@@ -224,13 +234,7 @@ class EsaRecordFaultsIT {
         adapter.refused.add("Dan");
         person("d", "Dan");
         run("succeeded");
-        String refusal = null;
-        for (JsonNode conflict : rejected()) {
-            if (conflict.get("recordId").asText().equals("d")) {
-                refusal = conflict.get("id").asText();
-            }
-        }
-        assertThat(refusal).as("the refusal of d is listed").isNotNull();
+        String refusal = refusalOf("d");
         Answer wrongTake = hub.post("/v1/conflicts/" + refusal + "/resolve", "{\"take\":\"endpoint\"}");
         assertThat(wrongTake.status()).isEqualTo(400);
         adapter.refused.remove("Dan");
@@ -244,13 +248,7 @@ class EsaRecordFaultsIT {
         adapter.refused.add("Eve");
         person("e", "Eve");
         run("succeeded");
-        String eve = null;
-        for (JsonNode conflict : rejected()) {
-            if (conflict.get("recordId").asText().equals("e")) {
-                eve = conflict.get("id").asText();
-            }
-        }
-        assertThat(eve).as("the refusal of e is listed").isNotNull();
+        String eve = refusalOf("e");
         adapter.refused.remove("Eve");
         Answer skip = hub.post("/v1/conflicts/" + eve + "/resolve", "{\"take\":\"skip\"}");
         assertThat(skip.status()).as(skip.text()).isEqualTo(200);

@@ -254,15 +254,29 @@ class SDataProviderIT {
         assertThat(send("GET", url(a) + "/$syncDigest", null, null).statusCode()).as("authenticated").isEqualTo(401);
     }
 
+    /** A second hub node on hub {@code a}'s store, as behind a load balancer. */
+    private record SecondNode(dev.tributary.store.Store store, dev.tributary.server.HubServer server) implements AutoCloseable {
+        static SecondNode of(TestHub a) {
+            dev.tributary.store.Store store = a.backend.open(a.clock);
+            return new SecondNode(store, new dev.tributary.server.HubServer(store, dev.tributary.server.ServerConfig.defaults()
+                    .withPort(0).withCompactionInterval(Duration.ZERO).withClock(a.clock)).start());
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (store) {
+                server.close();
+            }
+        }
+    }
+
     /** Two hub nodes on one PostgreSQL store behind a load balancer: a client's Location works on either. */
     @Test
     void anOperationStartedOnOneNodeIsFollowedOnAnother() throws Exception {
         TestHub a = hub(1, StoreBackend.postgres());
         write(a, "n1", "one");
-        try (dev.tributary.store.Store second = a.backend.open(a.clock);
-                dev.tributary.server.HubServer b = new dev.tributary.server.HubServer(second,
-                        dev.tributary.server.ServerConfig.defaults().withPort(0).withCompactionInterval(Duration.ZERO)
-                                .withClock(a.clock)).start()) {
+        try (SecondNode node = SecondNode.of(a)) {
+            dev.tributary.server.HubServer b = node.server();
             String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
             HttpResponse<String> started = send("POST", url(a) + "/$syncSource?trackingID=lb-1", a.adminToken, digest);
             assertThat(started.statusCode()).isEqualTo(202);
@@ -303,10 +317,8 @@ class SDataProviderIT {
     void quickOperationsStartedOnOneNodeAreAllSeenDoneOnAnother() throws Exception {
         TestHub a = hub(1, StoreBackend.postgres());
         write(a, "n1", "one");
-        try (dev.tributary.store.Store second = a.backend.open(a.clock);
-                dev.tributary.server.HubServer b = new dev.tributary.server.HubServer(second,
-                        dev.tributary.server.ServerConfig.defaults().withPort(0).withCompactionInterval(Duration.ZERO)
-                                .withClock(a.clock)).start()) {
+        try (SecondNode node = SecondNode.of(a)) {
+            dev.tributary.server.HubServer b = node.server();
             String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
             for (int i = 0; i < 40; i++) {
                 HttpResponse<String> started = send("POST", url(a) + "/$syncSource?trackingID=quick-" + i, a.adminToken,
