@@ -81,7 +81,7 @@ final class ConflictResolver {
                 // The endpoint's version at the conflict is what the next write there must expect.
                 // When both sides hold the decision now, it is what they were last in sync at.
                 tx.putMapping(link.name(), conflict.uid(), recordId, endpointHolds ? hubVersion : -1,
-                        conflict.endpointVersion(), endpointHolds && link.conflictPolicy() == ConflictPolicy.MANUAL ? data : null);
+                        conflict.endpointVersion(), endpointHolds && link.keepsSyncedCopies() ? data : null);
                 if (!endpointHolds) {
                     tx.enqueueOutbound(link.name(), recordId);
                 }

@@ -55,6 +55,11 @@ public final class Definitions {
             Map<String, String> fieldMap, ConflictPolicy conflictPolicy, Duration schedule,
             DeletionDetection deletionDetection, String keyField, String timestampField, boolean recordIdsFromKeys,
             boolean continuous) {
+
+        /** Whether the link keeps each record as last in sync: its conflicts wait for a person, who compares with it. */
+        public boolean keepsSyncedCopies() {
+            return conflictPolicy == ConflictPolicy.MANUAL;
+        }
     }
 
     static boolean validName(String name) {

@@ -206,7 +206,7 @@ final class InboundApplier extends LinkRunPart {
             }
         }
         PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock,
-                link.conflictPolicy() == ConflictPolicy.MANUAL);
+                link.keepsSyncedCopies());
         for (SyncDelta delta : deltas) {
             // Each delta sees the state the earlier ones of this batch left: a second delta about
             // the same object first applies what is pending, so its mapping is known.
@@ -423,7 +423,10 @@ final class InboundApplier extends LinkRunPart {
         remember(pending, mappings, uid, recordId, hubVersion, endpointVersion, null);
     }
 
-    /** {@code data}: the hub record's data at {@code hubVersion} when known (null: read from the store if needed). */
+    /**
+     * {@code data}: the hub record's data at {@code hubVersion} when known (null: a copy kept for the
+     * record at that same version stays, else none is kept).
+     */
     private void remember(PendingWrites pending, Map<String, IdMapping> mappings, String uid, String recordId,
             long hubVersion, String endpointVersion, String data) {
         pending.putMapping(uid, recordId, hubVersion, endpointVersion, data);

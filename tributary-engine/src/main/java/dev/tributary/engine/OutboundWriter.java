@@ -301,7 +301,7 @@ final class OutboundWriter extends LinkRunPart {
         store.transact(link.collection(), tx -> {
             tx.supersedeRejections(link.name(), accepted);
             PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock,
-                link.conflictPolicy() == ConflictPolicy.MANUAL);
+                link.keepsSyncedCopies());
             stale.forEach(pending::removeMapping);
             for (Resolved result : resolved) {
                 result.record(tx, pending);
