@@ -8,6 +8,7 @@ import dev.tributary.server.HubServer;
 import dev.tributary.server.ServerConfig;
 import dev.tributary.store.AccessTokens;
 import dev.tributary.store.Store;
+import dev.tributary.store.StoreKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
                 out.println("Configured " + HubConfigFile.apply(configFile, engine, System::getenv));
             }
             engine.start();
-            hub = new HubServer(opened, engine, config).start();
+            hub = new HubServer(opened, engine, config.withDrainNotice(server.drainNotice(opened.kind()))).start();
         } catch (RuntimeException e) {
             engine.close();
             opened.close();
@@ -138,7 +139,24 @@ final class ServeCommand implements Callable<Integer> {
                 description = "The longest life a watch channel may ask for; longer asks get this (default: ${DEFAULT-VALUE}).")
         Duration webhookMaxTtl;
 
+        @Option(names = "--drain-notice", paramLabel = "<ISO-8601>",
+                description = {"When stopping, how long the node keeps serving after /health turned 503, so that load",
+                    "balancers stop sending it requests before it turns them away (default: PT2S on PostgreSQL,",
+                    "PT0S on SQLite, where there is one node; at most PT60S)."})
+        Duration drainNotice;
+
+        /** The drain notice given, or the default for a store of this kind. */
+        Duration drainNotice(StoreKind kind) {
+            if (drainNotice != null) {
+                return drainNotice;
+            }
+            return kind == StoreKind.POSTGRESQL ? Duration.ofSeconds(2) : Duration.ZERO;
+        }
+
         ServerConfig config() {
+            if (drainNotice != null && (drainNotice.isNegative() || drainNotice.compareTo(ServerConfig.MAX_DRAIN_NOTICE) > 0)) {
+                throw new IllegalArgumentException("--drain-notice must be from PT0S to PT60S, such as PT2S");
+            }
             if (webhookMaxTtl.isNegative() || webhookMaxTtl.isZero()) {
                 throw new IllegalArgumentException("--webhook-max-ttl must be positive, such as P7D");
             }

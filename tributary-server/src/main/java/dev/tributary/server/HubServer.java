@@ -59,7 +59,7 @@ public final class HubServer implements AutoCloseable {
         this.engine = engine;
         this.ownsEngine = ownsEngine;
         this.config = config;
-        this.operations = new Operations(store, engine);
+        this.operations = new Operations(store, engine, () -> leaving);
         Authenticator authenticator = new Authenticator(store.accessTokens(), config.clock());
         ErrorMapper errors = new ErrorMapper(operations::rejected);
         Audit audit = new Audit(store);
@@ -164,14 +164,32 @@ public final class HubServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
-     * Drains this node before it stops: new requests (health too) answer 503 with {@code
-     * Retry-After: 1}, waiting long-polls answer now (an empty page with their token), change
-     * streams end with a {@code reconnect} event, and requests in flight get up to {@code max} to
-     * finish. Returns whether they all did.
+     * Set when the node begins to stop: {@code /health} answers 503, waiting long-polls answer and
+     * change streams end, but other requests are still served (for the drain notice).
      */
-    public boolean drain(Duration max) {
-        draining = true;
+    private volatile boolean leaving;
+
+    /**
+     * Drains this node before it stops. First, for {@code notice}, {@code /health} answers 503 while
+     * every other request is still served, so that load balancers take the node out before it
+     * turns anyone away; waiting long-polls answer now (an empty page with their token) and change
+     * streams end with a {@code reconnect} event. Then new requests answer 503 with {@code
+     * Retry-After: 1}, and requests in flight get up to {@code max} to finish. Returns whether they
+     * all did.
+     */
+    public boolean drain(Duration notice, Duration max) {
+        leaving = true;
         records.drain();
+        if (!notice.isZero()) {
+            LOG.info("stopping: /health answers 503 now; requests are served for {} more so load balancers can move away",
+                    notice);
+            try {
+                Thread.sleep(notice.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        draining = true;
         long deadline = System.nanoTime() + max.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
@@ -252,7 +270,7 @@ public final class HubServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!drain(Duration.ofSeconds(10))) {
+        if (!drain(config.drainNotice(), Duration.ofSeconds(10))) {
             LOG.warn("{} request(s) still in flight after 10 s of draining; stopping anyway", inFlight.get());
         }
         closeQuietly(compaction);

@@ -36,9 +36,13 @@ final class Operations implements AutoCloseable {
 
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> linkLag = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Operations(Store store, SyncEngine engine) {
+    private final java.util.function.BooleanSupplier leaving;
+
+    /** {@code leaving}: the node is stopping, so {@code /health} answers 503 while it still serves. */
+    Operations(Store store, SyncEngine engine, java.util.function.BooleanSupplier leaving) {
         this.store = store;
         this.engine = engine;
+        this.leaving = leaving;
         engine.onEveryRun(event -> {
             if (event.state().finished()) {
                 Counter.builder("tributary.runs").tag("link", event.link()).tag("state", event.state().label())
@@ -86,6 +90,17 @@ final class Operations implements AutoCloseable {
     }
 
     private void health(Context ctx) {
+        if (leaving.getAsBoolean()) {
+            // Stopping: load balancers take the node out before it turns requests away.
+            ctx.header("Connection", "close");
+            Json.respond(ctx, 503, json -> {
+                json.writeStartObject();
+                json.writeStringField("status", "draining");
+                json.writeStringField("store", store.kind().label());
+                json.writeEndObject();
+            });
+            return;
+        }
         boolean up;
         try {
             store.changeLog().highestHead();

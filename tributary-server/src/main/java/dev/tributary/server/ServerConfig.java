@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param uploadCacheTtl how long offline upload answers are kept for resends
  * @param sdataContextTtl how long an SData $syncSource/$syncTarget context nobody touches is kept
  * @param watch how watch channels behave, and where their notifications may go
+ * @param drainNotice how long a stopping node keeps serving after its {@code /health} turned 503,
+ *     so that load balancers stop sending it requests before it turns them away (zero: none)
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, Duration compactionInterval,
-        Clock clock, Duration uploadCacheTtl, Duration sdataContextTtl, WatchService.Settings watch) {
+        Clock clock, Duration uploadCacheTtl, Duration sdataContextTtl, WatchService.Settings watch,
+        Duration drainNotice) {
 
     /** Default request body limit: 16 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
@@ -46,43 +49,55 @@ public record ServerConfig(String host, int port, long maxBodyBytes, Duration co
         if (sdataContextTtl.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("SData contexts must be kept at least a second");
         }
+        Objects.requireNonNull(drainNotice, "drainNotice");
+        if (drainNotice.isNegative() || drainNotice.compareTo(MAX_DRAIN_NOTICE) > 0) {
+            throw new IllegalArgumentException("the drain notice must be from PT0S to " + MAX_DRAIN_NOTICE + ", not " + drainNotice);
+        }
     }
 
-    /** Defaults: loopback, port 8080, 16 MiB bodies, hourly compaction, the system clock. */
+    /** The longest drain notice: a node asked to stop should stop within a minute. */
+    public static final Duration MAX_DRAIN_NOTICE = Duration.ofSeconds(60);
+
+    /** Defaults: loopback, port 8080, 16 MiB bodies, hourly compaction, the system clock, no drain notice. */
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, DEFAULT_MAX_BODY_BYTES, Duration.ofHours(1),
-                Clock.systemUTC(), Duration.ofHours(24), Duration.ofMinutes(10), WatchService.Settings.defaults());
+                Clock.systemUTC(), Duration.ofHours(24), Duration.ofMinutes(10), WatchService.Settings.defaults(),
+                Duration.ZERO);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch);
+        return new ServerConfig(host, newPort, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch, drainNotice);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch);
+        return new ServerConfig(newHost, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch, drainNotice);
     }
 
     public ServerConfig withMaxBodyBytes(long newLimit) {
-        return new ServerConfig(host, port, newLimit, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch);
+        return new ServerConfig(host, port, newLimit, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch, drainNotice);
     }
 
     public ServerConfig withCompactionInterval(Duration interval) {
-        return new ServerConfig(host, port, maxBodyBytes, interval, clock, uploadCacheTtl, sdataContextTtl, watch);
+        return new ServerConfig(host, port, maxBodyBytes, interval, clock, uploadCacheTtl, sdataContextTtl, watch, drainNotice);
     }
 
     public ServerConfig withUploadCacheTtl(Duration ttl) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, ttl, sdataContextTtl, watch);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, ttl, sdataContextTtl, watch, drainNotice);
     }
 
     public ServerConfig withSDataContextTtl(Duration ttl) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, ttl, watch);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, ttl, watch, drainNotice);
     }
 
     public ServerConfig withWatch(WatchService.Settings settings) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, settings);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, settings, drainNotice);
     }
 
     public ServerConfig withClock(Clock newClock) {
-        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock, uploadCacheTtl, sdataContextTtl, watch);
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, newClock, uploadCacheTtl, sdataContextTtl, watch, drainNotice);
+    }
+
+    public ServerConfig withDrainNotice(Duration notice) {
+        return new ServerConfig(host, port, maxBodyBytes, compactionInterval, clock, uploadCacheTtl, sdataContextTtl, watch, notice);
     }
 }

@@ -44,7 +44,7 @@ class DrainIT {
             assertThat(waiting).isNotDone();
 
             long start = System.nanoTime();
-            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> hub.server.drain(Duration.ofSeconds(10)));
+            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> hub.server.drain(Duration.ZERO, Duration.ofSeconds(10)));
             HttpResponse<String> answer = waiting.get(5, TimeUnit.SECONDS);
             assertThat((System.nanoTime() - start) / 1_000_000).as("answered at once, not after 60 s").isLessThan(3_000);
             assertThat(answer.statusCode()).isEqualTo(200);
@@ -65,6 +65,32 @@ class DrainIT {
             assertThat(refused.headers().get("retry-after")).containsExactly("1");
             assertThat(refused.json().at("/error/reason").asText()).isEqualTo("draining");
             assertThat(hub.get("/health").status()).as("a load balancer takes the node out").isEqualTo(503);
+        }
+    }
+
+    @Test
+    void duringTheNoticeHealthSaysDrainingWhileRequestsAreStillServed() throws Exception {
+        try (TestHub hub = new TestHub(StoreBackend.sqlite())) {
+            hub.put("/v1/collections/notes", "");
+            assertThat(hub.get("/health").status()).isEqualTo(200);
+            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(
+                    () -> hub.server.drain(Duration.ofSeconds(3), Duration.ofSeconds(10)));
+            long start = System.nanoTime();
+            TestHub.Answer health;
+            do {
+                health = hub.get("/health");
+            } while (health.status() == 200 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
+            assertThat(health.status()).as("the balancer is told at once").isEqualTo(503);
+            assertThat(health.json().get("status").asText()).isEqualTo("draining");
+            // Still served during the notice: a request the balancer sent before it noticed.
+            assertThat(hub.put("/v1/collections/notes/records/n1", "{\"data\":{}}").status()).isEqualTo(201);
+            assertThat(hub.get("/v1/collections/notes/records/n1").status()).isEqualTo(200);
+            assertThat(drained).as("the notice lasts its 3 s").isNotDone();
+            assertThat(drained.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(2_500);
+            TestHub.Answer refused = hub.get("/v1/collections/notes/records/n1");
+            assertThat(refused.status()).as("after the notice, requests are turned away").isEqualTo(503);
+            assertThat(refused.json().at("/error/reason").asText()).isEqualTo("draining");
         }
     }
 }
