@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.postgresql.PGConnection;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,10 +59,19 @@ final class PipelineBenchmark implements Callable<Integer> {
             description = "Rows of the small table for the scaling figure (default: ${DEFAULT-VALUE}).")
     int smallRows;
 
+    @Option(names = "--write-mode", defaultValue = "tracked",
+            description = {"The MariaDB target: tracked (change tracking installed, writes checked against versions)",
+                "or upsert (a plain table written with unconditional upserts; the link's policy hubWins)",
+                "(default: ${DEFAULT-VALUE})."})
+    String writeMode;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public Integer call() throws Exception {
+        if (!writeMode.equals("tracked") && !writeMode.equals("upsert")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--write-mode is tracked or upsert, not " + writeMode);
+        }
         ChangeFeedBenchmark.printMachine();
         Scratch scratch = new Scratch(postgres, mariadb);
         try {
@@ -78,8 +88,8 @@ final class PipelineBenchmark implements Callable<Integer> {
                 ratio.add(baseline / through.rowsPerSecond());
                 peakHeap = Math.max(peakHeap, through.peakHeapBytes());
             }
-            ChangeFeedBenchmark.line("rows: %,d; hub store: embedded SQLite; JVM max heap %,d MiB", rows,
-                    Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            ChangeFeedBenchmark.line("rows: %,d; hub store: embedded SQLite; target: %s; JVM max heap %,d MiB", rows,
+                    writeMode, Runtime.getRuntime().maxMemory() / (1024 * 1024));
             ChangeFeedBenchmark.line("full sync PostgreSQL → hub → MariaDB: %s", hub.format("rows/s"));
             ChangeFeedBenchmark.line("baseline COPY TO STDOUT | LOAD DATA LOCAL INFILE: %s", raw.format("rows/s"));
             ChangeFeedBenchmark.line("    baseline/hub per pair: %s", ratio.formatRatio());
@@ -141,18 +151,23 @@ final class PipelineBenchmark implements Callable<Integer> {
             sql.execute("DROP TABLE IF EXISTS " + target + "_tdel");
             sql.execute("CREATE TABLE " + target + " (id VARCHAR(64) PRIMARY KEY, code VARCHAR(32), name TEXT, amount BIGINT)");
         }
-        JdbcConnector.installChangeTracking(Map.of("url", scratch.mariaUrl, "tables", target, "counter", target));
+        boolean upsert = writeMode.equals("upsert");
+        if (!upsert) {
+            JdbcConnector.installChangeTracking(Map.of("url", scratch.mariaUrl, "tables", target, "counter", target));
+        }
         try (Store store = Store.open(StoreConfig.sqlite(data), Clock.systemUTC());
                 SyncEngine engine = new SyncEngine(store, ConnectorRegistry.load(), Clock.systemUTC(),
                         SyncEngine.Settings.defaults().withSchedulerTick(Duration.ZERO)).start()) {
             engine.putEndpoint("source", JSON.readTree("{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + scratch.pgUrl
                     + "\",\"tables\":\"" + table + "\",\"batchSize\":5000}}"));
             engine.putEndpoint("target", JSON.readTree("{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + scratch.mariaUrl
-                    + "\",\"tables\":\"" + target + "\",\"counter\":\"" + target + "\"}}"));
+                    + "\",\"tables\":\"" + target + "\",\"counter\":\"" + target + "\""
+                    + (upsert ? ",\"writeMode\":\"upsert\"" : "") + "}}"));
             engine.putLink("in", JSON.readTree("{\"endpoint\":\"source\",\"objectClass\":\"" + table
                     + "\",\"collection\":\"c\",\"direction\":\"in\"}"));
             engine.putLink("out", JSON.readTree("{\"endpoint\":\"target\",\"objectClass\":\"" + target
-                    + "\",\"collection\":\"c\",\"direction\":\"out\",\"keyField\":\"id\"}"));
+                    + "\",\"collection\":\"c\",\"direction\":\"out\",\"keyField\":\"id\""
+                    + (upsert ? ",\"conflictPolicy\":\"hubWins\"" : "") + "}"));
             System.gc();
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
             long start = System.nanoTime();

@@ -117,6 +117,73 @@ class MirrorTableIT {
         }
     }
 
+    static Stream<Arguments> upsertTargets() {
+        return Stream.of(Arguments.of(Db.POSTGRES, Db.MARIADB), Arguments.of(Db.SQLITE, Db.POSTGRES),
+                Arguments.of(Db.MARIADB, Db.SQLITE));
+    }
+
+    /**
+     * A target with {@code writeMode: upsert} — a plain table, no change tracking installed — gets
+     * every change, rename and deletion; a row its application changed is overwritten by the next
+     * change from the hub (no conflict is detected there), and no trigger or tracking table appears.
+     */
+    @ParameterizedTest(name = "{0} -> {1} (upsert)")
+    @MethodSource("upsertTargets")
+    void anUpsertTargetMirrorsEveryChangeWithoutChangeTracking(Db from, Db to) throws Exception {
+        try (Database source = Database.open(from); Database target = Database.open(to);
+                EngineHarness h = new EngineHarness()) {
+            for (int id = 1; id <= 12; id++) {
+                source.insert(id, "1", "2", "3", "4.50", "0.5", "true", "2024-01-01", "12:00:00", "2024-01-01 12:00:00",
+                        "2024-01-01 12:00:00", "row " + id, "ff", "{}", "123e4567-e89b-12d3-a456-426614174000");
+            }
+            source.insertNulls(42);
+            h.engine.putEndpoint("src", EngineHarness.json(source.endpoint()));
+            h.engine.putEndpoint("dst", EngineHarness.json("{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + target.url
+                    + "\",\"tables\":\"mirror\",\"keyColumn\":\"id\",\"writeMode\":\"upsert\"}}"));
+            h.engine.putLink("src-mirror", EngineHarness.json("{\"endpoint\":\"src\",\"objectClass\":\"mirror\","
+                    + "\"collection\":\"mirror\",\"direction\":\"in\",\"recordIds\":\"endpointKey\"}"));
+            h.engine.putLink("dst-mirror", EngineHarness.json("{\"endpoint\":\"dst\",\"objectClass\":\"mirror\","
+                    + "\"collection\":\"mirror\",\"direction\":\"out\",\"keyField\":\"id\",\"conflictPolicy\":\"hubWins\"}"));
+            h.runOk("src-mirror");
+            h.runOk("dst-mirror");
+            assertThat(target.rows()).isEqualTo(source.rows()).hasSize(13);
+
+            target.update(2, "note", "changed at the target");
+            source.update(2, "note", "changed at the source");
+            source.update(3, "note", "only the source");
+            source.delete(5);
+            try (Statement rename = source.sql.createStatement()) {
+                rename.executeUpdate("UPDATE mirror SET id = 50 WHERE id = 6");
+            }
+            h.runOk("src-mirror");
+            h.runOk("dst-mirror");
+            assertThat(target.rows()).as("updates, a deletion and a rename; the target's own change overwritten")
+                    .isEqualTo(source.rows()).doesNotContainKeys(5L, 6L).containsKey(50L);
+            assertThat(target.rows().get(2L)).containsEntry("note", "changed at the source");
+
+            // A row deleted at the target behind the hub's back comes back with the next change.
+            target.delete(3);
+            source.update(3, "note", "again");
+            h.runOk("src-mirror");
+            h.runOk("dst-mirror");
+            assertThat(target.rows()).isEqualTo(source.rows());
+
+            // A resync compares the mapped fields: rows lost or changed behind the hub's back are repaired.
+            target.delete(7);
+            target.update(8, "note", "stale");
+            RunRecord resynced = h.engine.await(h.engine.startResync("dst-mirror").id(), java.time.Duration.ofMinutes(1));
+            assertThat(resynced.state()).as(resynced.error()).isEqualTo("succeeded");
+            assertThat(target.rows()).as("after a resync").isEqualTo(source.rows());
+            try (Statement statement = target.sql.createStatement(); ResultSet columns = statement.executeQuery(
+                    "SELECT * FROM mirror WHERE 1 = 0")) {
+                for (int i = 1; i <= columns.getMetaData().getColumnCount(); i++) {
+                    assertThat(columns.getMetaData().getColumnName(i)).as("no change column was added")
+                            .isNotEqualToIgnoringCase("tributary_change");
+                }
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void aResyncRestoresWhatATargetLostAndWhatTheHubMissed() throws Exception {
         try (Database source = Database.open(Db.POSTGRES); Database target = Database.open(Db.MARIADB);

@@ -144,7 +144,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         if (key == null) {
             missing.add("key column '" + settings.keyColumn() + "'");
         }
-        if (change == null) {
+        if (change == null && !settings.upsert()) {
             missing.add((settings.changeLog() ? "change-log column '" : "timestamp column '") + settings.changeColumn()
                     + "'" + (settings.changeLog() ? " (install change tracking: tributary connectors install-triggers,"
                     + " or set installTriggers=true)" : ""));
@@ -152,7 +152,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         if (settings.softDelete() && softDelete == null) {
             missing.add("soft-delete column '" + settings.softDeleteColumn() + "'");
         }
-        if (settings.changeLog() && change != null
+        if (settings.changeLog() && change != null && !settings.upsert()
                 && !ChangeTracking.installed(c, dialect, name, settings.changeColumn())) {
             missing.add("change tracking (install it: tributary connectors install-triggers, or set installTriggers=true)");
         }
@@ -182,6 +182,9 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     @Override
     public synchronized AutoCloseable onChanges(ObjectClass objectClass, Runnable listener) {
         Table table = table(objectClass);
+        if (settings.upsert()) {
+            return null;
+        }
         if (dialect == Dialect.SQLITE) {
             if (sqliteChanges == null) {
                 sqliteChanges = new SqliteChanges(settings.url(), login());
@@ -273,8 +276,9 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     }
 
     String columnList(Table table) {
+        // An upsert target may have no change column: its place is kept, empty.
         StringBuilder columns = new StringBuilder(dialect.quote(table.key().name())).append(", ")
-                .append(dialect.quote(table.change().name()));
+                .append(table.change() == null ? "NULL" : dialect.quote(table.change().name()));
         if (table.softDelete() != null) {
             columns.append(", ").append(dialect.quote(table.softDelete().name()));
         }
@@ -291,7 +295,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     /** Reads a row selected with {@link #columnList}; null data fields are kept as null. */
     ConnectorObject readObject(Table table, ResultSet rows) throws SQLException {
         String uid = rows.getString(1);
-        String version = version(rows, 2);
+        String version = table.change() == null ? null : version(rows, 2);
         int offset = table.softDelete() != null ? 4 : 3;
         Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i < table.data().size(); i++) {
@@ -312,6 +316,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
 
     @Override
     public void sync(ObjectClass objectClass, SyncToken token, SyncResultsHandler handler, OperationOptions options) {
+        requireReadable();
         List<Table> targets = objectClass.isAll() ? List.copyOf(tables.values()) : List.of(table(objectClass));
         try {
             detection.sync(targets, token, handler, Math.min(options.pageSize(), settings.batchSize()));
@@ -330,11 +335,20 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
 
     @Override
     public SyncToken getLatestSyncToken(ObjectClass objectClass) {
+        requireReadable();
         List<Table> targets = objectClass.isAll() ? List.copyOf(tables.values()) : List.of(table(objectClass));
         try {
             return detection.latestToken(targets);
         } catch (SQLException e) {
             throw fail(e, "reading the latest change");
+        }
+    }
+
+    /** An upsert target keeps no changes to read: links may only write to it. */
+    private void requireReadable() {
+        if (settings.upsert()) {
+            throw new ConnectorException("this endpoint has writeMode upsert: it is a write-only target and keeps no"
+                    + " changes to read; link it with direction outbound, or use writeMode tracked to read it");
         }
     }
 
@@ -440,6 +454,9 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
 
     @Override
     public VersionedUid create(ObjectClass objectClass, Map<String, Object> fields, OperationOptions options) {
+        if (settings.upsert()) {
+            return upsertOne(objectClass, Write.create(fields));
+        }
         Table table = table(objectClass);
         Map<String, Object> values = new LinkedHashMap<>(fields);
         if (!values.containsKey(table.key().name()) && settings.keyGeneration().equals("uuid")) {
@@ -523,6 +540,9 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     @Override
     public VersionedUid update(ObjectClass objectClass, Uid uid, String expectedVersion, Map<String, Object> fields,
             OperationOptions options) {
+        if (settings.upsert()) {
+            return upsertOne(objectClass, Write.update(uid, null, fields));
+        }
         Table table = table(objectClass);
         List<Tables.Column> columns = new ArrayList<>();
         for (String field : fields.keySet()) {
@@ -561,6 +581,10 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
 
     @Override
     public void delete(ObjectClass objectClass, Uid uid, String expectedVersion, OperationOptions options) {
+        if (settings.upsert()) {
+            upsertOne(objectClass, Write.delete(uid, null));
+            return;
+        }
         Table table = table(objectClass);
         String sql = deleteSql(table, expectedVersion != null);
         inTransaction("deleting " + table.name() + " " + uid, c -> {
@@ -606,7 +630,8 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         }
         if (!repeated && !generatedOnSqlite) {
             try {
-                return inTransaction("writing a batch to " + table.name(), c -> writeBatch(c, table, writes));
+                return inTransaction("writing a batch to " + table.name(), c -> settings.upsert()
+                        ? upsertBatch(c, table, writes) : writeBatch(c, table, writes));
             } catch (ConnectorException e) {
                 if (!(e.getCause() instanceof BatchUpdateException)) {
                     throw e;
@@ -614,6 +639,186 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             }
         }
         return BatchWriteOp.oneAtATime(objectClass, writes, options, this, this, this);
+    }
+
+    /** One write of an upsert target, as a batch of one; a refusal is thrown. */
+    private VersionedUid upsertOne(ObjectClass objectClass, Write write) {
+        Table table = table(objectClass);
+        WriteOutcome outcome = inTransaction("writing to " + table.name(), c -> upsertBatch(c, table, List.of(write)))
+                .get(0);
+        if (!outcome.succeeded()) {
+            throw outcome.failure();
+        }
+        return outcome.result();
+    }
+
+    /**
+     * Writes a batch to an upsert target ({@code writeMode: upsert}): creates and updates become
+     * one {@code INSERT … ON CONFLICT/DUPLICATE KEY UPDATE} per column set, batched, deletes a
+     * plain {@code DELETE}; nothing is checked against a version and nothing read back, so every
+     * outcome has no version. An update that renames a row (a new key) is an {@code UPDATE} by
+     * the old key, or an upsert under the new key if the old row is gone; a create without a key
+     * is an insert whose key the database generates.
+     */
+    private List<WriteOutcome> upsertBatch(Connection c, Table table, List<Write> writes) throws SQLException {
+        WriteOutcome[] outcomes = new WriteOutcome[writes.size()];
+        String[] finalUids = new String[writes.size()];
+        String keyName = table.key().name();
+        List<Map<String, Object>> values = new ArrayList<>();
+        Map<String, List<Integer>> upsertGroups = new LinkedHashMap<>();
+        Map<String, List<Integer>> insertGroups = new LinkedHashMap<>();
+        List<Integer> renames = new ArrayList<>();
+        List<Integer> deletes = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            Write write = writes.get(i);
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> field : write.fields().entrySet()) {
+                column(table, field.getKey());
+                row.put(field.getKey(), field.getValue());
+            }
+            values.add(row);
+            switch (write.kind()) {
+                case DELETE -> deletes.add(i);
+                case UPDATE -> {
+                    Object newKey = row.get(keyName);
+                    if (newKey != null && !String.valueOf(newKey).equals(write.uid().value())) {
+                        renames.add(i);
+                    } else {
+                        row.remove(keyName);
+                        upsertGroups.computeIfAbsent(String.join(",", row.keySet()), k -> new ArrayList<>()).add(i);
+                    }
+                }
+                case CREATE -> {
+                    if (!row.containsKey(keyName) && settings.keyGeneration().equals("uuid")) {
+                        row.put(keyName, UUID.randomUUID().toString());
+                    }
+                    if (row.get(keyName) == null) {
+                        row.remove(keyName);
+                        insertGroups.computeIfAbsent(String.join(",", row.keySet()), k -> new ArrayList<>()).add(i);
+                    } else {
+                        Object key = row.remove(keyName);
+                        upsertGroups.computeIfAbsent(String.join(",", row.keySet()), k -> new ArrayList<>()).add(i);
+                        row.put(keyName, key); // kept last: the group's columns are the other fields
+                    }
+                }
+            }
+        }
+        for (List<Integer> group : upsertGroups.values()) {
+            Map<String, Object> first = new LinkedHashMap<>(values.get(group.get(0)));
+            first.remove(keyName);
+            List<String> fields = List.copyOf(first.keySet());
+            try (PreparedStatement statement = c.prepareStatement(upsertSql(table, fields))) {
+                List<Integer> bound = new ArrayList<>();
+                for (int i : group) {
+                    Write write = writes.get(i);
+                    String key = write.kind() == Write.Kind.CREATE ? String.valueOf(values.get(i).get(keyName))
+                            : write.uid().value();
+                    if (!Values.bindKey(statement, 1, key, table.key())) {
+                        outcomes[i] = WriteOutcome.refused(new UnknownUidException(table.objectClass(), new Uid(key)));
+                        statement.clearParameters();
+                        continue;
+                    }
+                    int p = 2;
+                    for (String field : fields) {
+                        Values.bind(statement, p++, values.get(i).get(field), column(table, field));
+                    }
+                    statement.addBatch();
+                    bound.add(i);
+                    finalUids[i] = key;
+                }
+                if (!bound.isEmpty()) {
+                    statement.executeBatch();
+                }
+            }
+        }
+        for (List<Integer> group : insertGroups.values()) {
+            insertGroup(c, table, group, values, finalUids);
+        }
+        for (int i : renames) {
+            Write write = writes.get(i);
+            List<String> fields = List.copyOf(values.get(i).keySet());
+            try (PreparedStatement statement = c.prepareStatement(updateSql(table, fields, false))) {
+                int p = 1;
+                for (String field : fields) {
+                    Values.bind(statement, p++, values.get(i).get(field), column(table, field));
+                }
+                boolean matched = Values.bindKey(statement, p, write.uid().value(), table.key())
+                        && statement.executeUpdate() > 0;
+                String newKey = String.valueOf(values.get(i).get(keyName));
+                if (!matched) {
+                    // The old row is gone: the record is written under its new key.
+                    Map<String, Object> others = new LinkedHashMap<>(values.get(i));
+                    others.remove(keyName);
+                    try (PreparedStatement upsert = c.prepareStatement(upsertSql(table, List.copyOf(others.keySet())))) {
+                        Values.bind(upsert, 1, values.get(i).get(keyName), table.key());
+                        int q = 2;
+                        for (Map.Entry<String, Object> field : others.entrySet()) {
+                            Values.bind(upsert, q++, field.getValue(), column(table, field.getKey()));
+                        }
+                        upsert.executeUpdate();
+                    }
+                }
+                finalUids[i] = newKey;
+            }
+        }
+        if (!deletes.isEmpty()) {
+            try (PreparedStatement statement = c.prepareStatement(deleteSql(table, false))) {
+                boolean any = false;
+                for (int i : deletes) {
+                    Write write = writes.get(i);
+                    int p = 1;
+                    if (table.softDelete() != null) {
+                        statement.setBoolean(p++, true);
+                    }
+                    finalUids[i] = write.uid().value();
+                    if (!Values.bindKey(statement, p, write.uid().value(), table.key())) {
+                        statement.clearParameters();
+                        continue; // no row can have this key: it is deleted already
+                    }
+                    statement.addBatch();
+                    any = true;
+                }
+                if (any) {
+                    statement.executeBatch(); // a row already gone is deleted all the same
+                }
+            }
+        }
+        for (int i = 0; i < writes.size(); i++) {
+            if (outcomes[i] == null) {
+                outcomes[i] = WriteOutcome.done(new VersionedUid(new Uid(finalUids[i]), null));
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    /**
+     * The upsert of one row of an upsert target: the key first, then {@code fields}; a
+     * soft-deleted row comes back to life.
+     */
+    private String upsertSql(Table table, List<String> fields) {
+        String key = dialect.quote(table.key().name());
+        String no = dialect == Dialect.POSTGRESQL ? "false" : "0";
+        List<String> columns = new ArrayList<>(List.of(key));
+        List<String> placeholders = new ArrayList<>(List.of("?"));
+        List<String> sets = new ArrayList<>();
+        for (String field : fields) {
+            String column = dialect.quote(field);
+            columns.add(column);
+            placeholders.add("?");
+            sets.add(column + " = " + (dialect == Dialect.MARIADB ? "VALUES(" + column + ")" : "EXCLUDED." + column));
+        }
+        if (table.softDelete() != null) {
+            String column = dialect.quote(table.softDelete().name());
+            columns.add(column);
+            placeholders.add(no);
+            sets.add(column + " = " + no);
+        }
+        String insert = "INSERT INTO " + dialect.quote(table.name()) + " (" + String.join(", ", columns) + ") VALUES ("
+                + String.join(", ", placeholders) + ")";
+        if (dialect == Dialect.MARIADB) {
+            return insert + " ON DUPLICATE KEY UPDATE " + (sets.isEmpty() ? key + " = " + key : String.join(", ", sets));
+        }
+        return insert + " ON CONFLICT (" + key + ") DO " + (sets.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", sets));
     }
 
     private String keyOf(Table table, Map<String, Object> fields) {
@@ -774,8 +979,8 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     private String updateSql(Table table, List<String> fields, boolean guarded) {
         String key = dialect.quote(table.key().name());
         List<String> sets = new ArrayList<>(fields.stream().map(f -> dialect.quote(f) + " = ?").toList());
-        if (detection.setOnWrite(table) != null) {
-            sets.add(detection.setOnWrite(table));
+        if (setOnWrite(table) != null) {
+            sets.add(setOnWrite(table));
         }
         if (sets.isEmpty()) {
             sets.add(key + " = " + key);
@@ -784,13 +989,18 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 + notSoftDeleted(table) + (guarded ? " AND " + dialect.quote(table.change().name()) + " = ?" : "");
     }
 
+    /** What a write sets besides its fields (a timestamp column), or null; an upsert target without that column sets nothing. */
+    private String setOnWrite(Table table) {
+        return table.change() == null ? null : detection.setOnWrite(table);
+    }
+
     /** The DELETE of a row (an UPDATE of its soft-delete flag, when the table has one), for single and batched writes. */
     private String deleteSql(Table table, boolean guarded) {
         String condition = " WHERE " + dialect.quote(table.key().name()) + " = ?" + notSoftDeleted(table)
                 + (guarded ? " AND " + dialect.quote(table.change().name()) + " = ?" : "");
         return table.softDelete() != null
                 ? "UPDATE " + dialect.quote(table.name()) + " SET " + dialect.quote(table.softDelete().name()) + " = ?"
-                        + (detection.setOnWrite(table) == null ? "" : ", " + detection.setOnWrite(table))
+                        + (setOnWrite(table) == null ? "" : ", " + setOnWrite(table))
                         + condition
                 : "DELETE FROM " + dialect.quote(table.name()) + condition;
     }

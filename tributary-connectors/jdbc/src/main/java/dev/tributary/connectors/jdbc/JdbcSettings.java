@@ -25,16 +25,20 @@ import java.util.List;
  * @param batchSize rows per read and per write batch
  * @param keyGeneration {@code database} (the table generates keys) or {@code uuid}
  * @param installTriggers whether the connector installs change tracking when it starts
+ * @param writeMode {@code tracked} (versions checked on every write, changes readable) or {@code
+ *     upsert} (a write-only target: unconditional upserts and deletes, no change tracking needed)
  */
 record JdbcSettings(String url, String user, Secret password, List<String> tables, String keyColumn,
         String changeDetection, String changeColumn, String deletion, String softDeleteColumn, String counter,
-        Duration timestampLag, int batchSize, String keyGeneration, boolean installTriggers) {
+        Duration timestampLag, int batchSize, String keyGeneration, boolean installTriggers, String writeMode) {
 
     static final String CHANGE_LOG = "changeLog";
     static final String TIMESTAMP = "timestamp";
     static final String TRACKING_TABLE = "trackingTable";
     static final String SOFT_DELETE = "softDelete";
     static final String NONE = "none";
+    static final String TRACKED = "tracked";
+    static final String UPSERT = "upsert";
 
     static ConfigDef definition() {
         return new ConfigDef()
@@ -69,6 +73,10 @@ record JdbcSettings(String url, String user, Secret password, List<String> table
                         ConfigDef.oneOf("database", "uuid"))
                 .withDefault("installTriggers", ConfigType.BOOLEAN, false,
                         "install change tracking (column, triggers, tracking table) when the connector starts")
+                .withDefault("writeMode", ConfigType.STRING, TRACKED,
+                        "tracked (writes check the row's version; changes can be read) or upsert (a write-only target:"
+                                + " unconditional upserts and deletes, no change tracking, no conflict detection)",
+                        ConfigDef.oneOf(TRACKED, UPSERT))
                 .crossCheck(JdbcSettings::crossCheck);
     }
 
@@ -101,6 +109,10 @@ record JdbcSettings(String url, String user, Secret password, List<String> table
         if (TIMESTAMP.equals(config.getString("changeDetection")) && config.getBoolean("installTriggers") == Boolean.TRUE) {
             problems.add("'installTriggers' applies to 'changeDetection' changeLog only");
         }
+        if (UPSERT.equals(config.getString("writeMode")) && config.getBoolean("installTriggers") == Boolean.TRUE) {
+            problems.add("'installTriggers' does not go with 'writeMode' upsert: an upsert target is written without"
+                    + " change tracking");
+        }
         return problems;
     }
 
@@ -109,7 +121,7 @@ record JdbcSettings(String url, String user, Secret password, List<String> table
                 config.getList("tables"), config.getString("keyColumn"), config.getString("changeDetection"),
                 config.getString("changeColumn"), config.getString("deletion"), config.getString("softDeleteColumn"),
                 config.getString("counter"), config.getDuration("timestampLag"), config.getInt("batchSize"),
-                config.getString("keyGeneration"), config.getBoolean("installTriggers"));
+                config.getString("keyGeneration"), config.getBoolean("installTriggers"), config.getString("writeMode"));
     }
 
     Dialect dialect() {
@@ -118,6 +130,11 @@ record JdbcSettings(String url, String user, Secret password, List<String> table
 
     boolean changeLog() {
         return CHANGE_LOG.equals(changeDetection);
+    }
+
+    /** A write-only target written with unconditional upserts (no versions, no change tracking). */
+    boolean upsert() {
+        return UPSERT.equals(writeMode);
     }
 
     boolean trackingTable() {
