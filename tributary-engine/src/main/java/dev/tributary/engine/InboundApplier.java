@@ -69,25 +69,115 @@ final class InboundApplier extends LinkRunPart {
     private void inbound(SyncToken token) {
         long started = System.nanoTime();
         progress.report("inbound", 0);
-        List<SyncDelta> batch = new ArrayList<>();
+        ReadAhead reader = new ReadAhead(token);
         try {
-            SyncToken end = connector.sync(link.objectClass(), token, delta -> {
-                batch.add(delta);
-                stats.inbound.read.incrementAndGet();
-                if (batch.size() >= INBOUND_BATCH) {
-                    commitInbound(batch, delta.token(), true);
-                    batch.clear();
-                    stats.inbound.pages.incrementAndGet();
-                    progress.report("inbound", inboundEstimate(stats.inbound.read.get()));
+            while (true) {
+                ReadAhead.Batch batch = reader.next();
+                commitInbound(batch.deltas(), batch.token(), true);
+                stats.inbound.pages.incrementAndGet();
+                if (batch.last()) {
+                    break;
                 }
-                return !cancelled.getAsBoolean();
-            }, OperationOptions.DEFAULTS);
-            commitInbound(batch, end, true);
-            stats.inbound.pages.incrementAndGet();
+                progress.report("inbound", inboundEstimate(stats.inbound.read.get()));
+            }
         } catch (InvalidSyncTokenException e) {
             reconcile();
         } finally {
+            reader.close();
             stats.inbound.elapsedMs.addAndGet((System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /**
+     * The endpoint's deltas, read on a thread of their own one batch ahead of the batch being
+     * applied, so that reading the endpoint and writing the hub overlap. Batches are applied in
+     * the order read, each with its token, on the run's thread (which holds the link's lease), so
+     * the acked prefix is what it was when one thread did both; at most three batches are in
+     * memory (one applied, one waiting, one being read). A failure of the read is thrown by
+     * {@link #next()}; closing stops the read.
+     */
+    private final class ReadAhead implements AutoCloseable {
+
+        record Batch(List<SyncDelta> deltas, SyncToken token, boolean last) {
+        }
+
+        private final java.util.concurrent.BlockingQueue<Object> ready = new java.util.concurrent.ArrayBlockingQueue<>(1);
+        private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        private final Thread thread;
+
+        ReadAhead(SyncToken token) {
+            thread = new Thread(() -> read(token), "tributary-read-" + link.name());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void read(SyncToken token) {
+            try {
+                var batch = new Object() {
+                    List<SyncDelta> deltas = new ArrayList<>();
+                };
+                SyncToken end = connector.sync(link.objectClass(), token, delta -> {
+                    batch.deltas.add(delta);
+                    stats.inbound.read.incrementAndGet();
+                    if (batch.deltas.size() >= INBOUND_BATCH) {
+                        hand(new Batch(batch.deltas, delta.token(), false));
+                        batch.deltas = new ArrayList<>();
+                    }
+                    return !cancelled.getAsBoolean() && !stop.get();
+                }, OperationOptions.DEFAULTS);
+                hand(new Batch(batch.deltas, end, true));
+            } catch (RuntimeException | Error e) {
+                hand(e);
+            }
+        }
+
+        /** Waits for room for the next batch (or failure), unless the reading was stopped. */
+        private void hand(Object item) {
+            try {
+                while (!stop.get()) {
+                    if (ready.offer(item, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The next batch in order; throws what the read failed with. */
+        Batch next() {
+            try {
+                while (true) {
+                    Object item = ready.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    if (item instanceof Batch batch) {
+                        return batch;
+                    }
+                    if (item instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    if (item instanceof Error e) {
+                        throw e;
+                    }
+                    if (!thread.isAlive() && ready.isEmpty()) {
+                        throw new IllegalStateException("the endpoint's reader of link '" + link.name()
+                                + "' ended without a last batch");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading link '" + link.name() + "'", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            stop.set(true);
+            ready.clear();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -203,6 +203,13 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
     Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             Properties properties = login();
+            // Batched inserts and upserts as multi-row statements: one round trip per batch
+            // rather than per row (about 4x faster into MariaDB). A URL that sets it decides.
+            if (dialect == Dialect.MARIADB && !settings.url().contains("rewriteBatchedStatements")) {
+                properties.setProperty("rewriteBatchedStatements", "true");
+            } else if (dialect == Dialect.POSTGRESQL && !settings.url().contains("reWriteBatchedInserts")) {
+                properties.setProperty("reWriteBatchedInserts", "true");
+            }
             connection = DriverManager.getConnection(settings.url(), properties);
             if (dialect == Dialect.SQLITE) {
                 try (Statement statement = connection.createStatement()) {
