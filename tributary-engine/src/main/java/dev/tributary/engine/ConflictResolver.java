@@ -52,7 +52,7 @@ final class ConflictResolver {
             if (!tx.resolveConflict(conflictId, side.label())) {
                 throw new EngineException("conflict " + conflictId + " was resolved meanwhile");
             }
-            String recordId = conflict.recordId() != null ? conflict.recordId() : java.util.UUID.randomUUID().toString();
+            String recordId = conflict.recordId() != null ? conflict.recordId() : dev.tributary.store.RecordIds.newId();
             StoredRecord record = tx.records(link.collection(), List.of(recordId)).get(recordId);
             String data = switch (side) {
                 case HUB -> conflict.hubData();

@@ -61,23 +61,67 @@ final class OutboundWriter extends LinkRunPart {
             long start = state().outboundCheckpoint();
             long head = store.changeLog().head(link.collection());
             long checkpoint = start;
-            while (checkpoint < head && !cancelled.getAsBoolean()) {
-                ChangePage page = store.changeLog().read(link.collection(), checkpoint, head, OUTBOUND_PAGE, true);
-                long last = page.records().isEmpty() || !page.hasMore() ? head
-                        : page.records().get(page.records().size() - 1).seq();
-                List<StoredRecord> candidates = new ArrayList<>();
-                for (StoredRecord record : page.records()) {
-                    stats.outbound.read.incrementAndGet();
-                    if (origin.equals(record.origin())) {
-                        stats.outbound.skipped.incrementAndGet(); // no echo
-                    } else {
-                        candidates.add(record);
+            // Page N+1 is written to the endpoint (on a thread of its own) while the results of
+            // page N are recorded in the store (on this thread, which holds the link's lease), in
+            // page order: each page's mappings and checkpoint commit only after every page before it.
+            java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "tributary-write-" + link.name());
+                thread.setDaemon(true);
+                return thread;
+            });
+            java.util.concurrent.Future<Written> inFlight = null;
+            // Once a page's writes stop part-way (the endpoint failed), later pages are not written:
+            // they would reach the endpoint without being recorded.
+            java.util.concurrent.atomic.AtomicBoolean halted = new java.util.concurrent.atomic.AtomicBoolean();
+            try {
+                while (checkpoint < head && !cancelled.getAsBoolean()) {
+                    ChangePage page = store.changeLog().read(link.collection(), checkpoint, head, OUTBOUND_PAGE, true);
+                    long last = page.records().isEmpty() || !page.hasMore() ? head
+                            : page.records().get(page.records().size() - 1).seq();
+                    List<StoredRecord> candidates = new ArrayList<>();
+                    for (StoredRecord record : page.records()) {
+                        stats.outbound.read.incrementAndGet();
+                        if (origin.equals(record.origin())) {
+                            stats.outbound.skipped.incrementAndGet(); // no echo
+                        } else {
+                            candidates.add(record);
+                        }
                     }
+                    java.util.concurrent.Future<Written> next = writer.submit(() -> {
+                        if (halted.get()) {
+                            return null; // not written; the failure before it ends the pass
+                        }
+                        try {
+                            Written written = write(candidates, last, false, null);
+                            halted.set(written.stopped() != null);
+                            return written;
+                        } catch (RuntimeException | Error e) {
+                            halted.set(true);
+                            throw e;
+                        }
+                    });
+                    if (inFlight != null) {
+                        java.util.concurrent.Future<Written> previous = inFlight;
+                        inFlight = next;
+                        record(await(previous));
+                    } else {
+                        inFlight = next;
+                    }
+                    stats.outbound.pages.incrementAndGet();
+                    checkpoint = last;
+                    progress.report("outbound", head == start ? 1 : (double) (checkpoint - start) / (head - start));
                 }
-                writeOut(candidates, last, false, null);
-                stats.outbound.pages.incrementAndGet();
-                checkpoint = last;
-                progress.report("outbound", head == start ? 1 : (double) (checkpoint - start) / (head - start));
+                if (inFlight != null) {
+                    java.util.concurrent.Future<Written> previous = inFlight;
+                    inFlight = null;
+                    record(await(previous));
+                }
+            } finally {
+                // A page still being written when this pass fails is left unrecorded, as after a
+                // crash between writing and recording: the next run writes it again (an endpoint
+                // that holds it already is adopted). The endpoint is not used after this returns.
+                writer.shutdown();
+                awaitQuietly(writer);
             }
         } finally {
             stats.outbound.elapsedMs.addAndGet((System.nanoTime() - started) / 1_000_000);
@@ -204,6 +248,76 @@ final class OutboundWriter extends LinkRunPart {
      * versions the id map remembers.
      */
     private void writeOut(List<StoredRecord> records, long checkpoint, boolean queued, Map<String, Listed> listed) {
+        record(write(records, checkpoint, queued, listed));
+    }
+
+    /** A page written to the endpoint whose results are yet to be recorded in the store. */
+    private record Written(List<StoredRecord> records, long checkpoint, boolean queued, List<Resolved> resolved,
+            List<String> stale, List<String> accepted, Set<String> unsettled, RuntimeException stopped) {
+    }
+
+    /** The results of a page written out, checkpoint included, in one transaction; then its failure, if any. */
+    private void record(Written written) {
+        if (written == null) {
+            throw new IllegalStateException("a page was not written after an earlier one failed");
+        }
+        boolean complete = written.stopped() == null;
+        store.transact(link.collection(), tx -> {
+            tx.supersedeRejections(link.name(), written.accepted());
+            PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock,
+                link.keepsSyncedCopies());
+            written.stale().forEach(pending::removeMapping);
+            for (Resolved result : written.resolved()) {
+                result.record(tx, pending);
+            }
+            pending.flush();
+            if (written.queued()) {
+                written.records().stream().filter(r -> !written.unsettled().contains(r.id()))
+                        .forEach(r -> tx.dequeueOutbound(link.name(), r.id()));
+            }
+            if (written.checkpoint() >= 0 && complete) {
+                tx.setOutboundCheckpoint(link.name(), written.checkpoint());
+            }
+            return null;
+        });
+        if (written.stopped() != null) {
+            throw written.stopped();
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> future) {
+        try {
+            return future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to the endpoint", e);
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.ExecutorService writer) {
+        try {
+            while (!writer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                LOG.info("still waiting for a write to the endpoint to end");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes records to the endpoint and settles each outcome; what to record is returned, for
+     * {@link #record}. With a resync's {@code listed} objects, what the endpoint holds decides what
+     * is written, not the versions the id map remembers.
+     */
+    private Written write(List<StoredRecord> records, long checkpoint, boolean queued, Map<String, Listed> listed) {
         Map<String, IdMapping> mappings = store.links().mappingsByRecord(link.name(),
                 records.stream().map(StoredRecord::id).toList());
         // One look-up for both: records parked as conflicts are skipped; refusals of records written now end.
@@ -290,7 +404,6 @@ final class OutboundWriter extends LinkRunPart {
         for (int i = resolved.size(); i < plan.size(); i++) {
             unsettled.add(plan.get(i).record().id());
         }
-        boolean complete = stopped == null;
         // Refusals of records now written are over.
         List<String> accepted = new ArrayList<>();
         for (int i = 0; i < resolved.size(); i++) {
@@ -298,26 +411,7 @@ final class OutboundWriter extends LinkRunPart {
                 accepted.add(plan.get(i).record().id());
             }
         }
-        store.transact(link.collection(), tx -> {
-            tx.supersedeRejections(link.name(), accepted);
-            PendingWrites pending = new PendingWrites(tx, link.name(), link.collection(), origin, clock,
-                link.keepsSyncedCopies());
-            stale.forEach(pending::removeMapping);
-            for (Resolved result : resolved) {
-                result.record(tx, pending);
-            }
-            pending.flush();
-            if (queued) {
-                records.stream().filter(r -> !unsettled.contains(r.id())).forEach(r -> tx.dequeueOutbound(link.name(), r.id()));
-            }
-            if (checkpoint >= 0 && complete) {
-                tx.setOutboundCheckpoint(link.name(), checkpoint);
-            }
-            return null;
-        });
-        if (stopped != null) {
-            throw stopped;
-        }
+        return new Written(records, checkpoint, queued, resolved, stale, accepted, unsettled, stopped);
     }
 
     /** What to record for one outbound write, decided after it was attempted. */

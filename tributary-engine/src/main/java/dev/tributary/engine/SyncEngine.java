@@ -139,7 +139,7 @@ public final class SyncEngine implements AutoCloseable {
 
     public SyncEngine(Store store, ConnectorRegistry registry, Clock clock, Settings settings) {
         this(store, registry, clock, settings, duration -> Thread.sleep(duration.toMillis()),
-                () -> java.util.UUID.randomUUID().toString());
+                () -> dev.tributary.store.RecordIds.newId());
     }
 
     /** For tests: how to wait between retries, and how to name new records. */

@@ -32,6 +32,33 @@ class LinkRunEdgesIT {
         h.store.collections().put(name, null);
     }
 
+    /**
+     * Outbound pages are written to the endpoint one ahead of the page being recorded. When the
+     * endpoint fails part-way through a page, the page after it must not be written (it would
+     * reach the endpoint unrecorded, and an endpoint that keys objects itself would get it twice).
+     */
+    @Test
+    void anEndpointFailingPartWayThroughAnOutboundPassGetsNothingTwice() {
+        MemoryBackend crm = h.memoryEndpoint("crm");
+        h.link("crm", "crm", "people", "\"direction\":\"out\"");
+        List<RecordWrite> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < 9_000; i++) {
+            writes.add(RecordWrite.put("p" + i, "{\"name\":\"person " + i + "\"}"));
+        }
+        for (int from = 0; from < writes.size(); from += 1_000) {
+            h.store.changeLog().apply("people", writes.subList(from, from + 1_000), "http:test");
+        }
+        // The 4,500th create (page 3 of 2,000) fails as a whole run would: not transient, no retry.
+        crm.faults().failCall("create", 4_500, new dev.tributary.connector.ConnectorException("the crm refused to go on"));
+        assertThat(h.run("crm").state()).isEqualTo("failed");
+        assertThat(crm.all(EngineHarness.ITEMS)).as("the pages before the failure and the first part of its page")
+                .hasSize(4_499);
+        h.runOk("crm");
+        assertThat(crm.all(EngineHarness.ITEMS)).hasSize(9_000);
+        assertThat(EngineHarness.objects(crm).values().stream().map(o -> o.get("name").asText()).distinct().count())
+                .as("every record once").isEqualTo(9_000);
+    }
+
     @Test
     void endpointWinsBringsBackARecordWhoseHubRecordIsGone() {
         MemoryBackend crm = h.memoryEndpoint("crm");

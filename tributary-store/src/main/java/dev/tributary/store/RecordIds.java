@@ -15,6 +15,21 @@ public final class RecordIds {
     }
 
     /**
+     * A new record id: a UUID whose leading bits are the time in milliseconds (the layout of RFC
+     * 9562's version 7), the rest random. Ids made one after another sort one after another, so a
+     * large load adds to the end of the store's indexes by record id instead of to random pages
+     * all over them — at a million records, the difference between a few and thousands of pages
+     * written per batch.
+     */
+    public static String newId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long millis = System.currentTimeMillis();
+        long high = (millis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new java.util.UUID(high, low).toString();
+    }
+
+    /**
      * Whether {@code id} is a valid record id. Ids made only of dots ({@code .}, {@code ..}, …) are
      * not: clients normalize such path segments away, so a request for the record would reach
      * another resource (a {@code DELETE …/records/..} would become one of the collection).

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Offline uploads applied to the hub under each object's conflict policy ({@code clientWins},
@@ -229,7 +228,7 @@ public final class OfflineChanges {
                 if (id != null) {
                     result.put("localId", id);
                 }
-                id = UUID.randomUUID().toString();
+                id = dev.tributary.store.RecordIds.newId();
                 data.put(object.primaryKey().get(0), id);
             } else {
                 String key = object.keyOf(data, problems);

@@ -23,7 +23,6 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -223,7 +222,7 @@ public final class RecordsApi {
         if (ctx.header("If-Match") != null) {
             throw ApiException.badRequest("If-Match makes no sense when creating a record with a new id");
         }
-        String id = UUID.randomUUID().toString();
+        String id = dev.tributary.store.RecordIds.newId();
         AppliedWrite applied = applyOne(collection,
                 new RecordWrite(RecordWrite.Op.PUT, id, null, true, data), principal);
         ctx.header("Location", "/v1/collections/" + collection + "/records/" + id);
