@@ -28,6 +28,11 @@ final class Tables {
 
     record Column(String name, int sqlType, String typeName, Dialect dialect) {
 
+        /** The type name in lower case: the checks below run for every value written or read. */
+        Column {
+            typeName = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+        }
+
         Kind kind() {
             String type = typeName.toLowerCase(Locale.ROOT);
             if (booleanish()) {
