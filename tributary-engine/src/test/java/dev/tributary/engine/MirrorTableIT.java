@@ -77,10 +77,7 @@ class MirrorTableIT {
 
             h.engine.putEndpoint("src", EngineHarness.json(source.endpoint()));
             h.engine.putEndpoint("dst", EngineHarness.json(target.endpoint()));
-            h.engine.putLink("src-mirror", EngineHarness.json("{\"endpoint\":\"src\",\"objectClass\":\"mirror\","
-                    + "\"collection\":\"mirror\",\"direction\":\"in\",\"recordIds\":\"endpointKey\"}"));
-            h.engine.putLink("dst-mirror", EngineHarness.json("{\"endpoint\":\"dst\",\"objectClass\":\"mirror\","
-                    + "\"collection\":\"mirror\",\"direction\":\"out\",\"keyField\":\"id\"}"));
+            mirrorLinks(h, "");
             h.runOk("src-mirror");
             h.runOk("dst-mirror");
 
@@ -140,10 +137,7 @@ class MirrorTableIT {
             h.engine.putEndpoint("src", EngineHarness.json(source.endpoint()));
             h.engine.putEndpoint("dst", EngineHarness.json("{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + target.url
                     + "\",\"tables\":\"mirror\",\"keyColumn\":\"id\",\"writeMode\":\"upsert\"}}"));
-            h.engine.putLink("src-mirror", EngineHarness.json("{\"endpoint\":\"src\",\"objectClass\":\"mirror\","
-                    + "\"collection\":\"mirror\",\"direction\":\"in\",\"recordIds\":\"endpointKey\"}"));
-            h.engine.putLink("dst-mirror", EngineHarness.json("{\"endpoint\":\"dst\",\"objectClass\":\"mirror\","
-                    + "\"collection\":\"mirror\",\"direction\":\"out\",\"keyField\":\"id\",\"conflictPolicy\":\"hubWins\"}"));
+            mirrorLinks(h, ",\"conflictPolicy\":\"hubWins\"");
             h.runOk("src-mirror");
             h.runOk("dst-mirror");
             assertThat(target.rows()).isEqualTo(source.rows()).hasSize(13);
@@ -194,10 +188,7 @@ class MirrorTableIT {
             }
             h.engine.putEndpoint("src", EngineHarness.json(source.endpoint()));
             h.engine.putEndpoint("dst", EngineHarness.json(target.endpoint()));
-            h.engine.putLink("src-mirror", EngineHarness.json("{\"endpoint\":\"src\",\"objectClass\":\"mirror\","
-                    + "\"collection\":\"mirror\",\"direction\":\"in\",\"recordIds\":\"endpointKey\"}"));
-            h.engine.putLink("dst-mirror", EngineHarness.json("{\"endpoint\":\"dst\",\"objectClass\":\"mirror\","
-                    + "\"collection\":\"mirror\",\"direction\":\"out\",\"keyField\":\"id\"}"));
+            mirrorLinks(h, "");
             h.runOk("src-mirror");
             h.runOk("dst-mirror");
             assertThat(target.rows()).isEqualTo(source.rows()).hasSize(30);
@@ -248,6 +239,14 @@ class MirrorTableIT {
             h.runOk("dst-mirror");
             assertThat(target.rows()).as("an enumerating out link notices lost rows in every run").isEqualTo(source.rows());
         }
+    }
+
+    /** The links of every test: src-mirror brings the source's rows in under their keys, dst-mirror writes them out. */
+    private static void mirrorLinks(EngineHarness h, String dstExtra) {
+        h.engine.putLink("src-mirror", EngineHarness.json("{\"endpoint\":\"src\",\"objectClass\":\"mirror\","
+                + "\"collection\":\"mirror\",\"direction\":\"in\",\"recordIds\":\"endpointKey\"}"));
+        h.engine.putLink("dst-mirror", EngineHarness.json("{\"endpoint\":\"dst\",\"objectClass\":\"mirror\","
+                + "\"collection\":\"mirror\",\"direction\":\"out\",\"keyField\":\"id\"" + dstExtra + "}"));
     }
 
     /** One database with a {@code mirror} table, read and written with plain SQL as its application would. */
