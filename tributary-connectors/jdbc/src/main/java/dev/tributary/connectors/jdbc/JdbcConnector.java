@@ -692,7 +692,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                         renames.add(i);
                     } else {
                         row.remove(keyName);
-                        upsertGroups.computeIfAbsent(String.join(",", row.keySet()), k -> new ArrayList<>()).add(i);
+                        upsertGroups.computeIfAbsent(otherFields(row, keyName), k -> new ArrayList<>()).add(i);
                     }
                 }
                 case CREATE -> {
@@ -701,21 +701,17 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                     }
                     if (row.get(keyName) == null) {
                         row.remove(keyName);
-                        insertGroups.computeIfAbsent(String.join(",", row.keySet()), k -> new ArrayList<>()).add(i);
+                        insertGroups.computeIfAbsent(otherFields(row, keyName), k -> new ArrayList<>()).add(i);
                     } else {
-                        Object key = row.remove(keyName);
-                        upsertGroups.computeIfAbsent(String.join(",", row.keySet()), k -> new ArrayList<>()).add(i);
-                        row.put(keyName, key); // kept last: the group's columns are the other fields
+                        upsertGroups.computeIfAbsent(otherFields(row, keyName), k -> new ArrayList<>()).add(i);
                     }
                 }
             }
         }
         for (List<Integer> group : upsertGroups.values()) {
-            Map<String, Object> first = new LinkedHashMap<>(values.get(group.get(0)));
-            first.remove(keyName);
-            List<String> fields = List.copyOf(first.keySet());
+            List<String> fields = values.get(group.get(0)).keySet().stream().filter(f -> !f.equals(keyName)).toList();
             try (PreparedStatement statement = c.prepareStatement(upsertSql(table, fields))) {
-                List<Integer> bound = new ArrayList<>();
+                boolean any = false;
                 for (int i : group) {
                     Write write = writes.get(i);
                     String key = write.kind() == Write.Kind.CREATE ? String.valueOf(values.get(i).get(keyName))
@@ -730,10 +726,10 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                         Values.bind(statement, p++, values.get(i).get(field), column(table, field));
                     }
                     statement.addBatch();
-                    bound.add(i);
+                    any = true;
                     finalUids[i] = key;
                 }
-                if (!bound.isEmpty()) {
+                if (any) {
                     statement.executeBatch();
                 }
             }
@@ -796,6 +792,11 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             }
         }
         return List.of(outcomes);
+    }
+
+    /** The names of a row's fields other than the key, joined: writes with the same ones share a statement. */
+    private static String otherFields(Map<String, Object> row, String keyName) {
+        return String.join(",", row.keySet().stream().filter(f -> !f.equals(keyName)).toList());
     }
 
     /**
