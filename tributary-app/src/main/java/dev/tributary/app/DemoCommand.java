@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "\",\"tables\":\"accounts\",\"keyColumn\":\"account_no\",\"installTriggers\":true}}");
         call("PUT", "/v1/links/crm-customers", CRM_LINK);
         call("PUT", "/v1/links/erp-accounts", ERP_LINK);
-        out.println("  crm-customers: customers.full_name → name, email → email, phone → phone   (both ways, hubWins)");
+        out.println("  crm-customers: customers.full_name → name, email → email, phone → phone   (both ways, manual: a person decides conflicts)");
         out.println("  erp-accounts:  accounts.name → name, email_address → email                (both ways, hubWins)");
         out.println("  (change tracking was installed on both tables: a change column, triggers, a deletion table)");
 

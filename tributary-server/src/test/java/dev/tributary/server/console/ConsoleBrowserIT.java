@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -27,8 +26,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -41,8 +38,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ConsoleBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** Where screenshots go: target/ by default; -Dtributary.screenshots=../docs/images renews the docs' pictures. */
     private static final Path IMAGES = Path.of(System.getProperty("tributary.screenshots", "target/console-screenshots"));
     private static final ObjectClass ITEMS = new ObjectClass("items");
@@ -50,44 +45,25 @@ class ConsoleBrowserIT {
     private final String backendName = "console-" + UUID.randomUUID();
     private TestHub hub;
     private MemoryBackend crm;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
-    private Path profile;
 
     @BeforeEach
     void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            String why = "Chromium and chromedriver are not installed (Debian packages chromium and chromium-driver;"
-                    + " .ci/run installs them)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(why);
-            }
-            Assumptions.abort(why);
-        }
+        chromium = HeadlessChromium.start();
+        browser = chromium.browser;
         hub = new TestHub(StoreBackend.sqlite());
         crm = MemoryBackend.named(backendName);
-        profile = Files.createTempDirectory("tributary-chromium-");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new",
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (hub != null) {
             hub.close();
             MemoryBackend.drop(backendName);
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
         }
     }
 
@@ -380,11 +356,8 @@ class ConsoleBrowserIT {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("overview-title")));
     }
 
-    /** A wait that looks again when the page replaced what it looked at (each view renders itself anew). */
     private WebDriverWait waiting(int seconds) {
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds));
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-        return wait;
+        return chromium.waiting(seconds);
     }
 
     /** A record changed on both sides between two runs of a link: the run parks a conflict. */
@@ -409,18 +382,7 @@ class ConsoleBrowserIT {
 
     /** Every button, input and link on the page has an accessible name: a label, aria-label or text. */
     private void everyControlHasAName() {
-        @SuppressWarnings("unchecked")
-        List<String> unnamed = (List<String>) ((JavascriptExecutor) browser).executeScript("""
-                const unnamed = [];
-                for (const control of document.querySelectorAll('button, input, select, textarea, a[href]')) {
-                  if (control.closest('[hidden]')) continue;
-                  const label = (control.id && document.querySelector('label[for="' + control.id + '"]'))
-                      || control.closest('label');
-                  const name = control.getAttribute('aria-label') || (label && label.textContent) || control.textContent;
-                  if (!name || !name.trim()) unnamed.push(control.outerHTML);
-                }
-                return unnamed;""");
-        assertThat(unnamed).as("controls without an accessible name").isEmpty();
+        assertThat(chromium.unnamedControls()).as("controls without an accessible name").isEmpty();
     }
 
     private void screenshot(String name) throws Exception {
