@@ -96,8 +96,11 @@ function table(caption, headers, rows, empty) {
 function lag(link) {
   const parts = [];
   for (const [direction, value] of Object.entries(link.lag || {})) {
-    const changes = value.changes === null ? "?" : value.changes;
-    parts.push(`${direction}: ${changes} changes, ${Math.round(value.seconds)} s`);
+    // An endpoint's unread changes are known only to the endpoint: inbound lag is the time since
+    // the last successful read began.
+    parts.push(value.changes === null
+      ? `${direction}: read ${Math.round(value.seconds)} s ago`
+      : `${direction}: ${value.changes} changes, oldest ${Math.round(value.seconds)} s`);
   }
   return parts.join("; ") || "—";
 }
@@ -286,6 +289,23 @@ function duration(run) {
   return `${((Date.parse(run.finished) - Date.parse(run.started)) / 1000).toFixed(1)} s`;
 }
 
+/**
+ * The runs as a timeline, oldest on the left: a mark per run, coloured by its outcome, as wide as
+ * its share of the longest run shown (at least a sliver); each says what it was in its label.
+ */
+function timeline(runs) {
+  const ordered = [...runs].reverse();
+  const seconds = run => run.started && run.finished ? (Date.parse(run.finished) - Date.parse(run.started)) / 1000 : 0;
+  const longest = Math.max(...ordered.map(seconds), 0.001);
+  return el("ol", { class: "timeline", "aria-label": "Runs in time order, oldest first" },
+    ordered.map(run => {
+      const label = `${run.mode} run ${run.id.slice(0, 8)}, ${run.state}, started ${run.started || "not yet"}, took ${duration(run)}`;
+      const mark = el("li", { class: `run-${run.state}`, title: label }, el("span", { class: "visually-hidden" }, label));
+      mark.style.flexGrow = Math.max(seconds(run) / longest, 0.05); // CSSOM, which the page's CSP allows
+      return mark;
+    }));
+}
+
 /** Follows a run's server-sent events (fetch, so the token goes in a header), calling back per event. */
 async function followRun(id, onEvent, signal) {
   const answer = await fetch(`/v1/runs/${encodeURIComponent(id)}/events`, {
@@ -318,8 +338,11 @@ async function followRun(id, onEvent, signal) {
 let following = null;
 
 async function linkPage(view, name) {
-  const link = await api(`/v1/links/${encodeURIComponent(name)}`);
+  // The runs before the link: a run that ends between the two reads is then still followed (and
+  // the page renders again at its end) instead of the link's state saying a run goes that the list
+  // shows ended.
   const runs = (await api(`/v1/runs?link=${encodeURIComponent(name)}&limit=50`)).items;
+  const link = await api(`/v1/links/${encodeURIComponent(name)}`);
   const message = el("p", { role: "status", id: "link-message", class: "muted" });
   const act = (label, path, body) => el("button", {
     type: "button", id: `action-${label.toLowerCase().replace(/\W+/g, "-")}`,
@@ -337,7 +360,7 @@ async function linkPage(view, name) {
   const active = runs.find(run => run.state === "running" || run.state === "queued" || run.state === "pending");
   view.append(el("h2", {}, `Link ${link.name}`));
   if (!name.startsWith("sdata:")) view.append(el("p", {}, el("a", { href: `#/links/${encodeURIComponent(name)}/edit`, id: "edit-link" }, "Change this link")));
-  view.append(el("p", {}, `${link.endpoint} (${link.objectClass}) ⇄ collection ${link.collection}; direction ${link.direction},`
+  view.append(el("p", { id: "link-summary" }, `${link.endpoint} (${link.objectClass}) ⇄ collection ${link.collection}; direction ${link.direction},`
     + ` mode ${link.mode || "batch"}, conflict policy ${link.conflictPolicy || "—"}. State: `, status(state.status || "idle"),
     state.lastError ? el("span", { class: "error" }, ` — ${state.lastError}`) : null, ". Lag: ", lag(link), "."));
   view.append(el("div", { class: "actions" },
@@ -351,7 +374,9 @@ async function linkPage(view, name) {
   const phase = el("span", { id: "run-phase" }, active ? `${active.state}, ${active.phase || ""}` : "no run going");
   view.append(el("section", { "aria-labelledby": "live-title" },
     el("h3", { id: "live-title" }, "Current run"), bar, " ", phase));
-  if (active) {
+  if (!active && state.status === "running") {
+    setTimeout(() => { if (location.hash === `#/links/${encodeURIComponent(name)}`) route(); }, 1000); // one began meanwhile
+  } else if (active) {
     following?.abort();
     following = new AbortController();
     followRun(active.id, (event, run) => {
@@ -386,6 +411,7 @@ async function linkPage(view, name) {
     }), "None."));
 
   view.append(el("h3", {}, "Runs"));
+  if (runs.length > 0) view.append(timeline(runs));
   view.append(table("The link's runs, newest first", ["Run", "Mode", "State", "Started", "Took", "Inbound", "Outbound", "Error"],
     runs.map(run => el("tr", { "data-run": run.id, class: run.state === "failed" ? "attention" : null },
       el("th", { scope: "row" }, run.id.slice(0, 8)), el("td", {}, run.mode), el("td", {}, status(run.state)),

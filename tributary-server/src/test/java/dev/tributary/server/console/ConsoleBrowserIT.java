@@ -160,6 +160,25 @@ class ConsoleBrowserIT {
             return row.contains("manual") && row.contains("succeeded") && row.contains("+50");
         });
         wait.until(ExpectedConditions.textToBe(By.id("run-phase"), "no run going"));
+        assertThat(browser.findElement(By.id("link-summary")).getText()).as("inbound lag: how long since it was read")
+                .containsPattern("inbound: read \\d+ s ago");
+
+        // A run that fails: the timeline shows both runs in time order, each with its outcome.
+        crm.faults().clear();
+        crm.faults().down(new IllegalStateException("the CRM is down"));
+        hub.clock.advance(Duration.ofMinutes(1)); // the hub's clock stands still in tests: a run later than the first
+        browser.findElement(By.id("action-run-now")).click();
+        wait.until(driver -> driver.findElements(By.cssSelector("ol.timeline li")).size() == 2
+                && driver.findElements(By.cssSelector("ol.timeline li.run-failed")).size() == 1);
+        List<WebElement> marks = browser.findElements(By.cssSelector("ol.timeline li"));
+        assertThat(marks.get(0).getAttribute("class")).isEqualTo("run-succeeded");
+        assertThat(marks.get(0).getAttribute("title")).as("the tooltip; the same text is there for screen readers")
+                .startsWith("manual run ").contains("succeeded").isEqualTo(marks.get(0).getText());
+        assertThat(marks.get(1).getAttribute("title")).contains("failed");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-run].attention"), "the CRM is down"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("link-summary"), "State: idle"));
+        screenshot("console-runs.png");
+        crm.faults().up();
 
         // Pause and resume from the page.
         browser.findElement(By.id("action-pause")).click();
