@@ -2,31 +2,29 @@ package dev.tributary.esa;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParserFactory;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
-import javax.xml.transform.dom.DOMSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
-import javax.xml.validation.Validator;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
-import org.w3c.dom.Node;
+import javax.xml.validation.ValidatorHandler;
+import org.xml.sax.Attributes;
 import org.xml.sax.ErrorHandler;
+import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
+import org.xml.sax.ext.Attributes2;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * One protocol message: a call (to an ESA or to the Helper API), a result or a fault, with the
@@ -36,7 +34,9 @@ import org.xml.sax.SAXParseException;
  * it refuses documents over the size limit before parsing, refuses any DOCTYPE (so no DTD, no
  * external or internal entities, no entity expansion), parses with external access switched off,
  * and validates the document against the protocol's XSD, which also bounds names, ids, texts and
- * counts. Only then is the tree read. {@link #write} produces documents that pass the same checks.
+ * counts — in one streaming pass (parser events through the schema's validator to the tree's
+ * builder, no DOM); a document that fails anywhere gives no message. {@link #write} streams the
+ * tree out as UTF-8 and produces documents that pass the same checks.
  *
  * @param kind what the message is
  * @param id the call's {@code call-id}, or the {@code response-to} of a result or fault
@@ -143,29 +143,28 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
             throw new EsaProtocolException("the message has " + bytes.length + " bytes; at most " + maxBytes
                     + " are accepted");
         }
-        Document document;
+        // One pass over the bytes: the parser's events go through the schema's validator to a
+        // builder of the message tree; no DOM is built and no second pass validates one.
+        TreeBuilder tree = new TreeBuilder();
         try {
-            DocumentBuilder builder = builderFactory().newDocumentBuilder();
-            builder.setErrorHandler(STRICT);
-            document = builder.parse(new ByteArrayInputStream(bytes));
+            ValidatorHandler validator = SCHEMA.newValidatorHandler();
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            validator.setErrorHandler(SCHEMA_STRICT);
+            validator.setContentHandler(tree);
+            XMLReader reader = PARSERS.newSAXParser().getXMLReader();
+            reader.setErrorHandler(STRICT);
+            reader.setContentHandler(validator);
+            reader.parse(new InputSource(new ByteArrayInputStream(bytes)));
+        } catch (SchemaViolation e) {
+            throw new EsaProtocolException("the message does not follow the protocol schema" + where(e.violation) + ": "
+                    + e.violation.getMessage(), e.violation);
         } catch (SAXException e) {
             throw new EsaProtocolException("the message is not well-formed XML" + where(e) + ": " + e.getMessage(), e);
         } catch (IOException | ParserConfigurationException e) {
             throw new EsaProtocolException("the message cannot be read: " + e.getMessage(), e);
         }
-        try {
-            Validator validator = SCHEMA.newValidator();
-            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            validator.setErrorHandler(STRICT);
-            validator.validate(new DOMSource(document));
-        } catch (SAXException e) {
-            throw new EsaProtocolException("the message does not follow the protocol schema" + where(e) + ": "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new EsaProtocolException("the message cannot be validated: " + e.getMessage(), e);
-        }
-        XmlNode root = node(document.getDocumentElement());
+        XmlNode root = tree.root;
         XmlNode envelope = root.children().get(0);
         for (Kind kind : Kind.values()) {
             if (kind.element.equals(envelope.name())) {
@@ -188,21 +187,50 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
                 ? " (line " + p.getLineNumber() + ", column " + p.getColumnNumber() + ")" : "";
     }
 
-    private static DocumentBuilderFactory builderFactory() throws ParserConfigurationException {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        // No DOCTYPE at all: this alone rules out DTDs, entity declarations and expansion bombs.
-        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-        factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-        factory.setXIncludeAware(false);
-        factory.setExpandEntityReferences(false);
-        factory.setNamespaceAware(true);
-        return factory;
+    private static final SAXParserFactory PARSERS = parsers();
+
+    private static SAXParserFactory parsers() {
+        try {
+            SAXParserFactory factory = SAXParserFactory.newInstance();
+            // No DOCTYPE at all: this alone rules out DTDs, entity declarations and expansion bombs.
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setXIncludeAware(false);
+            factory.setNamespaceAware(true);
+            return factory;
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException("the platform's XML parser lacks a safety feature: " + e.getMessage(), e);
+        }
     }
+
+    /** A schema error, told apart from a well-formedness error on its way out of the parser. */
+    private static final class SchemaViolation extends SAXException {
+        private final SAXParseException violation;
+
+        SchemaViolation(SAXParseException violation) {
+            super(violation.getMessage());
+            this.violation = violation;
+        }
+    }
+
+    private static final ErrorHandler SCHEMA_STRICT = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException exception) {
+        }
+
+        @Override
+        public void error(SAXParseException exception) throws SAXException {
+            throw new SchemaViolation(exception);
+        }
+
+        @Override
+        public void fatalError(SAXParseException exception) throws SAXException {
+            throw new SchemaViolation(exception);
+        }
+    };
 
     private static final ErrorHandler STRICT = new ErrorHandler() {
         @Override
@@ -220,24 +248,68 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         }
     };
 
-    private static XmlNode node(Element element) {
-        Map<String, String> attributes = new LinkedHashMap<>();
-        NamedNodeMap map = element.getAttributes();
-        for (int i = 0; i < map.getLength(); i++) {
-            Node attribute = map.item(i);
-            attributes.put(attribute.getNodeName(), attribute.getNodeValue());
-        }
-        List<XmlNode> children = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element e) {
-                children.add(node(e));
-            } else if (child.getNodeType() == Node.TEXT_NODE || child.getNodeType() == Node.CDATA_SECTION_NODE) {
-                text.append(child.getNodeValue());
+    /** Builds the message tree from the (validated) parser events: elements, attributes, text. */
+    private static final class TreeBuilder extends DefaultHandler {
+        private final ArrayDeque<Open> open = new ArrayDeque<>();
+        XmlNode root;
+
+        /** An element being read; its children list is made at its first child (most elements have none). */
+        private static final class Open {
+            final String name;
+            final Map<String, String> attributes;
+            final StringBuilder text = new StringBuilder();
+            List<XmlNode> children;
+
+            Open(String name, Map<String, String> attributes) {
+                this.name = name;
+                this.attributes = attributes;
             }
         }
-        return new XmlNode(element.getLocalName() != null ? element.getLocalName() : element.getNodeName(), attributes,
-                children.isEmpty() ? text.toString().strip() : "", children);
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes attributes) {
+            // Only the attributes the document has: the validator also reports the schema's
+            // defaults (null="false" on every value), which readers apply themselves.
+            Map<String, String> values = Map.of();
+            for (int i = 0; i < attributes.getLength(); i++) {
+                if (attributes instanceof Attributes2 declared && !declared.isSpecified(i)) {
+                    continue;
+                }
+                if (values.isEmpty()) {
+                    values = Map.of(attributes.getQName(i), attributes.getValue(i));
+                } else {
+                    if (!(values instanceof LinkedHashMap)) {
+                        values = new LinkedHashMap<>(values);
+                    }
+                    values.put(attributes.getQName(i), attributes.getValue(i));
+                }
+            }
+            open.push(new Open(localName.isEmpty() ? qName : localName, values));
+        }
+
+        @Override
+        public void characters(char[] chars, int start, int length) {
+            Open current = open.peek();
+            if (current != null && current.children == null) {
+                current.text.append(chars, start, length);
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) {
+            Open done = open.pop();
+            XmlNode node = done.children == null ? new XmlNode(done.name, done.attributes, done.text.toString().strip(), List.of())
+                    : new XmlNode(done.name, done.attributes, "", done.children);
+            if (open.isEmpty()) {
+                root = node;
+            } else {
+                Open parent = open.peek();
+                if (parent.children == null) {
+                    parent.children = new ArrayList<>();
+                }
+                parent.children.add(node);
+            }
+        }
     }
 
     private static Schema loadSchema() {
@@ -257,11 +329,13 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
     // ---- writing
 
+    private static final XMLOutputFactory WRITERS = XMLOutputFactory.newFactory();
+
     /** The message as a UTF-8 document. */
     public byte[] write() {
-        StringWriter out = new StringWriter();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
         try {
-            XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+            XMLStreamWriter xml = WRITERS.createXMLStreamWriter(out, "UTF-8");
             xml.writeStartDocument("UTF-8", "1.0");
             xml.writeStartElement("sync");
             switch (kind) {
@@ -280,7 +354,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         } catch (XMLStreamException e) {
             throw new IllegalStateException("cannot write a message: " + e.getMessage(), e);
         }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     private static void write(XMLStreamWriter xml, XmlNode node) throws XMLStreamException {

@@ -19,7 +19,14 @@ import java.util.Optional;
 public record XmlNode(String name, Map<String, String> attributes, String text, List<XmlNode> children) {
 
     public XmlNode {
-        attributes = attributes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        attributes = switch (attributes.size()) {
+            case 0 -> Map.of();
+            case 1 -> {
+                Map.Entry<String, String> only = attributes.entrySet().iterator().next();
+                yield Map.of(only.getKey(), only.getValue());
+            }
+            default -> Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        };
         text = text == null ? "" : text;
         children = List.copyOf(children);
     }
@@ -53,7 +60,12 @@ public record XmlNode(String name, Map<String, String> attributes, String text, 
 
     /** The first child of that name. */
     public Optional<XmlNode> child(String childName) {
-        return children.stream().filter(c -> c.name.equals(childName)).findFirst();
+        for (XmlNode child : children) {
+            if (child.name.equals(childName)) {
+                return Optional.of(child);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every child of that name. */

@@ -66,7 +66,7 @@ public final class EsaServer implements AutoCloseable {
     public record Options(String token, int maxBytes, int inlineLimit, int pageSize, Duration cursorIdle) {
 
         public static Options defaults() {
-            return new Options(null, EsaMessage.DEFAULT_MAX_BYTES, 1_000, 1_000, Duration.ofMinutes(10));
+            return new Options(null, EsaMessage.DEFAULT_MAX_BYTES, 5_000, 5_000, Duration.ofMinutes(10));
         }
 
         public Options withToken(String value) {

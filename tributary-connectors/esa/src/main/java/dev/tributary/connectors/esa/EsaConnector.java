@@ -50,6 +50,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,7 +58,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +110,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
     private int delayedPollLimit;
     private Duration leaseEvery;
     private Duration sessionWait;
+    private int pagesAhead;
     /** The adapter's session permit, held from startSync to endSync. */
     private Semaphore sessionPermit;
 
@@ -146,6 +151,9 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                         "send leaseSession when the adapter has not heard from the hub this long")
                 .withDefault("sessionWait", ConfigType.DURATION, "PT10M",
                         "how long to wait while another session with the same adapter is open (one at a time)")
+                .withDefault("pagesAhead", ConfigType.INT, 1,
+                        "cursor pages asked for while the one before is read (0: one call at a time, for an adapter"
+                                + " that cannot answer two calls at once)", ConfigDef.range(0, 4))
                 .optional("locale", ConfigType.STRING, "locale for labels in the schema, e.g. en");
     }
 
@@ -165,6 +173,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         delayedPollLimit = config.getInt("delayedPollLimit");
         leaseEvery = config.getDuration("leaseEvery");
         sessionWait = config.getDuration("sessionWait");
+        pagesAhead = config.getInt("pagesAhead");
         locale = config.getString("locale");
     }
 
@@ -368,8 +377,9 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                         .orElse(null), null));
             }
             List<EsaField> schema = fields(structure);
+            ObjectClass type = new ObjectClass(structure);
             for (EsaRecord record : read(structure, "getModified", "getModifiedPaged", after, true, EsaRecord::of)) {
-                changes.add(new Change(structure, record.id(), record.modifiedAt(), object(structure, schema, record)));
+                changes.add(new Change(structure, record.id(), record.modifiedAt(), object(type, schema, record)));
             }
         }
         // In time order; changes without a time first (they keep the previous token).
@@ -455,20 +465,66 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         EsaCursor cursor = EsaCursor.of(call(pagedCall, args.toArray(XmlNode[]::new)).child("cursor")
                 .orElseThrow(() -> new ConnectorException(pagedCall + " answered no cursor")));
         List<T> all = new ArrayList<>();
+        ExecutorService readers = pagesAhead == 0 || cursor.pages() < 2 ? null
+                : Executors.newFixedThreadPool(pagesAhead + 1, r -> {
+                    Thread thread = new Thread(r, "esa-read-ahead");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        ArrayDeque<Future<List<XmlNode>>> asked = new ArrayDeque<>();
         try {
+            int next = 0;
             for (int page = 0; page < cursor.pages(); page++) {
-                call("readDataPage", XmlNode.text("cursor-id", cursor.id()), XmlNode.text("page-index",
-                        Integer.toString(page))).all(entry).forEach(node -> all.add(convert.apply(node)));
+                List<XmlNode> entries;
+                if (readers == null) {
+                    entries = readPage(cursor, page, entry);
+                } else {
+                    // Pages are asked for in order, up to pagesAhead beyond the one converted now:
+                    // the adapter writes the next while this side parses the last.
+                    for (; next < cursor.pages() && next <= page + pagesAhead; next++) {
+                        int index = next;
+                        asked.add(readers.submit(() -> readPage(cursor, index, entry)));
+                    }
+                    entries = answer(asked.poll());
+                }
+                entries.forEach(node -> all.add(convert.apply(node)));
             }
         } finally {
+            asked.forEach(page -> page.cancel(true));
+            if (readers != null) {
+                readers.shutdownNow();
+            }
             call("closeCursor", XmlNode.text("cursor-id", cursor.id()));
         }
         return all;
     }
 
-    private ConnectorObject object(String structure, List<EsaField> schema, EsaRecord record) {
+    private List<XmlNode> readPage(EsaCursor cursor, int page, String entry) {
+        return call("readDataPage", XmlNode.text("cursor-id", cursor.id()), XmlNode.text("page-index", Integer.toString(page)))
+                .all(entry);
+    }
+
+    /** A page asked for ahead: its entries, or the failure of its call as that call would have thrown it. */
+    private static List<XmlNode> answer(Future<List<XmlNode>> page) {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new ConnectorException("reading a page failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectorException("interrupted while reading a page from the adapter");
+        }
+    }
+
+    private ConnectorObject object(ObjectClass structure, List<EsaField> schema, EsaRecord record) {
         if (record.id() == null) {
-            throw new ConnectorException("the adapter sent a " + structure + " record without id");
+            throw new ConnectorException("the adapter sent a " + structure.name() + " record without id");
         }
         Map<String, Object> values = new LinkedHashMap<>();
         for (EsaField field : schema) {
@@ -485,13 +541,14 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             }
         }
         String version = record.modifiedAt() == null ? null : EsaTime.format(record.modifiedAt());
-        return new ConnectorObject(new ObjectClass(structure), new Uid(record.id()), version, values);
+        return new ConnectorObject(structure, new Uid(record.id()), version, values);
     }
 
     @Override
     public SearchResult search(ObjectClass objectClass, ResultsHandler handler, OperationOptions options) {
         String structure = structure(objectClass);
         List<EsaField> schema = fields(structure);
+        ObjectClass type = new ObjectClass(structure);
         List<EsaRecord> records = read(structure, "getModified", "getModifiedPaged", null, true, EsaRecord::of);
         int from = 0;
         if (options.pagedResultsCookie() != null) {
@@ -503,7 +560,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         }
         int to = Math.min(records.size(), from + options.pageSize());
         for (int i = from; i < to; i++) {
-            if (!handler.handle(object(structure, schema, records.get(i)))) {
+            if (!handler.handle(object(type, schema, records.get(i)))) {
                 return SearchResult.LAST_PAGE;
             }
         }
@@ -514,7 +571,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
     public Optional<ConnectorObject> get(ObjectClass objectClass, Uid uid, OperationOptions options) {
         String structure = structure(objectClass);
         XmlNode answer = call("read", XmlNode.text("structure", structure), XmlNode.text("id", uid.value()));
-        return answer.child("record").map(node -> object(structure, fields(structure), EsaRecord.of(node)));
+        return answer.child("record").map(node -> object(new ObjectClass(structure), fields(structure), EsaRecord.of(node)));
     }
 
     @Override

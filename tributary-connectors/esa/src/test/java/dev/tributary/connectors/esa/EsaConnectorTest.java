@@ -256,6 +256,72 @@ class EsaConnectorTest {
         assertThat(server.openCursors()).isZero();
     }
 
+    /** Pages asked for ahead come back in the adapter's order, whatever the number in flight. */
+    @Test
+    void pagesReadAheadKeepTheAdaptersOrder() {
+        for (int i = 0; i < 100; i++) {
+            esa.put("people", null, Map.of("name", "p" + i));
+        }
+        List<String> expected = null;
+        for (int ahead : List.of(0, 1, 4)) {
+            List<String> names = new ArrayList<>();
+            EsaConnector connector = connector(Map.of("pagesAhead", ahead));
+            connector.search(PEOPLE, object -> names.add((String) object.fields().get("name")),
+                    OperationOptions.DEFAULTS.withPageSize(1000));
+            connector.dispose(); // one session per adapter at a time
+            assertThat(names).as("pagesAhead " + ahead).hasSize(100).doesNotHaveDuplicates();
+            if (expected == null) {
+                expected = names;
+            }
+            assertThat(names).as("pagesAhead " + ahead).containsExactlyElementsOf(expected);
+            assertThat(server.openCursors()).isZero();
+        }
+        assertThatThrownBy(() -> connector(Map.of("pagesAhead", 5))).hasMessageContaining("pagesAhead");
+    }
+
+    /** A page asked for ahead that fails fails the read as that call would have, and the cursor is still closed. */
+    @Test
+    void aFailedPageAskedForAheadFailsTheReadAndClosesTheCursor() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            esa.put("people", null, Map.of("name", "p" + i));
+        }
+        com.sun.net.httpserver.HttpServer proxy = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        proxy.createContext("/", exchange -> {
+            byte[] call = exchange.getRequestBody().readAllBytes();
+            if (new String(call, java.nio.charset.StandardCharsets.UTF_8).contains("<page-index>5</page-index>")) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
+            try {
+                java.net.http.HttpResponse<byte[]> answer = http.send(java.net.http.HttpRequest.newBuilder(server.uri())
+                        .header("Content-Type", "application/xml").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(call))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                exchange.sendResponseHeaders(answer.statusCode(), answer.body().length);
+                exchange.getResponseBody().write(answer.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        proxy.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        proxy.start();
+        try {
+            EsaConnector connector = connector(Map.of("url", "http://127.0.0.1:" + proxy.getAddress().getPort() + "/esa",
+                    "pagesAhead", 2));
+            List<String> names = new ArrayList<>();
+            assertThatThrownBy(() -> connector.search(PEOPLE, object -> names.add((String) object.fields().get("name")),
+                    OperationOptions.DEFAULTS.withPageSize(1000)))
+                    .isInstanceOf(dev.tributary.connector.ConnectorIOException.class).hasMessageContaining("HTTP 503")
+                    .hasMessageContaining("readDataPage");
+            assertThat(server.openCursors()).as("closed after the failure").isZero();
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
     @Test
     void needSyncAgainLeaseSessionAndCountRangeReachTheAdapter() throws Exception {
         esa.syncAgain(1);
