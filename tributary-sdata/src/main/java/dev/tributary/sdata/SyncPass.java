@@ -73,10 +73,13 @@ public final class SyncPass {
         int notApplied = 0;
         int lost = 0;
         int failed = 0;
-        try (Source selection = source.select(targetDigest, target.digestUrl())) {
+        try (Source selection = source.select(targetDigest, target.digestUrl());
+                ReadAhead ahead = new ReadAhead(selection)) {
             Page page = selection.first(pageSize);
             while (true) {
                 SyncFeed feed = page.feed();
+                // The source writes the next page while the target applies this one.
+                ahead.ask(feed.next() == null ? null : page);
                 pages++;
                 entries += feed.entries().size();
                 if (!feed.entries().isEmpty() || feed.next() == null) {
@@ -100,9 +103,65 @@ public final class SyncPass {
                 if (feed.next() == null) {
                     break;
                 }
-                page = selection.next(page);
+                page = ahead.take();
             }
         }
         return new Result(pages, entries, applied, notApplied, lost, failed);
+    }
+
+    /**
+     * The source's next page, asked for on a thread of its own while the page before is applied;
+     * one at a time, in order. Closing it (before the selection closes) stops a read still going.
+     */
+    private static final class ReadAhead implements AutoCloseable {
+        private final Source selection;
+        private final java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "sdata-read-ahead");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private java.util.concurrent.Future<Page> next;
+
+        ReadAhead(Source selection) {
+            this.selection = selection;
+        }
+
+        /** Starts reading the page after {@code previous}; null: there is none. */
+        void ask(Page previous) {
+            next = previous == null ? null : reader.submit(() -> selection.next(previous));
+        }
+
+        /** The page asked for; its read's failure as the read would have thrown it. */
+        Page take() {
+            try {
+                return next.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new PassException("reading the next page failed: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PassException("interrupted while reading the next page");
+            } finally {
+                next = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            if (next != null) {
+                next.cancel(true);
+            }
+            reader.shutdownNow();
+            try {
+                reader.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
