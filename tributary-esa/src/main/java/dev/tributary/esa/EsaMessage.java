@@ -152,7 +152,10 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
             validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             validator.setErrorHandler(SCHEMA_STRICT);
             validator.setContentHandler(tree);
-            XMLReader reader = PARSERS.newSAXParser().getXMLReader();
+            XMLReader reader;
+            synchronized (PARSERS) { // a factory is not promised to be safe for concurrent use
+                reader = PARSERS.newSAXParser().getXMLReader();
+            }
             reader.setErrorHandler(STRICT);
             reader.setContentHandler(validator);
             reader.parse(new InputSource(new ByteArrayInputStream(bytes)));
@@ -335,7 +338,10 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
     public byte[] write() {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
         try {
-            XMLStreamWriter xml = WRITERS.createXMLStreamWriter(out, "UTF-8");
+            XMLStreamWriter xml;
+            synchronized (WRITERS) { // as for the parsers' factory
+                xml = WRITERS.createXMLStreamWriter(out, "UTF-8");
+            }
             xml.writeStartDocument("UTF-8", "1.0");
             xml.writeStartElement("sync");
             switch (kind) {
