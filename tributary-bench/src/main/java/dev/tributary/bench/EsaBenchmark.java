@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 /**
  * The ESA connector's speed (issue "External System Adapters", benchmark): an incremental sync of
  * 100,000 changed records from the reference ESA over HTTP (the kit's inline limit and cursor
- * pages, the connector's read-ahead), against the same rows read by the JDBC connector from a SQLite table with its change
- * log, after one warm-up round, in alternating order. Then the cost of finding 10 deletions among
+ * pages, the connector's read-ahead), against the same rows read by the JDBC connector from a
+ * SQLite table with its change log, after one warm-up round, in alternating order. Then the cost of finding 10 deletions among
  * 1,000,000 ids by countRange bisection, in countRange calls.
  */
 @Command(name = "esa", mixinStandardHelpOptions = true,

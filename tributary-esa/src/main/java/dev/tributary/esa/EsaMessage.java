@@ -219,37 +219,27 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         }
     }
 
-    private static final ErrorHandler SCHEMA_STRICT = new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException exception) {
-        }
+    private static final ErrorHandler SCHEMA_STRICT = strict(true);
+    private static final ErrorHandler STRICT = strict(false);
 
-        @Override
-        public void error(SAXParseException exception) throws SAXException {
-            throw new SchemaViolation(exception);
-        }
+    /** Warnings pass; errors stop the parse — the schema's as a {@link SchemaViolation}, to be told apart. */
+    private static ErrorHandler strict(boolean schema) {
+        return new ErrorHandler() {
+            @Override
+            public void warning(SAXParseException exception) {
+            }
 
-        @Override
-        public void fatalError(SAXParseException exception) throws SAXException {
-            throw new SchemaViolation(exception);
-        }
-    };
+            @Override
+            public void error(SAXParseException exception) throws SAXException {
+                throw schema ? new SchemaViolation(exception) : exception;
+            }
 
-    private static final ErrorHandler STRICT = new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException exception) {
-        }
-
-        @Override
-        public void error(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
-
-        @Override
-        public void fatalError(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
-    };
+            @Override
+            public void fatalError(SAXParseException exception) throws SAXException {
+                error(exception);
+            }
+        };
+    }
 
     /** Builds the message tree from the (validated) parser events: elements, attributes, text. */
     private static final class TreeBuilder extends DefaultHandler {
@@ -273,19 +263,16 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         public void startElement(String uri, String localName, String qName, Attributes attributes) {
             // Only the attributes the document has: the validator also reports the schema's
             // defaults (null="false" on every value), which readers apply themselves.
+            // (XmlNode keeps the map in its compact form.)
             Map<String, String> values = Map.of();
             for (int i = 0; i < attributes.getLength(); i++) {
                 if (attributes instanceof Attributes2 declared && !declared.isSpecified(i)) {
                     continue;
                 }
                 if (values.isEmpty()) {
-                    values = Map.of(attributes.getQName(i), attributes.getValue(i));
-                } else {
-                    if (!(values instanceof LinkedHashMap)) {
-                        values = new LinkedHashMap<>(values);
-                    }
-                    values.put(attributes.getQName(i), attributes.getValue(i));
+                    values = new LinkedHashMap<>();
                 }
+                values.put(attributes.getQName(i), attributes.getValue(i));
             }
             open.push(new Open(localName.isEmpty() ? qName : localName, values));
         }

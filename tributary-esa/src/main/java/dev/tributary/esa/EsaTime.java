@@ -1,8 +1,8 @@
 package dev.tributary.esa;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
@@ -64,7 +64,7 @@ public final class EsaTime {
                 int second = number(text, 17, 2);
                 int millis = number(text, 20, 3);
                 if ((year | month | day | hour | minute | second | millis) >= 0 && month >= 1 && month <= 12 && day >= 1
-                        && day <= LocalDate.of(year, month, 1).lengthOfMonth() && hour < 24 && minute < 60 && second < 60) {
+                        && day <= YearMonth.of(year, month).lengthOfMonth() && hour < 24 && minute < 60 && second < 60) {
                     return LocalDateTime.of(year, month, day, hour, minute, second, millis * 1_000_000)
                             .toInstant(ZoneOffset.UTC);
                 }

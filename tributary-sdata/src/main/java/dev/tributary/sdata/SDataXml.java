@@ -3,7 +3,10 @@ package dev.tributary.sdata;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,7 +153,7 @@ public final class SDataXml {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException withoutOffset) {
             try {
-                return java.time.LocalDateTime.parse(value).toInstant(java.time.ZoneOffset.UTC);
+                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e) {
                 throw SDataException.badRequest("'" + value + "' is not a timestamp such as 2008-10-30T14:52:03.281Z");
             }
@@ -177,14 +180,14 @@ public final class SDataXml {
         int second = digits(value, 17, 19);
         int fraction = length > 20 ? digits(value, 20, length - 1) : 0;
         if ((year | month | day | hour | minute | second | fraction) < 0 || month < 1 || month > 12 || day < 1
-                || day > java.time.YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59 || second > 59) {
+                || day > YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59 || second > 59) {
             return null;
         }
         int nanos = fraction;
-        for (int i = length - 1 - 20; i < 9 && length > 20; i++) {
+        for (int read = Math.max(0, length - 21); read < 9; read++) { // the fraction's digits, scaled to nine
             nanos *= 10;
         }
-        return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(java.time.ZoneOffset.UTC);
+        return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
     }
 
     /** The decimal number in {@code value[from, to)}, or -1 when a character is not a digit. */

@@ -1,5 +1,10 @@
 package dev.tributary.sdata;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -115,12 +120,9 @@ public final class SyncPass {
      */
     private static final class ReadAhead implements AutoCloseable {
         private final Source selection;
-        private final java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "sdata-read-ahead");
-            thread.setDaemon(true);
-            return thread;
-        });
-        private java.util.concurrent.Future<Page> next;
+        /** Made at the first page that has a next one: a pass of one page starts no thread. */
+        private ExecutorService reader;
+        private Future<Page> next;
 
         ReadAhead(Source selection) {
             this.selection = selection;
@@ -128,14 +130,25 @@ public final class SyncPass {
 
         /** Starts reading the page after {@code previous}; null: there is none. */
         void ask(Page previous) {
-            next = previous == null ? null : reader.submit(() -> selection.next(previous));
+            if (previous == null) {
+                next = null;
+                return;
+            }
+            if (reader == null) {
+                reader = Executors.newSingleThreadExecutor(r -> {
+                    Thread thread = new Thread(r, "sdata-read-ahead");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            next = reader.submit(() -> selection.next(previous));
         }
 
         /** The page asked for; its read's failure as the read would have thrown it. */
         Page take() {
             try {
                 return next.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException failure) {
                     throw failure;
                 }
@@ -156,9 +169,12 @@ public final class SyncPass {
             if (next != null) {
                 next.cancel(true);
             }
+            if (reader == null) {
+                return;
+            }
             reader.shutdownNow();
             try {
-                reader.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+                reader.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
