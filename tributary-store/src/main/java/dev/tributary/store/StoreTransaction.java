@@ -392,7 +392,11 @@ public final class StoreTransaction {
         if (mappings.isEmpty()) {
             return;
         }
-        boolean carry = bases != null && bases.contains(null);
+        boolean carry = bases != null && bases.stream().anyMatch(java.util.Objects::isNull);
+        if (!carry && kind == StoreKind.SQLITE) {
+            replaceMappings(link, mappings, bases);
+            return;
+        }
         java.util.Map<String, String> kept = new java.util.HashMap<>();
         try {
             // Clear earlier mappings of these uids and records in a few statements (IN lists of 250).
@@ -453,6 +457,34 @@ public final class StoreTransaction {
                 }
                 insert.executeBatch();
             }
+        } catch (SQLException e) {
+            throw sql(e);
+        }
+    }
+
+    /**
+     * SQLite's way of {@link #putMappings(String, List, List)} when no base is carried over: each
+     * row goes in with {@code INSERT OR REPLACE}, which removes the rows it collides with on either
+     * unique key — the earlier mapping of its uid and that of its record — in the same index
+     * searches that check the insert, instead of two deletes by IN lists before it. Applied in
+     * list order, so a later mapping of the same uid or record wins.
+     */
+    private void replaceMappings(String link, List<IdMapping> mappings, List<String> bases) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT OR REPLACE INTO id_map (" + MAPPING_COLUMNS
+                + ", base_data) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            long now = now();
+            for (int i = 0; i < mappings.size(); i++) {
+                IdMapping mapping = mappings.get(i);
+                insert.setString(1, link);
+                insert.setString(2, mapping.uid());
+                insert.setString(3, mapping.recordId());
+                insert.setLong(4, mapping.hubVersion());
+                insert.setString(5, mapping.endpointVersion());
+                insert.setLong(6, now);
+                insert.setString(7, bases == null ? null : bases.get(i));
+                insert.addBatch();
+            }
+            insert.executeBatch();
         } catch (SQLException e) {
             throw sql(e);
         }

@@ -155,6 +155,38 @@ abstract class StoreContract {
         assertThat(store.conflicts().get(base).orElseThrow().baseData()).isEqualTo("{\"name\":\"Ada\"}");
     }
 
+    /**
+     * A mapping replaces the link's earlier mappings of its uid and of its record (an object
+     * renamed, a record re-linked); within one call a later mapping wins; other links are untouched.
+     */
+    @Test
+    void mappingsReplaceEarlierOnesOfTheirUidAndOfTheirRecord() {
+        java.time.Instant t = java.time.Instant.EPOCH;
+        for (boolean withBases : new boolean[] {false, true}) {
+            String link = withBases ? "crm" : "erp";
+            store.transact(tx -> {
+                List<IdMapping> first = List.of(new IdMapping(link, "u1", "r1", 1, "e1", t),
+                        new IdMapping(link, "u2", "r2", 1, "e1", t), new IdMapping(link, "u3", "r3", 1, "e1", t));
+                tx.putMappings(link, first, withBases ? List.of("{\"n\":1}", "{\"n\":2}", "{\"n\":3}") : null);
+                tx.putMappings("other", List.of(new IdMapping("other", "u1", "r1", 7, "x", t)));
+                // u1 now maps r2 (r2's old object u2 goes, r1's mapping goes); r3 is renamed to u9;
+                // u4 is mapped twice in the call: the later (r5) wins.
+                List<IdMapping> second = List.of(new IdMapping(link, "u1", "r2", 2, "e2", t),
+                        new IdMapping(link, "u9", "r3", 2, "e2", t), new IdMapping(link, "u4", "r4", 1, "e1", t),
+                        new IdMapping(link, "u4", "r5", 1, "e3", t));
+                tx.putMappings(link, second, withBases ? List.of("{}", "{}", "{}", "{}") : null);
+                return null;
+            });
+            java.util.Map<String, String> mapped = new java.util.TreeMap<>();
+            for (IdMapping mapping : store.links().mappings(link)) {
+                mapped.put(mapping.uid(), mapping.recordId() + "@" + mapping.hubVersion() + "/" + mapping.endpointVersion());
+            }
+            assertThat(mapped).as(link).containsExactly(java.util.Map.entry("u1", "r2@2/e2"),
+                    java.util.Map.entry("u4", "r5@1/e3"), java.util.Map.entry("u9", "r3@2/e2"));
+        }
+        assertThat(store.links().mappings("other")).extracting(IdMapping::recordId).containsExactly("r1");
+    }
+
     @Test
     void putCreatesThenUpdatesWithGrowingVersionsAndPositions() {
         AppliedWrite created = single(RecordWrite.put("a", json(1)));
