@@ -284,7 +284,7 @@ final class InboundApplier extends LinkRunPart {
                 uids.add(delta.previousUid().value());
             }
         }
-        Map<String, IdMapping> mappings = new HashMap<>(tx.mappingsByUid(link.name(), uids));
+        BatchMappings mappings = new BatchMappings(tx.mappingsByUid(link.name(), uids));
         Map<String, ConflictRecord> open = openConflicts;
         open.clear();
         for (ConflictRecord conflict : tx.openConflicts(link.name())) {
@@ -339,7 +339,7 @@ final class InboundApplier extends LinkRunPart {
         return Optional.ofNullable(tx.records(link.collection(), List.of(recordId)).get(recordId));
     }
 
-    private void inboundChange(StoreTransaction tx, PendingWrites pending, Map<String, IdMapping> mappings,
+    private void inboundChange(StoreTransaction tx, PendingWrites pending, BatchMappings mappings,
             SyncDelta delta, IdMapping known) {
         String uid = delta.uid().value();
         ConnectorObject object = delta.object();
@@ -415,7 +415,7 @@ final class InboundApplier extends LinkRunPart {
                 stats.inbound);
     }
 
-    private void inboundDelete(StoreTransaction tx, PendingWrites pending, Map<String, IdMapping> mappings,
+    private void inboundDelete(StoreTransaction tx, PendingWrites pending, BatchMappings mappings,
             SyncDelta delta, IdMapping known) {
         String uid = delta.uid().value();
         if (known == null) {
@@ -440,7 +440,7 @@ final class InboundApplier extends LinkRunPart {
     }
 
     /** Both sides changed since they were last in sync: the policy decides, and it is recorded. */
-    private void resolveInbound(StoreTransaction tx, PendingWrites pending, Map<String, IdMapping> mappings,
+    private void resolveInbound(StoreTransaction tx, PendingWrites pending, BatchMappings mappings,
             SyncDelta delta, IdMapping known, StoredRecord record) {
         pending.flush();
         stats.inbound.conflicts.incrementAndGet();
@@ -495,7 +495,7 @@ final class InboundApplier extends LinkRunPart {
      * was deleted, or compaction removed its tombstone while an id mapping still names it): both
      * are written without an expected version, bringing the record back.
      */
-    void writeHub(PendingWrites pending, StoreTransaction tx, Map<String, IdMapping> mappings, String uid,
+    void writeHub(PendingWrites pending, StoreTransaction tx, BatchMappings mappings, String uid,
             String recordId, StoredRecord record, ObjectNode data, String endpointVersion, Instant changed,
             RunStats.Direction counters) {
         String ifMatch = record == null || record.deleted() ? null : Long.toString(record.version());
@@ -508,7 +508,7 @@ final class InboundApplier extends LinkRunPart {
                 });
     }
 
-    private void remember(PendingWrites pending, Map<String, IdMapping> mappings, String uid, String recordId,
+    private void remember(PendingWrites pending, BatchMappings mappings, String uid, String recordId,
             long hubVersion, String endpointVersion) {
         remember(pending, mappings, uid, recordId, hubVersion, endpointVersion, null);
     }
@@ -517,10 +517,10 @@ final class InboundApplier extends LinkRunPart {
      * {@code data}: the hub record's data at {@code hubVersion} when known (null: a copy kept for the
      * record at that same version stays, else none is kept).
      */
-    private void remember(PendingWrites pending, Map<String, IdMapping> mappings, String uid, String recordId,
+    private void remember(PendingWrites pending, BatchMappings mappings, String uid, String recordId,
             long hubVersion, String endpointVersion, String data) {
         pending.putMapping(uid, recordId, hubVersion, endpointVersion, data);
-        mappings.values().removeIf(m -> m.recordId().equals(recordId));
+        mappings.removeRecord(recordId);
         mappings.put(uid, new IdMapping(link.name(), uid, recordId, hubVersion, endpointVersion, clock.instant()));
     }
 
@@ -544,6 +544,39 @@ final class InboundApplier extends LinkRunPart {
             case UPDATED -> counters.updated.incrementAndGet();
             case DELETED -> counters.deleted.incrementAndGet();
             default -> { }
+        }
+    }
+
+    /**
+     * A batch's id mappings by uid that also knows the uids each record was put under, so taking
+     * a record's mapping out costs a look-up rather than a scan of the batch (which made a batch
+     * quadratic in its size). Removals by uid leave stale entries in that index; they are checked
+     * against the map when used.
+     */
+    static final class BatchMappings extends HashMap<String, IdMapping> {
+        private final Map<String, Set<String>> uidsByRecord = new HashMap<>();
+
+        BatchMappings(Map<String, IdMapping> found) {
+            found.forEach(this::put);
+        }
+
+        @Override
+        public IdMapping put(String uid, IdMapping mapping) {
+            uidsByRecord.computeIfAbsent(mapping.recordId(), r -> new java.util.HashSet<>(2)).add(uid);
+            return super.put(uid, mapping);
+        }
+
+        /** Removes every mapping of this record, under whichever uid. */
+        void removeRecord(String recordId) {
+            Set<String> uids = uidsByRecord.remove(recordId);
+            if (uids != null) {
+                for (String uid : uids) {
+                    IdMapping mapping = get(uid);
+                    if (mapping != null && mapping.recordId().equals(recordId)) {
+                        remove(uid);
+                    }
+                }
+            }
         }
     }
 }

@@ -508,7 +508,7 @@ final class OutboundWriter extends LinkRunPart {
         return (tx, pending) -> {
             tx.recordConflict(link.name(), record.id(), uid, ConflictState.RESOLVED, link.conflictPolicy().label(), Side.ENDPOINT.label(),
                     DataMapping.text(hubData), DataMapping.text(endpointData), endpointVersion, detail);
-            Map<String, IdMapping> mappings = new HashMap<>();
+            InboundApplier.BatchMappings mappings = new InboundApplier.BatchMappings(Map.of());
             if (current == null) {
                 if (!record.deleted()) {
                     pending.add(new RecordWrite(RecordWrite.Op.DELETE, record.id(), Long.toString(record.version()), false,

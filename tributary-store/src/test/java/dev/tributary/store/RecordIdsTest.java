@@ -11,6 +11,26 @@ import org.junit.jupiter.api.Test;
 
 class RecordIdsTest {
 
+    /** The per-character check agrees with the documented rule, written as a regular expression. */
+    @Test
+    void validIdsAreOneTo256AllowedCharactersNotOnlyDots() {
+        java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[A-Za-z0-9._~:@-]{1,256}");
+        for (char c = 0; c < 0x3000; c++) {
+            for (String id : new String[] {String.valueOf(c), "a" + c, c + "b", "x" + c + "y"}) {
+                boolean expected = rule.matcher(id).matches() && !id.chars().allMatch(ch -> ch == '.');
+                assertThat(RecordIds.isValid(id)).as("'%s' (U+%04X)", id, (int) c).isEqualTo(expected);
+            }
+        }
+        assertThat(RecordIds.isValid("a".repeat(256))).isTrue();
+        assertThat(RecordIds.isValid("a".repeat(257))).isFalse();
+        assertThat(RecordIds.isValid("")).isFalse();
+        assertThat(RecordIds.isValid(null)).isFalse();
+        assertThat(RecordIds.isValid(".")).isFalse();
+        assertThat(RecordIds.isValid("...")).isFalse();
+        assertThat(RecordIds.isValid("..a")).isTrue();
+        assertThat(RecordIds.isValid("0189-ab_c~d:e@f.g")).isTrue();
+    }
+
     @Test
     void newIdsAreValidUniqueVersion7UuidsThatSortInTheOrderTheyWereMade() throws Exception {
         Set<String> seen = new HashSet<>();

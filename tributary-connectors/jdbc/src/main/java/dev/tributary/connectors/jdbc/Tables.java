@@ -34,7 +34,7 @@ final class Tables {
         }
 
         Kind kind() {
-            String type = typeName.toLowerCase(Locale.ROOT);
+            String type = typeName; // already in lower case
             if (booleanish()) {
                 return Kind.BOOLEAN;
             }
