@@ -452,6 +452,19 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
         }
     }
 
+    /**
+     * Whether a failed write collided with a row's unique key: PostgreSQL's unique_violation
+     * (23505), MariaDB's duplicate entry (1062), SQLite's primary-key or unique constraint. Other
+     * integrity violations (a NOT NULL column left empty, a check, a foreign key) are not.
+     */
+    static boolean duplicateKey(SQLException e) {
+        if (e instanceof org.sqlite.SQLiteException sqlite) {
+            return sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                    || sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+        }
+        return "23505".equals(e.getSQLState()) || e.getErrorCode() == 1062;
+    }
+
     private Tables.Column column(Table table, String field) {
         Tables.Column column = table.byField().get(field);
         if (column == null) {
@@ -495,7 +508,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 try {
                     statement.executeUpdate();
                 } catch (SQLException e) {
-                    if (e.getSQLState() != null && e.getSQLState().startsWith("23") && values.containsKey(table.key().name())) {
+                    if (duplicateKey(e) && values.containsKey(table.key().name())) {
                         throw new AlreadyExistsException(objectClass, new Uid(String.valueOf(values.get(table.key().name()))));
                     }
                     throw e;
@@ -574,7 +587,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 try {
                     changed = statement.executeUpdate();
                 } catch (SQLException e) {
-                    if (e.getSQLState() != null && e.getSQLState().startsWith("23") && fields.containsKey(table.key().name())) {
+                    if (duplicateKey(e) && fields.containsKey(table.key().name())) {
                         throw new AlreadyExistsException(objectClass, new Uid(String.valueOf(fields.get(table.key().name()))));
                     }
                     throw e;

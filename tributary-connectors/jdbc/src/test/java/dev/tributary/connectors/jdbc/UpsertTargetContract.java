@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.connector.ConnectorException;
-import dev.tributary.connector.ObjectClass;
 import dev.tributary.connector.OperationOptions;
 import dev.tributary.connector.Uid;
 import dev.tributary.connector.Write;
@@ -14,13 +13,10 @@ import dev.tributary.connector.runtime.GuardedConnector;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,28 +25,13 @@ import org.junit.jupiter.api.Test;
  * conflict is detected), a delete of a missing row is done, nothing is read back (no versions),
  * and the endpoint refuses to be read for changes.
  */
-abstract class UpsertTargetContract {
+abstract class UpsertTargetContract extends OpenConnectorTest {
 
-    private static final ObjectClass ITEMS = new ObjectClass("items");
-
-    protected abstract JdbcFixture fixture() throws Exception;
-
-    private JdbcFixture fixture;
-    private GuardedConnector connector;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fixture = fixture();
-        Map<String, Object> settings = new HashMap<>(fixture.settings());
+    @Override
+    protected Map<String, Object> settings(Map<String, Object> settings) {
         settings.remove("installTriggers");
         settings.put("writeMode", "upsert");
-        connector = GuardedConnector.open(new JdbcConnector(), settings);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        connector.close();
-        fixture.close();
+        return settings;
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.tributary.connectors.jdbc;
 
-class MariaDbBatchInsertVersionsIT extends BatchInsertVersionsContract {
+class MariaDbBatchCreatesIT extends BatchCreatesContract {
 
     @Override
     protected JdbcFixture fixture() throws Exception {

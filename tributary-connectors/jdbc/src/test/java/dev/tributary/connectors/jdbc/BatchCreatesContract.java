@@ -1,52 +1,30 @@
 package dev.tributary.connectors.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.connector.AlreadyExistsException;
 import dev.tributary.connector.ConnectorObject;
-import dev.tributary.connector.ObjectClass;
 import dev.tributary.connector.OperationOptions;
 import dev.tributary.connector.Uid;
 import dev.tributary.connector.Write;
 import dev.tributary.connector.WriteOutcome;
-import dev.tributary.connector.runtime.GuardedConnector;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A change-tracked table written in a batch of creates with keys (an outbound link's initial
- * load): each outcome carries the version the row has in the table — on PostgreSQL and MariaDB
- * returned by the inserts themselves, on SQLite read after them — in statements of several
- * hundred rows and across them.
+ * Creates with keys into a change-tracked table, as an outbound link's initial load makes them.
+ * Each outcome carries the version the row has in the table — on PostgreSQL and MariaDB returned
+ * by the inserts themselves, on SQLite read after them — in statements of several hundred rows and
+ * across them; a key already taken is refused as existing, in a batch and one write at a time.
  */
-abstract class BatchInsertVersionsContract {
+abstract class BatchCreatesContract extends OpenConnectorTest {
 
     private static final int N = 2_500;
-    private static final ObjectClass ITEMS = new ObjectClass("items");
-
-    protected abstract JdbcFixture fixture() throws Exception;
-
-    private JdbcFixture fixture;
-    private GuardedConnector connector;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fixture = fixture();
-        connector = GuardedConnector.open(new JdbcConnector(), new HashMap<>(fixture.settings()));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        connector.close();
-        fixture.close();
-    }
 
     @Test
     void createsWithKeysReportTheVersionsTheRowsHave() {
@@ -79,5 +57,28 @@ abstract class BatchInsertVersionsContract {
         ConnectorObject updated = connector.get(ITEMS, other, OperationOptions.DEFAULTS).orElseThrow();
         assertThat(outcomes.get(N + 1).succeeded()).isTrue();
         assertThat(outcomes.get(N + 1).result().version()).isEqualTo(updated.version()).isNotEqualTo(before.version());
+    }
+
+    /**
+     * A batch naming one key twice is written one write at a time; a create of a key already
+     * taken is then refused on its own as already existing (on every database), and the rest of
+     * the batch is done.
+     */
+    @Test
+    void aCreateOfATakenKeyIsRefusedAsExistingWhenWrittenOnItsOwn() {
+        Uid taken = fixture.createExternally(Map.of("name", "there before", "count", 0));
+        ConnectorObject before = connector.get(ITEMS, taken, OperationOptions.DEFAULTS).orElseThrow();
+        List<WriteOutcome> outcomes = connector.write(ITEMS, List.of(
+                Write.create(Map.of("id", taken.value(), "name", "again", "count", 1)),
+                Write.update(taken, before.version(), Map.of("name", "updated", "count", 2)),
+                Write.create(Map.of("id", "fresh", "name", "new", "count", 3))), OperationOptions.DEFAULTS);
+
+        assertThat(outcomes.get(0).failure()).isInstanceOf(AlreadyExistsException.class);
+        assertThat(outcomes.get(1).succeeded()).as("%s", outcomes.get(1).failure()).isTrue();
+        assertThat(outcomes.get(2).succeeded()).as("%s", outcomes.get(2).failure()).isTrue();
+        assertThat(connector.get(ITEMS, taken, OperationOptions.DEFAULTS).orElseThrow().fields().get("name"))
+                .isEqualTo("updated");
+        assertThatThrownBy(() -> connector.create(ITEMS, Map.of("id", "fresh", "name", "twice"), OperationOptions.DEFAULTS))
+                .isInstanceOf(AlreadyExistsException.class);
     }
 }

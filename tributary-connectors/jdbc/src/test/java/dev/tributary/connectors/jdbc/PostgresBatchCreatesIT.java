@@ -1,6 +1,6 @@
 package dev.tributary.connectors.jdbc;
 
-class PostgresBatchInsertVersionsIT extends BatchInsertVersionsContract {
+class PostgresBatchCreatesIT extends BatchCreatesContract {
 
     @Override
     protected JdbcFixture fixture() throws Exception {

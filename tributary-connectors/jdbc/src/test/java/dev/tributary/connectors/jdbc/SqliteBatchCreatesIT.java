@@ -1,6 +1,6 @@
 package dev.tributary.connectors.jdbc;
 
-class SqliteBatchInsertVersionsIT extends BatchInsertVersionsContract {
+class SqliteBatchCreatesIT extends BatchCreatesContract {
 
     @Override
     protected JdbcFixture fixture() throws Exception {
