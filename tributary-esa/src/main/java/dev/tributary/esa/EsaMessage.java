@@ -319,7 +319,8 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
     // ---- writing
 
-    private static final XMLOutputFactory WRITERS = XMLOutputFactory.newFactory();
+    /** The platform's writer, whichever other StAX implementation the class path holds. */
+    private static final XMLOutputFactory WRITERS = XMLOutputFactory.newDefaultFactory();
 
     /** The message as a UTF-8 document. */
     public byte[] write() {

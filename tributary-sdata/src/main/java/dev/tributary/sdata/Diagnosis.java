@@ -17,13 +17,11 @@ public final class Diagnosis {
             case 413 -> "RequestEntityTooLarge";
             default -> status >= 500 ? "ApplicationDiagnosis" : "BadRequest";
         };
-        return Digests.render(xml -> {
-            xml.writeStartElement(SDataXml.SDATA, "diagnoses");
+        return SDataXml.document(SDataXml.SDATA, "diagnoses", null, xml -> {
             xml.writeStartElement(SDataXml.SDATA, "diagnosis");
             SyncFeed.text(xml, SDataXml.SDATA, "severity", status >= 500 ? "fatal" : "error");
             SyncFeed.text(xml, SDataXml.SDATA, "sdataCode", code);
             SyncFeed.text(xml, SDataXml.SDATA, "message", message);
-            xml.writeEndElement();
             xml.writeEndElement();
         });
     }

@@ -1,12 +1,9 @@
 package dev.tributary.sdata;
 
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
-import org.w3c.dom.Element;
 
 /** Digests as XML (SData 4.2): alone, inside a feed, or inside the entry posted to {@code $syncSource}. */
 public final class Digests {
@@ -14,12 +11,12 @@ public final class Digests {
     private Digests() {
     }
 
-    public static Digest read(Element digest) {
-        String origin = SDataXml.text(SDataXml.child(digest, SDataXml.SYNC, "origin"));
+    public static Digest read(XmlElement digest) {
+        String origin = SDataXml.text(digest.child(SDataXml.SYNC, "origin"));
         List<DigestEntry> entries = new ArrayList<>();
-        for (Element entry : SDataXml.children(digest, SDataXml.SYNC, "digestEntry")) {
-            String priority = SDataXml.text(SDataXml.child(entry, SDataXml.SYNC, "conflictPriority"));
-            String stamp = SDataXml.text(SDataXml.child(entry, SDataXml.SYNC, "stamp"));
+        for (XmlElement entry : digest.children(SDataXml.SYNC, "digestEntry")) {
+            String priority = SDataXml.text(entry.child(SDataXml.SYNC, "conflictPriority"));
+            String stamp = SDataXml.text(entry.child(SDataXml.SYNC, "stamp"));
             int parsedPriority;
             try {
                 parsedPriority = priority == null || priority.isEmpty() ? Digest.DEFAULT_PRIORITY : Integer.parseInt(priority);
@@ -42,13 +39,13 @@ public final class Digests {
     }
 
     /** The digest in a document: the root itself, or an Atom entry's {@code sdata:payload}. */
-    public static Digest find(Element root) {
-        if ("digest".equals(root.getLocalName()) && SDataXml.SYNC.equals(root.getNamespaceURI())) {
+    public static Digest find(XmlElement root) {
+        if (root.is(SDataXml.SYNC, "digest")) {
             return read(root);
         }
-        if ("entry".equals(root.getLocalName())) {
-            Element payload = SDataXml.child(root, SDataXml.SDATA, "payload");
-            Element digest = payload == null ? null : SDataXml.child(payload, SDataXml.SYNC, "digest");
+        if ("entry".equals(root.name())) {
+            XmlElement payload = root.child(SDataXml.SDATA, "payload");
+            XmlElement digest = payload == null ? null : payload.child(SDataXml.SYNC, "digest");
             if (digest != null) {
                 return read(digest);
             }
@@ -59,6 +56,11 @@ public final class Digests {
 
     static void write(XMLStreamWriter xml, Digest digest) throws XMLStreamException {
         xml.writeStartElement(SDataXml.SYNC, "digest");
+        content(xml, digest);
+        xml.writeEndElement();
+    }
+
+    private static void content(XMLStreamWriter xml, Digest digest) throws XMLStreamException {
         if (digest.origin() != null) {
             SyncFeed.text(xml, SDataXml.SYNC, "origin", digest.origin());
         }
@@ -70,43 +72,22 @@ public final class Digests {
             SyncFeed.text(xml, SDataXml.SYNC, "conflictPriority", Integer.toString(entry.conflictPriority()));
             xml.writeEndElement();
         }
-        xml.writeEndElement();
     }
 
     /** The digest as the document {@code $syncDigest} answers. */
     public static byte[] document(Digest digest) {
-        return render(xml -> write(xml, digest));
+        return SDataXml.document(SDataXml.SYNC, "digest", null, xml -> content(xml, digest));
     }
 
     /** The digest as the Atom entry posted to {@code $syncSource}. */
     public static byte[] entry(Digest digest, String digestUrl) {
-        return render(xml -> {
-            xml.writeStartElement(SDataXml.ATOM, "entry");
+        return SDataXml.document(SDataXml.ATOM, "entry", null, xml -> {
             SyncFeed.text(xml, SDataXml.ATOM, "id", digestUrl);
             SyncFeed.text(xml, SDataXml.ATOM, "title", "Synchronization digest");
             SyncFeed.text(xml, SDataXml.ATOM, "updated", SyncFeed.format(java.time.Instant.now()));
             xml.writeStartElement(SDataXml.SDATA, "payload");
             write(xml, digest);
             xml.writeEndElement();
-            xml.writeEndElement();
         });
-    }
-
-    interface Body {
-        void write(XMLStreamWriter xml) throws XMLStreamException;
-    }
-
-    static byte[] render(Body body) {
-        StringWriter out = new StringWriter();
-        try {
-            XMLStreamWriter xml = SyncFeed.writer(out);
-            xml.writeStartDocument("UTF-8", "1.0");
-            body.write(xml);
-            xml.writeEndDocument();
-            xml.close();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("cannot write: " + e.getMessage(), e);
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

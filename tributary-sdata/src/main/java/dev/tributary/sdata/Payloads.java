@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * A record's JSON data as the resource element of an SData payload, and back, without loss.
@@ -81,31 +79,29 @@ public final class Payloads {
     }
 
     /** Reads the children of a resource element as a JSON object. */
-    public static ObjectNode read(Element resource) {
+    public static ObjectNode read(XmlElement resource) {
         ObjectNode data = JSON.objectNode();
-        for (Node child = resource.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element property) {
-                String name = "field".equals(property.getLocalName()) && property.hasAttribute("key")
-                        ? property.getAttribute("key") : property.getLocalName();
-                if (data.has(name)) {
-                    throw SDataException.badRequest("the payload has property '" + name + "' twice");
-                }
-                data.set(name, value(property));
+        for (XmlElement property : resource.elements()) {
+            String key = "field".equals(property.name()) ? property.attribute("key") : null;
+            String name = key != null ? key : property.name();
+            if (data.has(name)) {
+                throw SDataException.badRequest("the payload has property '" + name + "' twice");
             }
+            data.set(name, value(property));
         }
         return data;
     }
 
-    private static JsonNode value(Element element) {
-        String type = element.getAttribute("t");
-        if (type.isEmpty() && "true".equals(element.getAttributeNS(SDataXml.XSI, "nil"))) {
-            type = "null";
+    private static JsonNode value(XmlElement element) {
+        String type = element.attribute("t");
+        if (type == null || type.isEmpty()) {
+            type = "true".equals(element.attribute(SDataXml.XSI, "nil")) ? "null" : "";
         }
-        String text = element.getTextContent();
+        String text = type.equals("object") || type.equals("list") ? null : element.text();
         switch (type) {
             case "":
             case "string":
-                if (hasElementChildren(element)) {
+                if (element.firstElement() != null) {
                     return read(element);
                 }
                 return JSON.textNode(text);
@@ -113,7 +109,7 @@ public final class Payloads {
                 return JSON.nullNode();
             case "number":
                 if (text.strip().length() > MAX_NUMBER_LENGTH) {
-                    throw SDataException.badRequest("the number in <" + element.getLocalName() + "> has "
+                    throw SDataException.badRequest("the number in <" + element.name() + "> has "
                             + text.strip().length() + " characters; numbers have at most " + MAX_NUMBER_LENGTH);
                 }
                 try {
@@ -130,36 +126,25 @@ public final class Payloads {
                     }
                     return JSON.numberNode(number);
                 } catch (NumberFormatException | ArithmeticException e) {
-                    throw SDataException.badRequest("'" + text.strip() + "' in <" + element.getLocalName()
+                    throw SDataException.badRequest("'" + text.strip() + "' in <" + element.name()
                             + "> is not a number");
                 }
             case "boolean":
                 String b = text.strip();
                 if (!b.equals("true") && !b.equals("false")) {
-                    throw SDataException.badRequest("'" + b + "' in <" + element.getLocalName() + "> is not true or false");
+                    throw SDataException.badRequest("'" + b + "' in <" + element.name() + "> is not true or false");
                 }
                 return JSON.booleanNode(b.equals("true"));
             case "object":
                 return read(element);
             case "list":
                 ArrayNode list = JSON.arrayNode();
-                for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
-                    if (child instanceof Element item) {
-                        list.add(value(item));
-                    }
+                for (XmlElement item : element.elements()) {
+                    list.add(value(item));
                 }
                 return list;
             default:
-                throw SDataException.badRequest("unknown value type '" + type + "' in <" + element.getLocalName() + ">");
+                throw SDataException.badRequest("unknown value type '" + type + "' in <" + element.name() + ">");
         }
-    }
-
-    private static boolean hasElementChildren(Element element) {
-        for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element) {
-                return true;
-            }
-        }
-        return false;
     }
 }

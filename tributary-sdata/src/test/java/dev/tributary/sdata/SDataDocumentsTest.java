@@ -17,11 +17,11 @@ class SDataDocumentsTest {
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Instant T = Instant.parse("2008-10-30T14:52:03.281Z");
 
-    private static org.w3c.dom.Element parse(String xml) {
+    private static XmlElement parse(String xml) {
         return SDataXml.parse(xml.getBytes(StandardCharsets.UTF_8), 1 << 20);
     }
 
-    private static org.w3c.dom.Element parse(byte[] xml) {
+    private static XmlElement parse(byte[] xml) {
         return SDataXml.parse(xml, 1 << 22);
     }
 
@@ -122,6 +122,12 @@ class SDataDocumentsTest {
     void hostileMalformedAndOversizedDocumentsAreRefused() {
         assertThatThrownBy(() -> parse("<!DOCTYPE feed [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><feed>&x;</feed>"))
                 .isInstanceOf(SDataException.class).hasMessageContaining("DOCTYPE");
+        assertThatThrownBy(() -> parse("<!DOCTYPE a [<!ENTITY l0 'x'><!ENTITY l1 '&l0;&l0;&l0;&l0;&l0;&l0;&l0;&l0;'>"
+                + "<!ENTITY l2 '&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;'>]><a>&l2;</a>")).hasMessageContaining("DOCTYPE");
+        assertThatThrownBy(() -> parse("<a>&undeclared;</a>")).isInstanceOf(SDataException.class)
+                .hasMessageContaining("not well-formed");
+        assertThat(parse("<?xml version='1.0' encoding='ISO-8859-1'?><a>Zo\u00eb</a>".getBytes(StandardCharsets.ISO_8859_1)).text())
+                .isEqualTo("Zo\u00eb");
         assertThatThrownBy(() -> parse("<feed xmlns='http://www.w3.org/2005/Atom'><entry>"))
                 .isInstanceOf(SDataException.class).hasMessageContaining("not well-formed");
         assertThatThrownBy(() -> SDataXml.parse(new byte[2048], 1024)).isInstanceOfSatisfying(SDataException.class,
@@ -139,5 +145,11 @@ class SDataDocumentsTest {
                 .hasMessageContaining("1 to 9");
         assertThat(new String(Diagnosis.document(400, "bad feed"), StandardCharsets.UTF_8)).contains("sdata:diagnosis")
                 .contains("bad feed");
+        assertThatThrownBy(() -> SyncFeed.read(parse("<feed xmlns='http://www.w3.org/2005/Atom'><link rel='next'/></feed>")))
+                .hasMessageContaining("next link has no href");
+        // the thread's parser, reused after each refusal above, reads the next document whole
+        assertThat(Digests.find(parse(Digests.document(new Digest("http://h/a", List.of(new DigestEntry("http://h/a", 7, T, 2)))))))
+                .isEqualTo(new Digest("http://h/a", List.of(new DigestEntry("http://h/a", 7, T, 2))));
+        assertThat(Tracking.read(parse(new Tracking("p", "d", 0.5, 1, 2, 300).write())).pollingMillis()).isEqualTo(300);
     }
 }
