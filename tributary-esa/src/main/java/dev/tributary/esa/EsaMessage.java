@@ -2,7 +2,9 @@ package dev.tributary.esa;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.Writer;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -324,11 +326,11 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
     /** The message as a UTF-8 document. */
     public byte[] write() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+        Text text = new Text();
         try {
             XMLStreamWriter xml;
             synchronized (WRITERS) { // as for the parsers' factory
-                xml = WRITERS.createXMLStreamWriter(out, "UTF-8");
+                xml = WRITERS.createXMLStreamWriter(text);
             }
             xml.writeStartDocument("UTF-8", "1.0");
             xml.writeStartElement("sync");
@@ -348,7 +350,40 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         } catch (XMLStreamException e) {
             throw new IllegalStateException("cannot write a message: " + e.getMessage(), e);
         }
-        return out.toByteArray();
+        return text.chars.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The document's characters, encoded once at the end. The platform's writer writes many short
+     * pieces: given a byte stream it encodes and writes them a byte at a time, and through an
+     * encoding {@code Writer} each piece pays the encoder's call — writing a page took several
+     * times longer either way.
+     */
+    private static final class Text extends Writer {
+        final StringBuilder chars = new StringBuilder(8192);
+
+        @Override
+        public void write(char[] buffer, int offset, int length) {
+            chars.append(buffer, offset, length);
+        }
+
+        @Override
+        public void write(String string, int offset, int length) {
+            chars.append(string, offset, offset + length);
+        }
+
+        @Override
+        public void write(int c) {
+            chars.append((char) c);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static void write(XMLStreamWriter xml, XmlNode node) throws XMLStreamException {

@@ -20,13 +20,17 @@ class EsaMessageTest {
     void callsAndResultsSurviveAWriteAndARead() {
         Map<String, List<String>> values = new LinkedHashMap<>();
         values.put("name", List.of("Ada <& \"Lovelace\">"));
+        values.put("note", List.of("Zo\u00eb \u2713 \uD83D\uDE00 ]]> tab\there"));
         values.put("tags", List.of("a", "b"));
         values.put("nick", null);
         EsaRecord record = new EsaRecord("42", Instant.parse("2024-02-29T10:11:12.345Z"), values);
         EsaMessage call = EsaMessage.esaCall("c-1", XmlNode.of("update", XmlNode.text("structure", "people"),
                 XmlNode.text("last-seen", "2024-02-29T10:00:00Z"), record.toNode()));
 
-        EsaMessage read = EsaMessage.parse(call.write());
+        byte[] written = call.write();
+        assertThat(new String(written, StandardCharsets.UTF_8)).startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+                .contains("Zo\u00eb \u2713 \uD83D\uDE00"); // UTF-8, not character references
+        EsaMessage read = EsaMessage.parse(written);
         assertThat(read.kind()).isEqualTo(EsaMessage.Kind.ESA_CALL);
         assertThat(read.id()).isEqualTo("c-1");
         assertThat(read.callName()).isEqualTo("update");
