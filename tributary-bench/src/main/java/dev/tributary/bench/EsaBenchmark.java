@@ -45,6 +45,9 @@ final class EsaBenchmark implements Callable<Integer> {
     @Option(names = "--pairs", defaultValue = "5", description = "A/B pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
+    @Option(names = "--pages-ahead", description = "The connector's pagesAhead setting (default: the connector's own).")
+    Integer pagesAhead;
+
     @Option(names = "--ids", defaultValue = "1000000", description = "Ids for the detectDeleted cost (default: ${DEFAULT-VALUE}).")
     int ids;
 
@@ -77,7 +80,8 @@ final class EsaBenchmark implements Callable<Integer> {
         }
         JdbcConnector.installChangeTracking(jdbcSettings);
         try (EsaServer server = EsaServer.start(esa, 0, EsaServer.Options.defaults());
-                GuardedConnector viaEsa = GuardedConnector.open(new EsaConnector(), Map.of("url", server.uri().toString()));
+                GuardedConnector viaEsa = GuardedConnector.open(new EsaConnector(), pagesAhead == null
+                        ? Map.of("url", server.uri().toString()) : Map.of("url", server.uri().toString(), "pagesAhead", pagesAhead));
                 GuardedConnector viaJdbc = GuardedConnector.open(new JdbcConnector(), jdbcSettings)) {
             SyncToken esaToken = viaEsa.getLatestSyncToken(people);
             SyncToken jdbcToken = viaJdbc.getLatestSyncToken(people);
