@@ -446,14 +446,7 @@ public final class StoreTransaction {
                     if (base == null && carry) {
                         base = kept.get(mapping.recordId() + "\u0000" + mapping.hubVersion());
                     }
-                    insert.setString(1, link);
-                    insert.setString(2, mapping.uid());
-                    insert.setString(3, mapping.recordId());
-                    insert.setLong(4, mapping.hubVersion());
-                    insert.setString(5, mapping.endpointVersion());
-                    insert.setLong(6, now);
-                    insert.setString(7, base);
-                    insert.addBatch();
+                    bindMapping(insert, link, mapping, now, base);
                 }
                 insert.executeBatch();
             }
@@ -474,20 +467,25 @@ public final class StoreTransaction {
                 + ", base_data) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             long now = now();
             for (int i = 0; i < mappings.size(); i++) {
-                IdMapping mapping = mappings.get(i);
-                insert.setString(1, link);
-                insert.setString(2, mapping.uid());
-                insert.setString(3, mapping.recordId());
-                insert.setLong(4, mapping.hubVersion());
-                insert.setString(5, mapping.endpointVersion());
-                insert.setLong(6, now);
-                insert.setString(7, bases == null ? null : bases.get(i));
-                insert.addBatch();
+                bindMapping(insert, link, mappings.get(i), now, bases == null ? null : bases.get(i));
             }
             insert.executeBatch();
         } catch (SQLException e) {
             throw sql(e);
         }
+    }
+
+    /** Adds one row of {@code id_map} ({@link #MAPPING_COLUMNS}, then {@code base_data}) to the batch. */
+    private static void bindMapping(PreparedStatement insert, String link, IdMapping mapping, long now, String base)
+            throws SQLException {
+        insert.setString(1, link);
+        insert.setString(2, mapping.uid());
+        insert.setString(3, mapping.recordId());
+        insert.setLong(4, mapping.hubVersion());
+        insert.setString(5, mapping.endpointVersion());
+        insert.setLong(6, now);
+        insert.setString(7, base);
+        insert.addBatch();
     }
 
     /** Forgets the mappings of these external objects, in one batched statement. */
