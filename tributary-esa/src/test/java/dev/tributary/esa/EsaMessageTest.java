@@ -117,4 +117,112 @@ class EsaMessageTest {
                 XmlNode.text("external-system-id", "sys"), XmlNode.text("structure", "people"))).write()).kind())
                 .isEqualTo(EsaMessage.Kind.API_CALL);
     }
+
+    /**
+     * The parser applies the published schema with two patterns checked in Java (see
+     * {@code EsaMessage.loadSchema}); a document must be accepted exactly when the published
+     * schema accepts it. Record value names and {@code modified-at} texts are drawn around the
+     * patterns' edges — lengths, white space inside and around, decimal digits of other scripts
+     * (XML Schema's {@code \d} is any of them), fractions of up to ten digits — and each document
+     * goes to both.
+     */
+    @Test
+    void recordNamesAndTimesAreCheckedExactlyAsThePublishedSchemaChecksThem() throws Exception {
+        javax.xml.validation.Schema published = javax.xml.validation.SchemaFactory
+                .newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(EsaMessage.class.getResource("esa-protocol.xsd"));
+        java.util.Random random = new java.util.Random(20261205);
+        int accepted = 0;
+        int refused = 0;
+        for (int i = 0; i < 3000; i++) {
+            String name = randomName(random);
+            String time = randomTime(random);
+            String record = "<record><id>" + i + "</id>"
+                    + (random.nextInt(5) == 0 ? "" : "<modified-at>" + time + "</modified-at>")
+                    + "<value name=\"" + name + "\">v</value>"
+                    + (random.nextBoolean() ? "<value name=\"" + name + "\">w</value>" : "") + "</record>";
+            String xml = random.nextBoolean()
+                    ? "<sync><result response-to=\"c\">" + record + "</result></sync>"
+                    : "<sync><esa-call call-id=\"c\"><update><structure>people</structure>" + record
+                            + "</update></esa-call></sync>";
+            boolean expected;
+            try {
+                published.newValidator().validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(xml)));
+                expected = true;
+            } catch (org.xml.sax.SAXException e) {
+                expected = false;
+            }
+            boolean actual;
+            try {
+                parse(xml);
+                actual = true;
+            } catch (EsaProtocolException e) {
+                assertThat(e).hasMessageContaining("schema");
+                actual = false;
+            }
+            assertThat(actual).as("accepted %s", xml).isEqualTo(expected);
+            if (expected) {
+                accepted++;
+            } else {
+                refused++;
+            }
+        }
+        assertThat(accepted).as("documents both accept").isGreaterThan(600);
+        assertThat(refused).as("documents both refuse").isGreaterThan(600);
+    }
+
+    /** White space as XML Schema's {@code \s} knows it, and look-alikes it does not. */
+    private static final List<String> SPACES = List.of(" ", "&#9;", "&#10;", "&#13;", "&#160;", "&#x2003;");
+
+    private static String pad(java.util.Random random) {
+        StringBuilder pad = new StringBuilder();
+        int n = random.nextInt(4) == 0 ? random.nextInt(3) + 1 : 0;
+        for (int i = 0; i < n; i++) {
+            pad.append(SPACES.get(random.nextInt(random.nextInt(8) == 0 ? SPACES.size() : 4)));
+        }
+        return pad.toString();
+    }
+
+    private static String randomName(java.util.Random random) {
+        String first = "abzAZ_";
+        String rest = "azAZ09_.$-";
+        List<String> wrong = List.of("9", ".", "$", "-", " ", "#", "\u00e9", "\u0663", ":", "&#9;", "&amp;");
+        int length = switch (random.nextInt(4)) {
+            case 0 -> 126 + random.nextInt(4);
+            case 1 -> random.nextInt(2);
+            default -> 1 + random.nextInt(12);
+        };
+        StringBuilder name = new StringBuilder(pad(random));
+        for (int i = 0; i < length; i++) {
+            if (random.nextInt(25) == 0) {
+                name.append(wrong.get(random.nextInt(wrong.size())));
+            } else {
+                String pool = i == 0 ? first : rest;
+                name.append(pool.charAt(random.nextInt(pool.length())));
+            }
+        }
+        return name.append(pad(random)).toString();
+    }
+
+    /** ASCII, Arabic-Indic, Devanagari and full-width digits, a supplementary digit, and non-digits. */
+    private static final List<String> DIGITS = List.of("0", "7", "9", "\u0663", "\u096f", "\uff15", "\ud835\udfd7",
+            "\u00b2", "x");
+
+    private static String digits(java.util.Random random, int n) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            text.append(random.nextInt(12) == 0 ? DIGITS.get(3 + random.nextInt(DIGITS.size() - 3))
+                    : DIGITS.get(random.nextInt(3)));
+        }
+        return text.toString();
+    }
+
+    private static String randomTime(java.util.Random random) {
+        int fraction = random.nextInt(3) == 0 ? 0 : random.nextInt(11);
+        String time = digits(random, random.nextInt(15) == 0 ? 5 : 4) + "-" + digits(random, 2) + "-" + digits(random, 2)
+                + (random.nextInt(30) == 0 ? "t" : "T") + digits(random, 2) + ":" + digits(random, 2) + ":"
+                + digits(random, random.nextInt(30) == 0 ? 1 : 2) + (fraction == 0 ? "" : "." + digits(random, fraction))
+                + (random.nextInt(30) == 0 ? "" : "Z");
+        return pad(random) + time + pad(random);
+    }
 }
