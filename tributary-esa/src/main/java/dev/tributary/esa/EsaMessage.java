@@ -330,27 +330,38 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         public void startElement(String uri, String localName, String qName, Attributes attributes)
                 throws SchemaViolation {
             String name = localName.isEmpty() ? qName : localName;
+            // Only the attributes the document has: the validator also reports the schema's
+            // defaults (null="false" on every value), which readers apply themselves. Most
+            // elements have none or one (a value's name): no map is made for those.
+            String firstName = null;
+            String firstValue = null;
+            Map<String, String> values = null;
+            for (int i = 0; i < attributes.getLength(); i++) {
+                if (attributes instanceof Attributes2 declared && !declared.isSpecified(i)) {
+                    continue;
+                }
+                if (firstName == null) {
+                    firstName = attributes.getQName(i);
+                    firstValue = attributes.getValue(i);
+                    continue;
+                }
+                if (values == null) {
+                    values = new LinkedHashMap<>();
+                    values.put(firstName, firstValue);
+                }
+                values.put(attributes.getQName(i), attributes.getValue(i));
+            }
+            if (values == null) {
+                values = firstName == null ? Map.of() : Map.of(firstName, firstValue);
+            }
             if (name.equals("value") && isIn("record")) {
-                String field = attributes.getValue("name");
+                String field = "name".equals(firstName) ? firstValue : values.get("name");
                 if (field != null && !names.contains(field)) {
                     check(field, NAME, "Name", "attribute 'name' of <value>");
                     if (names.size() < 1024) {
                         names.add(field);
                     }
                 }
-            }
-            // Only the attributes the document has: the validator also reports the schema's
-            // defaults (null="false" on every value), which readers apply themselves.
-            // (XmlNode keeps the map in its compact form.)
-            Map<String, String> values = Map.of();
-            for (int i = 0; i < attributes.getLength(); i++) {
-                if (attributes instanceof Attributes2 declared && !declared.isSpecified(i)) {
-                    continue;
-                }
-                if (values.isEmpty()) {
-                    values = new LinkedHashMap<>();
-                }
-                values.put(attributes.getQName(i), attributes.getValue(i));
             }
             open.push(new Open(name, values));
         }

@@ -19,9 +19,17 @@ import java.util.Map;
 public record EsaRecord(String id, Instant modifiedAt, Map<String, List<String>> values) {
 
     public EsaRecord {
-        Map<String, List<String>> copy = new LinkedHashMap<>();
-        values.forEach((name, list) -> copy.put(name, list == null ? null : List.copyOf(list)));
-        values = Collections.unmodifiableMap(copy);
+        if (values instanceof Read read) {
+            values = Collections.unmodifiableMap(read); // made by of(), its lists unmodifiable: no second copy
+        } else {
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            values.forEach((name, list) -> copy.put(name, list == null ? null : List.copyOf(list)));
+            values = Collections.unmodifiableMap(copy);
+        }
+    }
+
+    /** The values {@link #of} reads, held by no one else once the record has them. */
+    private static final class Read extends LinkedHashMap<String, List<String>> {
     }
 
     /** The record as its {@code <record>} element. */
@@ -45,7 +53,8 @@ public record EsaRecord(String id, Instant modifiedAt, Map<String, List<String>>
 
     /** Reads a {@code <record>} element. */
     public static EsaRecord of(XmlNode node) {
-        Map<String, List<String>> values = new LinkedHashMap<>();
+        Read values = new Read();
+        boolean repeated = false;
         for (XmlNode value : node.all("value")) {
             String name = value.attribute("name").orElseThrow().strip();
             if ("true".equals(value.attribute("null").orElse("false").strip())) {
@@ -53,11 +62,19 @@ public record EsaRecord(String id, Instant modifiedAt, Map<String, List<String>>
             } else {
                 List<String> list = values.get(name);
                 if (list == null) {
-                    list = new ArrayList<>();
-                    values.put(name, list);
+                    values.put(name, List.of(value.text()));
+                } else {
+                    repeated = true;
+                    if (!(list instanceof ArrayList)) {
+                        list = new ArrayList<>(list);
+                        values.put(name, list);
+                    }
+                    list.add(value.text());
                 }
-                list.add(value.text());
             }
+        }
+        if (repeated) {
+            values.replaceAll((name, list) -> list == null ? null : List.copyOf(list));
         }
         return new EsaRecord(node.textOf("id").map(String::strip).orElse(null),
                 node.textOf("modified-at").map(EsaTime::parse).orElse(null), values);

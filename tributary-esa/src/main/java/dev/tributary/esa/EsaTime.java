@@ -1,6 +1,7 @@
 package dev.tributary.esa;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -33,17 +34,36 @@ public final class EsaTime {
         if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
             throw new IllegalArgumentException(instant + " is outside the years 0000 to 9999 the protocol writes");
         }
-        LocalDateTime at = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+        long epochDay = Math.floorDiv(seconds, 86_400L);
+        int second = (int) Math.floorMod(seconds, 86_400L);
+        Day day = lastFormatted;
+        if (day == null || day.epochDay != epochDay) {
+            LocalDate date = LocalDate.ofEpochDay(epochDay);
+            day = new Day(epochDay, date.getYear(), date.getMonthValue(), date.getDayOfMonth());
+            lastFormatted = day;
+        }
         char[] text = "0000-00-00T00:00:00.000Z".toCharArray();
-        digits(text, 0, 4, at.getYear());
-        digits(text, 5, 2, at.getMonthValue());
-        digits(text, 8, 2, at.getDayOfMonth());
-        digits(text, 11, 2, at.getHour());
-        digits(text, 14, 2, at.getMinute());
-        digits(text, 17, 2, at.getSecond());
+        digits(text, 0, 4, day.year);
+        digits(text, 5, 2, day.month);
+        digits(text, 8, 2, day.day);
+        digits(text, 11, 2, second / 3600);
+        digits(text, 14, 2, second / 60 % 60);
+        digits(text, 17, 2, second % 60);
         digits(text, 20, 3, instant.getNano() / 1_000_000);
         return new String(text);
     }
+
+    /**
+     * A calendar day and its number since 1970-01-01. A page's records were mostly changed on the
+     * same few days: the last day written and the last read are kept (one each, shared by all
+     * threads — an immutable value, so a stale one is only a miss), and the calendar arithmetic
+     * is done once per day instead of once per record.
+     */
+    private record Day(long epochDay, int year, int month, int day) {
+    }
+
+    private static volatile Day lastFormatted;
+    private static volatile Day lastParsed;
 
     private static void digits(char[] text, int at, int width, int value) {
         for (int i = at + width - 1; i >= at; i--) {
@@ -63,10 +83,19 @@ public final class EsaTime {
                 int minute = number(text, 14, 2);
                 int second = number(text, 17, 2);
                 int millis = number(text, 20, 3);
-                if ((year | month | day | hour | minute | second | millis) >= 0 && month >= 1 && month <= 12 && day >= 1
-                        && day <= YearMonth.of(year, month).lengthOfMonth() && hour < 24 && minute < 60 && second < 60) {
-                    return LocalDateTime.of(year, month, day, hour, minute, second, millis * 1_000_000)
-                            .toInstant(ZoneOffset.UTC);
+                if ((year | month | day | hour | minute | second | millis) >= 0 && hour < 24 && minute < 60 && second < 60) {
+                    Day date = lastParsed;
+                    if (date == null || date.year != year || date.month != month || date.day != day) {
+                        date = month >= 1 && month <= 12 && day >= 1 && day <= YearMonth.of(year, month).lengthOfMonth()
+                                ? new Day(LocalDate.of(year, month, day).toEpochDay(), year, month, day) : null;
+                        if (date != null) {
+                            lastParsed = date;
+                        }
+                    }
+                    if (date != null) {
+                        return Instant.ofEpochSecond(date.epochDay * 86_400L + hour * 3600 + minute * 60 + second,
+                                millis * 1_000_000L);
+                    }
                 }
             }
             return Instant.parse(text.strip()); // any other form, and what the direct path does not take

@@ -19,14 +19,9 @@ import java.util.Optional;
 public record XmlNode(String name, Map<String, String> attributes, String text, List<XmlNode> children) {
 
     public XmlNode {
-        attributes = switch (attributes.size()) {
-            case 0 -> Map.of();
-            case 1 -> {
-                Map.Entry<String, String> only = attributes.entrySet().iterator().next();
-                yield Map.of(only.getKey(), only.getValue());
-            }
-            default -> Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
-        };
+        // One attribute or none: an unmodifiable map (kept as it is when it already is one).
+        attributes = attributes.size() <= 1 ? Map.copyOf(attributes)
+                : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         text = text == null ? "" : text;
         children = List.copyOf(children);
     }

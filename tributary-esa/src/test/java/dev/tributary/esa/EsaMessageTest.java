@@ -34,7 +34,11 @@ class EsaMessageTest {
         assertThat(read.kind()).isEqualTo(EsaMessage.Kind.ESA_CALL);
         assertThat(read.id()).isEqualTo("c-1");
         assertThat(read.callName()).isEqualTo("update");
-        assertThat(EsaRecord.of(read.body().child("record").orElseThrow())).isEqualTo(record);
+        EsaRecord readRecord = EsaRecord.of(read.body().child("record").orElseThrow());
+        assertThat(readRecord).isEqualTo(record);
+        assertThatThrownBy(() -> readRecord.values().get("tags").add("c")).as("a read record's values are its own")
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> readRecord.values().put("x", List.of())).isInstanceOf(UnsupportedOperationException.class);
 
         EsaMessage result = EsaMessage.result("c-1", List.of(XmlNode.text("value", "2024-02-29T10:11:13Z"),
                 XmlNode.text("id", "42")));

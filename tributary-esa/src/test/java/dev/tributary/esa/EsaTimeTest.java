@@ -46,6 +46,35 @@ class EsaTimeTest {
                 .hasMessageContaining("outside the years 0000 to 9999");
     }
 
+    /**
+     * The last day written and read are remembered: records of a page mostly share a few days, so
+     * the direct paths are checked on runs of instants within one day and flips between
+     * neighbouring ones — across month, leap-year, year and epoch boundaries — and an impossible
+     * date read right after a good one of the same month is still refused.
+     */
+    @Test
+    void theRememberedDayNeverLeaksIntoAnotherDay() {
+        DateTimeFormatter reference = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+        List<Instant> days = new ArrayList<>();
+        for (String day : List.of("0000-01-01", "0000-02-29", "1969-12-31", "1970-01-01", "2023-02-28", "2023-03-01",
+                "2024-02-28", "2024-02-29", "2024-03-01", "2024-12-31", "2025-01-01", "9999-12-31")) {
+            days.add(Instant.parse(day + "T00:00:00Z"));
+        }
+        Random random = new Random(20261205);
+        for (int i = 0; i < 50_000; i++) {
+            // runs of the same day, then a jump to another
+            Instant day = days.get(random.nextInt(8) == 0 ? random.nextInt(days.size()) : i / 50 % days.size());
+            Instant instant = day.plusMillis(random.nextInt(86_400_000));
+            String text = EsaTime.format(instant);
+            assertThat(text).isEqualTo(reference.format(instant));
+            assertThat(EsaTime.parse(text)).isEqualTo(instant);
+        }
+        assertThat(EsaTime.parse("2023-02-28T10:11:12.000Z")).isEqualTo(Instant.parse("2023-02-28T10:11:12Z"));
+        assertThatThrownBy(() -> EsaTime.parse("2023-02-29T10:11:12.000Z")).isInstanceOf(EsaProtocolException.class);
+        assertThat(EsaTime.parse("2023-02-28T23:59:59.999Z")).isEqualTo(Instant.parse("2023-02-28T23:59:59.999Z"));
+        assertThatThrownBy(() -> EsaTime.parse("2023-02-28T23:60:00.000Z")).isInstanceOf(EsaProtocolException.class);
+    }
+
     /** Other forms go to Instant.parse, which reads or refuses them as before. */
     @Test
     void otherFormsAreReadOrRefusedAsBefore() {
