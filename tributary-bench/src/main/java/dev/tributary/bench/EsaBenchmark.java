@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
  * The ESA connector's speed (issue "External System Adapters", benchmark): an incremental sync of
  * 100,000 changed records from the reference ESA over HTTP (the kit's inline limit and cursor
  * pages, the connector's read-ahead), against the same rows read by the JDBC connector from a
- * SQLite table with its change log, after one warm-up round, in alternating order. Then the cost of finding 10 deletions among
+ * SQLite table with its change log, after warm-up rounds (five by default: with one, most pairs
+ * caught the JDBC connector before the JIT had compiled its path, at a third of its speed), in
+ * alternating order. Then the cost of finding 10 deletions among
  * 1,000,000 ids by countRange bisection, in countRange calls.
  */
 @Command(name = "esa", mixinStandardHelpOptions = true,
@@ -44,6 +46,10 @@ final class EsaBenchmark implements Callable<Integer> {
 
     @Option(names = "--pairs", defaultValue = "5", description = "A/B pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up rounds of each before the pairs; the JIT "
+            + "needs about five for the JDBC connector to reach its steady speed (default: ${DEFAULT-VALUE}).")
+    int warmup;
 
     @Option(names = "--pages-ahead", description = "The connector's pagesAhead setting (default: the connector's own).")
     Integer pagesAhead;
@@ -90,8 +96,10 @@ final class EsaBenchmark implements Callable<Integer> {
             Stats subject = new Stats();
             Stats baseline = new Stats();
             Stats ratio = new Stats();
-            sync(viaEsa, esaToken);
-            sync(viaJdbc, jdbcToken);
+            for (int round = 0; round < warmup; round++) {
+                sync(viaEsa, esaToken);
+                sync(viaJdbc, jdbcToken);
+            }
             for (int pair = 0; pair < pairs; pair++) {
                 double a;
                 double b;
