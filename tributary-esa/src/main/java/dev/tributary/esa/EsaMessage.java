@@ -472,7 +472,12 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
     /** The platform's writer, whichever other StAX implementation the class path holds. */
     private static final XMLOutputFactory WRITERS = XMLOutputFactory.newDefaultFactory();
 
-    /** The message as a UTF-8 document. */
+    /**
+     * The message as a UTF-8 document.
+     *
+     * @throws EsaProtocolException when a text or an attribute holds a character XML 1.0 cannot
+     *     carry, naming the record and the element
+     */
     public byte[] write() {
         Text text = new Text();
         try {
@@ -486,10 +491,10 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
                 case ESA_CALL, API_CALL -> {
                     xml.writeStartElement(kind.element);
                     xml.writeAttribute("call-id", id);
-                    write(xml, body);
+                    write(xml, body, null);
                     xml.writeEndElement();
                 }
-                case RESULT, FAULT -> write(xml, body.with("response-to", id));
+                case RESULT, FAULT -> write(xml, body.with("response-to", id), null);
                 default -> throw new IllegalStateException();
             }
             xml.writeEndElement();
@@ -534,21 +539,69 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         }
     }
 
-    private static void write(XMLStreamWriter xml, XmlNode node) throws XMLStreamException {
+    private static void write(XMLStreamWriter xml, XmlNode node, String record) throws XMLStreamException {
         xml.writeStartElement(node.name());
         for (Map.Entry<String, String> attribute : node.attributes().entrySet()) {
+            writable(attribute.getValue(), record, node, attribute.getKey());
             xml.writeAttribute(attribute.getKey(), attribute.getValue());
         }
         if (node.children().isEmpty()) {
             if (!node.text().isEmpty()) {
-                xml.writeCharacters(node.text());
+                writable(node.text(), record, node, null);
+                text(xml, node.text());
             }
         } else {
+            String in = node.name().equals("record") ? node.textOf("id").orElse("(new)") : record;
             for (XmlNode child : node.children()) {
-                write(xml, child);
+                write(xml, child, in);
             }
         }
         xml.writeEndElement();
+    }
+
+    /**
+     * Writes text so that it reads back the same: a carriage return is written as a character
+     * reference, since a reader turns a literal one (and CR LF) into a line feed.
+     */
+    private static void text(XMLStreamWriter xml, String text) throws XMLStreamException {
+        int from = 0;
+        for (int cr = text.indexOf('\r'); cr >= 0; cr = text.indexOf('\r', from)) {
+            xml.writeCharacters(text.substring(from, cr));
+            xml.writeEntityRef("#13");
+            from = cr + 1;
+        }
+        xml.writeCharacters(from == 0 ? text : text.substring(from));
+    }
+
+    /**
+     * Refuses text no XML 1.0 document can carry (U+0000, most controls below U+0020, U+FFFE,
+     * U+FFFF, a lone surrogate): the platform's writer would write it as it is, and the peer refuse
+     * the whole message as not well-formed. The message names the record, the element and the
+     * character — and holds none itself, so that it can travel in a fault.
+     */
+    private static void writable(String text, String record, XmlNode node, String attribute) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0xD800 || c == '\t' || c == '\n' || c == '\r' || c >= 0xE000 && c < 0xFFFE) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            String element = "<" + node.name() + node.attribute("name").map(n -> " name=\"" + n + "\"").orElse("") + ">";
+            String what = attribute == null ? "the text of" : "attribute " + attribute + " of";
+            throw new EsaProtocolException((record == null ? "" : "record " + printable(record) + ": ") + what + " "
+                    + printable(element) + " holds " + String.format("U+%04X", (int) c) + " at character " + (i + 1)
+                    + ", which an XML 1.0 document cannot carry");
+        }
+    }
+
+    /** The text with characters below U+0020 and from U+D800 up as {@code \\uXXXX}. */
+    private static String printable(String text) {
+        StringBuilder printable = new StringBuilder(text.length());
+        text.chars().forEach(c -> printable.append(c >= 0x20 && c < 0xD800 ? Character.toString(c) : String.format("\\u%04X", c)));
+        return printable.toString();
     }
 
     @Override

@@ -47,6 +47,33 @@ class EsaMessageTest {
         assertThat(answer.required("id")).isEqualTo("42");
     }
 
+    /**
+     * Carriage returns inside a value arrive as they left (a reader turns literal ones into line
+     * feeds); what XML 1.0 cannot carry at all is refused when writing, naming the record and the
+     * element in a message that can itself travel in a fault.
+     */
+    @Test
+    void valuesReadBackExactlyOrAreRefusedNamingTheRecord() {
+        String kept = "a\r\nb\rc\u0085d\u2028e\tf \ud83d\ude00 \ufffd";
+        EsaRecord record = new EsaRecord("42", null, Map.of("note", List.of(kept)));
+        EsaMessage read = EsaMessage.parse(EsaMessage.result("c", List.of(record.toNode())).write());
+        assertThat(EsaRecord.of(read.answering("c").child("record").orElseThrow()).value("note")).isEqualTo(kept);
+
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("x\u0007", "record 42: the text of <value name=\"note\"> holds U+0007 at character 2");
+        refused.put("\u0000", "record 42: the text of <value name=\"note\"> holds U+0000 at character 1");
+        refused.put("ab\ud800", "holds U+D800 at character 3");
+        refused.put("\udc00", "holds U+DC00 at character 1");
+        refused.put("\ufffe", "holds U+FFFE at character 1");
+        refused.put("\uffff", "holds U+FFFF at character 1");
+        refused.forEach((value, message) -> assertThatThrownBy(() -> EsaMessage.esaCall("c", XmlNode.of("update",
+                XmlNode.text("structure", "people"), new EsaRecord("42", null, Map.of("note", List.of(value))).toNode()))
+                .write()).as(message).isInstanceOf(EsaProtocolException.class).hasMessageContaining(message)
+                .satisfies(e -> assertThat(e.getMessage()).matches("[\\x20-\\x7e]*")));
+        assertThatThrownBy(() -> EsaMessage.result("c", List.of(new EsaRecord("4\u00012", null, Map.of()).toNode())).write())
+                .hasMessageContaining("record 4\\u00012: the text of <id> holds U+0001 at character 2");
+    }
+
     @Test
     void theSeedsLayoutWithWhiteSpaceAroundValuesIsAccepted() {
         EsaMessage message = parse("<sync><esa-call call-id=\"7\"><getModified>\n<structure>\n  people\n</structure>\n"

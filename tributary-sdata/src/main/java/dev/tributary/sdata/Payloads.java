@@ -36,26 +36,88 @@ public final class Payloads {
     private Payloads() {
     }
 
-    /** Writes the object's properties as children of the current element. */
+    /**
+     * Writes the object's properties as children of the current element.
+     *
+     * @throws SDataException (500) when a name or a text holds a character XML 1.0 cannot carry
+     *     (U+0000, most controls below U+0020, U+FFFE, U+FFFF, a lone surrogate), naming the field
+     *     and the character: no document can hold it, so none is written
+     */
     public static void write(XMLStreamWriter xml, String namespace, ObjectNode data) throws XMLStreamException {
+        write(xml, namespace, data, "");
+    }
+
+    private static void write(XMLStreamWriter xml, String namespace, ObjectNode data, String path) throws XMLStreamException {
         for (Iterator<Map.Entry<String, JsonNode>> fields = data.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             String name = field.getKey();
+            String at = path.isEmpty() ? name : path + "." + name;
             if (XML_NAME.matcher(name).matches() && !name.toLowerCase(java.util.Locale.ROOT).startsWith("xml")) {
                 xml.writeStartElement(namespace, name);
             } else {
+                int bad = unwritable(name);
+                if (bad >= 0) {
+                    throw unwritable("the name of field '" + at + "'", name, bad);
+                }
                 xml.writeStartElement(namespace, "field");
                 xml.writeAttribute("key", name);
             }
-            value(xml, namespace, field.getValue());
+            value(xml, namespace, field.getValue(), at);
             xml.writeEndElement();
         }
     }
 
-    private static void value(XMLStreamWriter xml, String namespace, JsonNode value) throws XMLStreamException {
+    /** The index of the first character of the text no XML 1.0 document can carry (not even as a reference), or -1. */
+    private static int unwritable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (isXmlChar(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Whether XML 1.0 allows the character on its own (surrogates only come in pairs). */
+    private static boolean isXmlChar(char c) {
+        return c >= 0x20 && c < 0xD800 || c == '\t' || c == '\n' || c == '\r' || c >= 0xE000 && c < 0xFFFE;
+    }
+
+    private static SDataException unwritable(String what, String text, int at) {
+        return new SDataException(500, printable(what) + " holds " + String.format("U+%04X", (int) text.charAt(at))
+                + " at character " + (at + 1) + ", which an XML 1.0 document cannot carry");
+    }
+
+    /** The text with each character XML cannot carry as {@code \\uXXXX}, so that a message naming it can be sent. */
+    private static String printable(String text) {
+        StringBuilder printable = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                printable.append(c).append(text.charAt(++i));
+            } else if (isXmlChar(c)) {
+                printable.append(c);
+            } else {
+                printable.append(String.format("\\u%04X", (int) c));
+            }
+        }
+        return printable.toString();
+    }
+
+    private static void value(XMLStreamWriter xml, String namespace, JsonNode value, String at)
+            throws XMLStreamException {
         if (value == null || value.isNull()) {
             xml.writeAttribute("t", "null");
         } else if (value.isTextual()) {
+            int bad = unwritable(value.textValue());
+            if (bad >= 0) {
+                throw unwritable("the value of field '" + at + "'", value.textValue(), bad);
+            }
             xml.writeCharacters(value.textValue());
         } else if (value.isNumber()) {
             xml.writeAttribute("t", "number");
@@ -65,12 +127,13 @@ public final class Payloads {
             xml.writeCharacters(Boolean.toString(value.booleanValue()));
         } else if (value.isObject()) {
             xml.writeAttribute("t", "object");
-            write(xml, namespace, (ObjectNode) value);
+            write(xml, namespace, (ObjectNode) value, at);
         } else if (value.isArray()) {
             xml.writeAttribute("t", "list");
+            int index = 0;
             for (JsonNode item : value) {
                 xml.writeStartElement(namespace, "item");
-                value(xml, namespace, item);
+                value(xml, namespace, item, at + "[" + index++ + "]");
                 xml.writeEndElement();
             }
         } else {

@@ -203,7 +203,13 @@ public record SyncFeed(String id, String title, boolean catchUp, Digest digest, 
             if (entry.deleted()) {
                 xml.writeAttribute("sdata", SDataXml.SDATA, "isDeleted", "true");
             } else if (entry.data() != null) {
-                Payloads.write(xml, contractNamespace, entry.data());
+                try {
+                    Payloads.write(xml, contractNamespace, entry.data());
+                } catch (SDataException e) {
+                    // No page can hold the record; leaving it out would let the target's digest pass it by.
+                    throw new SDataException(e.status(), "record " + entry.uuid() + " cannot be sent: " + e.getMessage()
+                            + "; the feed stops here until the value is changed");
+                }
             }
             xml.writeEndElement();
             xml.writeEndElement();

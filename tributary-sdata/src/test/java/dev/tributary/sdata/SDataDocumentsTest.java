@@ -47,6 +47,42 @@ class SDataDocumentsTest {
         assertThat(read.catchUp()).isTrue();
     }
 
+    /**
+     * Text XML 1.0 cannot carry (most controls, U+FFFE, U+FFFF, lone surrogates) stops the feed with
+     * a message naming the record, the field and the character — a message that can itself be sent;
+     * what XML can carry (tabs, line ends, U+0085, U+2028, characters beyond the BMP) goes through.
+     */
+    @Test
+    void textXmlCannotCarryStopsTheFeedNamingTheRecordAndTheField() throws Exception {
+        ObjectNode fine = JSON.createObjectNode().put("note", "tab\there\nline\r\u0085\u2028 \ud83d\ude00 \ufffd");
+        SyncFeed read = SyncFeed.read(parse(feed(fine).write("urn:c", "account", "self")));
+        assertThat(read.entries().get(0).data()).isEqualTo(fine);
+
+        ObjectNode nested = JSON.createObjectNode();
+        nested.putObject("n").putArray("deep").add("ok").add("x\u0000");
+        ObjectNode badKey = JSON.createObjectNode().put("k\u0001", "v");
+        List<List<Object>> cases = List.of(
+                List.of(JSON.createObjectNode().put("a", 1).put("note", "a\u0007b"), "the value of field 'note' holds U+0007 at character 2"),
+                List.of(nested, "the value of field 'n.deep[1]' holds U+0000 at character 2"),
+                List.of(badKey, "the name of field 'k\\u0001' holds U+0001 at character 2"),
+                List.of(JSON.createObjectNode().put("s", "\ufffe"), "the value of field 's' holds U+FFFE"),
+                List.of(JSON.createObjectNode().put("s", "\uffff"), "the value of field 's' holds U+FFFF"),
+                List.of(JSON.createObjectNode().put("s", "ab\ud800"), "the value of field 's' holds U+D800 at character 3"),
+                List.of(JSON.createObjectNode().put("s", "\udc00\ud800"), "the value of field 's' holds U+DC00 at character 1"));
+        for (List<Object> c : cases) {
+            assertThatThrownBy(() -> feed((ObjectNode) c.get(0)).write("urn:c", "account", "self")).as(c.get(1).toString())
+                    .isInstanceOf(SDataException.class).hasMessageContaining("record x cannot be sent: " + c.get(1))
+                    .satisfies(e -> assertThat(e.getMessage()).as("a message that can be sent")
+                            .matches("[\\x20-\\x7e]*"));
+        }
+    }
+
+    private static SyncFeed feed(ObjectNode data) {
+        return new SyncFeed("f", "t", true, new Digest("http://h/a", List.of(new DigestEntry("http://h/a", 7, T, 2))),
+                List.of(new SyncFeed.Entry("http://h/a('x')", "x", T, new SyncState("http://h/a", 6, T), false, data, null)),
+                null);
+    }
+
     @Test
     void deletionsAndResultOutcomesRoundTrip() {
         SyncFeed.Outcome outcome = new SyncFeed.Outcome(409, "Conflict", "PUT", "http://h/a('y')", "e1");

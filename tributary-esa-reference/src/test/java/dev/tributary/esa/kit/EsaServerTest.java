@@ -80,6 +80,17 @@ class EsaServerTest {
         assertThat(server.openCursors()).isZero();
     }
 
+    /** A stored value no XML document can carry becomes a fault naming the record, not a broken answer. */
+    @Test
+    void anAnswerThatCannotBeWrittenIsAFaultNamingTheRecord() {
+        esa.put("people", null, Map.of("name", "ring\u0007ring", "age", 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> call("getModified", XmlNode.text("structure", "people")))
+                .isInstanceOf(EsaFault.class).hasMessageContaining("the answer cannot be sent: record ")
+                .hasMessageContaining("the text of <value name=\"name\"> holds U+0007 at character 5");
+        esa.put("people", null, Map.of("name", "ring ring", "age", 2));
+        assertThat(call("getStructureList").children()).isNotEmpty(); // the server goes on answering
+    }
+
     @Test
     void aStaleLastSeenIsARecordFaultAndChangesNothing() {
         String id = esa.put("people", null, Map.of("name", "Ada"));

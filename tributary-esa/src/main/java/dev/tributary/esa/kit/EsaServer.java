@@ -183,7 +183,15 @@ public final class EsaServer implements AutoCloseable {
     }
 
     private static void reply(HttpExchange exchange, int status, EsaMessage message) throws IOException {
-        byte[] bytes = message.write();
+        byte[] bytes;
+        try {
+            bytes = message.write();
+        } catch (EsaProtocolException e) {
+            // A value no XML document can carry (a control character, a lone surrogate): the
+            // answer cannot be sent, and the fault says which record and field stopped it.
+            LOG.warn("cannot answer call {}: {}", message.id(), e.getMessage());
+            bytes = EsaMessage.fault(message.id(), EsaFault.failed("the answer cannot be sent: " + e.getMessage())).write();
+        }
         exchange.getResponseHeaders().add("Content-Type", "application/xml; charset=UTF-8");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

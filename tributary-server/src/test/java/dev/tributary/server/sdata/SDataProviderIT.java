@@ -140,6 +140,25 @@ class SDataProviderIT {
         assertThat(notes(b)).containsOnlyKeys("n1");
     }
 
+    /**
+     * A record whose text XML 1.0 cannot carry stops the pass with a message naming it (leaving it
+     * out would let the target's digest pass it by for good); once its value changes, the next
+     * pass brings everything.
+     */
+    @Test
+    void aRecordXmlCannotCarryStopsThePassNamingItUntilItChanges() {
+        TestHub a = hub(1);
+        TestHub b = hub(2);
+        write(a, "n1", "fine");
+        write(a, "n2", "ring\\u0007ring");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> pass(a, b)).isInstanceOf(SyncPass.PassException.class)
+                .hasMessageContaining("500")
+                .hasMessageContaining("record n2 cannot be sent: the value of field 'text' holds U+0007 at character 5");
+        write(a, "n2", "ring ring");
+        assertThat(pass(a, b).applied()).isEqualTo(2);
+        assertThat(notes(b)).isEqualTo(notes(a));
+    }
+
     @Test
     void hubsOnPostgreSqlAndSqliteReplicateBothWays() {
         TestHub pg = hub(1, StoreBackend.postgres());
