@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.Writer;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -302,7 +301,14 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
     /** Builds the message tree from the (validated) parser events: elements, attributes, text. */
     private static final class TreeBuilder extends DefaultHandler {
-        private final ArrayDeque<Open> open = new ArrayDeque<>();
+        /** The elements open now, outermost first; entries past {@link #depth} are reused. */
+        private final List<Open> open = new ArrayList<>();
+        private int depth;
+        /**
+         * The text of the innermost open element. One buffer serves every element: text is kept
+         * only for elements without children, and a child's start clears what its parent had.
+         */
+        private final StringBuilder text = new StringBuilder();
         /** Value names already checked against {@link #NAME}: a page repeats a few names. */
         private final Set<String> names = new HashSet<>();
         private Locator locator;
@@ -310,15 +316,9 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
         /** An element being read; its children list is made at its first child (most elements have none). */
         private static final class Open {
-            final String name;
-            final Map<String, String> attributes;
-            final StringBuilder text = new StringBuilder();
+            String name;
+            Map<String, String> attributes;
             List<XmlNode> children;
-
-            Open(String name, Map<String, String> attributes) {
-                this.name = name;
-                this.attributes = attributes;
-            }
         }
 
         @Override
@@ -336,8 +336,9 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
             String firstName = null;
             String firstValue = null;
             Map<String, String> values = null;
+            Attributes2 declared = attributes instanceof Attributes2 a ? a : null;
             for (int i = 0; i < attributes.getLength(); i++) {
-                if (attributes instanceof Attributes2 declared && !declared.isSpecified(i)) {
+                if (declared != null && !declared.isSpecified(i)) {
                     continue;
                 }
                 if (firstName == null) {
@@ -363,12 +364,19 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
                     }
                 }
             }
-            open.push(new Open(name, values));
+            if (depth == open.size()) {
+                open.add(new Open());
+            }
+            Open element = open.get(depth++);
+            element.name = name;
+            element.attributes = values;
+            element.children = null;
+            text.setLength(0);
         }
 
+        /** Whether the innermost open element is named so. */
         private boolean isIn(String parent) {
-            Open current = open.peek();
-            return current != null && current.name.equals(parent);
+            return depth > 0 && open.get(depth - 1).name.equals(parent);
         }
 
         /** Checks one of the facets the applied schema leaves to the builder; see {@link #loadSchema}. */
@@ -381,27 +389,32 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
         @Override
         public void characters(char[] chars, int start, int length) {
-            Open current = open.peek();
-            if (current != null && current.children == null) {
-                current.text.append(chars, start, length);
+            if (depth > 0 && open.get(depth - 1).children == null) {
+                text.append(chars, start, length);
             }
         }
 
         @Override
         public void endElement(String uri, String localName, String qName) throws SchemaViolation {
-            Open done = open.pop();
-            if (done.name.equals("modified-at") && isIn("record")) {
-                String time = done.text.toString();
-                if (!isPlainTimestamp(time)) {
-                    check(time, TIMESTAMP, "Timestamp", "<modified-at>");
+            Open done = open.get(--depth);
+            XmlNode node;
+            if (done.children == null) {
+                String raw = text.toString();
+                if (done.name.equals("modified-at") && isIn("record") && !isPlainTimestamp(raw)) {
+                    check(raw, TIMESTAMP, "Timestamp", "<modified-at>");
                 }
+                node = new XmlNode(done.name, done.attributes, raw.strip(), List.of());
+            } else {
+                node = new XmlNode(done.name, done.attributes, "", done.children);
             }
-            XmlNode node = done.children == null ? new XmlNode(done.name, done.attributes, done.text.toString().strip(), List.of())
-                    : new XmlNode(done.name, done.attributes, "", done.children);
-            if (open.isEmpty()) {
+            done.name = null;
+            done.attributes = null;
+            done.children = null;
+            text.setLength(0);
+            if (depth == 0) {
                 root = node;
             } else {
-                Open parent = open.peek();
+                Open parent = open.get(depth - 1);
                 if (parent.children == null) {
                     parent.children = new ArrayList<>();
                 }

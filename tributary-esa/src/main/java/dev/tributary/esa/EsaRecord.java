@@ -54,30 +54,45 @@ public record EsaRecord(String id, Instant modifiedAt, Map<String, List<String>>
     /** Reads a {@code <record>} element. */
     public static EsaRecord of(XmlNode node) {
         Read values = new Read();
+        String id = null;
+        String modifiedAt = null;
         boolean repeated = false;
-        for (XmlNode value : node.all("value")) {
-            String name = value.attribute("name").orElseThrow().strip();
-            if ("true".equals(value.attribute("null").orElse("false").strip())) {
-                values.put(name, null);
-            } else {
-                List<String> list = values.get(name);
-                if (list == null) {
-                    values.put(name, List.of(value.text()));
-                } else {
-                    repeated = true;
-                    if (!(list instanceof ArrayList)) {
-                        list = new ArrayList<>(list);
-                        values.put(name, list);
+        // One pass over the children: a page holds thousands of records.
+        for (XmlNode child : node.children()) {
+            switch (child.name()) {
+                case "id" -> id = id == null ? child.text() : id;
+                case "modified-at" -> modifiedAt = modifiedAt == null ? child.text() : modifiedAt;
+                case "value" -> {
+                    String name = child.attributes().get("name");
+                    if (name == null) {
+                        throw new EsaProtocolException("a record's <value> has no name");
                     }
-                    list.add(value.text());
+                    name = name.strip();
+                    String isNull = child.attributes().get("null");
+                    if (isNull != null && "true".equals(isNull.strip())) {
+                        values.put(name, null);
+                        continue;
+                    }
+                    List<String> list = values.get(name);
+                    if (list == null) {
+                        values.put(name, List.of(child.text()));
+                    } else {
+                        repeated = true;
+                        if (!(list instanceof ArrayList)) {
+                            list = new ArrayList<>(list);
+                            values.put(name, list);
+                        }
+                        list.add(child.text());
+                    }
+                }
+                default -> {
                 }
             }
         }
         if (repeated) {
             values.replaceAll((name, list) -> list == null ? null : List.copyOf(list));
         }
-        return new EsaRecord(node.textOf("id").map(String::strip).orElse(null),
-                node.textOf("modified-at").map(EsaTime::parse).orElse(null), values);
+        return new EsaRecord(id == null ? null : id.strip(), modifiedAt == null ? null : EsaTime.parse(modifiedAt), values);
     }
 
     /** The single value of a field, or null. */

@@ -82,7 +82,30 @@ public final class EsaServer implements AutoCloseable {
         }
     }
 
-    private record Cursor(List<XmlNode> entries, int pageSize, Instant[] lastUsed) {
+    private record Cursor(Entries<?> entries, int pageSize, Instant[] lastUsed) {
+    }
+
+    /**
+     * What the adapter answered, turned into elements a page at a time: a cursor holds the
+     * adapter's records for its whole life, and their elements would be several times as many
+     * objects kept alive (and copied by every collection) while the hub reads.
+     */
+    private record Entries<T>(List<T> items, Function<T, XmlNode> toNode) {
+        static <T> Entries<T> of(List<T> items, Function<T, XmlNode> toNode) {
+            return items == null ? null : new Entries<>(List.copyOf(items), toNode);
+        }
+
+        int size() {
+            return items.size();
+        }
+
+        List<XmlNode> nodes(int from, int to) {
+            List<XmlNode> nodes = new ArrayList<>(to - from);
+            for (T item : items.subList(from, to)) {
+                nodes.add(toNode.apply(item));
+            }
+            return nodes;
+        }
     }
 
     private final ExternalSystemAdapter adapter;
@@ -231,12 +254,14 @@ public final class EsaServer implements AutoCloseable {
                     EsaField::toNode);
             case "getRelations" -> map(adapter.relations(call.required("structure"), call.textOf("locale").orElse(null)),
                     EsaRelation::toNode);
-            case "getModified" -> inline(call, map(adapter.modified(call.required("structure"), after(call)),
+            case "getModified" -> inline(call, Entries.of(adapter.modified(call.required("structure"), after(call)),
                     EsaRecord::toNode));
-            case "getModifiedPaged" -> cursor(call, () -> map(adapter.modified(call.required("structure"), after(call)),
-                    EsaRecord::toNode), true);
-            case "getDeleted" -> inline(call, ids(adapter.deleted(call.required("structure"), after(call))));
-            case "getDeletedPaged" -> cursor(call, () -> ids(adapter.deleted(call.required("structure"), after(call))), false);
+            case "getModifiedPaged" -> cursor(call, () -> Entries.of(adapter.modified(call.required("structure"),
+                    after(call)), EsaRecord::toNode), true);
+            case "getDeleted" -> inline(call, Entries.of(adapter.deleted(call.required("structure"), after(call)),
+                    EsaServer::id));
+            case "getDeletedPaged" -> cursor(call, () -> Entries.of(adapter.deleted(call.required("structure"),
+                    after(call)), EsaServer::id), false);
             case "readDataPage" -> page(call.required("cursor-id"), Integer.parseInt(call.required("page-index")));
             case "closeCursor" -> {
                 cursors.remove(call.required("cursor-id"));
@@ -289,13 +314,13 @@ public final class EsaServer implements AutoCloseable {
         return items == null ? null : items.stream().map(toNode).toList();
     }
 
-    private static List<XmlNode> ids(List<ExternalSystemAdapter.Deletion> deletions) {
-        return deletions == null ? null : deletions.stream().map(d -> d.at() == null ? XmlNode.text("id", d.id())
-                : XmlNode.text("id", d.id()).with("deleted-at", EsaTime.format(d.at()))).toList();
+    private static XmlNode id(ExternalSystemAdapter.Deletion deletion) {
+        return deletion.at() == null ? XmlNode.text("id", deletion.id())
+                : XmlNode.text("id", deletion.id()).with("deleted-at", EsaTime.format(deletion.at()));
     }
 
     /** What an inline call too large to answer read, kept for the paged call the hub makes next. */
-    private record Unsent(String key, List<XmlNode> entries) {
+    private record Unsent(String key, Entries<?> entries) {
     }
 
     private volatile Unsent unsent;
@@ -304,21 +329,21 @@ public final class EsaServer implements AutoCloseable {
         return call.name().replace("Paged", "") + "|" + call.required("structure") + "|" + call.textOf("after").orElse("");
     }
 
-    private List<XmlNode> inline(XmlNode call, List<XmlNode> entries) {
+    private List<XmlNode> inline(XmlNode call, Entries<?> entries) {
         if (entries == null || entries.size() > options.inlineLimit()) {
             unsent = entries == null ? null : new Unsent(key(call), entries);
             return List.of(XmlNode.text("nullValue", "true"));
         }
-        return entries;
+        return entries.nodes(0, entries.size());
     }
 
-    private List<XmlNode> cursor(XmlNode call, java.util.function.Supplier<List<XmlNode>> read, boolean records) {
+    private List<XmlNode> cursor(XmlNode call, java.util.function.Supplier<Entries<?>> read, boolean records) {
         Unsent kept = unsent;
         unsent = null;
-        List<XmlNode> entries = kept != null && kept.key().equals(key(call)) ? kept.entries() : read.get();
-        List<XmlNode> all = entries == null ? List.of() : entries;
+        Entries<?> entries = kept != null && kept.key().equals(key(call)) ? kept.entries() : read.get();
+        Entries<?> all = entries == null ? new Entries<>(List.of(), EsaServer::id) : entries;
         String id = UUID.randomUUID().toString();
-        cursors.put(id, new Cursor(new ArrayList<>(all), options.pageSize(), new Instant[] {Instant.now()}));
+        cursors.put(id, new Cursor(all, options.pageSize(), new Instant[] {Instant.now()}));
         int pages = (all.size() + options.pageSize() - 1) / options.pageSize();
         return List.of(new EsaCursor(id, pages, options.pageSize(), (long) all.size(), records).toNode());
     }
@@ -333,7 +358,7 @@ public final class EsaServer implements AutoCloseable {
         if (index < 0 || (from >= cursor.entries().size() && index > 0)) {
             throw EsaFault.failed("cursor '" + cursorId + "' has no page " + index);
         }
-        return cursor.entries().subList(from, Math.min(cursor.entries().size(), from + cursor.pageSize()));
+        return cursor.entries().nodes(from, Math.min(cursor.entries().size(), from + cursor.pageSize()));
     }
 
     private void expireCursors() {

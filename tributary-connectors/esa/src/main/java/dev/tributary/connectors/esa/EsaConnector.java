@@ -378,9 +378,12 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             }
             List<EsaField> schema = fields(structure);
             ObjectClass type = new ObjectClass(structure);
-            for (EsaRecord record : read(structure, "getModified", "getModifiedPaged", after, true, EsaRecord::of)) {
-                changes.add(new Change(structure, record.id(), record.modifiedAt(), object(type, schema, record)));
-            }
+            // Each record becomes its change as its page is read: a sync holds every change until
+            // they are in time order, and the records read would be as many objects again.
+            changes.addAll(read(structure, "getModified", "getModifiedPaged", after, true, node -> {
+                EsaRecord record = EsaRecord.of(node);
+                return new Change(structure, record.id(), record.modifiedAt(), object(type, schema, record));
+            }));
         }
         // In time order; changes without a time first (they keep the previous token).
         changes.sort(java.util.Comparator.comparing(Change::at,
