@@ -35,7 +35,7 @@ import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 import org.xml.sax.ext.Attributes2;
-import org.xml.sax.helpers.DefaultHandler;
+import org.xml.sax.ext.DefaultHandler2;
 
 /**
  * One protocol message: a call (to an ESA or to the Helper API), a result or a fault, with the
@@ -168,6 +168,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
             XMLReader reader = parser.getXMLReader();
             reader.setErrorHandler(STRICT);
             reader.setContentHandler(tree);
+            reader.setProperty("http://xml.org/sax/properties/lexical-handler", tree);
             reader.parse(new InputSource(new ByteArrayInputStream(bytes)));
         } catch (SchemaViolation e) {
             throw new EsaProtocolException("the message does not follow the protocol schema" + where(e.violation) + ": "
@@ -300,7 +301,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
     }
 
     /** Builds the message tree from the (validated) parser events: elements, attributes, text. */
-    private static final class TreeBuilder extends DefaultHandler {
+    private static final class TreeBuilder extends DefaultHandler2 {
         /** The elements open now, outermost first; entries past {@link #depth} are reused. */
         private final List<Open> open = new ArrayList<>();
         private int depth;
@@ -309,6 +310,12 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
          * only for elements without children, and a child's start clears what its parent had.
          */
         private final StringBuilder text = new StringBuilder();
+        /**
+         * Where in {@link #text} the first CDATA section of the innermost element starts and the
+         * last one ends (-1: none): white space inside them is the value's own and is kept.
+         */
+        private int cdataFrom = -1;
+        private int cdataTo = -1;
         /** Value names already checked against {@link #NAME}: a page repeats a few names. */
         private final Set<String> names = new HashSet<>();
         private Locator locator;
@@ -371,7 +378,45 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
             element.name = name;
             element.attributes = values;
             element.children = null;
+            clearText();
+        }
+
+        private void clearText() {
             text.setLength(0);
+            cdataFrom = -1;
+            cdataTo = -1;
+        }
+
+        @Override
+        public void startCDATA() {
+            if (cdataFrom < 0) {
+                cdataFrom = text.length();
+            }
+        }
+
+        @Override
+        public void endCDATA() {
+            cdataTo = text.length();
+        }
+
+        /**
+         * The innermost element's text without the white space around it — but white space inside
+         * a CDATA section is kept: the protocol's examples indent values, and a value that starts
+         * or ends with white space travels in CDATA (see {@link #write}).
+         */
+        private String trimmedText() {
+            if (cdataFrom < 0) {
+                return text.toString().strip();
+            }
+            int from = 0;
+            while (from < cdataFrom && Character.isWhitespace(text.charAt(from))) {
+                from++;
+            }
+            int to = text.length();
+            while (to > cdataTo && Character.isWhitespace(text.charAt(to - 1))) {
+                to--;
+            }
+            return text.substring(from, to);
         }
 
         /** Whether the innermost open element is named so. */
@@ -403,14 +448,14 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
                 if (done.name.equals("modified-at") && isIn("record") && !isPlainTimestamp(raw)) {
                     check(raw, TIMESTAMP, "Timestamp", "<modified-at>");
                 }
-                node = new XmlNode(done.name, done.attributes, raw.strip(), List.of());
+                node = new XmlNode(done.name, done.attributes, trimmedText(), List.of());
             } else {
                 node = new XmlNode(done.name, done.attributes, "", done.children);
             }
             done.name = null;
             done.attributes = null;
             done.children = null;
-            text.setLength(0);
+            clearText();
             if (depth == 0) {
                 root = node;
             } else {
@@ -573,17 +618,35 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
     }
 
     /**
-     * Writes text so that it reads back the same: a carriage return is written as a character
-     * reference, since a reader turns a literal one (and CR LF) into a line feed.
+     * Writes text so that it reads back the same. A carriage return is written as a character
+     * reference, since a reader turns a literal one (and CR LF) into a line feed. Text that starts
+     * or ends with white space is written in CDATA sections, from its first character to its last
+     * (readers remove the white space around a value outside CDATA: the protocol's examples indent
+     * values); a carriage return in it goes between two sections, and {@code ]]>} is split across
+     * two.
      */
     private static void text(XMLStreamWriter xml, String text) throws XMLStreamException {
+        boolean cdata = Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1));
         int from = 0;
         for (int cr = text.indexOf('\r'); cr >= 0; cr = text.indexOf('\r', from)) {
-            xml.writeCharacters(text.substring(from, cr));
+            piece(xml, text.substring(from, cr), cdata);
             xml.writeEntityRef("#13");
             from = cr + 1;
         }
-        xml.writeCharacters(from == 0 ? text : text.substring(from));
+        piece(xml, from == 0 ? text : text.substring(from), cdata);
+    }
+
+    private static void piece(XMLStreamWriter xml, String text, boolean cdata) throws XMLStreamException {
+        if (!cdata) {
+            xml.writeCharacters(text);
+            return;
+        }
+        int from = 0;
+        for (int end = text.indexOf("]]>"); end >= 0; end = text.indexOf("]]>", from)) {
+            xml.writeCData(text.substring(from, end + 2));
+            from = end + 2;
+        }
+        xml.writeCData(text.substring(from));
     }
 
     /**

@@ -74,6 +74,52 @@ class EsaMessageTest {
                 .hasMessageContaining("record 4\\u00012: the text of <id> holds U+0001 at character 2");
     }
 
+    /**
+     * White space at a value's ends is the value's own: it travels in CDATA, with carriage returns
+     * between sections and {@code ]]>} split across two. Seeded values of white space (also
+     * Unicode's), brackets, carriage returns and other text, in records and in calls.
+     */
+    @Test
+    void valuesWithWhiteSpaceAtTheirEndsTravelExactly() {
+        String[] alphabet = {" ", "\t", "\n", "\r", "\r\n", "\u2003", "\u00a0", "\u3000", "]", "]]", ">", "]]>", "<",
+            "&", "a", "\u00e9", "\ud83d\ude00", "<![CDATA[", "x y"};
+        java.util.Random random = new java.util.Random(20261205);
+        for (int i = 0; i < 2_000; i++) {
+            StringBuilder value = new StringBuilder();
+            for (int n = random.nextInt(8); n > 0; n--) {
+                value.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String sent = value.toString();
+            EsaRecord record = new EsaRecord("7", null, Map.of("note", List.of(sent, "  " + sent)));
+            EsaRecord answered = EsaRecord.of(EsaMessage.parse(EsaMessage.result("c", List.of(record.toNode())).write())
+                    .answering("c").child("record").orElseThrow());
+            assertThat(answered.values().get("note")).as("value %s", sent.chars().boxed().toList())
+                    .containsExactly(sent, "  " + sent);
+            XmlNode call = EsaMessage.parse(EsaMessage.esaCall("c", XmlNode.of("update", XmlNode.text("structure", "people"),
+                    record.toNode())).write()).body();
+            assertThat(EsaRecord.of(call.child("record").orElseThrow()).values().get("note")).containsExactly(sent, "  " + sent);
+        }
+    }
+
+    /** Outside CDATA, white space around a value is indentation; inside, it is the value's. */
+    @Test
+    void whiteSpaceAroundCdataIsIndentationAndInsideItIsTheValue() {
+        XmlNode record = parse("<sync><result response-to=\"c\"><record>\n  <id> 1 </id>\n"
+                + "  <value name=\"a\">\n     <![CDATA[  x  ]]>\n  </value>\n"
+                + "  <value name=\"b\">\n    y  \n  </value>\n"
+                + "  <value name=\"c\"> <![CDATA[ p ]]>&#13;<![CDATA[]]> </value>\n"
+                + "  <value name=\"d\">\t<![CDATA[]]>\t</value>\n"
+                + "  <value name=\"e\"> q <![CDATA[ r ]]> s </value>\n"
+                + "</record></result></sync>").answering("c").child("record").orElseThrow();
+        EsaRecord read = EsaRecord.of(record);
+        assertThat(read.id()).isEqualTo("1");
+        assertThat(read.value("a")).isEqualTo("  x  ");
+        assertThat(read.value("b")).isEqualTo("y");
+        assertThat(read.value("c")).isEqualTo(" p \r");
+        assertThat(read.value("d")).isEmpty();
+        assertThat(read.value("e")).isEqualTo("q  r  s");
+    }
+
     @Test
     void theSeedsLayoutWithWhiteSpaceAroundValuesIsAccepted() {
         EsaMessage message = parse("<sync><esa-call call-id=\"7\"><getModified>\n<structure>\n  people\n</structure>\n"

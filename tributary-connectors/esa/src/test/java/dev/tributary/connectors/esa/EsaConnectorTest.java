@@ -241,6 +241,32 @@ class EsaConnectorTest {
         impatient.get(PEOPLE, new Uid("1"), OperationOptions.DEFAULTS);
     }
 
+    /**
+     * White space at a value's ends is data (padded codes, a note ending in a line break): what
+     * the hub writes is what the adapter stores, and what the adapter holds is what a sync reads —
+     * inline and through a cursor's pages.
+     */
+    @Test
+    void valuesKeepTheWhiteSpaceAtTheirEnds() {
+        EsaConnector connector = connector(Map.of());
+        List<String> names = List.of("  padded  ", "\tx", "y\r\n", " ", "\u3000z\u2003", "]]> ", "plain");
+        List<String> ids = new ArrayList<>();
+        for (String name : names) {
+            ids.add(connector.create(PEOPLE, Map.of("name", name), OperationOptions.DEFAULTS).uid().value());
+        }
+        for (int i = 0; i < names.size(); i++) {
+            assertThat(esa.all("people").get(ids.get(i)).value("name")).isEqualTo(names.get(i));
+        }
+        List<String> inline = sync(connector, null).deltas.stream().map(d -> (String) d.object().fields().get("name")).toList();
+        assertThat(inline).containsExactlyInAnyOrderElementsOf(names);
+        for (int i = 0; i < 10; i++) {
+            esa.put("people", null, Map.of("name", " more " + i + " "));
+        }
+        // 17 records: more than the server answers inline (10), so they come in pages of 7.
+        List<String> paged = sync(connector, null).deltas.stream().map(d -> (String) d.object().fields().get("name")).toList();
+        assertThat(paged).hasSize(names.size() + 10).containsAll(names).contains(" more 0 ", " more 9 ");
+    }
+
     @Test
     void largeChangeSetsArePagedAndEveryCursorIsClosed() {
         for (int i = 0; i < 55; i++) {
