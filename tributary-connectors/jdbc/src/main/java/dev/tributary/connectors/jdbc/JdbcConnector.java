@@ -801,6 +801,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
                 }
             }
         }
+        canonical(table, finalUids);
         for (int i = 0; i < writes.size(); i++) {
             if (outcomes[i] == null) {
                 outcomes[i] = WriteOutcome.done(new VersionedUid(new Uid(finalUids[i]), null));
@@ -846,7 +847,14 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
 
     private String keyOf(Table table, Map<String, Object> fields) {
         Object key = fields.get(table.key().name());
-        return key == null ? null : String.valueOf(key);
+        return key == null ? null : Values.canonicalKey(String.valueOf(key), table.key());
+    }
+
+    /** Outcomes name rows by their own keys, whatever spelling the writes used (see {@link Values#canonicalKey}). */
+    private static void canonical(Table table, String[] uids) {
+        for (int i = 0; i < uids.length; i++) {
+            uids[i] = Values.canonicalKey(uids[i], table.key());
+        }
     }
 
     private List<WriteOutcome> writeBatch(Connection c, Table table, List<Write> writes) throws SQLException {
@@ -945,6 +953,7 @@ public final class JdbcConnector implements Connector, SyncOp, SearchOp, CreateO
             outcomes[i] = WriteOutcome.refused((ConnectorException) missingOrConflict(c, table, write.uid(),
                     write.expectedVersion()));
         }
+        canonical(table, finalUids);
         // Rows inserted with RETURNING brought their versions back; the others are read.
         Map<String, String> versions = versions(c, table, java.util.Arrays.stream(finalUids)
                 .filter(uid -> uid != null && !inserted.containsKey(uid)).toList());

@@ -249,6 +249,21 @@ final class Values {
         };
     }
 
+    /**
+     * A key as the table itself spells it: an integer key's text in its plain form ({@code "7"}
+     * for {@code "007"} or {@code "+7"}, as reads name the row), any other key as it is.
+     */
+    static String canonicalKey(String key, Tables.Column column) {
+        if (key == null || !column.integral()) {
+            return key;
+        }
+        try {
+            return Long.toString(whole(key, column));
+        } catch (NumberFormatException | ArithmeticException e) {
+            return key; // no row can have it; binding it says so
+        }
+    }
+
     private static long whole(Object value, Tables.Column column) {
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
