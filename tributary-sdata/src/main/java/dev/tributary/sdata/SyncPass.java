@@ -50,8 +50,14 @@ public final class SyncPass {
     public record Page(SyncFeed feed, byte[] xml) {
     }
 
-    /** What a pass did. */
-    public record Result(int pages, int entries, int applied, int notApplied, int conflictsLost, int failed) {
+    /**
+     * What a pass did.
+     *
+     * @param stopped why the pass stopped before the source's last page (the target failed
+     *     entries of a page: see {@link #run}), or null when it went through
+     */
+    public record Result(int pages, int entries, int applied, int notApplied, int conflictsLost, int failed,
+            String stopped) {
     }
 
     /** A pass that could not be completed: the provider's status and diagnosis. */
@@ -68,7 +74,14 @@ public final class SyncPass {
         this.pageSize = pageSize;
     }
 
-    /** Runs a pass; {@code progress} hears one line per step. */
+    /**
+     * Runs a pass; {@code progress} hears one line per step. A page in which the target failed
+     * entries (a 5xx outcome: it could not apply them, or left them unprocessed after a failure)
+     * is the pass's last: the target's digest has not passed them, but the later pages' entries
+     * and the end of the catch-up would raise it over them, and they would not be sent again until
+     * they changed. The result then says why it stopped (also when that page was the last); the
+     * next pass sends them again.
+     */
     public Result run(Side source, Side target, Consumer<String> progress) {
         Digest targetDigest = target.digest();
         progress.accept("target digest: " + targetDigest.entries().size() + " endpoints");
@@ -78,6 +91,7 @@ public final class SyncPass {
         int notApplied = 0;
         int lost = 0;
         int failed = 0;
+        String stopped = null;
         try (Source selection = source.select(targetDigest, target.digestUrl());
                 ReadAhead ahead = new ReadAhead(selection)) {
             Page page = selection.first(pageSize);
@@ -87,12 +101,17 @@ public final class SyncPass {
                 ahead.ask(feed.next() == null ? null : page);
                 pages++;
                 entries += feed.entries().size();
+                int unapplied = 0;
+                SyncFeed.Entry firstUnapplied = null;
                 if (!feed.entries().isEmpty() || feed.next() == null) {
                     for (SyncFeed.Entry entry : target.apply(page).entries()) {
                         SyncFeed.Outcome outcome = entry.outcome();
                         int status = outcome == null ? 500 : outcome.status();
                         if (status >= 500) {
                             failed++;
+                            if (unapplied++ == 0) {
+                                firstUnapplied = entry;
+                            }
                         } else if (status == 409) {
                             lost++;
                         } else if (outcome.notApplied()) {
@@ -105,13 +124,22 @@ public final class SyncPass {
                     }
                 }
                 progress.accept("page " + pages + ": " + feed.entries().size() + " entries");
+                if (unapplied > 0) {
+                    SyncFeed.Outcome outcome = firstUnapplied.outcome();
+                    stopped = "the target did not apply " + unapplied + " entries of page " + pages + " (the first, "
+                            + firstUnapplied.uuid() + ": " + (outcome == null ? "no outcome" : outcome.status() + " "
+                            + outcome.message()) + ")" + (feed.next() == null ? "" : "; the pass stops there so that"
+                            + " they are not passed by") + "; the next pass sends them again";
+                    progress.accept(stopped);
+                    break;
+                }
                 if (feed.next() == null) {
                     break;
                 }
                 page = ahead.take();
             }
         }
-        return new Result(pages, entries, applied, notApplied, lost, failed);
+        return new Result(pages, entries, applied, notApplied, lost, failed, stopped);
     }
 
     /**

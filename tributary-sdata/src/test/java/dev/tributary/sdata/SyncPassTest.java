@@ -90,6 +90,9 @@ class SyncPassTest {
     private static final class Target implements SyncPass.Side {
         final Pages source;
         final List<String> applied = Collections.synchronizedList(new ArrayList<>());
+        /** The page whose entry the target answers with this status instead of 200 (-1: none). */
+        int failPage = -1;
+        int failStatus = 500;
 
         Target(Pages source) {
             this.source = source;
@@ -121,8 +124,10 @@ class SyncPassTest {
             }
             applied.add(page.feed().id());
             source.events.add("applied " + page.feed().id());
+            boolean fail = page.feed().id().equals(Integer.toString(failPage));
             List<SyncFeed.Entry> results = page.feed().entries().stream().map(entry -> new SyncFeed.Entry(null, entry.uuid(),
-                    null, null, true, null, new SyncFeed.Outcome(200, "OK", "DELETE", null, null))).toList();
+                    null, null, true, null, fail ? new SyncFeed.Outcome(failStatus, "failed: the store was unavailable", null,
+                    null, null) : new SyncFeed.Outcome(200, "OK", "DELETE", null, null))).toList();
             return new SyncFeed(null, null, true, null, results, null);
         }
     }
@@ -146,5 +151,42 @@ class SyncPassTest {
                 .hasMessage("page 4 is gone");
         assertThat(target.applied).containsExactly("0", "1", "2", "3");
         assertThat(source.events).last().isEqualTo("closed");
+    }
+
+    /**
+     * Entries a target could not apply end the pass with their page: later pages would raise the
+     * target's digest over them (and the end of the catch-up take the source's), and they would
+     * not be sent again until they changed. Refusals below 500 are the target's decision and do
+     * not stop it.
+     */
+    @Test
+    void entriesTheTargetCouldNotApplyEndThePassWithTheirPage() {
+        Pages source = new Pages(10, -1);
+        Target target = new Target(source);
+        target.failPage = 3;
+        SyncPass.Result result = new SyncPass(1).run(source, target, line -> { });
+        assertThat(target.applied).containsExactly("0", "1", "2", "3");
+        assertThat(result.pages()).isEqualTo(4);
+        assertThat(result.applied()).isEqualTo(3);
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(result.stopped()).isEqualTo("the target did not apply 1 entries of page 4 (the first, r3: 500 failed: the"
+                + " store was unavailable); the pass stops there so that they are not passed by; the next pass sends them again");
+        assertThat(source.events).last().isEqualTo("closed");
+
+        Pages last = new Pages(3, -1);
+        Target failsLast = new Target(last);
+        failsLast.failPage = 2;
+        SyncPass.Result atTheEnd = new SyncPass(1).run(last, failsLast, line -> { });
+        assertThat(atTheEnd.stopped()).startsWith("the target did not apply 1 entries of page 3 (the first, r2:")
+                .doesNotContain("stops there");
+
+        Pages refused = new Pages(5, -1);
+        Target refuses = new Target(refused);
+        refuses.failPage = 1;
+        refuses.failStatus = 400;
+        SyncPass.Result through = new SyncPass(1).run(refused, refuses, line -> { });
+        assertThat(refuses.applied).hasSize(5);
+        assertThat(through.stopped()).isNull();
+        assertThat(through.failed()).isEqualTo(1);
     }
 }

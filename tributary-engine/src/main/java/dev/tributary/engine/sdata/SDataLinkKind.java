@@ -2,6 +2,7 @@ package dev.tributary.engine.sdata;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.engine.Direction;
+import dev.tributary.engine.EngineException;
 import dev.tributary.engine.LinkKind;
 import dev.tributary.engine.RunStats;
 import dev.tributary.sdata.HttpSide;
@@ -69,13 +70,23 @@ public final class SDataLinkKind implements LinkKind {
         if (direction == null) {
             throw new IllegalStateException("SData link '" + name + "' has direction '" + link.direction() + "'");
         }
+        String stopped = null;
         if (direction.outbound() && !run.cancelled()) {
             run.progress("out", 0.1);
-            record(run, link.name(), "out", run.stats().outbound, pass.run(hub, remote, line -> { }));
+            SyncPass.Result out = pass.run(hub, remote, line -> { });
+            record(run, link.name(), "out", run.stats().outbound, out);
+            stopped = out.stopped() == null ? null : "out: " + out.stopped();
         }
         if (direction.inbound() && !run.cancelled()) {
             run.progress("in", 0.5);
-            record(run, link.name(), "in", run.stats().inbound, pass.run(remote, hub, line -> { }));
+            SyncPass.Result in = pass.run(remote, hub, line -> { });
+            record(run, link.name(), "in", run.stats().inbound, in);
+            stopped = in.stopped() == null ? stopped : (stopped == null ? "" : stopped + "; ") + "in: " + in.stopped();
+        }
+        if (stopped != null) {
+            // Entries a target could not apply: the run fails (and is tried again) rather than
+            // passing them by; the next pass sends them again.
+            throw new EngineException("SData link " + link.name() + ": " + stopped, null, true);
         }
     }
 
