@@ -29,11 +29,19 @@ public final class SDataLinkKind implements LinkKind {
 
     private final Store store;
     private final Function<SDataResources.Resource, SyncPass.Side> local;
+    private final Function<SDataResources.Link, SyncPass.Side> remote;
 
     /** @param local the hub's own side of a resource kind */
     public SDataLinkKind(Store store, Function<SDataResources.Resource, SyncPass.Side> local) {
+        this(store, local, link -> new HttpSide(link.remoteUrl(), link.remoteToken()));
+    }
+
+    /** @param remote the other side of a link (over HTTP, but for tests) */
+    public SDataLinkKind(Store store, Function<SDataResources.Resource, SyncPass.Side> local,
+            Function<SDataResources.Link, SyncPass.Side> remote) {
         this.store = store;
         this.local = local;
+        this.remote = remote;
     }
 
     @Override
@@ -64,7 +72,7 @@ public final class SDataLinkKind implements LinkKind {
         SDataResources.Resource resource = store.sdata().get(link.resource())
                 .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
         SyncPass.Side hub = local.apply(resource);
-        SyncPass.Side remote = new HttpSide(link.remoteUrl(), link.remoteToken());
+        SyncPass.Side other = remote.apply(link);
         SyncPass pass = new SyncPass(500);
         Direction direction = Direction.parse(link.direction());
         if (direction == null) {
@@ -73,13 +81,13 @@ public final class SDataLinkKind implements LinkKind {
         String stopped = null;
         if (direction.outbound() && !run.cancelled()) {
             run.progress("out", 0.1);
-            SyncPass.Result out = pass.run(hub, remote, line -> { });
+            SyncPass.Result out = pass.run(hub, other, line -> { });
             record(run, link.name(), "out", run.stats().outbound, out);
             stopped = out.stopped() == null ? null : "out: " + out.stopped();
         }
         if (direction.inbound() && !run.cancelled()) {
             run.progress("in", 0.5);
-            SyncPass.Result in = pass.run(remote, hub, line -> { });
+            SyncPass.Result in = pass.run(other, hub, line -> { });
             record(run, link.name(), "in", run.stats().inbound, in);
             stopped = in.stopped() == null ? stopped : (stopped == null ? "" : stopped + "; ") + "in: " + in.stopped();
         }
