@@ -105,6 +105,7 @@ class EsaMessageTest {
     @Test
     void whiteSpaceAroundCdataIsIndentationAndInsideItIsTheValue() {
         XmlNode record = parse("<sync><result response-to=\"c\"><record>\n  <id> 1 </id>\n"
+                + "  <modified-at><![CDATA[ 2024-01-02T03:04:05.678Z\n]]></modified-at>\n"
                 + "  <value name=\"a\">\n     <![CDATA[  x  ]]>\n  </value>\n"
                 + "  <value name=\"b\">\n    y  \n  </value>\n"
                 + "  <value name=\"c\"> <![CDATA[ p ]]>&#13;<![CDATA[]]> </value>\n"
@@ -118,6 +119,7 @@ class EsaMessageTest {
         assertThat(read.value("c")).isEqualTo(" p \r");
         assertThat(read.value("d")).isEmpty();
         assertThat(read.value("e")).isEqualTo("q  r  s");
+        assertThat(read.modifiedAt()).as("a timestamp is never white space").isEqualTo(Instant.parse("2024-01-02T03:04:05.678Z"));
     }
 
     @Test
