@@ -30,6 +30,26 @@ NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 STAMP = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 
+# Values the protocol's readers would change if written plainly: white space at either end (removed
+# as indentation outside CDATA) and carriage returns (XML readers turn them into line feeds).
+# ElementTree writes no CDATA, so such a value goes into the tree as a marker holding it in base64,
+# and the marker is replaced by CDATA sections once the document is written (see envelope()).
+EXACT = re.compile("\ue000([A-Za-z0-9+/=]*)\ue001")
+
+
+def exact(value):
+    """The text to put in the tree for a value, so that it arrives exactly."""
+    if value and (value[0].isspace() or value[-1].isspace() or "\r" in value or "\ue000" in value):
+        return "\ue000" + base64.b64encode(value.encode("utf-8")).decode("ascii") + "\ue001"
+    return value
+
+
+def cdata(match):
+    """CDATA sections from a value's first character to its last; carriage returns between them."""
+    value = base64.b64decode(match.group(1)).decode("utf-8")
+    return "&#13;".join("<![CDATA[" + part.replace("]]>", "]]]]><![CDATA[>") + "]]>" for part in value.split("\r"))
+
+
 class Fault(Exception):
     """A fault answered instead of a result."""
 
@@ -140,7 +160,7 @@ class Adapter:
             elif field_type(declared) == "boolean":
                 el.text = "true" if value else "false"
             else:
-                el.text = str(value)
+                el.text = exact(str(value))
         return rec
 
     def select(self, table, after=None, record_id=None):
@@ -321,7 +341,8 @@ def envelope(kind, response_to, content=None, fault=None):
     else:
         el = ET.SubElement(root, "result", {"response-to": response_to})
         el.extend(content)
-    return b'<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(root, encoding="utf-8")
+    written = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>' + EXACT.sub(cdata, written)).encode("utf-8")
 
 
 class Handler(BaseHTTPRequestHandler):

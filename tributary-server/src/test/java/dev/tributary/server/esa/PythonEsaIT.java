@@ -124,7 +124,9 @@ class PythonEsaIT {
     @Test
     void theHubSyncsBothWaysWithAnAdapterWrittenInPython() throws Exception {
         for (int i = 0; i < 1200; i++) {
-            sql("INSERT INTO people (name, age, born) VALUES (?, ?, ?)", String.format("p%04d", i), i, "2000-01-02");
+            // One name with white space at its ends and a carriage return: it must arrive exactly.
+            sql("INSERT INTO people (name, age, born) VALUES (?, ?, ?)", i == 7 ? "  p0007 \r\n" : String.format("p%04d", i), i,
+                    "2000-01-02");
         }
         Answer endpoint = hub.put("/v1/endpoints/py", "{\"connector\":\"esa\",\"config\":{\"url\":\"" + url
                 + "\",\"token\":\"py-token\"}}");
@@ -136,24 +138,25 @@ class PythonEsaIT {
         JsonNode first = run();
         assertThat(first.at("/stats/inbound/created").asLong()).as("1,200 rows: more than one inline answer").isEqualTo(1200);
         assertThat(hubPeople().get("p0042").get("born").asText()).isEqualTo("2000-01-02");
+        assertThat(hubPeople()).containsKey("  p0007 \r\n");
 
         // incremental, both ways: an update and a deletion in the external system, a record from the hub
         Thread.sleep(5);
         sql("UPDATE people SET age = 99 WHERE name = 'p0001'");
         Thread.sleep(5);
         sql("DELETE FROM people WHERE name = 'p0002'");
-        hub.put("/v1/collections/people/records/from-hub", "{\"data\":{\"name\":\"from hub\",\"age\":7}}");
+        hub.put("/v1/collections/people/records/from-hub", "{\"data\":{\"name\":\" from hub\\r\",\"age\":7}}");
         JsonNode second = run();
         assertThat(second.at("/stats/inbound/updated").asLong()).isEqualTo(1);
         assertThat(second.at("/stats/inbound/deleted").asLong()).isEqualTo(1);
         assertThat(hubPeople()).hasSize(1200).doesNotContainKey("p0002");
         assertThat(hubPeople().get("p0001").get("age").asLong()).isEqualTo(99);
-        assertThat(external()).containsEntry("from hub", "7");
+        assertThat(external()).containsEntry(" from hub\r", "7");
 
         // the hub's update of that record goes out with its last-seen
-        hub.put("/v1/collections/people/records/from-hub", "{\"data\":{\"name\":\"from hub\",\"age\":8}}");
+        hub.put("/v1/collections/people/records/from-hub", "{\"data\":{\"name\":\" from hub\\r\",\"age\":8}}");
         run();
-        assertThat(external()).containsEntry("from hub", "8");
+        assertThat(external()).containsEntry(" from hub\r", "8");
         JsonNode quiet = run();
         assertThat(quiet.at("/stats/inbound/created").asLong() + quiet.at("/stats/inbound/updated").asLong())
                 .as("nothing echoes").isZero();
