@@ -30,7 +30,9 @@ class SDataDocumentsTest {
         ObjectNode data = (ObjectNode) JSON.readTree("{\"name\":\"Natural Goods <Ltd.> & co\",\"empty\":\"\",\"n\":42,"
                 + "\"big\":123456789012345678901234567890,\"pi\":3.14159265358979323846264338327950288,\"neg\":-0.5e-3,"
                 + "\"yes\":true,\"no\":false,\"nothing\":null,\"nested\":{\"a\":{\"b\":[1,\"1\",null,{},[]]}},"
-                + "\"list\":[],\"obj\":{},\"first name\":\"x\",\"xmlish\":\"y\",\"unicode\":\"Zoë ✓\"}");
+                + "\"list\":[],\"obj\":{},\"first name\":\"x\",\"xmlish\":\"y\",\"unicode\":\"Zoë ✓\","
+                + "\"padded\":\"  A-17 \",\"blank\":\"   \",\"lines\":\"a\\r\\nb\\rc\\n\",\"cr\":\"\\r\","
+                + "\"tabs\":\"\\t x\\t\",\"spaced\":[\" \",\" 1 \"]}");
         SyncFeed feed = new SyncFeed("http://h/sdata/a/c/-/accounts/$syncSource('1')", "t", true,
                 new Digest("http://h/a", List.of(new DigestEntry("http://h/a", 7, T, 2))),
                 List.of(new SyncFeed.Entry("http://h/a('x')", "x", T, new SyncState("http://h/a", 6, T), false, data, null)),
