@@ -211,8 +211,12 @@ class Adapter:
         cursor_id = uuid.uuid4().hex
         self.cursors[cursor_id] = entries
         pages = (len(entries) + PAGE_SIZE - 1) // PAGE_SIZE
-        return [ET.Element("cursor", {"id": cursor_id, "pages": str(pages), "page-size": str(PAGE_SIZE),
-                                      "total": str(len(entries)), "kind": kind})]
+        attributes = {"id": cursor_id, "pages": str(pages), "page-size": str(PAGE_SIZE),
+                      "total": str(len(entries)), "kind": kind}
+        if kind == "records":
+            # select() orders by modified_at: the hub may hand the records on page by page.
+            attributes["order"] = "oldest-first"
+        return [ET.Element("cursor", attributes)]
 
     def deleted(self, table, after):
         sql = "SELECT id, deleted_at FROM esa_deleted WHERE structure = ?"

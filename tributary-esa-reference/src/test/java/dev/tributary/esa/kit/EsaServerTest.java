@@ -80,6 +80,45 @@ class EsaServerTest {
         assertThat(server.openCursors()).isZero();
     }
 
+    /**
+     * A cursor's records come oldest first and say so (order="oldest-first", which lets the hub
+     * hand them on page by page): an adapter's list out of that order is sorted by the kit.
+     */
+    @Test
+    void cursorPagesComeOldestFirstAndSaySoWhateverTheAdaptersOrder() throws Exception {
+        for (int i = 0; i < 11; i++) {
+            esa.put("people", null, Map.of("name", "p" + i));
+        }
+        ExternalSystemAdapter reversed = (ExternalSystemAdapter) java.lang.reflect.Proxy.newProxyInstance(
+                ExternalSystemAdapter.class.getClassLoader(), new Class<?>[] {ExternalSystemAdapter.class}, (proxy, method, args) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(esa, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("modified") && answer != null) {
+                        List<?> list = new java.util.ArrayList<>((List<?>) answer);
+                        java.util.Collections.reverse(list);
+                        return list;
+                    }
+                    return answer;
+                });
+        try (EsaServer other = EsaServer.start(reversed, 0, EsaServer.Options.defaults().withToken("s3cret").withPaging(5, 4))) {
+            EsaClient otherClient = new EsaClient(other.uri(), "s3cret", Duration.ofSeconds(10), EsaMessage.DEFAULT_MAX_BYTES);
+            EsaCursor cursor = EsaCursor.of(otherClient.callEsa(XmlNode.of("getModifiedPaged", XmlNode.text("structure", "people")))
+                    .child("cursor").orElseThrow());
+            assertThat(cursor.oldestFirst()).isTrue();
+            List<String> ids = new java.util.ArrayList<>();
+            for (int page = 0; page < cursor.pages(); page++) {
+                otherClient.callEsa(XmlNode.of("readDataPage", XmlNode.text("cursor-id", cursor.id()),
+                        XmlNode.text("page-index", Integer.toString(page)))).all("record")
+                        .forEach(record -> ids.add(EsaRecord.of(record).id()));
+            }
+            assertThat(ids).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+        }
+    }
+
     /** A stored value no XML document can carry becomes a fault naming the record, not a broken answer. */
     @Test
     void anAnswerThatCannotBeWrittenIsAFaultNamingTheRecord() {

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -113,6 +114,7 @@ public final class EsaServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService workers;
     private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger pagesRead = new java.util.concurrent.atomic.AtomicInteger();
     private volatile HelperApi helper;
 
     private EsaServer(ExternalSystemAdapter adapter, Options options, InetSocketAddress address) throws IOException {
@@ -147,6 +149,11 @@ public final class EsaServer implements AutoCloseable {
     /** Cursors still open (for tests: the hub must close every cursor it opens). */
     public int openCursors() {
         return cursors.size();
+    }
+
+    /** Cursor pages answered so far (for tests: how far a reader got). */
+    public int pagesRead() {
+        return pagesRead.get();
     }
 
     @Override
@@ -254,10 +261,10 @@ public final class EsaServer implements AutoCloseable {
                     EsaField::toNode);
             case "getRelations" -> map(adapter.relations(call.required("structure"), call.textOf("locale").orElse(null)),
                     EsaRelation::toNode);
-            case "getModified" -> inline(call, Entries.of(adapter.modified(call.required("structure"), after(call)),
-                    EsaRecord::toNode));
-            case "getModifiedPaged" -> cursor(call, () -> Entries.of(adapter.modified(call.required("structure"),
-                    after(call)), EsaRecord::toNode), true);
+            case "getModified" -> inline(call, Entries.of(oldestFirst(adapter.modified(call.required("structure"),
+                    after(call))), EsaRecord::toNode));
+            case "getModifiedPaged" -> cursor(call, () -> Entries.of(oldestFirst(adapter.modified(call.required("structure"),
+                    after(call))), EsaRecord::toNode), true);
             case "getDeleted" -> inline(call, Entries.of(adapter.deleted(call.required("structure"), after(call)),
                     EsaServer::id));
             case "getDeletedPaged" -> cursor(call, () -> Entries.of(adapter.deleted(call.required("structure"),
@@ -314,6 +321,28 @@ public final class EsaServer implements AutoCloseable {
         return items == null ? null : items.stream().map(toNode).toList();
     }
 
+    private static final Comparator<EsaRecord> OLDEST_FIRST = Comparator.comparing(EsaRecord::modifiedAt,
+            Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    /**
+     * The records oldest first (records without a stamp first), as a cursor's pages promise them
+     * ({@code order="oldest-first"}): adapters are asked for that order, and a list out of it is
+     * sorted (stably) here.
+     */
+    private static List<EsaRecord> oldestFirst(List<EsaRecord> records) {
+        if (records == null) {
+            return null;
+        }
+        for (int i = 1; i < records.size(); i++) {
+            if (OLDEST_FIRST.compare(records.get(i - 1), records.get(i)) > 0) {
+                List<EsaRecord> sorted = new ArrayList<>(records);
+                sorted.sort(OLDEST_FIRST);
+                return sorted;
+            }
+        }
+        return records;
+    }
+
     private static XmlNode id(ExternalSystemAdapter.Deletion deletion) {
         return deletion.at() == null ? XmlNode.text("id", deletion.id())
                 : XmlNode.text("id", deletion.id()).with("deleted-at", EsaTime.format(deletion.at()));
@@ -345,7 +374,7 @@ public final class EsaServer implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         cursors.put(id, new Cursor(all, options.pageSize(), new Instant[] {Instant.now()}));
         int pages = (all.size() + options.pageSize() - 1) / options.pageSize();
-        return List.of(new EsaCursor(id, pages, options.pageSize(), (long) all.size(), records).toNode());
+        return List.of(new EsaCursor(id, pages, options.pageSize(), (long) all.size(), records, records).toNode());
     }
 
     private List<XmlNode> page(String cursorId, int index) {
@@ -358,6 +387,7 @@ public final class EsaServer implements AutoCloseable {
         if (index < 0 || (from >= cursor.entries().size() && index > 0)) {
             throw EsaFault.failed("cursor '" + cursorId + "' has no page " + index);
         }
+        pagesRead.incrementAndGet();
         return cursor.entries().nodes(from, Math.min(cursor.entries().size(), from + cursor.pageSize()));
     }
 

@@ -73,7 +73,8 @@ public interface ExternalSystemAdapter {
     }
 
     /**
-     * Records changed after {@code after} (null: all), oldest first. The server sends them inline
+     * Records changed after {@code after} (null: all), oldest first (the server sorts a list out
+     * of that order, and tells the hub its cursors' pages are in it). The server sends them inline
      * or, when there are many, through a cursor.
      */
     List<EsaRecord> modified(String structure, Instant after);

@@ -370,6 +370,7 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         Instant after = token == null ? null : instant(token);
         List<String> names = objectClass.isAll() ? structures().stream().map(EsaStructure::name).toList()
                 : List.of(structure(objectClass));
+        Delivery delivery = new Delivery(token, after, handler);
         List<Change> changes = new ArrayList<>();
         for (String structure : names) {
             for (XmlNode id : read(structure, "getDeleted", "getDeletedPaged", after, false, node -> node)) {
@@ -378,19 +379,61 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             }
             List<EsaField> schema = fields(structure);
             ObjectClass type = new ObjectClass(structure);
-            // Each record becomes its change as its page is read: a sync holds every change until
-            // they are in time order, and the records read would be as many objects again.
-            changes.addAll(read(structure, "getModified", "getModifiedPaged", after, true, node -> {
+            // Each record becomes its change as its page is read. Pages an adapter promises oldest
+            // first (order="oldest-first") are handed on as they come, merged with the deletions;
+            // otherwise every change is held until all are read and put in time order.
+            boolean streamed = names.size() == 1;
+            List<Change> deletions = changes;
+            read(structure, "getModified", "getModifiedPaged", after, true, node -> {
                 EsaRecord record = EsaRecord.of(node);
                 return new Change(structure, record.id(), record.modifiedAt(), object(type, schema, record));
-            }));
+            }, oldestFirst -> oldestFirst && streamed ? delivery.merging(deletions) : change -> {
+                changes.add(change);
+                return true;
+            });
+            delivery.settle();
+            if (delivery.stopped) {
+                return;
+            }
         }
         // In time order; changes without a time first (they keep the previous token).
-        changes.sort(java.util.Comparator.comparing(Change::at,
-                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        SyncToken previous = token == null ? new SyncToken(EsaTime.format(Instant.EPOCH)) : token;
-        Instant newest = after;
+        changes.sort(BY_TIME);
         for (Change change : changes) {
+            if (!delivery.deliver(change)) {
+                return;
+            }
+        }
+        if (handler instanceof SyncTokenResultsHandler tokens) {
+            // The newest stamp delivered, never the adapter's clock: a stamp may lag that clock.
+            tokens.handleResult(delivery.newest == null ? token
+                    : new SyncToken(EsaTime.format(notBefore(delivery.newest.minus(overlap), after))));
+        }
+    }
+
+    private static final java.util.Comparator<Change> BY_TIME = java.util.Comparator.comparing(Change::at,
+            java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+
+    /** Hands changes to a sync's handler in time order, each with the token of its own change. */
+    private final class Delivery {
+        private final SyncToken previous;
+        private final Instant after;
+        private final SyncResultsHandler handler;
+        Instant newest;
+        boolean stopped;
+        /** The last change handed on from pages promised oldest first. */
+        private Change lastStreamed;
+        /** The deletions being merged with such pages, and how many of them are handed on. */
+        private List<Change> merged;
+        private int mergedFrom;
+
+        Delivery(SyncToken token, Instant after, SyncResultsHandler handler) {
+            this.previous = token == null ? new SyncToken(EsaTime.format(Instant.EPOCH)) : token;
+            this.after = after;
+            this.handler = handler;
+            this.newest = after;
+        }
+
+        boolean deliver(Change change) {
             SyncToken deltaToken = previous;
             if (change.at() != null) {
                 newest = newest == null || change.at().isAfter(newest) ? change.at() : newest;
@@ -401,15 +444,48 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                             .objectClass(new ObjectClass(change.structure())).uid(new Uid(change.id())).build()
                     : SyncDelta.builder().type(SyncDeltaType.CREATE_OR_UPDATE).token(deltaToken).object(change.object())
                             .build();
-            if (!handler.handle(delta)) {
-                return;
+            stopped = !handler.handle(delta);
+            return !stopped;
+        }
+
+        /**
+         * Hands on records of pages promised oldest first as they come, each after the deletions
+         * (of {@code deletions}) at or before its time; {@link #settle} then leaves the rest in the
+         * list. A record older than the one before fails the sync: the tokens handed on already
+         * would pass it by.
+         */
+        Sink<Change> merging(List<Change> deletions) {
+            deletions.sort(BY_TIME);
+            merged = deletions;
+            mergedFrom = 0;
+            return record -> {
+                if (lastStreamed != null && BY_TIME.compare(lastStreamed, record) > 0) {
+                    throw new ConnectorException("the adapter promised its records oldest first, but record " + record.id()
+                            + " (" + record.at() + ") came after record " + lastStreamed.id() + " (" + lastStreamed.at()
+                            + "); the sync stops");
+                }
+                lastStreamed = record;
+                while (mergedFrom < deletions.size() && BY_TIME.compare(deletions.get(mergedFrom), record) <= 0) {
+                    if (!deliver(deletions.get(mergedFrom++))) {
+                        return false;
+                    }
+                }
+                return deliver(record);
+            };
+        }
+
+        /** After a read: the deletions handed on with its records leave their list. */
+        void settle() {
+            if (merged != null) {
+                merged.subList(0, mergedFrom).clear();
+                merged = null;
             }
         }
-        if (handler instanceof SyncTokenResultsHandler tokens) {
-            // The newest stamp delivered, never the adapter's clock: a stamp may lag that clock.
-            tokens.handleResult(newest == null ? token
-                    : new SyncToken(EsaTime.format(notBefore(newest.minus(overlap), after))));
-        }
+    }
+
+    /** Where a read's entries go, in the order read; false stops the read. */
+    private interface Sink<T> {
+        boolean accept(T entry);
     }
 
     private static Instant notBefore(Instant instant, Instant floor) {
@@ -456,6 +532,21 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
      */
     private <T> List<T> read(String structure, String inlineCall, String pagedCall, Instant after, boolean records,
             Function<XmlNode, T> convert) {
+        List<T> all = new ArrayList<>();
+        read(structure, inlineCall, pagedCall, after, records, convert, oldestFirst -> entry -> {
+            all.add(entry);
+            return true;
+        });
+        return all;
+    }
+
+    /**
+     * The same, each entry handed to the sink {@code sinkFor} gives — told whether the adapter
+     * promised its records oldest first (a cursor's {@code order="oldest-first"}) — as its page is
+     * read; a sink that answers false stops the read.
+     */
+    private <T> void read(String structure, String inlineCall, String pagedCall, Instant after, boolean records,
+            Function<XmlNode, T> convert, Function<Boolean, Sink<T>> sinkFor) {
         List<XmlNode> args = new ArrayList<>(List.of(XmlNode.text("structure", structure)));
         if (after != null) {
             args.add(XmlNode.text("after", EsaTime.format(after)));
@@ -463,11 +554,17 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
         XmlNode inline = call(inlineCall, args.toArray(XmlNode[]::new));
         String entry = records ? "record" : "id";
         if (!inline.textOf("nullValue").map(v -> v.strip().equals("true")).orElse(false)) {
-            return inline.all(entry).stream().map(convert).toList();
+            Sink<T> sink = sinkFor.apply(false);
+            for (XmlNode node : inline.all(entry)) {
+                if (!sink.accept(convert.apply(node))) {
+                    return;
+                }
+            }
+            return;
         }
         EsaCursor cursor = EsaCursor.of(call(pagedCall, args.toArray(XmlNode[]::new)).child("cursor")
                 .orElseThrow(() -> new ConnectorException(pagedCall + " answered no cursor")));
-        List<T> all = new ArrayList<>();
+        Sink<T> sink = sinkFor.apply(records && cursor.oldestFirst());
         ExecutorService readers = pagesAhead == 0 || cursor.pages() < 2 ? null
                 : Executors.newFixedThreadPool(pagesAhead + 1, r -> {
                     Thread thread = new Thread(r, "esa-read-ahead");
@@ -490,7 +587,11 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
                     }
                     entries = answer(asked.poll());
                 }
-                entries.forEach(node -> all.add(convert.apply(node)));
+                for (XmlNode node : entries) {
+                    if (!sink.accept(convert.apply(node))) {
+                        return;
+                    }
+                }
             }
         } finally {
             asked.forEach(page -> page.cancel(true));
@@ -499,7 +600,6 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             }
             call("closeCursor", XmlNode.text("cursor-id", cursor.id()));
         }
-        return all;
     }
 
     private List<XmlNode> readPage(EsaCursor cursor, int page, String entry) {

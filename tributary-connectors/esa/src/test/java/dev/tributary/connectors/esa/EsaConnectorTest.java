@@ -282,6 +282,38 @@ class EsaConnectorTest {
         assertThat(server.openCursors()).isZero();
     }
 
+    /**
+     * The kit's cursor pages come oldest first (order="oldest-first"): the hub hands records on as
+     * their pages arrive — merged in time with the deletions — instead of holding them all to sort
+     * them; the deltas and their tokens are the same as the held way's.
+     */
+    @Test
+    void pagesPromisedOldestFirstAreHandedOnAsTheyArriveMergedWithTheDeletions() throws Exception {
+        for (int i = 0; i < 70; i++) {
+            esa.put("people", null, Map.of("name", "p" + i));
+            if (i % 10 == 5) {
+                esa.remove("people", Integer.toString(i - 2)); // a deletion between records
+            }
+        }
+        EsaConnector connector = connector(Map.of());
+        Collect all = sync(connector, null);
+        List<SyncDelta> deltas = all.deltas;
+        assertThat(deltas).hasSize(70);
+        assertThat(deltas.stream().filter(d -> d.object() == null)).hasSize(7);
+        List<String> tokens = deltas.stream().map(d -> (String) d.token().value()).toList();
+        assertThat(tokens).as("time order").isSorted();
+        // Record 3 was deleted after record 6 was written and before record 7: so it comes.
+        List<String> order = deltas.stream().map(d -> (d.object() == null ? "-" : "") + d.uid().value()).toList();
+        assertThat(order.subList(0, 7)).containsExactly("1", "2", "4", "5", "6", "-3", "7");
+        assertThat(all.last.value()).isEqualTo(tokens.get(tokens.size() - 1));
+
+        // Stopped at the first delta: only the pages asked for by then were read (7 records a page).
+        int before = server.pagesRead();
+        connector.sync(PEOPLE, null, delta -> false, OperationOptions.DEFAULTS);
+        assertThat(server.pagesRead() - before).as("pages read of 9").isLessThanOrEqualTo(3);
+        assertThat(server.openCursors()).isZero();
+    }
+
     /** Pages asked for ahead come back in the adapter's order, whatever the number in flight. */
     @Test
     void pagesReadAheadKeepTheAdaptersOrder() {

@@ -28,6 +28,8 @@ class HostileAdapterTest {
     private HttpServer http;
     private final AtomicReference<Function<String, String>> answer = new AtomicReference<>();
     private final AtomicReference<Function<String, String>> readAnswer = new AtomicReference<>();
+    /** Answers by the request and the call id, before the others; null: not this one. */
+    private final AtomicReference<java.util.function.BiFunction<String, String, String>> routed = new AtomicReference<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -37,7 +39,10 @@ class HostileAdapterTest {
             Matcher id = CALL_ID.matcher(request);
             String callId = id.find() ? id.group(1) : "?";
             String body;
-            if (request.contains("<startSync>")) {
+            String route = routed.get() == null ? null : routed.get().apply(request, callId);
+            if (route != null) {
+                body = route;
+            } else if (request.contains("<startSync>")) {
                 body = result(callId, "<value>1.0</value>");
             } else if (request.contains("<getCurrentTime/>") || request.contains("<getCurrentTime></getCurrentTime>")) {
                 body = result(callId, "<value>" + java.time.Instant.now() + "</value>");
@@ -118,6 +123,44 @@ class HostileAdapterTest {
             readAnswer.set(id -> result(id, ""));
             assertThatThrownBy(() -> connector.get(new ObjectClass("people"), new dev.tributary.connector.Uid("1"),
                     OperationOptions.DEFAULTS)).as("an empty answer is not 'no record'").hasMessageContaining("empty");
+        } finally {
+            connector.dispose();
+        }
+    }
+
+    /**
+     * Pages promised oldest first are handed on as they come; a record older than one handed on
+     * already breaks the promise — the tokens handed on would pass it by — and fails the sync.
+     */
+    @Test
+    void aBrokenOldestFirstPromiseFailsTheSyncAtTheRecordThatBreaksIt() {
+        answer.set(id -> result(id, "<structure name=\"people\"/>"));
+        routed.set((request, id) -> {
+            if (request.contains("<getDeleted>") || request.contains("<getModified>")) {
+                return result(id, request.contains("<getDeleted>") ? "" : "<nullValue>true</nullValue>");
+            }
+            if (request.contains("<getModifiedPaged>")) {
+                return result(id, "<cursor id=\"c\" pages=\"2\" page-size=\"2\" kind=\"records\" order=\"oldest-first\"/>");
+            }
+            if (request.contains("<readDataPage>")) {
+                return result(id, request.contains("<page-index>0</page-index>")
+                        ? "<record><id>2</id><modified-at>2024-01-02T00:00:00.000Z</modified-at></record>"
+                                + "<record><id>3</id><modified-at>2024-01-03T00:00:00.000Z</modified-at></record>"
+                        : "<record><id>1</id><modified-at>2024-01-01T00:00:00.000Z</modified-at></record>");
+            }
+            if (request.contains("<closeCursor>")) {
+                return result(id, "");
+            }
+            return null;
+        });
+        EsaConnector connector = connector();
+        java.util.List<String> handed = new java.util.ArrayList<>();
+        try {
+            assertThatThrownBy(() -> connector.sync(new ObjectClass("people"), null, delta -> handed.add(delta.uid().value()),
+                    OperationOptions.DEFAULTS)).isInstanceOf(ConnectorException.class)
+                    .hasMessageContaining("promised its records oldest first, but record 1 (2024-01-01T00:00:00Z) came after"
+                            + " record 3 (2024-01-03T00:00:00Z)");
+            assertThat(handed).as("the first page was handed on as it came").containsExactly("2", "3");
         } finally {
             connector.dispose();
         }
