@@ -382,12 +382,12 @@ public final class EsaConnector implements Connector, SyncOp, SearchOp, CreateOp
             // Each record becomes its change as its page is read. Pages an adapter promises oldest
             // first (order="oldest-first") are handed on as they come, merged with the deletions;
             // otherwise every change is held until all are read and put in time order.
+            // (Streamed only when reading one structure: changes then holds its deletions alone.)
             boolean streamed = names.size() == 1;
-            List<Change> deletions = changes;
             read(structure, "getModified", "getModifiedPaged", after, true, node -> {
                 EsaRecord record = EsaRecord.of(node);
                 return new Change(structure, record.id(), record.modifiedAt(), object(type, schema, record));
-            }, oldestFirst -> oldestFirst && streamed ? delivery.merging(deletions) : change -> {
+            }, oldestFirst -> oldestFirst && streamed ? delivery.merging(changes) : change -> {
                 changes.add(change);
                 return true;
             });
