@@ -644,12 +644,16 @@ public final class SyncEngine implements AutoCloseable {
                     return new Leased(lease, store.runs().create(runName, mode, membership.node()));
                 } catch (Runs.AlreadyActiveException e) {
                     // A run of another node whose lease lapsed (it died or paused past it) cannot
-                    // write any more: it is over, and this node's run takes its place.
-                    if (had || store.runs().failTakenOver(runName, membership.node(), "its hub node lost the link's"
-                            + " lease (it stopped answering); another node took the link over") == 0) {
+                    // write any more: it is over, and this node's run takes its place. When none is
+                    // left to end, that run ended by itself meanwhile (it met the new fence): the
+                    // link is free all the same, and a run of this node's own still refuses.
+                    if (had) {
                         throw e;
                     }
-                    LOG.warn("link {}: taken over from a hub node that lost its lease", runName);
+                    if (store.runs().failTakenOver(runName, membership.node(), "its hub node lost the link's"
+                            + " lease (it stopped answering); another node took the link over") > 0) {
+                        LOG.warn("link {}: taken over from a hub node that lost its lease", runName);
+                    }
                     return new Leased(lease, store.runs().create(runName, mode, membership.node()));
                 }
             } catch (RuntimeException e) {
