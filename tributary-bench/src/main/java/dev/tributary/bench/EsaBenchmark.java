@@ -51,6 +51,10 @@ final class EsaBenchmark implements Callable<Integer> {
             + "needs about five for the JDBC connector to reach its steady speed (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--esa-only", description = "Time only the ESA side: the warm-up, then one sync per pair, with the"
+            + " process's CPU time per sync (steadier than the ratio when comparing two builds of the ESA path).")
+    boolean esaOnly;
+
     @Option(names = "--pages-ahead", description = "The connector's pagesAhead setting (default: the connector's own).")
     Integer pagesAhead;
 
@@ -99,6 +103,19 @@ final class EsaBenchmark implements Callable<Integer> {
             for (int round = 0; round < warmup; round++) {
                 sync(viaEsa, esaToken);
                 sync(viaJdbc, jdbcToken);
+            }
+            if (esaOnly) {
+                Stats cpu = new Stats();
+                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                for (int round = 0; round < pairs; round++) {
+                    long before = os.getProcessCpuTime();
+                    subject.add(sync(viaEsa, esaToken));
+                    cpu.add((os.getProcessCpuTime() - before) / 1e6);
+                }
+                ChangeFeedBenchmark.line("changed rows: %,d", rows);
+                ChangeFeedBenchmark.line("(a) incremental sync from the reference ESA over HTTP: %s", subject.format("records/s"));
+                ChangeFeedBenchmark.line("    CPU time of the process per sync: %s", cpu.format("ms"));
+                return;
             }
             for (int pair = 0; pair < pairs; pair++) {
                 double a;

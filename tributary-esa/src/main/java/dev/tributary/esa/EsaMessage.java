@@ -1,9 +1,11 @@
 package dev.tributary.esa;
 
+import com.ctc.wstx.api.WstxOutputProperties;
+import com.ctc.wstx.stax.WstxOutputFactory;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Writer;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -527,8 +529,18 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
     // ---- writing
 
-    /** The platform's writer, whichever other StAX implementation the class path holds. */
-    private static final XMLOutputFactory WRITERS = XMLOutputFactory.newDefaultFactory();
+    /**
+     * Woodstox's, by class, made once (thread-safe once made): the platform's writer took about
+     * half of an adapter's time writing a page of records, this one about a third of that.
+     */
+    private static final XMLOutputFactory WRITERS = writers();
+
+    private static XMLOutputFactory writers() {
+        XMLOutputFactory factory = new WstxOutputFactory();
+        // The declaration as the protocol's examples write it, for peers that read it by hand.
+        factory.setProperty(WstxOutputProperties.P_USE_DOUBLE_QUOTES_IN_XML_DECL, true);
+        return factory;
+    }
 
     /**
      * The message as a UTF-8 document.
@@ -537,12 +549,9 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
      *     carry, naming the record and the element
      */
     public byte[] write() {
-        Text text = new Text();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         try {
-            XMLStreamWriter xml;
-            synchronized (WRITERS) { // as for the parsers' factory
-                xml = WRITERS.createXMLStreamWriter(text);
-            }
+            XMLStreamWriter xml = WRITERS.createXMLStreamWriter(out, "UTF-8");
             xml.writeStartDocument("UTF-8", "1.0");
             xml.writeStartElement("sync");
             switch (kind) {
@@ -561,40 +570,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         } catch (XMLStreamException e) {
             throw new IllegalStateException("cannot write a message: " + e.getMessage(), e);
         }
-        return text.chars.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The document's characters, encoded once at the end. The platform's writer writes many short
-     * pieces: given a byte stream it encodes and writes them a byte at a time, and through an
-     * encoding {@code Writer} each piece pays the encoder's call — writing a page took several
-     * times longer either way.
-     */
-    private static final class Text extends Writer {
-        final StringBuilder chars = new StringBuilder(8192);
-
-        @Override
-        public void write(char[] buffer, int offset, int length) {
-            chars.append(buffer, offset, length);
-        }
-
-        @Override
-        public void write(String string, int offset, int length) {
-            chars.append(string, offset, offset + length);
-        }
-
-        @Override
-        public void write(int c) {
-            chars.append((char) c);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
+        return out.toByteArray();
     }
 
     private static void write(XMLStreamWriter xml, XmlNode node, String record) throws XMLStreamException {
