@@ -61,6 +61,23 @@ public final class EsaClient {
         return call(EsaMessage.Kind.API_CALL, call);
     }
 
+    /**
+     * The answer's bytes, up to one more than the limit. With its length given (and within the
+     * limit) into an array of that size: a page of records is a megabyte, and reading it in pieces
+     * copied it twice more.
+     */
+    private byte[] read(InputStream in, long length) throws IOException {
+        if (length < 0 || length > maxBytes) {
+            return in.readNBytes(maxBytes + 1);
+        }
+        byte[] body = new byte[(int) length];
+        int read = in.readNBytes(body, 0, body.length);
+        if (read < body.length) {
+            throw new IOException("the answer ended after " + read + " of its " + length + " bytes");
+        }
+        return body;
+    }
+
     private XmlNode call(EsaMessage.Kind kind, XmlNode call) {
         String callId = prefix + CALLS.incrementAndGet();
         EsaMessage message = new EsaMessage(kind, callId, call);
@@ -75,7 +92,7 @@ public final class EsaClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
-                body = in.readNBytes(maxBytes + 1);
+                body = read(in, response.headers().firstValueAsLong("Content-Length").orElse(-1));
             }
         } catch (IOException e) {
             throw new TransportException("cannot reach " + uri + " for " + call.name() + ": " + e.getMessage(), e);

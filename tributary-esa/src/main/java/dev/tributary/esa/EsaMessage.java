@@ -1,6 +1,7 @@
 package dev.tributary.esa;
 
 import com.ctc.wstx.api.WstxOutputProperties;
+import com.ctc.wstx.stax.WstxInputFactory;
 import com.ctc.wstx.stax.WstxOutputFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,12 +21,16 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParser;
 import javax.xml.parsers.SAXParserFactory;
+import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamReader;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
+import org.codehaus.stax2.XMLInputFactory2;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -38,6 +43,7 @@ import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 import org.xml.sax.ext.Attributes2;
 import org.xml.sax.ext.DefaultHandler2;
+import org.xml.sax.helpers.AttributesImpl;
 
 /**
  * One protocol message: a call (to an ESA or to the Helper API), a result or a fault, with the
@@ -48,7 +54,10 @@ import org.xml.sax.ext.DefaultHandler2;
  * external or internal entities, no entity expansion), parses with external access switched off,
  * and validates the document against the protocol's XSD, which also bounds names, ids, texts and
  * counts — in one streaming pass (the parser validates as it reads and hands its events to the
- * tree's builder, no DOM); a document that fails anywhere gives no message. {@link #write} streams the
+ * tree's builder, no DOM); a document that fails anywhere gives no message. A result that holds
+ * records only (a page of a cursor) is first tried by a lighter reader that accepts only documents
+ * of that shape it can tell the schema accepts, and leaves every other to the validating parser
+ * (see {@link #recordsOnly}). {@link #write} streams the
  * tree out as UTF-8 and produces documents that pass the same checks.
  *
  * @param kind what the message is
@@ -156,6 +165,24 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
             throw new EsaProtocolException("the message has " + bytes.length + " bytes; at most " + maxBytes
                     + " are accepted");
         }
+        XmlNode root = recordsOnly(bytes);
+        if (root == null) {
+            root = validated(bytes);
+        }
+        XmlNode envelope = root.children().get(0);
+        for (Kind kind : Kind.values()) {
+            if (kind.element.equals(envelope.name())) {
+                String id = envelope.attribute(kind == Kind.ESA_CALL || kind == Kind.API_CALL ? "call-id" : "response-to")
+                        .orElseThrow();
+                XmlNode body = kind == Kind.ESA_CALL || kind == Kind.API_CALL ? envelope.children().get(0) : envelope;
+                return new EsaMessage(kind, id, body);
+            }
+        }
+        throw new EsaProtocolException("unknown message <" + envelope.name() + ">");
+    }
+
+    /** The message's tree, read by the platform's parser validating against the schema as it scans. */
+    static XmlNode validated(byte[] bytes) {
         // One pass over the bytes: the parser validates as it scans (the schema's validator sits in
         // its pipeline) and hands the events to a builder of the message tree; no DOM is built and
         // no second pass validates one.
@@ -180,17 +207,210 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         } catch (IOException | ParserConfigurationException e) {
             throw new EsaProtocolException("the message cannot be read: " + e.getMessage(), e);
         }
-        XmlNode root = tree.root;
-        XmlNode envelope = root.children().get(0);
-        for (Kind kind : Kind.values()) {
-            if (kind.element.equals(envelope.name())) {
-                String id = envelope.attribute(kind == Kind.ESA_CALL || kind == Kind.API_CALL ? "call-id" : "response-to")
-                        .orElseThrow();
-                XmlNode body = kind == Kind.ESA_CALL || kind == Kind.API_CALL ? envelope.children().get(0) : envelope;
-                return new EsaMessage(kind, id, body);
+        return tree.root;
+    }
+
+    // ---- reading results that hold records only
+
+    /** Woodstox's, by class, made once (thread-safe once configured); see {@link #recordsOnly}. */
+    private static final XMLInputFactory RECORD_READERS = recordReaders();
+
+    private static XMLInputFactory recordReaders() {
+        XMLInputFactory factory = new WstxInputFactory();
+        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        // A DOCTYPE ends this reader's part when it is met (the validating parser refuses it):
+        // nothing of it is ever read or fetched.
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, true);
+        factory.setProperty(XMLInputFactory.IS_COALESCING, false);
+        factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        factory.setProperty(XMLInputFactory2.P_REPORT_CDATA, true); // CDATA keeps the white space at a value's ends
+        return factory;
+    }
+
+    /**
+     * The tree of a {@code <result>} that holds records and nothing else — a page of a records
+     * cursor, the answer to {@code getModified} or {@code read} — read without the schema's
+     * validator, which took three quarters of the time of reading such a page: or null, and the
+     * validating parser reads the message.
+     *
+     * <p>It accepts only documents it can tell follow the schema, built from the few rules the
+     * schema makes for this shape: {@code <sync>} without attributes holding one {@code <result>}
+     * whose only attribute is a {@code response-to} of the {@code CallId} pattern, holding
+     * {@code <record>} elements without attributes, each holding at most one {@code <id>} (1 to
+     * 1,024 characters), then at most one {@code <modified-at>}, then {@code <value>} elements
+     * (a {@code name}, an optional {@code null} of {@code true} or {@code false}, up to 1,048,576
+     * characters); white space only between elements; no namespace, comment, processing
+     * instruction or DOCTYPE. Anything else — a rule it does not know, a document that is not
+     * well-formed, a value at a limit — is left to the validating parser, so that what is refused
+     * is refused as before, with the same message. The tree is built by the same builder, with the
+     * same checks of names and timestamps. {@code EsaMessageTest} holds it to the validating
+     * parser on thousands of seeded documents, valid and broken.
+     */
+    static XmlNode recordsOnly(byte[] bytes) {
+        TreeBuilder tree = new TreeBuilder();
+        try {
+            XMLStreamReader xml = RECORD_READERS.createXMLStreamReader(new ByteArrayInputStream(bytes));
+            try {
+                return readRecordsOnly(xml, tree) ? tree.root : null;
+            } finally {
+                xml.close();
+            }
+        } catch (XMLStreamException | SchemaViolation | RuntimeException e) {
+            return null; // Woodstox reports some errors unchecked (a lazily read text); all of them defer
+        }
+    }
+
+    private static boolean readRecordsOnly(XMLStreamReader xml, TreeBuilder tree) throws XMLStreamException, SchemaViolation {
+        AttributesImpl attributes = new AttributesImpl();
+        int depth = 0;
+        /** What the record open now has had: 0 nothing, 1 its id, 2 its modified-at, 3 values. */
+        int part = 0;
+        int length = 0;
+        while (xml.hasNext()) {
+            switch (xml.next()) {
+                case XMLStreamConstants.START_ELEMENT -> {
+                    String prefix = xml.getPrefix();
+                    String uri = xml.getNamespaceURI();
+                    if (xml.getNamespaceCount() != 0 || (prefix != null && !prefix.isEmpty()) || (uri != null && !uri.isEmpty())) {
+                        return false;
+                    }
+                    String name = xml.getLocalName();
+                    int count = xml.getAttributeCount();
+                    attributes.clear();
+                    for (int i = 0; i < count; i++) {
+                        String attributePrefix = xml.getAttributePrefix(i);
+                        String attributeUri = xml.getAttributeNamespace(i);
+                        if ((attributePrefix != null && !attributePrefix.isEmpty())
+                                || (attributeUri != null && !attributeUri.isEmpty())) {
+                            return false;
+                        }
+                        String local = xml.getAttributeLocalName(i);
+                        attributes.addAttribute("", local, local, "CDATA", xml.getAttributeValue(i));
+                    }
+                    switch (depth) {
+                        case 0 -> {
+                            if (!name.equals("sync") || count != 0) {
+                                return false;
+                            }
+                        }
+                        case 1 -> {
+                            if (!name.equals("result") || count != 1 || !"response-to".equals(attributes.getLocalName(0))
+                                    || !isCallId(attributes.getValue(0))) {
+                                return false;
+                            }
+                        }
+                        case 2 -> {
+                            if (!name.equals("record") || count != 0) {
+                                return false;
+                            }
+                            part = 0;
+                        }
+                        case 3 -> {
+                            int next = switch (name) {
+                                case "id" -> 1;
+                                case "modified-at" -> 2;
+                                case "value" -> 3;
+                                default -> -1;
+                            };
+                            if (next < 0 || next < part || (next == part && next != 3)) {
+                                return false;
+                            }
+                            part = next;
+                            if (next == 3 ? !isPlainValue(attributes) : count != 0) {
+                                return false;
+                            }
+                            length = 0;
+                        }
+                        default -> {
+                            return false;
+                        }
+                    }
+                    depth++;
+                    tree.startElement("", name, name, attributes);
+                }
+                case XMLStreamConstants.END_ELEMENT -> {
+                    if (--depth == 3) {
+                        boolean fits = switch (part) {
+                            case 1 -> length >= 1 && length <= 1024; // Id
+                            case 3 -> length <= 1_048_576; // Text
+                            default -> true; // modified-at: the builder checks it
+                        };
+                        if (!fits) {
+                            return false;
+                        }
+                    }
+                    String name = xml.getLocalName();
+                    tree.endElement("", name, name);
+                }
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE, XMLStreamConstants.CDATA -> {
+                    char[] chars = xml.getTextCharacters();
+                    int start = xml.getTextStart();
+                    int count = xml.getTextLength();
+                    if (depth == 4) {
+                        length += count;
+                        if (xml.getEventType() == XMLStreamConstants.CDATA) {
+                            tree.startCDATA();
+                            tree.characters(chars, start, count);
+                            tree.endCDATA();
+                        } else {
+                            tree.characters(chars, start, count);
+                        }
+                    } else {
+                        for (int i = start; i < start + count; i++) {
+                            if (!isSchemaSpace(chars[i])) {
+                                return false; // text where the schema allows elements only
+                            }
+                        }
+                        if (depth > 0) {
+                            tree.characters(chars, start, count);
+                        }
+                    }
+                }
+                case XMLStreamConstants.START_DOCUMENT, XMLStreamConstants.END_DOCUMENT -> {
+                }
+                default -> {
+                    return false; // a comment, a processing instruction, a DOCTYPE, an entity
+                }
             }
         }
-        throw new EsaProtocolException("unknown message <" + envelope.name() + ">");
+        return depth == 0 && tree.root != null;
+    }
+
+    /** Whether a value's attributes are a name and at most a null of true or false (the builder checks the name). */
+    private static boolean isPlainValue(Attributes attributes) {
+        boolean named = false;
+        for (int i = 0; i < attributes.getLength(); i++) {
+            switch (attributes.getLocalName(i)) {
+                case "name" -> named = true;
+                case "null" -> {
+                    String value = attributes.getValue(i);
+                    if (!value.equals("true") && !value.equals("false")) {
+                        return false;
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return named;
+    }
+
+    /** The schema's {@code CallId}: {@code [A-Za-z0-9._:-]{1,64}}. */
+    private static boolean isCallId(String value) {
+        if (value.isEmpty() || value.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads and validates a message of at most {@link #DEFAULT_MAX_BYTES}. */
@@ -573,15 +793,82 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         return out.toByteArray();
     }
 
+    /**
+     * A result holding these records, as {@link #result} with their elements would write it, but
+     * written from the records as they are: a page holds thousands, and building their elements
+     * first cost about as much as writing them.
+     *
+     * @throws EsaProtocolException as {@link #write} does
+     */
+    public static byte[] writeRecords(String responseTo, List<EsaRecord> records) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + records.size() * 256); // a small record's size
+        try {
+            XMLStreamWriter xml = WRITERS.createXMLStreamWriter(out, "UTF-8");
+            xml.writeStartDocument("UTF-8", "1.0");
+            xml.writeStartElement("sync");
+            xml.writeStartElement(Kind.RESULT.element);
+            writable(responseTo, null, Kind.RESULT.element, null, "response-to");
+            xml.writeAttribute("response-to", responseTo);
+            for (EsaRecord record : records) {
+                String in = record.id() == null ? "(new)" : record.id();
+                xml.writeStartElement("record");
+                if (record.id() != null) {
+                    leaf(xml, "id", null, record.id(), in);
+                }
+                if (record.modifiedAt() != null) {
+                    leaf(xml, "modified-at", null, EsaTime.format(record.modifiedAt()), in);
+                }
+                for (Map.Entry<String, List<String>> value : record.values().entrySet()) {
+                    String name = value.getKey();
+                    if (value.getValue() == null) {
+                        xml.writeStartElement("value");
+                        writable(name, in, "value", name, "name");
+                        xml.writeAttribute("name", name);
+                        xml.writeAttribute("null", "true");
+                        xml.writeEndElement();
+                    } else {
+                        for (String text : value.getValue()) {
+                            leaf(xml, "value", name, text, in);
+                        }
+                    }
+                }
+                xml.writeEndElement();
+            }
+            xml.writeEndElement();
+            xml.writeEndElement();
+            xml.writeEndDocument();
+            xml.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write a message: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** An element of a record with text and, for a value, its name. */
+    private static void leaf(XMLStreamWriter xml, String element, String name, String text, String record)
+            throws XMLStreamException {
+        xml.writeStartElement(element);
+        if (name != null) {
+            writable(name, record, element, name, "name");
+            xml.writeAttribute("name", name);
+        }
+        if (!text.isEmpty()) {
+            writable(text, record, element, name, null);
+            text(xml, text);
+        }
+        xml.writeEndElement();
+    }
+
     private static void write(XMLStreamWriter xml, XmlNode node, String record) throws XMLStreamException {
         xml.writeStartElement(node.name());
+        String name = node.attributes().get("name");
         for (Map.Entry<String, String> attribute : node.attributes().entrySet()) {
-            writable(attribute.getValue(), record, node, attribute.getKey());
+            writable(attribute.getValue(), record, node.name(), name, attribute.getKey());
             xml.writeAttribute(attribute.getKey(), attribute.getValue());
         }
         if (node.children().isEmpty()) {
             if (!node.text().isEmpty()) {
-                writable(node.text(), record, node, null);
+                writable(node.text(), record, node.name(), name, null);
                 text(xml, node.text());
             }
         } else {
@@ -631,7 +918,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
      * the whole message as not well-formed. The message names the record, the element and the
      * character — and holds none itself, so that it can travel in a fault.
      */
-    private static void writable(String text, String record, XmlNode node, String attribute) {
+    private static void writable(String text, String record, String elementName, String nameAttribute, String attribute) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= 0x20 && c < 0xD800 || c == '\t' || c == '\n' || c == '\r' || c >= 0xE000 && c < 0xFFFE) {
@@ -641,7 +928,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
                 i++;
                 continue;
             }
-            String element = "<" + node.name() + node.attribute("name").map(n -> " name=\"" + n + "\"").orElse("") + ">";
+            String element = "<" + elementName + (nameAttribute == null ? "" : " name=\"" + nameAttribute + "\"") + ">";
             String what = attribute == null ? "the text of" : "attribute " + attribute + " of";
             throw new EsaProtocolException((record == null ? "" : "record " + printable(record) + ": ") + what + " "
                     + printable(element) + " holds " + String.format("U+%04X", (int) c) + " at character " + (i + 1)

@@ -91,21 +91,31 @@ public final class EsaServer implements AutoCloseable {
      * adapter's records for its whole life, and their elements would be several times as many
      * objects kept alive (and copied by every collection) while the hub reads.
      */
-    private record Entries<T>(List<T> items, Function<T, XmlNode> toNode) {
+    private record Entries<T>(List<T> items, Function<T, XmlNode> toNode, boolean records) {
         static <T> Entries<T> of(List<T> items, Function<T, XmlNode> toNode) {
-            return items == null ? null : new Entries<>(List.copyOf(items), toNode);
+            return items == null ? null : new Entries<>(List.copyOf(items), toNode, false);
+        }
+
+        static Entries<EsaRecord> records(List<EsaRecord> items) {
+            return items == null ? null : new Entries<>(List.copyOf(items), EsaRecord::toNode, true);
         }
 
         int size() {
             return items.size();
         }
 
-        List<XmlNode> nodes(int from, int to) {
+        /** The entries from {@code from} to {@code to}: records as they are, anything else as elements. */
+        @SuppressWarnings("unchecked")
+        Answer answer(int from, int to) {
+            List<T> slice = items.subList(from, to);
+            if (records) {
+                return new Answer(null, (List<EsaRecord>) slice);
+            }
             List<XmlNode> nodes = new ArrayList<>(to - from);
-            for (T item : items.subList(from, to)) {
+            for (T item : slice) {
                 nodes.add(toNode.apply(item));
             }
-            return nodes;
+            return Answer.of(nodes);
         }
     }
 
@@ -191,7 +201,12 @@ public final class EsaServer implements AutoCloseable {
             }
             EsaMessage answer;
             try {
-                answer = EsaMessage.result(call.id(), dispatch(call.body()));
+                Answer answered = answer(call.body());
+                if (answered.records() != null) {
+                    reply(exchange, call.id(), () -> EsaMessage.writeRecords(call.id(), answered.records()));
+                    return;
+                }
+                answer = EsaMessage.result(call.id(), answered.nodes());
             } catch (EsaFault fault) {
                 answer = EsaMessage.fault(call.id(), fault);
             } catch (EsaProtocolException | IllegalArgumentException e) {
@@ -213,20 +228,64 @@ public final class EsaServer implements AutoCloseable {
     }
 
     private static void reply(HttpExchange exchange, int status, EsaMessage message) throws IOException {
+        if (status == 200) {
+            reply(exchange, message.id(), message::write);
+            return;
+        }
+        send(exchange, status, message.write());
+    }
+
+    /** Answers a call with what {@code written} writes — or, when it cannot be written, with a fault that says why. */
+    private static void reply(HttpExchange exchange, String callId, java.util.function.Supplier<byte[]> written)
+            throws IOException {
         byte[] bytes;
         try {
-            bytes = message.write();
+            bytes = written.get();
         } catch (EsaProtocolException e) {
             // A value no XML document can carry (a control character, a lone surrogate): the
             // answer cannot be sent, and the fault says which record and field stopped it.
-            LOG.warn("cannot answer call {}: {}", message.id(), e.getMessage());
-            bytes = EsaMessage.fault(message.id(), EsaFault.failed("the answer cannot be sent: " + e.getMessage())).write();
+            LOG.warn("cannot answer call {}: {}", callId, e.getMessage());
+            bytes = EsaMessage.fault(callId, EsaFault.failed("the answer cannot be sent: " + e.getMessage())).write();
         }
+        send(exchange, 200, bytes);
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "application/xml; charset=UTF-8");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /**
+     * What a call is answered with: elements, or — for the calls that answer records, which come
+     * by the thousand — the records themselves, written without elements (see {@link
+     * EsaMessage#writeRecords}).
+     */
+    private record Answer(List<XmlNode> nodes, List<EsaRecord> records) {
+        static Answer of(List<XmlNode> nodes) {
+            return new Answer(nodes, null);
+        }
+    }
+
+    private Answer answer(XmlNode call) {
+        return switch (call.name()) {
+            case "getModified" -> {
+                expireCursors();
+                yield inline(call, Entries.records(oldestFirst(adapter.modified(call.required("structure"),
+                        after(call)))));
+            }
+            case "getDeleted" -> {
+                expireCursors();
+                yield inline(call, Entries.of(adapter.deleted(call.required("structure"), after(call)), EsaServer::id));
+            }
+            case "readDataPage" -> {
+                expireCursors();
+                yield page(call.required("cursor-id"), Integer.parseInt(call.required("page-index")));
+            }
+            default -> Answer.of(dispatch(call));
+        };
     }
 
     private List<XmlNode> dispatch(XmlNode call) {
@@ -261,15 +320,10 @@ public final class EsaServer implements AutoCloseable {
                     EsaField::toNode);
             case "getRelations" -> map(adapter.relations(call.required("structure"), call.textOf("locale").orElse(null)),
                     EsaRelation::toNode);
-            case "getModified" -> inline(call, Entries.of(oldestFirst(adapter.modified(call.required("structure"),
-                    after(call))), EsaRecord::toNode));
-            case "getModifiedPaged" -> cursor(call, () -> Entries.of(oldestFirst(adapter.modified(call.required("structure"),
-                    after(call))), EsaRecord::toNode), true);
-            case "getDeleted" -> inline(call, Entries.of(adapter.deleted(call.required("structure"), after(call)),
-                    EsaServer::id));
+            case "getModifiedPaged" -> cursor(call, () -> Entries.records(oldestFirst(adapter.modified(
+                    call.required("structure"), after(call)))), true);
             case "getDeletedPaged" -> cursor(call, () -> Entries.of(adapter.deleted(call.required("structure"),
                     after(call)), EsaServer::id), false);
-            case "readDataPage" -> page(call.required("cursor-id"), Integer.parseInt(call.required("page-index")));
             case "closeCursor" -> {
                 cursors.remove(call.required("cursor-id"));
                 yield List.of();
@@ -358,26 +412,26 @@ public final class EsaServer implements AutoCloseable {
         return call.name().replace("Paged", "") + "|" + call.required("structure") + "|" + call.textOf("after").orElse("");
     }
 
-    private List<XmlNode> inline(XmlNode call, Entries<?> entries) {
+    private Answer inline(XmlNode call, Entries<?> entries) {
         if (entries == null || entries.size() > options.inlineLimit()) {
             unsent = entries == null ? null : new Unsent(key(call), entries);
-            return List.of(XmlNode.text("nullValue", "true"));
+            return Answer.of(List.of(XmlNode.text("nullValue", "true")));
         }
-        return entries.nodes(0, entries.size());
+        return entries.answer(0, entries.size());
     }
 
     private List<XmlNode> cursor(XmlNode call, java.util.function.Supplier<Entries<?>> read, boolean records) {
         Unsent kept = unsent;
         unsent = null;
         Entries<?> entries = kept != null && kept.key().equals(key(call)) ? kept.entries() : read.get();
-        Entries<?> all = entries == null ? new Entries<>(List.of(), EsaServer::id) : entries;
+        Entries<?> all = entries == null ? new Entries<>(List.of(), EsaServer::id, false) : entries;
         String id = UUID.randomUUID().toString();
         cursors.put(id, new Cursor(all, options.pageSize(), new Instant[] {Instant.now()}));
         int pages = (all.size() + options.pageSize() - 1) / options.pageSize();
         return List.of(new EsaCursor(id, pages, options.pageSize(), (long) all.size(), records, records).toNode());
     }
 
-    private List<XmlNode> page(String cursorId, int index) {
+    private Answer page(String cursorId, int index) {
         Cursor cursor = cursors.get(cursorId);
         if (cursor == null) {
             throw EsaFault.failed("no open cursor '" + cursorId + "' (closed, or idle too long)");
@@ -388,7 +442,7 @@ public final class EsaServer implements AutoCloseable {
             throw EsaFault.failed("cursor '" + cursorId + "' has no page " + index);
         }
         pagesRead.incrementAndGet();
-        return cursor.entries().nodes(from, Math.min(cursor.entries().size(), from + cursor.pageSize()));
+        return cursor.entries().answer(from, Math.min(cursor.entries().size(), from + cursor.pageSize()));
     }
 
     private void expireCursors() {
