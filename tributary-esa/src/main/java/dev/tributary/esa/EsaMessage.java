@@ -1,12 +1,9 @@
 package dev.tributary.esa;
 
-import com.ctc.wstx.api.WstxOutputProperties;
-import com.ctc.wstx.stax.WstxInputFactory;
-import com.ctc.wstx.stax.WstxOutputFactory;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Writer;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,7 +27,6 @@ import javax.xml.stream.XMLStreamWriter;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
-import org.codehaus.stax2.XMLInputFactory2;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -212,11 +208,11 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
     // ---- reading results that hold records only
 
-    /** Woodstox's, by class, made once (thread-safe once configured); see {@link #recordsOnly}. */
+    /** The platform's StAX readers (no other library: the kit needs only the JDK); see {@link #recordsOnly}. */
     private static final XMLInputFactory RECORD_READERS = recordReaders();
 
     private static XMLInputFactory recordReaders() {
-        XMLInputFactory factory = new WstxInputFactory();
+        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         // A DOCTYPE ends this reader's part when it is met (the validating parser refuses it):
         // nothing of it is ever read or fetched.
@@ -225,7 +221,8 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, true);
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
         factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        factory.setProperty(XMLInputFactory2.P_REPORT_CDATA, true); // CDATA keeps the white space at a value's ends
+        // CDATA sections as events of their own: the white space at a value's ends inside them is kept.
+        factory.setProperty("http://java.sun.com/xml/stream/properties/report-cdata-event", true);
         return factory;
     }
 
@@ -245,20 +242,23 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
      * instruction or DOCTYPE. Anything else — a rule it does not know, a document that is not
      * well-formed, a value at a limit — is left to the validating parser, so that what is refused
      * is refused as before, with the same message. The tree is built by the same builder, with the
-     * same checks of names and timestamps. {@code EsaMessageTest} holds it to the validating
+     * same checks of names and timestamps. {@code RecordsOnlyReaderTest} holds it to the validating
      * parser on thousands of seeded documents, valid and broken.
      */
     static XmlNode recordsOnly(byte[] bytes) {
         TreeBuilder tree = new TreeBuilder();
         try {
-            XMLStreamReader xml = RECORD_READERS.createXMLStreamReader(new ByteArrayInputStream(bytes));
+            XMLStreamReader xml;
+            synchronized (RECORD_READERS) { // as for the parsers' factory
+                xml = RECORD_READERS.createXMLStreamReader(new ByteArrayInputStream(bytes));
+            }
             try {
                 return readRecordsOnly(xml, tree) ? tree.root : null;
             } finally {
                 xml.close();
             }
         } catch (XMLStreamException | SchemaViolation | RuntimeException e) {
-            return null; // Woodstox reports some errors unchecked (a lazily read text); all of them defer
+            return null; // whatever went wrong, the validating parser reads it and says what
         }
     }
 
@@ -749,17 +749,13 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
 
     // ---- writing
 
-    /**
-     * Woodstox's, by class, made once (thread-safe once made): the platform's writer took about
-     * half of an adapter's time writing a page of records, this one about a third of that.
-     */
-    private static final XMLOutputFactory WRITERS = writers();
+    /** The platform's writer, whichever other StAX implementation the class path holds. */
+    private static final XMLOutputFactory WRITERS = XMLOutputFactory.newDefaultFactory();
 
-    private static XMLOutputFactory writers() {
-        XMLOutputFactory factory = new WstxOutputFactory();
-        // The declaration as the protocol's examples write it, for peers that read it by hand.
-        factory.setProperty(WstxOutputProperties.P_USE_DOUBLE_QUOTES_IN_XML_DECL, true);
-        return factory;
+    private static XMLStreamWriter writer(Text text) throws XMLStreamException {
+        synchronized (WRITERS) { // as for the parsers' factory
+            return WRITERS.createXMLStreamWriter(text);
+        }
     }
 
     /**
@@ -769,9 +765,9 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
      *     carry, naming the record and the element
      */
     public byte[] write() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        Text out = new Text(8192);
         try {
-            XMLStreamWriter xml = WRITERS.createXMLStreamWriter(out, "UTF-8");
+            XMLStreamWriter xml = writer(out);
             xml.writeStartDocument("UTF-8", "1.0");
             xml.writeStartElement("sync");
             switch (kind) {
@@ -790,7 +786,44 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         } catch (XMLStreamException e) {
             throw new IllegalStateException("cannot write a message: " + e.getMessage(), e);
         }
-        return out.toByteArray();
+        return out.chars.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The document's characters, encoded once at the end. The platform's writer writes many short
+     * pieces: given a byte stream it encodes and writes them a byte at a time, and through an
+     * encoding {@code Writer} each piece pays the encoder's call — writing a page took several
+     * times longer either way.
+     */
+    private static final class Text extends Writer {
+        final StringBuilder chars;
+
+        Text(int capacity) {
+            chars = new StringBuilder(capacity);
+        }
+
+        @Override
+        public void write(char[] buffer, int offset, int length) {
+            chars.append(buffer, offset, length);
+        }
+
+        @Override
+        public void write(String string, int offset, int length) {
+            chars.append(string, offset, offset + length);
+        }
+
+        @Override
+        public void write(int c) {
+            chars.append((char) c);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /**
@@ -801,9 +834,9 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
      * @throws EsaProtocolException as {@link #write} does
      */
     public static byte[] writeRecords(String responseTo, List<EsaRecord> records) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + records.size() * 256); // a small record's size
+        Text out = new Text(1024 + records.size() * 256); // about a small record's size each
         try {
-            XMLStreamWriter xml = WRITERS.createXMLStreamWriter(out, "UTF-8");
+            XMLStreamWriter xml = writer(out);
             xml.writeStartDocument("UTF-8", "1.0");
             xml.writeStartElement("sync");
             xml.writeStartElement(Kind.RESULT.element);
@@ -841,7 +874,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
         } catch (XMLStreamException e) {
             throw new IllegalStateException("cannot write a message: " + e.getMessage(), e);
         }
-        return out.toByteArray();
+        return out.chars.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** An element of a record with text and, for a value, its name. */
