@@ -87,9 +87,10 @@ public final class EsaServer implements AutoCloseable {
     }
 
     /**
-     * What the adapter answered, turned into elements a page at a time: a cursor holds the
-     * adapter's records for its whole life, and their elements would be several times as many
-     * objects kept alive (and copied by every collection) while the hub reads.
+     * What the adapter answered, written a page at a time: records as they are ({@link
+     * EsaMessage#writeRecords}), ids turned into elements. A cursor holds the adapter's records for
+     * its whole life; their elements would be several times as many objects kept alive (and
+     * copied by every collection) while the hub reads.
      */
     private record Entries<T>(List<T> items, Function<T, XmlNode> toNode, boolean records) {
         static <T> Entries<T> of(List<T> items, Function<T, XmlNode> toNode) {
@@ -203,7 +204,7 @@ public final class EsaServer implements AutoCloseable {
             try {
                 Answer answered = answer(call.body());
                 if (answered.records() != null) {
-                    reply(exchange, call.id(), () -> EsaMessage.writeRecords(call.id(), answered.records()));
+                    reply(exchange, 200, call.id(), () -> EsaMessage.writeRecords(call.id(), answered.records()));
                     return;
                 }
                 answer = EsaMessage.result(call.id(), answered.nodes());
@@ -228,15 +229,11 @@ public final class EsaServer implements AutoCloseable {
     }
 
     private static void reply(HttpExchange exchange, int status, EsaMessage message) throws IOException {
-        if (status == 200) {
-            reply(exchange, message.id(), message::write);
-            return;
-        }
-        send(exchange, status, message.write());
+        reply(exchange, status, message.id(), message::write);
     }
 
     /** Answers a call with what {@code written} writes — or, when it cannot be written, with a fault that says why. */
-    private static void reply(HttpExchange exchange, String callId, java.util.function.Supplier<byte[]> written)
+    private static void reply(HttpExchange exchange, int status, String callId, java.util.function.Supplier<byte[]> written)
             throws IOException {
         byte[] bytes;
         try {
@@ -247,10 +244,6 @@ public final class EsaServer implements AutoCloseable {
             LOG.warn("cannot answer call {}: {}", callId, e.getMessage());
             bytes = EsaMessage.fault(callId, EsaFault.failed("the answer cannot be sent: " + e.getMessage())).write();
         }
-        send(exchange, 200, bytes);
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "application/xml; charset=UTF-8");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
