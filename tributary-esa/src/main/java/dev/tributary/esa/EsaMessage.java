@@ -765,11 +765,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
      *     carry, naming the record and the element
      */
     public byte[] write() {
-        Text out = new Text(8192);
-        try {
-            XMLStreamWriter xml = writer(out);
-            xml.writeStartDocument("UTF-8", "1.0");
-            xml.writeStartElement("sync");
+        return document(8192, xml -> {
             switch (kind) {
                 case ESA_CALL, API_CALL -> {
                     xml.writeStartElement(kind.element);
@@ -780,6 +776,22 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
                 case RESULT, FAULT -> write(xml, body.with("response-to", id), null);
                 default -> throw new IllegalStateException();
             }
+        });
+    }
+
+    /** What goes inside a message's {@code <sync>}. */
+    private interface Content {
+        void write(XMLStreamWriter xml) throws XMLStreamException;
+    }
+
+    /** A UTF-8 document: the declaration and {@code <sync>} around what {@code content} writes. */
+    private static byte[] document(int capacity, Content content) {
+        Text out = new Text(capacity);
+        try {
+            XMLStreamWriter xml = writer(out);
+            xml.writeStartDocument("UTF-8", "1.0");
+            xml.writeStartElement("sync");
+            content.write(xml);
             xml.writeEndElement();
             xml.writeEndDocument();
             xml.close();
@@ -834,11 +846,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
      * @throws EsaProtocolException as {@link #write} does
      */
     public static byte[] writeRecords(String responseTo, List<EsaRecord> records) {
-        Text out = new Text(1024 + records.size() * 256); // about a small record's size each
-        try {
-            XMLStreamWriter xml = writer(out);
-            xml.writeStartDocument("UTF-8", "1.0");
-            xml.writeStartElement("sync");
+        return document(1024 + records.size() * 256, xml -> { // about a small record's size each
             xml.writeStartElement(Kind.RESULT.element);
             writable(responseTo, null, Kind.RESULT.element, null, "response-to");
             xml.writeAttribute("response-to", responseTo);
@@ -868,13 +876,7 @@ public record EsaMessage(Kind kind, String id, XmlNode body) {
                 xml.writeEndElement();
             }
             xml.writeEndElement();
-            xml.writeEndElement();
-            xml.writeEndDocument();
-            xml.close();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("cannot write a message: " + e.getMessage(), e);
-        }
-        return out.chars.toString().getBytes(StandardCharsets.UTF_8);
+        });
     }
 
     /** An element of a record with text and, for a value, its name. */
