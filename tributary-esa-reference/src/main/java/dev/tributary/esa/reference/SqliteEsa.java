@@ -54,6 +54,7 @@ public class SqliteEsa implements ExternalSystemAdapter {
         TRACK
     }
 
+    private final Path file;
     private final Connection db;
     private final List<String> tables;
     private final Clock realClock;
@@ -73,6 +74,7 @@ public class SqliteEsa implements ExternalSystemAdapter {
      * created from {@code ddl} ({@code name -> column definitions}) when missing.
      */
     public SqliteEsa(Path file, Map<String, String> ddl) throws SQLException {
+        this.file = file;
         this.db = DriverManager.getConnection("jdbc:sqlite:" + file);
         this.tables = List.copyOf(ddl.keySet());
         this.realClock = Clock.systemUTC();
@@ -251,6 +253,102 @@ public class SqliteEsa implements ExternalSystemAdapter {
     public synchronized List<EsaRecord> modified(String structure, Instant after) {
         received("getModified");
         return select(structure, after, null);
+    }
+
+    /**
+     * The same records read a page at a time, from one read transaction on a connection of their
+     * own (the file is in WAL mode: the applications' writes go on meanwhile and are the next
+     * sync's), so that a cursor holds a page and not every record.
+     */
+    @Override
+    public synchronized RecordPages modifiedPages(String structure, Instant after) {
+        received("getModified");
+        requireStructure(structure);
+        return new Snapshot(structure, columns(structure), after);
+    }
+
+    /** Changed records in one read transaction: counted when opened, read by position or after the last run. */
+    private final class Snapshot implements RecordPages {
+        private final Connection reader;
+        private final List<String[]> columns;
+        private final String select;
+        private final String after;
+        private final int size;
+        private int nextFrom = -1;
+        private String lastStamp;
+        private long lastId;
+
+        Snapshot(String structure, List<String[]> columns, Instant after) {
+            this.columns = columns;
+            this.after = after == null ? null : EsaTime.format(after);
+            StringBuilder sql = new StringBuilder("SELECT id, modified_at");
+            columns.forEach(c -> sql.append(", ").append(identifier(c[0])));
+            sql.append(" FROM ").append(identifier(structure)).append(" WHERE modified_at > ?");
+            this.select = sql.toString();
+            try {
+                reader = DriverManager.getConnection("jdbc:sqlite:" + file);
+            } catch (SQLException e) {
+                throw EsaFault.failed(e.getMessage());
+            }
+            try {
+                reader.setAutoCommit(false); // the count's read begins the transaction every page is read in
+                try (PreparedStatement count = reader.prepareStatement("SELECT count(*) FROM " + identifier(structure)
+                        + " WHERE modified_at > ?")) {
+                    count.setString(1, this.after == null ? "" : this.after);
+                    try (ResultSet rows = count.executeQuery()) {
+                        rows.next();
+                        this.size = Math.toIntExact(rows.getLong(1));
+                    }
+                }
+            } catch (SQLException | ArithmeticException e) {
+                close();
+                throw EsaFault.failed(e.getMessage());
+            }
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public synchronized List<EsaRecord> read(int from, int to) {
+            boolean onward = from == nextFrom && lastStamp != null;
+            String sql = select + (onward ? " AND (modified_at, id) > (?, ?) ORDER BY modified_at, id LIMIT ?"
+                    : " ORDER BY modified_at, id LIMIT ? OFFSET ?");
+            List<EsaRecord> records = new ArrayList<>(to - from);
+            try (PreparedStatement page = reader.prepareStatement(sql)) {
+                page.setString(1, after == null ? "" : after);
+                if (onward) {
+                    page.setString(2, lastStamp);
+                    page.setLong(3, lastId);
+                    page.setInt(4, to - from);
+                } else {
+                    page.setInt(2, to - from);
+                    page.setInt(3, from);
+                }
+                try (ResultSet rows = page.executeQuery()) {
+                    while (rows.next()) {
+                        records.add(record(rows, columns));
+                        lastStamp = rows.getString(2);
+                        lastId = rows.getLong(1);
+                    }
+                }
+            } catch (SQLException e) {
+                throw EsaFault.failed(e.getMessage());
+            }
+            nextFrom = records.isEmpty() ? -1 : from + records.size();
+            return records;
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.close(); // ends the read transaction
+            } catch (SQLException e) {
+                throw EsaFault.failed(e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -495,19 +593,23 @@ public class SqliteEsa implements ExternalSystemAdapter {
             }
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    Map<String, List<String>> values = new LinkedHashMap<>();
-                    for (int i = 0; i < columns.size(); i++) {
-                        Object value = rows.getObject(i + 3);
-                        values.put(columns.get(i)[0], value == null ? null
-                                : List.of(text(value, fieldType(columns.get(i)[1]))));
-                    }
-                    records.add(new EsaRecord(rows.getString(1), EsaTime.parse(rows.getString(2)), values));
+                    records.add(record(rows, columns));
                 }
             }
         } catch (SQLException e) {
             throw EsaFault.failed(e.getMessage());
         }
         return records;
+    }
+
+    /** A row of {@code id, modified_at} and the columns as a record. */
+    private static EsaRecord record(ResultSet rows, List<String[]> columns) throws SQLException {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            Object value = rows.getObject(i + 3);
+            values.put(columns.get(i)[0], value == null ? null : List.of(text(value, fieldType(columns.get(i)[1]))));
+        }
+        return new EsaRecord(rows.getString(1), EsaTime.parse(rows.getString(2)), values);
     }
 
     private static String text(Object value, String type) {

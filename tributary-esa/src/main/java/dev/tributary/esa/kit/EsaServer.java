@@ -23,13 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * server decides between an inline answer and a cursor for {@code getModified}/{@code getDeleted}:
  * more than {@link Options#inlineLimit()} entries answer {@code nullValue}, and the hub then asks
  * {@code getModifiedPaged}, which holds the entries in a cursor of {@link Options#pageSize()}
- * pages until {@code closeCursor} (or until it is left unused for {@link Options#cursorIdle()}).
+ * pages until {@code closeCursor} (or until it is left unused for {@link Options#cursorIdle()});
+ * records an adapter reads in runs ({@link ExternalSystemAdapter#modifiedPages}) are read a page
+ * at a time as the hub asks.
  */
 public final class EsaServer implements AutoCloseable {
 
@@ -83,40 +86,119 @@ public final class EsaServer implements AutoCloseable {
         }
     }
 
-    private record Cursor(Entries<?> entries, int pageSize, Instant[] lastUsed) {
+    private record Cursor(Entries entries, int pageSize, Instant[] lastUsed) {
     }
 
     /**
-     * What the adapter answered, written a page at a time: records as they are ({@link
-     * EsaMessage#writeRecords}), ids turned into elements. A cursor holds the adapter's records for
-     * its whole life; their elements would be several times as many objects kept alive (and
-     * copied by every collection) while the hub reads.
+     * What the adapter answered, written a run at a time: records as they are ({@link
+     * EsaMessage#writeRecords}), ids turned into elements.
      */
-    private record Entries<T>(List<T> items, Function<T, XmlNode> toNode, boolean records) {
-        static <T> Entries<T> of(List<T> items, Function<T, XmlNode> toNode) {
-            return items == null ? null : new Entries<>(List.copyOf(items), toNode, false);
+    private interface Entries extends AutoCloseable {
+        int size();
+
+        /** The entries from {@code from} to {@code to}. */
+        Answer answer(int from, int to);
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /** Deleted ids, held whole (an id and a stamp each). */
+    private record Ids(List<ExternalSystemAdapter.Deletion> items) implements Entries {
+        static Ids of(List<ExternalSystemAdapter.Deletion> items) {
+            return items == null ? null : new Ids(List.copyOf(items));
         }
 
-        static Entries<EsaRecord> records(List<EsaRecord> items) {
-            return items == null ? null : new Entries<>(List.copyOf(items), EsaRecord::toNode, true);
-        }
-
-        int size() {
+        @Override
+        public int size() {
             return items.size();
         }
 
-        /** The entries from {@code from} to {@code to}: records as they are, anything else as elements. */
-        @SuppressWarnings("unchecked")
-        Answer answer(int from, int to) {
-            List<T> slice = items.subList(from, to);
-            if (records) {
-                return new Answer(null, (List<EsaRecord>) slice);
-            }
+        @Override
+        public Answer answer(int from, int to) {
             List<XmlNode> nodes = new ArrayList<>(to - from);
-            for (T item : slice) {
-                nodes.add(toNode.apply(item));
+            for (ExternalSystemAdapter.Deletion item : items.subList(from, to)) {
+                nodes.add(id(item));
             }
             return Answer.of(nodes);
+        }
+    }
+
+    /**
+     * Records read from the adapter's {@link ExternalSystemAdapter.RecordPages} a run at a time
+     * (a cursor holds what the adapter holds: with its own paging, one page; otherwise every
+     * record), checked to be as many as due and oldest first — within a run, and against the
+     * run before when the hub reads on in order.
+     */
+    private static final class Records implements Entries {
+        private final ExternalSystemAdapter.RecordPages pages;
+        private final int size;
+        private int nextFrom = -1;
+        private EsaRecord last;
+        private boolean closed;
+
+        Records(ExternalSystemAdapter.RecordPages pages) {
+            this.pages = pages;
+            int counted;
+            try {
+                counted = pages.size();
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            if (counted < 0) {
+                close();
+                throw EsaFault.failed("the adapter counted " + counted + " records");
+            }
+            this.size = counted;
+        }
+
+        static Records of(ExternalSystemAdapter.RecordPages pages) {
+            return pages == null ? null : new Records(pages);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public synchronized Answer answer(int from, int to) {
+            if (closed) {
+                throw EsaFault.failed("the cursor's records were released (closed, or idle too long)");
+            }
+            List<EsaRecord> run = pages.read(from, to);
+            if (run == null || run.size() != to - from) {
+                throw EsaFault.failed("the adapter read " + (run == null ? "no" : run.size()) + " records where "
+                        + (to - from) + " were due (records " + from + " to " + to + " of " + size + ")");
+            }
+            EsaRecord before = from == nextFrom ? last : null;
+            for (EsaRecord record : run) {
+                if (record == null) {
+                    throw EsaFault.failed("the adapter read a null record among records " + from + " to " + to);
+                }
+                if (before != null && ExternalSystemAdapter.RecordPages.OLDEST_FIRST.compare(before, record) > 0) {
+                    throw EsaFault.failed("the adapter's records are not oldest first: '" + record.id()
+                            + "' comes after '" + before.id() + "', modified later");
+                }
+                before = record;
+            }
+            nextFrom = to;
+            last = before;
+            return new Answer(null, run);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    pages.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing an adapter's records failed", e);
+                }
+            }
         }
     }
 
@@ -171,6 +253,9 @@ public final class EsaServer implements AutoCloseable {
     public void close() {
         http.stop(0);
         workers.shutdownNow();
+        keepUnsent(null);
+        cursors.values().forEach(cursor -> cursor.entries().close());
+        cursors.clear();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -266,12 +351,11 @@ public final class EsaServer implements AutoCloseable {
         return switch (call.name()) {
             case "getModified" -> {
                 expireCursors();
-                yield inline(call, Entries.records(oldestFirst(adapter.modified(call.required("structure"),
-                        after(call)))));
+                yield inline(call, Records.of(adapter.modifiedPages(call.required("structure"), after(call))));
             }
             case "getDeleted" -> {
                 expireCursors();
-                yield inline(call, Entries.of(adapter.deleted(call.required("structure"), after(call)), EsaServer::id));
+                yield inline(call, Ids.of(adapter.deleted(call.required("structure"), after(call))));
             }
             case "readDataPage" -> {
                 expireCursors();
@@ -313,12 +397,15 @@ public final class EsaServer implements AutoCloseable {
                     EsaField::toNode);
             case "getRelations" -> map(adapter.relations(call.required("structure"), call.textOf("locale").orElse(null)),
                     EsaRelation::toNode);
-            case "getModifiedPaged" -> cursor(call, () -> Entries.records(oldestFirst(adapter.modified(
-                    call.required("structure"), after(call)))), true);
-            case "getDeletedPaged" -> cursor(call, () -> Entries.of(adapter.deleted(call.required("structure"),
-                    after(call)), EsaServer::id), false);
+            case "getModifiedPaged" -> cursor(call, () -> Records.of(adapter.modifiedPages(call.required("structure"),
+                    after(call))), true);
+            case "getDeletedPaged" -> cursor(call, () -> Ids.of(adapter.deleted(call.required("structure"), after(call))),
+                    false);
             case "closeCursor" -> {
-                cursors.remove(call.required("cursor-id"));
+                Cursor closed = cursors.remove(call.required("cursor-id"));
+                if (closed != null) {
+                    closed.entries().close();
+                }
                 yield List.of();
             }
             case "read" -> {
@@ -368,56 +455,50 @@ public final class EsaServer implements AutoCloseable {
         return items == null ? null : items.stream().map(toNode).toList();
     }
 
-    private static final Comparator<EsaRecord> OLDEST_FIRST = Comparator.comparing(EsaRecord::modifiedAt,
-            Comparator.nullsFirst(Comparator.naturalOrder()));
-
-    /**
-     * The records oldest first (records without a stamp first), as a cursor's pages promise them
-     * ({@code order="oldest-first"}): adapters are asked for that order, and a list out of it is
-     * sorted (stably) here.
-     */
-    private static List<EsaRecord> oldestFirst(List<EsaRecord> records) {
-        if (records == null) {
-            return null;
-        }
-        for (int i = 1; i < records.size(); i++) {
-            if (OLDEST_FIRST.compare(records.get(i - 1), records.get(i)) > 0) {
-                List<EsaRecord> sorted = new ArrayList<>(records);
-                sorted.sort(OLDEST_FIRST);
-                return sorted;
-            }
-        }
-        return records;
-    }
-
     private static XmlNode id(ExternalSystemAdapter.Deletion deletion) {
         return deletion.at() == null ? XmlNode.text("id", deletion.id())
                 : XmlNode.text("id", deletion.id()).with("deleted-at", EsaTime.format(deletion.at()));
     }
 
     /** What an inline call too large to answer read, kept for the paged call the hub makes next. */
-    private record Unsent(String key, Entries<?> entries) {
+    private record Unsent(String key, Entries entries, Instant at) {
     }
 
-    private volatile Unsent unsent;
+    private final AtomicReference<Unsent> unsent = new AtomicReference<>();
 
     private static String key(XmlNode call) {
         return call.name().replace("Paged", "") + "|" + call.required("structure") + "|" + call.textOf("after").orElse("");
     }
 
-    private Answer inline(XmlNode call, Entries<?> entries) {
-        if (entries == null || entries.size() > options.inlineLimit()) {
-            unsent = entries == null ? null : new Unsent(key(call), entries);
-            return Answer.of(List.of(XmlNode.text("nullValue", "true")));
+    private void keepUnsent(Unsent kept) {
+        Unsent before = unsent.getAndSet(kept);
+        if (before != null) {
+            before.entries().close();
         }
-        return entries.answer(0, entries.size());
     }
 
-    private List<XmlNode> cursor(XmlNode call, java.util.function.Supplier<Entries<?>> read, boolean records) {
-        Unsent kept = unsent;
-        unsent = null;
-        Entries<?> entries = kept != null && kept.key().equals(key(call)) ? kept.entries() : read.get();
-        Entries<?> all = entries == null ? new Entries<>(List.of(), EsaServer::id, false) : entries;
+    private Answer inline(XmlNode call, Entries entries) {
+        if (entries == null || entries.size() > options.inlineLimit()) {
+            keepUnsent(entries == null ? null : new Unsent(key(call), entries, Instant.now()));
+            return Answer.of(List.of(XmlNode.text("nullValue", "true")));
+        }
+        try (entries) {
+            return entries.answer(0, entries.size());
+        }
+    }
+
+    private List<XmlNode> cursor(XmlNode call, java.util.function.Supplier<Entries> read, boolean records) {
+        Unsent kept = unsent.getAndSet(null);
+        Entries entries;
+        if (kept != null && kept.key().equals(key(call))) {
+            entries = kept.entries();
+        } else {
+            if (kept != null) {
+                kept.entries().close();
+            }
+            entries = read.get();
+        }
+        Entries all = entries == null ? new Ids(List.of()) : entries;
         String id = UUID.randomUUID().toString();
         cursors.put(id, new Cursor(all, options.pageSize(), new Instant[] {Instant.now()}));
         int pages = (all.size() + options.pageSize() - 1) / options.pageSize();
@@ -438,8 +519,19 @@ public final class EsaServer implements AutoCloseable {
         return cursor.entries().answer(from, Math.min(cursor.entries().size(), from + cursor.pageSize()));
     }
 
+    /** Releases cursors left idle, and what an inline call kept that no paged call came for. */
     private void expireCursors() {
         Instant limit = Instant.now().minus(options.cursorIdle());
-        cursors.values().removeIf(c -> c.lastUsed()[0].isBefore(limit));
+        Unsent kept = unsent.get();
+        if (kept != null && kept.at().isBefore(limit) && unsent.compareAndSet(kept, null)) {
+            kept.entries().close();
+        }
+        for (Iterator<Cursor> open = cursors.values().iterator(); open.hasNext();) {
+            Cursor cursor = open.next();
+            if (cursor.lastUsed()[0].isBefore(limit)) {
+                open.remove();
+                cursor.entries().close();
+            }
+        }
     }
 }

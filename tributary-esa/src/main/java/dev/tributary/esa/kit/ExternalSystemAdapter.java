@@ -7,6 +7,8 @@ import dev.tributary.esa.EsaRecord;
 import dev.tributary.esa.EsaRelation;
 import dev.tributary.esa.EsaStructure;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -78,6 +80,68 @@ public interface ExternalSystemAdapter {
      * or, when there are many, through a cursor.
      */
     List<EsaRecord> modified(String structure, Instant after);
+
+    /**
+     * What {@link #modified} answers, for the server to read a page at a time. The default reads
+     * {@link #modified} whole, and a cursor then holds every record until the hub closes it;
+     * override this when the system can read its changes in runs from one view of its data (a
+     * query in one read transaction, say), and a cursor holds one page at a time instead. Null
+     * as {@link #modified}'s null.
+     */
+    default RecordPages modifiedPages(String structure, Instant after) {
+        List<EsaRecord> records = modified(structure, after);
+        return records == null ? null : RecordPages.of(records);
+    }
+
+    /**
+     * Records read a run at a time, oldest first (records without a stamp first), all from one view
+     * of the external system: what changes while a cursor is open is the next sync's. The server
+     * makes one call at a time, reads runs in order as the hub reads pages (again, or out of
+     * order, only when the hub asks so), checks the order, and closes them once answered inline,
+     * when the hub closes the cursor, or when the cursor is left idle.
+     */
+    interface RecordPages extends AutoCloseable {
+
+        /** How many records there are. */
+        int size();
+
+        /** The records at positions {@code from} (inclusive) to {@code to} (exclusive). */
+        List<EsaRecord> read(int from, int to);
+
+        /** Releases what the records are read from. */
+        @Override
+        default void close() {
+        }
+
+        /** Records already read, in any order: sorted oldest first (stably) here. */
+        static RecordPages of(List<EsaRecord> records) {
+            List<EsaRecord> sorted = List.copyOf(records);
+            for (int i = 1; i < sorted.size(); i++) {
+                if (OLDEST_FIRST.compare(sorted.get(i - 1), sorted.get(i)) > 0) {
+                    List<EsaRecord> copy = new ArrayList<>(sorted);
+                    copy.sort(OLDEST_FIRST);
+                    sorted = List.copyOf(copy);
+                    break;
+                }
+            }
+            List<EsaRecord> all = sorted;
+            return new RecordPages() {
+                @Override
+                public int size() {
+                    return all.size();
+                }
+
+                @Override
+                public List<EsaRecord> read(int from, int to) {
+                    return all.subList(from, to);
+                }
+            };
+        }
+
+        /** The order records are read in: by {@code modified-at}, records without a stamp first. */
+        Comparator<EsaRecord> OLDEST_FIRST = Comparator.comparing(EsaRecord::modifiedAt,
+                Comparator.nullsFirst(Comparator.naturalOrder()));
+    }
 
     /** A deleted record's id and when it was deleted (null if the system does not know). */
     record Deletion(String id, Instant at) {
