@@ -29,6 +29,10 @@ final class SDataBenchmark implements Callable<Integer> {
     @Option(names = "--pairs", defaultValue = "3", description = "A/B pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
+    @Option(names = "--link-only", description = "Only the SData link's catch-up, --pairs times after a warm-up"
+            + " (for profiling it).")
+    boolean linkOnly;
+
     @Override
     public Integer call() throws Exception {
         ChangeFeedBenchmark.printMachine();
@@ -57,32 +61,141 @@ final class SDataBenchmark implements Callable<Integer> {
             feed.token = tokenA;
             SyncPass.Side from = new dev.tributary.sdata.HttpSide(a.baseUrl() + "/sdata/tributary/records/-/bench", tokenA);
             Stats subject = new Stats();
+            Stats linked = new Stats();
             Stats baseline = new Stats();
             Stats ratio = new Stats();
+            Stats linkRatio = new Stats();
+            Link link = new Link(a, b, tokenA, tokenB);
+            if (linkOnly) {
+                link.run(target, "w");
+                for (int round = 1; round <= pairs; round++) {
+                    linked.add(link.run(target, Integer.toString(round)));
+                }
+                ChangeFeedBenchmark.line("records: %,d", rows);
+                ChangeFeedBenchmark.line("(c) SData catch-up hub to hub, hub B's SData link pulling: %s",
+                        linked.format("records/s"));
+                return 0;
+            }
             catchUp(target, b, tokenB, from, 0);
+            link.run(target, "w");
             feed.httpFullSync();
             for (int pair = 1; pair <= pairs; pair++) {
                 double sdata;
+                double pulled;
                 double changeFeed;
-                if (pair % 2 == 0) {
-                    changeFeed = feed.httpFullSync();
-                    sdata = catchUp(target, b, tokenB, from, pair);
-                } else {
-                    sdata = catchUp(target, b, tokenB, from, pair);
-                    changeFeed = feed.httpFullSync();
+                // The three in turn, each first in one pair of three.
+                switch (pair % 3) {
+                    case 0 -> {
+                        changeFeed = feed.httpFullSync();
+                        sdata = catchUp(target, b, tokenB, from, pair);
+                        pulled = link.run(target, Integer.toString(pair));
+                    }
+                    case 1 -> {
+                        sdata = catchUp(target, b, tokenB, from, pair);
+                        pulled = link.run(target, Integer.toString(pair));
+                        changeFeed = feed.httpFullSync();
+                    }
+                    default -> {
+                        pulled = link.run(target, Integer.toString(pair));
+                        changeFeed = feed.httpFullSync();
+                        sdata = catchUp(target, b, tokenB, from, pair);
+                    }
                 }
                 subject.add(sdata);
+                linked.add(pulled);
                 baseline.add(changeFeed);
                 ratio.add(changeFeed / sdata);
+                linkRatio.add(changeFeed / pulled);
             }
             ChangeFeedBenchmark.line("records: %,d", rows);
-            ChangeFeedBenchmark.line("(a) SData catch-up hub to hub ($syncSource pages of 1,000 into $syncTarget): %s",
-                    subject.format("records/s"));
+            ChangeFeedBenchmark.line("(a) SData catch-up hub to hub, a client calling both ($syncSource pages of 1,000 into"
+                    + " $syncTarget): %s", subject.format("records/s"));
+            ChangeFeedBenchmark.line("(c) SData catch-up hub to hub, hub B's SData link pulling (A's pages over HTTP, applied"
+                    + " in process; POST of the run to its end): %s", linked.format("records/s"));
             ChangeFeedBenchmark.line("(b) baseline, change-feed full sync of the collection over HTTP: %s",
                     baseline.format("records/s"));
             ChangeFeedBenchmark.line("    (b)/(a) per pair: %s", ratio.formatRatio());
+            ChangeFeedBenchmark.line("    (b)/(c) per pair: %s", linkRatio.formatRatio());
         }
         return 0;
+    }
+
+    /**
+     * Hub B's SData link with direction {@code in} (what replicating a collection from hub A runs):
+     * each run pulls A's collection into a fresh collection of B, timed from the POST that starts
+     * the run to the run's end as the API reports it.
+     */
+    private final class Link {
+        private final HubServer a;
+        private final HubServer b;
+        private final String tokenA;
+        private final String tokenB;
+        private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        Link(HubServer a, HubServer b, String tokenA, String tokenB) {
+            this.a = a;
+            this.b = b;
+            this.tokenA = tokenA;
+            this.tokenB = tokenB;
+        }
+
+        double run(BenchStore target, String round) {
+            String name = "pulled" + round;
+            target.store.collections().put(name, CollectionCatalog.DEFAULT_RETENTION);
+            target.store.sdata().put(new SDataResources.Resource(name, name, "tributary", "records",
+                    b.baseUrl() + "/sdata/tributary/records/-/" + name, 3));
+            com.fasterxml.jackson.databind.node.ObjectNode body = json.createObjectNode().put("resource", name)
+                    .put("direction", "in");
+            body.putObject("remote").put("url", a.baseUrl() + "/sdata/tributary/records/-/bench").put("token", tokenA);
+            call("PUT", "/v1/sdata/links/" + name, body.toString(), 200, 201);
+            long start = System.nanoTime();
+            String run = call("POST", "/v1/sdata/links/" + name + "/runs", "", 202).get("id").asText();
+            com.fasterxml.jackson.databind.JsonNode state;
+            while (true) {
+                state = call("GET", "/v1/runs/" + run, null, 200);
+                String now = state.get("state").asText();
+                if (!now.equals("queued") && !now.equals("running")) {
+                    break;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long updated = state.path("stats").path("inbound").path("updated").asLong();
+            if (!state.get("state").asText().equals("succeeded") || updated != rows) {
+                throw new IllegalStateException("the link's run applied " + updated + " of " + rows + " records: " + state);
+            }
+            return rows / seconds;
+        }
+
+        private com.fasterxml.jackson.databind.JsonNode call(String method, String path, String body, int... expected) {
+            try {
+                java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(b.baseUrl() + path)).header("Authorization", "Bearer " + tokenB)
+                        .header("Content-Type", "application/json");
+                request.method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+                java.net.http.HttpResponse<String> response = http.send(request.build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                for (int status : expected) {
+                    if (response.statusCode() == status) {
+                        return response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
+                    }
+                }
+                throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
     }
 
     /** One catch-up into a fresh collection of the target hub. */

@@ -24,7 +24,7 @@ import javax.xml.stream.XMLStreamWriter;
  */
 public final class Payloads {
 
-    private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+    static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
 
     /**
@@ -52,7 +52,7 @@ public final class Payloads {
             Map.Entry<String, JsonNode> field = fields.next();
             String name = field.getKey();
             String at = path.isEmpty() ? name : path + "." + name;
-            if (XML_NAME.matcher(name).matches() && !name.toLowerCase(java.util.Locale.ROOT).startsWith("xml")) {
+            if (elementName(name)) {
                 xml.writeStartElement(namespace, name);
             } else {
                 int bad = unwritable(name);
@@ -65,6 +65,28 @@ public final class Payloads {
             value(xml, namespace, field.getValue(), at);
             xml.writeEndElement();
         }
+    }
+
+    /**
+     * Whether a field's name can be its element's name: {@link #XML_NAME} and not starting with
+     * "xml" in any case — checked per character, as it is for every field of every record written.
+     */
+    static boolean elementName(String name) {
+        int length = name.length();
+        if (length == 0 || length > 128) {
+            return false;
+        }
+        char first = name.charAt(0);
+        if (!(first >= 'A' && first <= 'Z' || first >= 'a' && first <= 'z' || first == '_')) {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return !name.regionMatches(true, 0, "xml", 0, 3);
     }
 
     /** The index of the first character of the text no XML 1.0 document can carry (not even as a reference), or -1. */

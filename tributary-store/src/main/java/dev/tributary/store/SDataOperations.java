@@ -59,6 +59,15 @@ public final class SDataOperations {
                 + " state, result, error, started_at, touched_at FROM sdata_operations WHERE op_key = ?", key));
     }
 
+    /**
+     * Whether an operation has ended (a client deleted it through any node) — without reading its
+     * result, which for a $syncSource holds the whole selection and is asked about at every page.
+     */
+    public boolean ended(String key) {
+        return database.read(connection -> Rows.one(connection, row -> row.getString(1),
+                "SELECT state FROM sdata_operations WHERE op_key = ?", key)).map("ended"::equals).orElse(false);
+    }
+
     /** Forgets operations untouched since {@code before}. */
     public int purge(Instant before) {
         return database.write(connection -> Rows.update(connection, "DELETE FROM sdata_operations WHERE touched_at < ?",

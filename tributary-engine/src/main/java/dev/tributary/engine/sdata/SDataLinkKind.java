@@ -65,6 +65,9 @@ public final class SDataLinkKind implements LinkKind {
         return schedules;
     }
 
+    /** Entries asked for per page: this hub's provider's largest page. */
+    static final int PAGE_SIZE = 1000;
+
     @Override
     public void run(String name, Run run) {
         SDataResources.Link link = store.sdata().link(name)
@@ -73,7 +76,8 @@ public final class SDataLinkKind implements LinkKind {
                 .orElseThrow(() -> new IllegalStateException("resource kind '" + link.resource() + "' is gone"));
         SyncPass.Side hub = local.apply(resource);
         SyncPass.Side other = remote.apply(link);
-        SyncPass pass = new SyncPass(500);
+        // Pages of the provider's largest count (a provider that gives fewer links to the rest).
+        SyncPass pass = new SyncPass(PAGE_SIZE);
         Direction direction = Direction.parse(link.direction());
         if (direction == null) {
             throw new IllegalStateException("SData link '" + name + "' has direction '" + link.direction() + "'");

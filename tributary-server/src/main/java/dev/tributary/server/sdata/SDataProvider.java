@@ -377,7 +377,7 @@ public final class SDataProvider implements AutoCloseable {
 
     /** A client ended this node's operation through another node: it ends here too. */
     private void goneIfEndedElsewhere(AsyncOperations<?> operations, String key, String id) {
-        if (store.sdataOperations().get(key).map(op -> op.state().equals("ended")).orElse(false)) {
+        if (store.sdataOperations().ended(key)) {
             operations.delete(key);
             throw new AsyncOperations.GoneException("the operation '" + id + "' has ended");
         }
@@ -389,7 +389,7 @@ public final class SDataProvider implements AutoCloseable {
      */
     private void endedElsewhere(AsyncOperations<?> operations, java.util.function.Predicate<String> keys) {
         for (String key : operations.ids(keys)) {
-            if (store.sdataOperations().get(key).map(op -> op.state().equals("ended")).orElse(false)) {
+            if (store.sdataOperations().ended(key)) {
                 operations.delete(key);
             }
         }
