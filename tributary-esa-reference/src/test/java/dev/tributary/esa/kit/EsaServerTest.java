@@ -190,27 +190,37 @@ class EsaServerTest {
                         throw e.getCause();
                     }
                     if (answer instanceof ExternalSystemAdapter.RecordPages pages) {
-                        return new ExternalSystemAdapter.RecordPages() {
-                            @Override
-                            public int size() {
-                                return pages.size();
-                            }
-
-                            @Override
-                            public List<EsaRecord> read(int from, int to) {
-                                runs.add(from + "-" + to);
-                                return pages.read(from, to);
-                            }
-
-                            @Override
-                            public void close() {
-                                runs.add("closed");
-                                pages.close();
-                            }
-                        };
+                        return pages(pages.size(), (from, to) -> {
+                            runs.add(from + "-" + to);
+                            return pages.read(from, to);
+                        }, () -> {
+                            runs.add("closed");
+                            pages.close();
+                        });
                     }
                     return answer;
                 });
+    }
+
+    /** Records of a given count, read and released as given. */
+    private static ExternalSystemAdapter.RecordPages pages(int size,
+            java.util.function.BiFunction<Integer, Integer, List<EsaRecord>> read, Runnable close) {
+        return new ExternalSystemAdapter.RecordPages() {
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public List<EsaRecord> read(int from, int to) {
+                return read.apply(from, to);
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
     }
 
     /** Records an adapter pages out of order, or fewer than due, fail the page with a fault that says so. */
@@ -228,22 +238,8 @@ class EsaServerTest {
                     if (!method.getName().equals("modifiedPages")) {
                         return method.invoke(esa, args);
                     }
-                    return new ExternalSystemAdapter.RecordPages() {
-                        @Override
-                        public int size() {
-                            return records.size();
-                        }
-
-                        @Override
-                        public List<EsaRecord> read(int from, int to) {
-                            return records.subList(from, shortRead.get() ? to - 1 : to);
-                        }
-
-                        @Override
-                        public void close() {
-                            closed.incrementAndGet();
-                        }
-                    };
+                    return pages(records.size(), (from, to) -> records.subList(from, shortRead.get() ? to - 1 : to),
+                            closed::incrementAndGet);
                 });
         try (EsaServer other = EsaServer.start(paging, 0, EsaServer.Options.defaults().withToken("s3cret").withPaging(5, 4))) {
             EsaClient otherClient = new EsaClient(other.uri(), "s3cret", Duration.ofSeconds(10), EsaMessage.DEFAULT_MAX_BYTES);
