@@ -281,10 +281,7 @@ public class SqliteEsa implements ExternalSystemAdapter {
         Snapshot(String structure, List<String[]> columns, Instant after) {
             this.columns = columns;
             this.after = after == null ? null : EsaTime.format(after);
-            StringBuilder sql = new StringBuilder("SELECT id, modified_at");
-            columns.forEach(c -> sql.append(", ").append(identifier(c[0])));
-            sql.append(" FROM ").append(identifier(structure)).append(" WHERE modified_at > ?");
-            this.select = sql.toString();
+            this.select = selectFrom(structure, columns) + " WHERE modified_at > ?";
             try {
                 reader = DriverManager.getConnection("jdbc:sqlite:" + file);
             } catch (SQLException e) {
@@ -575,9 +572,7 @@ public class SqliteEsa implements ExternalSystemAdapter {
     private List<EsaRecord> select(String structure, Instant after, Long id) {
         requireStructure(structure);
         List<String[]> columns = columns(structure);
-        StringBuilder sql = new StringBuilder("SELECT id, modified_at");
-        columns.forEach(c -> sql.append(", ").append(identifier(c[0])));
-        sql.append(" FROM ").append(identifier(structure));
+        StringBuilder sql = new StringBuilder(selectFrom(structure, columns));
         if (id != null) {
             sql.append(" WHERE id = ?");
         } else if (after != null) {
@@ -600,6 +595,13 @@ public class SqliteEsa implements ExternalSystemAdapter {
             throw EsaFault.failed(e.getMessage());
         }
         return records;
+    }
+
+    /** {@code SELECT id, modified_at, <the columns> FROM <structure>}: the rows {@link #record} reads. */
+    private static String selectFrom(String structure, List<String[]> columns) {
+        StringBuilder sql = new StringBuilder("SELECT id, modified_at");
+        columns.forEach(c -> sql.append(", ").append(identifier(c[0])));
+        return sql.append(" FROM ").append(identifier(structure)).toString();
     }
 
     /** A row of {@code id, modified_at} and the columns as a record. */
