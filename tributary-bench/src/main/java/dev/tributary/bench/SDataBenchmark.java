@@ -16,8 +16,10 @@ import picocli.CommandLine.Option;
 /**
  * Hub-to-hub SData catch-up (issue "SData", benchmark): 100,000 records from one hub to a fresh
  * collection on another through $syncSource/$syncTarget (one pass, pages of 1,000), against the
- * change feed's full sync of the same collection over HTTP as the baseline; alternated, after a
- * warm-up round. Both hubs run in this JVM on SQLite stores.
+ * change feed's full sync of the same collection over HTTP as the baseline; alternated, after
+ * warm-up rounds (five by default: with one, the pairs caught the SData paths while the JIT was
+ * still compiling them, each pass of the link faster than the one before until about the fifth).
+ * Both hubs run in this JVM on SQLite stores.
  */
 @Command(name = "sdata", mixinStandardHelpOptions = true,
         description = "Hub-to-hub SData catch-up vs the change-feed full sync of the same collection.")
@@ -29,8 +31,12 @@ final class SDataBenchmark implements Callable<Integer> {
     @Option(names = "--pairs", defaultValue = "3", description = "A/B pairs (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--link-only", description = "Only the SData link's catch-up, --pairs times after a warm-up"
-            + " (for profiling it).")
+    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up rounds of each before the pairs; the JIT "
+            + "needs about five for the SData paths to reach their steady speed (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--link-only", description = "Only the SData link's catch-up, --pairs times after the warm-up"
+            + " rounds, with the process's CPU time per run (for profiling it and comparing builds of it).")
     boolean linkOnly;
 
     @Override
@@ -67,18 +73,27 @@ final class SDataBenchmark implements Callable<Integer> {
             Stats linkRatio = new Stats();
             Link link = new Link(a, b, tokenA, tokenB);
             if (linkOnly) {
-                link.run(target, "w");
+                for (int round = 1; round <= warmup; round++) {
+                    link.run(target, "w" + round);
+                }
+                Stats cpu = new Stats();
+                var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
                 for (int round = 1; round <= pairs; round++) {
+                    long before = os.getProcessCpuTime();
                     linked.add(link.run(target, Integer.toString(round)));
+                    cpu.add((os.getProcessCpuTime() - before) / 1e6);
                 }
                 ChangeFeedBenchmark.line("records: %,d", rows);
                 ChangeFeedBenchmark.line("(c) SData catch-up hub to hub, hub B's SData link pulling: %s",
                         linked.format("records/s"));
+                ChangeFeedBenchmark.line("    CPU time of the process per run of the link: %s", cpu.format("ms"));
                 return 0;
             }
-            catchUp(target, b, tokenB, from, 0);
-            link.run(target, "w");
-            feed.httpFullSync();
+            for (int round = 1; round <= warmup; round++) {
+                catchUp(target, b, tokenB, from, -round);
+                link.run(target, "w" + round);
+                feed.httpFullSync();
+            }
             for (int pair = 1; pair <= pairs; pair++) {
                 double sdata;
                 double pulled;
@@ -167,6 +182,9 @@ final class SDataBenchmark implements Callable<Integer> {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (Boolean.getBoolean("tributary.bench.verbose")) {
+                ChangeFeedBenchmark.line("    link run %s: %.2f s", round, seconds);
+            }
             long updated = state.path("stats").path("inbound").path("updated").asLong();
             if (!state.get("state").asText().equals("succeeded") || updated != rows) {
                 throw new IllegalStateException("the link's run applied " + updated + " of " + rows + " records: " + state);
@@ -200,7 +218,7 @@ final class SDataBenchmark implements Callable<Integer> {
 
     /** One catch-up into a fresh collection of the target hub. */
     private double catchUp(BenchStore target, HubServer b, String tokenB, SyncPass.Side from, int round) {
-        String name = "bench" + round;
+        String name = round < 0 ? "warm" + -round : "bench" + round;
         target.store.collections().put(name, CollectionCatalog.DEFAULT_RETENTION);
         target.store.sdata().put(new SDataResources.Resource(name, name, "tributary", "records",
                 b.baseUrl() + "/sdata/tributary/records/-/" + name, 3));

@@ -174,8 +174,8 @@ class ModuleBoundariesTest {
     void theSDataModelStandsAlone() {
         classes().that().resideInAPackage("dev.tributary.sdata..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "com.fasterxml.jackson..",
-                        "com.ctc.wstx..", "dev.tributary.sdata..")
-                .because("the provider, the links and any SData client share it; documents go through Woodstox")
+                        "com.fasterxml.aalto..", "dev.tributary.sdata..")
+                .because("the provider, the links and any SData client share it; documents go through Aalto")
                 .check(classes);
     }
 

@@ -157,6 +157,34 @@ class SDataDocumentsTest {
     }
 
     @Test
+    void aDocumentNamingAnExternalDtdOrEntityIsRefusedWithoutFetchingIt() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            fetched.incrementAndGet();
+            byte[] body = "<!ENTITY x 'fetched'>".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String at = "http://127.0.0.1:" + server.getAddress().getPort();
+            for (String hostile : List.of("<!DOCTYPE feed SYSTEM '" + at + "/feed.dtd'><feed>&x;</feed>",
+                    "<!DOCTYPE feed SYSTEM '" + at + "/feed.dtd'><feed/>",
+                    "<!DOCTYPE feed [<!ENTITY x SYSTEM '" + at + "/x.txt'>]><feed>&x;</feed>",
+                    "<!DOCTYPE feed [<!ENTITY % p SYSTEM '" + at + "/p.dtd'> %p;]><feed>&x;</feed>")) {
+                assertThatThrownBy(() -> parse(hostile)).isInstanceOf(SDataException.class)
+                        .hasMessageContaining("DOCTYPE");
+            }
+        } finally {
+            server.stop(0);
+        }
+        assertThat(fetched.get()).as("requests for the DTD or entities").isZero();
+    }
+
+    @Test
     void hostileMalformedAndOversizedDocumentsAreRefused() {
         assertThatThrownBy(() -> parse("<!DOCTYPE feed [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><feed>&x;</feed>"))
                 .isInstanceOf(SDataException.class).hasMessageContaining("DOCTYPE");
