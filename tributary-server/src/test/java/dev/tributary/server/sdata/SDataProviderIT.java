@@ -329,6 +329,50 @@ class SDataProviderIT {
     }
 
     /**
+     * A selection is stored for the store's other nodes in a compact form of its own: read through
+     * another node, its pages carry the same records and sync states as on the node that made it —
+     * the hub's own changes and a change another endpoint made (its stamp kept to the millisecond).
+     */
+    @Test
+    void aSelectionReadOnAnotherNodeHasTheSameEntriesAndStates() throws Exception {
+        TestHub a = hub(1, StoreBackend.postgres());
+        write(a, "n1", "one");
+        write(a, "n2", "two");
+        String feed = "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:sdata='http://schemas.sage.com/sdata/2008/1'"
+                + " xmlns:sync='http://schemas.sage.com/sdata/sync/2008/1'><sync:syncMode>catchUp</sync:syncMode>"
+                + "<sync:digest><sync:digestEntry><sync:endpoint>http://x/app7</sync:endpoint><sync:tick>42</sync:tick>"
+                + "<sync:conflictPriority>2</sync:conflictPriority></sync:digestEntry></sync:digest>"
+                + "<entry><sync:syncState><sync:endpoint>http://x/app7</sync:endpoint><sync:tick>41</sync:tick>"
+                + "<sync:stamp>2024-05-06T07:08:09.123456789Z</sync:stamp></sync:syncState><sdata:payload>"
+                + "<note xmlns='urn:c' sdata:uuid='u7'><text>from app7</text></note></sdata:payload></entry></feed>";
+        assertThat(target(a, "other-endpoint", feed).asText()).contains("status=201");
+        write(a, "n3", "three");
+        try (SecondNode node = SecondNode.of(a)) {
+            dev.tributary.server.HubServer b = node.server();
+            String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
+            HttpResponse<String> started = send("POST", url(a) + "/$syncSource?trackingID=same-1", a.adminToken, digest);
+            assertThat(started.statusCode()).isEqualTo(202);
+            String onA = started.headers().firstValue("Location").orElseThrow();
+            String onB = onA.replace(a.server.baseUrl(), b.baseUrl());
+            HttpResponse<String> fromB = untilDone(onB, a.adminToken);
+            HttpResponse<String> fromA = untilDone(onA, a.adminToken);
+            assertThat(fromB.statusCode()).as(fromB.body()).isEqualTo(200);
+            List<SyncFeed.Entry> readOnA = SyncFeed.read(SDataXml.parse(fromA.body().getBytes(StandardCharsets.UTF_8),
+                    1 << 20)).entries();
+            List<SyncFeed.Entry> readOnB = SyncFeed.read(SDataXml.parse(fromB.body().getBytes(StandardCharsets.UTF_8),
+                    1 << 20)).entries();
+            assertThat(readOnA).extracting(SyncFeed.Entry::uuid).containsExactlyInAnyOrder("n1", "n2", "n3", "u7");
+            assertThat(readOnB).extracting(SyncFeed.Entry::uuid, SyncFeed.Entry::state, SyncFeed.Entry::data)
+                    .containsExactlyElementsOf(readOnA.stream().map(e -> org.assertj.core.groups.Tuple.tuple(e.uuid(),
+                            e.state(), e.data())).toList());
+            assertThat(readOnB).filteredOn(e -> e.uuid().equals("u7")).extracting(SyncFeed.Entry::state)
+                    .containsExactly(new dev.tributary.sdata.SyncState("http://x/app7", 41,
+                            java.time.Instant.parse("2024-05-06T07:08:09.123Z")));
+            assertThat(send("DELETE", onB, a.adminToken, null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
      * Operations that finish at once (one note to select) are all seen done on the other node:
      * each is recorded as running before its work can record its result.
      */
