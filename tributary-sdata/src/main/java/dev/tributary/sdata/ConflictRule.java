@@ -17,6 +17,9 @@ public final class ConflictRule {
     public record Decision(boolean apply, boolean conflict, String reason) {
     }
 
+    /** The decision about an entry whose resource the target does not have: it is applied, whatever the digests say. */
+    public static final Decision NEW_AT_TARGET = new Decision(true, false, "new at the target");
+
     private ConflictRule() {
     }
 
@@ -29,7 +32,7 @@ public final class ConflictRule {
     public static Decision decide(Digest sourceDigest, Digest targetDigest, SyncState source, SyncState target) {
         Objects.requireNonNull(source, "source state");
         if (target == null) {
-            return new Decision(true, false, "new at the target");
+            return NEW_AT_TARGET;
         }
         if (source.endpoint().equals(target.endpoint())) {
             return source.tick() > target.tick()

@@ -65,13 +65,60 @@ public record Digest(String origin, List<DigestEntry> entries) {
      * absorbed up to just above the entry's tick (SData 5.5); never lowered.
      */
     public Digest afterEntry(SyncState state, int priorityIfNew, Instant now) {
-        Optional<DigestEntry> current = entry(state.endpoint());
-        long tick = state.tick() + 1;
-        if (current.isPresent() && current.get().tick() >= tick) {
-            return this;
+        Absorbing absorbing = absorbing();
+        return absorbing.absorb(state, endpoint -> priorityIfNew, now) ? absorbing.digest() : this;
+    }
+
+    /** This digest as one that absorbs entries in place. */
+    public Absorbing absorbing() {
+        return new Absorbing(this);
+    }
+
+    /**
+     * A digest taking entry after entry as {@link #afterEntry} does, in place: a target applying a
+     * page of a thousand entries makes one digest when it needs to look at it, not one per entry.
+     * Not thread-safe.
+     */
+    public static final class Absorbing {
+        private final String origin;
+        private final List<DigestEntry> entries;
+        private Digest made;
+
+        private Absorbing(Digest from) {
+            this.origin = from.origin();
+            this.entries = new ArrayList<>(from.entries());
+            this.made = from;
         }
-        int priority = current.map(DigestEntry::conflictPriority).orElse(priorityIfNew);
-        return with(new DigestEntry(state.endpoint(), tick, now, priority));
+
+        /**
+         * Absorbs an entry's state (SData 5.5); {@code priorityIfNew} gives the priority of an
+         * endpoint the digest does not list yet. Whether the digest changed.
+         */
+        public boolean absorb(SyncState state, java.util.function.ToIntFunction<String> priorityIfNew, Instant now) {
+            long tick = state.tick() + 1;
+            for (int i = 0; i < entries.size(); i++) {
+                DigestEntry current = entries.get(i);
+                if (current.endpoint().equals(state.endpoint())) {
+                    if (current.tick() >= tick) {
+                        return false;
+                    }
+                    entries.set(i, new DigestEntry(state.endpoint(), tick, now, current.conflictPriority()));
+                    made = null;
+                    return true;
+                }
+            }
+            entries.add(new DigestEntry(state.endpoint(), tick, now, priorityIfNew.applyAsInt(state.endpoint())));
+            made = null;
+            return true;
+        }
+
+        /** The digest as it is now. */
+        public Digest digest() {
+            if (made == null) {
+                made = new Digest(origin, entries);
+            }
+            return made;
+        }
     }
 
     /**

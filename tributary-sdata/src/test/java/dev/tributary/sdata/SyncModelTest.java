@@ -120,4 +120,32 @@ class SyncModelTest {
         assertThat(end.entry("D").orElseThrow().conflictPriority()).as("a new endpoint keeps its priority").isEqualTo(7);
         assertThat(end.entry("B").orElseThrow().conflictPriority()).isEqualTo(1);
     }
+
+    /**
+     * A digest absorbing entries in place ends where the same entries taken one {@link
+     * Digest#afterEntry} at a time end, after every entry: seeded random feeds over a few
+     * endpoints, known and new, ticks up, down and repeated.
+     */
+    @Test
+    void absorbingInPlaceAgreesWithAfterEntryOnRandomFeeds() {
+        java.util.Random random = new java.util.Random(20261206);
+        String[] endpoints = {"A", "B", "C", "D", "E"};
+        for (int feed = 0; feed < 2_000; feed++) {
+            Digest step = digest("A", "A", random.nextInt(20), 1 + random.nextInt(9), "B", random.nextInt(20),
+                    1 + random.nextInt(9));
+            Map<String, Integer> sourcePriorities = Map.of("A", 3, "B", 4, "C", 1 + random.nextInt(9), "D", 9, "E", 5);
+            Digest.Absorbing absorbing = step.absorbing();
+            assertThat(absorbing.digest()).isEqualTo(step);
+            for (int entry = 0; entry < 1 + random.nextInt(40); entry++) {
+                SyncState state = new SyncState(endpoints[random.nextInt(endpoints.length)], random.nextInt(30),
+                        T.plusSeconds(random.nextInt(100)));
+                Instant now = T.plusMillis(entry);
+                Digest next = step.afterEntry(state, sourcePriorities.get(state.endpoint()), now);
+                boolean changed = absorbing.absorb(state, sourcePriorities::get, now);
+                assertThat(changed).as("feed %d entry %d changed", feed, entry).isEqualTo(next != step);
+                assertThat(absorbing.digest()).as("feed %d entry %d", feed, entry).isEqualTo(next);
+                step = next;
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,27 +185,28 @@ public final class StoreTransaction {
         if (states.isEmpty()) {
             return;
         }
-        try {
-            for (List<SDataState> chunk : chunks(states, 500)) {
-                List<Object> values = new ArrayList<>();
-                values.add(collection);
-                chunk.forEach(state -> values.add(state.recordId()));
-                Rows.update(connection, "DELETE FROM sdata_states WHERE collection = ? AND record_id IN ("
-                        + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")", values.toArray());
+        // One upsert per row (SQLite's REPLACE removes the row it collides with in the search the
+        // insert makes anyway; deletes by IN lists first were a third of a catch-up page's apply).
+        // A record given twice keeps its last state.
+        Map<String, SDataState> last = new LinkedHashMap<>();
+        states.forEach(state -> last.put(state.recordId(), state));
+        String upsert = kind == StoreKind.SQLITE
+                ? "INSERT OR REPLACE INTO sdata_states (collection, record_id, version, endpoint, tick, stamp)"
+                        + " VALUES (?, ?, ?, ?, ?, ?)"
+                : "INSERT INTO sdata_states (collection, record_id, version, endpoint, tick, stamp) VALUES (?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (collection, record_id) DO UPDATE SET version = EXCLUDED.version,"
+                        + " endpoint = EXCLUDED.endpoint, tick = EXCLUDED.tick, stamp = EXCLUDED.stamp";
+        try (PreparedStatement insert = connection.prepareStatement(upsert)) {
+            for (SDataState state : last.values()) {
+                insert.setString(1, collection);
+                insert.setString(2, state.recordId());
+                insert.setLong(3, state.version());
+                insert.setString(4, state.endpoint());
+                insert.setLong(5, state.tick());
+                insert.setLong(6, state.stamp().toEpochMilli());
+                insert.addBatch();
             }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sdata_states"
-                    + " (collection, record_id, version, endpoint, tick, stamp) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (SDataState state : states) {
-                    insert.setString(1, collection);
-                    insert.setString(2, state.recordId());
-                    insert.setLong(3, state.version());
-                    insert.setString(4, state.endpoint());
-                    insert.setLong(5, state.tick());
-                    insert.setLong(6, state.stamp().toEpochMilli());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+            insert.executeBatch();
         } catch (SQLException e) {
             throw new StoreException("storing SData states failed: " + e.getMessage(), e, true);
         }

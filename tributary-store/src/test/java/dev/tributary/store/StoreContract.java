@@ -187,6 +187,36 @@ abstract class StoreContract {
         assertThat(store.links().mappings("other")).extracting(IdMapping::recordId).containsExactly("r1");
     }
 
+    /**
+     * SData states are kept per record of a collection: a later put replaces a record's state,
+     * within one call the later state of a record wins, other records and collections keep theirs.
+     */
+    @Test
+    void sdataStatesReplaceEarlierOnesOfTheirRecord() {
+        java.time.Instant t = java.time.Instant.parse("2026-01-02T03:04:05.678Z");
+        store.collections().put("other", null);
+        store.transact(tx -> {
+            tx.putSDataStates("tasks", List.of(new StoreTransaction.SDataState("r1", 1, "http://a", 5, t),
+                    new StoreTransaction.SDataState("r2", 1, "http://a", 6, t)));
+            tx.putSDataStates("other", List.of(new StoreTransaction.SDataState("r1", 9, "http://z", 1, t)));
+            return null;
+        });
+        store.transact(tx -> {
+            tx.putSDataStates("tasks", List.of(new StoreTransaction.SDataState("r1", 2, "http://b", 7, t.plusSeconds(1)),
+                    new StoreTransaction.SDataState("r3", 1, "http://a", 8, t),
+                    new StoreTransaction.SDataState("r3", 2, "http://c", 9, t.plusSeconds(2))));
+            return null;
+        });
+        java.util.Map<String, StoreTransaction.SDataState> tasks = store.transact(tx -> tx.sdataStates("tasks",
+                List.of("r1", "r2", "r3", "r4")));
+        assertThat(new java.util.TreeMap<>(tasks)).containsExactly(
+                java.util.Map.entry("r1", new StoreTransaction.SDataState("r1", 2, "http://b", 7, t.plusSeconds(1))),
+                java.util.Map.entry("r2", new StoreTransaction.SDataState("r2", 1, "http://a", 6, t)),
+                java.util.Map.entry("r3", new StoreTransaction.SDataState("r3", 2, "http://c", 9, t.plusSeconds(2))));
+        assertThat(store.transact(tx -> tx.sdataStates("other", List.of("r1", "r2"))).values())
+                .containsExactly(new StoreTransaction.SDataState("r1", 9, "http://z", 1, t));
+    }
+
     @Test
     void putCreatesThenUpdatesWithGrowingVersionsAndPositions() {
         AppliedWrite created = single(RecordWrite.put("a", json(1)));

@@ -151,7 +151,7 @@ public final class SyncTargetApplier {
         Map<String, StoredRecord> records = new java.util.HashMap<>(tx.records(resource.collection(), ids));
         Map<String, StoreTransaction.SDataState> states = new java.util.HashMap<>(tx.sdataStates(resource.collection(), ids));
         Digest before = HubDigests.digest(resource, tx, now);
-        Digest targetDigest = before;
+        Digest.Absorbing targetDigest = before.absorbing();
         boolean distinct = ids.size() == chunk.size();
         SyncFeed.Outcome[] results = new SyncFeed.Outcome[chunk.size()];
         List<Integer> toWrite = new ArrayList<>();
@@ -161,7 +161,9 @@ public final class SyncTargetApplier {
             Optional<StoredRecord> current = Optional.ofNullable(records.get(entry.uuid()));
             StoreTransaction.SDataState stored = states.get(entry.uuid());
             SyncState targetState = current.map(r -> HubDigests.state(resource, r, stored)).orElse(null);
-            ConflictRule.Decision decision = ConflictRule.decide(feed.digest(), targetDigest, entry.state(), targetState);
+            // A resource new here is decided without the digest, which is then not made for it.
+            ConflictRule.Decision decision = targetState == null ? ConflictRule.NEW_AT_TARGET
+                    : ConflictRule.decide(feed.digest(), targetDigest.digest(), entry.state(), targetState);
             if (decision.conflict()) {
                 // Recorded like every decision the hub makes on a conflict: GET /v1/conflicts shows it.
                 tx.recordConflict("sdata:" + resource.resource(), entry.uuid(), entry.state().endpoint(),
@@ -199,7 +201,7 @@ public final class SyncTargetApplier {
                     tx.putSDataState(resource.collection(), states.get(entry.uuid()));
                 }
             }
-            targetDigest = targetDigest.afterEntry(entry.state(), feed.digest().priority(entry.state().endpoint()), now);
+            targetDigest.absorb(entry.state(), feed.digest()::priority, now);
         }
         if (!writes.isEmpty()) {
             List<AppliedWrite> applied = tx.apply(resource.collection(), writes, "sdata");
@@ -215,7 +217,7 @@ public final class SyncTargetApplier {
         for (int i = 0; i < chunk.size(); i++) {
             outcomes.add(outcome(resource, chunk.get(i), results[i]));
         }
-        HubDigests.saveDigest(resource, tx, before, targetDigest);
+        HubDigests.saveDigest(resource, tx, before, targetDigest.digest());
         return outcomes;
     }
 
