@@ -53,7 +53,9 @@ public final class SDataXml {
             throw new SDataException(413, "the document has " + bytes.length + " bytes; at most " + maxBytes + " are accepted");
         }
         try {
-            XMLStreamReader reader = READERS.createXMLStreamReader(new ByteArrayInputStream(bytes));
+            java.nio.charset.Charset utf32 = utf32(bytes);
+            XMLStreamReader reader = utf32 == null ? READERS.createXMLStreamReader(new ByteArrayInputStream(bytes))
+                    : READERS.createXMLStreamReader(new java.io.InputStreamReader(new ByteArrayInputStream(bytes), utf32));
             try {
                 return tree(reader);
             } finally {
@@ -62,6 +64,22 @@ public final class SDataXml {
         } catch (XMLStreamException e) {
             throw SDataException.badRequest("the document is not well-formed XML: " + e.getMessage());
         }
+    }
+
+    /**
+     * UTF-32 by the document's first four bytes (a byte-order mark, or {@code <} as UTF-32), which
+     * Aalto does not detect itself: such a document is decoded by the JDK and read as characters.
+     */
+    private static java.nio.charset.Charset utf32(byte[] bytes) {
+        if (bytes.length < 4) {
+            return null;
+        }
+        int first = (bytes[0] & 0xFF) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | bytes[3] & 0xFF;
+        return switch (first) {
+            case 0x0000FEFF, 0x0000003C -> java.nio.charset.Charset.forName("UTF-32BE");
+            case 0xFFFE0000, 0x3C000000 -> java.nio.charset.Charset.forName("UTF-32LE");
+            default -> null;
+        };
     }
 
     /** Aalto's, by class, made once: thread-safe once configured. */

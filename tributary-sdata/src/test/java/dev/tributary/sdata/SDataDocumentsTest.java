@@ -156,6 +156,32 @@ class SDataDocumentsTest {
                 Instant.parse("2008-10-30T18:13:39Z")));
     }
 
+    /**
+     * A document reads the same in the encodings XML readers must detect (UTF-8 and UTF-16, with
+     * and without a byte-order mark), in UTF-32 (detected here: Aalto does not) and in declared
+     * single-byte encodings.
+     */
+    @Test
+    void aDocumentReadsTheSameInEveryEncodingItDeclaresOrMarks() {
+        String text = "Zo\u00eb";
+        for (String charset : List.of("UTF-8", "UTF-16BE", "UTF-16LE", "UTF-32BE", "UTF-32LE", "ISO-8859-1",
+                "windows-1252")) {
+            boolean unicode = charset.startsWith("UTF");
+            for (boolean mark : unicode ? new boolean[] {false, true} : new boolean[] {false}) {
+                // UTF-16 without a mark must be declared (XML 1.0, appendix F); UTF-8 need not be.
+                for (boolean declared : charset.equals("UTF-8") || charset.startsWith("UTF-16") && mark
+                        ? new boolean[] {false, true} : new boolean[] {true}) {
+                    String xml = (mark ? "\uFEFF" : "") + (declared ? "<?xml version='1.0' encoding='"
+                            + (charset.startsWith("UTF-32") ? "UTF-32" : charset) + "'?>" : "") + "<a>" + text
+                            + (unicode ? " \u20ac \uD83D\uDE00" : "") + "</a>";
+                    byte[] bytes = xml.getBytes(java.nio.charset.Charset.forName(charset));
+                    assertThat(parse(bytes).text()).as("%s, mark %s, declared %s", charset, mark, declared)
+                            .isEqualTo(text + (unicode ? " \u20ac \uD83D\uDE00" : ""));
+                }
+            }
+        }
+    }
+
     @Test
     void aDocumentNamingAnExternalDtdOrEntityIsRefusedWithoutFetchingIt() throws Exception {
         java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
