@@ -55,7 +55,8 @@ public final class SDataXml {
         try {
             java.nio.charset.Charset utf32 = utf32(bytes);
             XMLStreamReader reader = utf32 == null ? READERS.createXMLStreamReader(new ByteArrayInputStream(bytes))
-                    : READERS.createXMLStreamReader(new java.io.InputStreamReader(new ByteArrayInputStream(bytes), utf32));
+                    : READERS.createXMLStreamReader(new java.io.InputStreamReader(new ByteArrayInputStream(bytes),
+                            utf32.newDecoder())); // reports malformed input instead of replacing it
             try {
                 return tree(reader);
             } finally {

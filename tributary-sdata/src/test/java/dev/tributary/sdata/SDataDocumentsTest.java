@@ -241,6 +241,10 @@ class SDataDocumentsTest {
                 }
             }
         }
+        // A code point beyond Unicode in a UTF-32 document is an error, not a replacement character.
+        byte[] beyond = "<a>x</a>".getBytes(java.nio.charset.Charset.forName("UTF-32BE"));
+        beyond[12] = 0x7F;
+        assertThatThrownBy(() -> parse(beyond)).isInstanceOf(SDataException.class);
     }
 
     @Test
