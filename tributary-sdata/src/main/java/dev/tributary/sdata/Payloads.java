@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.regex.Pattern;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
@@ -24,7 +23,6 @@ import javax.xml.stream.XMLStreamWriter;
  */
 public final class Payloads {
 
-    static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
 
     /**
@@ -68,8 +66,9 @@ public final class Payloads {
     }
 
     /**
-     * Whether a field's name can be its element's name: {@link #XML_NAME} and not starting with
-     * "xml" in any case — checked per character, as it is for every field of every record written.
+     * Whether a field's name can be its element's name: 1 to 128 characters, a letter or {@code _}
+     * first, then letters, digits, {@code _ . -} (ASCII), and not starting with "xml" in any case —
+     * checked per character, as it is for every field of every record written.
      */
     static boolean elementName(String name) {
         int length = name.length();
