@@ -85,12 +85,12 @@ public final class SDataProvider implements AutoCloseable {
 
     /**
      * A selection as stored for the store's other nodes: its keys column by column, each endpoint
-     * written once and referred to by position. Written per selection before its first page is
-     * served, field by field as objects with ISO timestamps it was three quarters of a 100,000-key
-     * selection's time.
+     * written once and referred to by position, stamps as epoch milliseconds (the store keeps them
+     * to the millisecond). Written per selection before its first page is served, field by field as
+     * objects with ISO timestamps it was three quarters of a 100,000-key selection's time.
      */
     record StoredSelection(String resource, Digest digest, List<String> endpoints, String[] ids, int[] endpointOf,
-            long[] ticks, long[] seconds, int[] nanos) {
+            long[] ticks, long[] stamps) {
 
         static StoredSelection of(SourceResult result) {
             List<SyncSourceSelector.Selected> entries = result.entries();
@@ -99,30 +99,28 @@ public final class SDataProvider implements AutoCloseable {
             String[] ids = new String[size];
             int[] endpointOf = new int[size];
             long[] ticks = new long[size];
-            long[] seconds = new long[size];
-            int[] nanos = new int[size];
+            long[] stamps = new long[size];
             for (int i = 0; i < size; i++) {
                 SyncSourceSelector.Selected selected = entries.get(i);
                 SyncState state = selected.state();
                 ids[i] = selected.id();
                 endpointOf[i] = positions.computeIfAbsent(state.endpoint(), endpoint -> positions.size());
                 ticks[i] = state.tick();
-                seconds[i] = state.stamp().getEpochSecond();
-                nanos[i] = state.stamp().getNano();
+                stamps[i] = state.stamp().toEpochMilli();
             }
             return new StoredSelection(result.resource(), result.digest(), List.copyOf(positions.keySet()), ids,
-                    endpointOf, ticks, seconds, nanos);
+                    endpointOf, ticks, stamps);
         }
 
         SourceResult result() {
             int size = ids.length;
-            if (endpointOf.length != size || ticks.length != size || seconds.length != size || nanos.length != size) {
+            if (endpointOf.length != size || ticks.length != size || stamps.length != size) {
                 throw new IllegalStateException("a stored selection's columns differ in length");
             }
             List<SyncSourceSelector.Selected> entries = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
                 entries.add(new SyncSourceSelector.Selected(ids[i], new SyncState(endpoints.get(endpointOf[i]), ticks[i],
-                        java.time.Instant.ofEpochSecond(seconds[i], nanos[i]))));
+                        java.time.Instant.ofEpochMilli(stamps[i]))));
             }
             return new SourceResult(resource, digest, List.copyOf(entries));
         }
