@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
             store.close();
             stopped.countDown();
         }, "tributary-demo-shutdown"));
-        baseUrl = hub.baseUrl();
+        baseUrl = hub.localUrl();
         token = store.accessTokens().create("demo admin", List.of("admin")).secret();
 
         title("Tributary demo: two applications kept in sync through one hub");
@@ -327,7 +327,7 @@ final class DemoCommand implements Callable<Integer> {
                 throw e;
             }
             HubServer hub = new HubServer(store, config.withPort(0)).start();
-            out.println("(port " + port + " is taken, so the demo's hub listens on " + hub.baseUrl()
+            out.println("(port " + port + " is taken, so the demo's hub listens on " + hub.localUrl()
                     + " instead; choose a port with --port)");
             return hub;
         }

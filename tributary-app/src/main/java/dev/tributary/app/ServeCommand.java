@@ -79,7 +79,13 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "tributary-shutdown"));
 
-        out.println("Tributary hub is running at " + hub.baseUrl() + " (store: " + store.describe() + ")");
+        out.println("Tributary hub is running at " + hub.localUrl() + " (store: " + store.describe() + ")");
+        if (config.publicUrl() != null) {
+            out.println("Its public URL, given to other systems: " + config.publicUrl());
+        } else if (server.host.equals("0.0.0.0") || server.host.equals("::")) {
+            out.println("It listens on every interface but gives ESA adapters and watch channels " + hub.baseUrl()
+                    + " as its address; give the address others reach it at with --public-url (or TRIBUTARY_PUBLIC_URL).");
+        }
         if (opened.accessTokens().list().isEmpty()) {
             AccessTokens.IssuedToken admin = opened.accessTokens().create("initial admin token", List.of("admin"));
             out.println();
@@ -87,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
             out.println();
             out.println("    " + admin.secret());
             out.println();
-            out.println("Try:  curl -H 'Authorization: Bearer " + admin.secret() + "' " + hub.baseUrl() + "/v1/collections");
+            out.println("Try:  curl -H 'Authorization: Bearer " + admin.secret() + "' " + hub.localUrl() + "/v1/collections");
             out.println("More tokens:  tributary token create --scope read:<collection>");
         }
         out.println("Press Ctrl-C to stop.");
@@ -105,6 +111,12 @@ final class ServeCommand implements Callable<Integer> {
         @Option(names = "--host", paramLabel = "<address>", defaultValue = "127.0.0.1",
                 description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
         String host;
+
+        @Option(names = "--public-url", paramLabel = "<url>", defaultValue = "${env:TRIBUTARY_PUBLIC_URL}",
+                description = {"The URL other systems reach this hub at, such as https://hub.example.com (behind a proxy,",
+                    "the proxy's); given to ESA adapters, watch channels and SData clients in the addresses the hub",
+                    "hands out. Default: SData links name the address each request came to, the rest http://<host>:<port>."})
+        String publicUrl;
 
         @Option(names = "--max-body-size", paramLabel = "<bytes>", defaultValue = "16777216",
                 description = "Largest request body accepted, in bytes (default: ${DEFAULT-VALUE} = 16 MiB).")
@@ -167,9 +179,14 @@ final class ServeCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--webhook-allow: " + e.getMessage(), e);
             }
-            return ServerConfig.defaults().withHost(host).withPort(port)
+            ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port)
                     .withMaxBodyBytes(maxBodyBytes).withCompactionInterval(compactionInterval)
                     .withUploadCacheTtl(uploadCacheTtl).withSDataContextTtl(sdataContextTtl).withWatch(watch);
+            try {
+                return config.withPublicUrl(publicUrl == null || publicUrl.isBlank() ? null : publicUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--public-url: " + e.getMessage(), e);
+            }
         }
     }
 }

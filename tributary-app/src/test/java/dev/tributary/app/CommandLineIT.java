@@ -129,6 +129,17 @@ class CommandLineIT {
     }
 
     @Test
+    void serveRefusesAPublicUrlThatIsNoHubAddressBeforeOpeningAnything() {
+        for (String bad : new String[] {"hub.example.com", "ftp://hub.example.com", "https://hub.example.com/?x=1",
+            "https://user@hub.example.com", "https://hub example.com"}) {
+            Run refused = run("serve", "--public-url", bad, "--port", "0", "--data-dir", dir.resolve("public").toString());
+            assertThat(refused.exit()).as(bad).isNotZero();
+            assertThat(refused.err()).as(bad).contains("--public-url").contains(bad);
+        }
+        assertThat(dir.resolve("public")).as("nothing was created").doesNotExist();
+    }
+
+    @Test
     void connectorsListShowsConnIdBundlesAndExplainsTheUnusableOnes() throws Exception {
         java.nio.file.Path plugins = dir.resolve("plugins");
         java.nio.file.Files.createDirectories(plugins);

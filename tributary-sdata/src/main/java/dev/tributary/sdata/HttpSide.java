@@ -16,6 +16,11 @@ import java.util.UUID;
  * with a bearer token. It reads the digest, starts a $syncSource and reads its pages, posts pages
  * to $syncTarget and waits for their results — polling each operation at the pace its tracking
  * asks — and deletes every context it created.
+ *
+ * <p>The token goes only to the provider's own origin (the scheme, host and port of its URL): an
+ * operation's {@code Location} or a page's {@code next} link is followed when it is relative or
+ * names that origin, and the pass fails when it names another server, before anything is sent
+ * there.
  */
 public final class HttpSide implements SyncPass.Side {
 
@@ -23,6 +28,7 @@ public final class HttpSide implements SyncPass.Side {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String url;
+    private final URI origin;
     private final String token;
     private final Duration timeout;
 
@@ -33,6 +39,16 @@ public final class HttpSide implements SyncPass.Side {
 
     public HttpSide(String url, String token, Duration timeout) {
         this.url = url;
+        URI parsed;
+        try {
+            parsed = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: " + abbreviate(url), e);
+        }
+        if (parsed.getScheme() == null || !parsed.getScheme().matches("(?i)https?") || parsed.getHost() == null) {
+            throw new IllegalArgumentException("an SData provider's URL must be http(s)://host/…, not " + abbreviate(url));
+        }
+        this.origin = origin(parsed);
         this.token = token;
         this.timeout = timeout;
     }
@@ -71,7 +87,7 @@ public final class HttpSide implements SyncPass.Side {
 
             @Override
             public SyncPass.Page next(SyncPass.Page previous) {
-                return page(previous.feed().next());
+                return page(follow(location, previous.feed().next(), "a next link"));
             }
 
             @Override
@@ -127,11 +143,56 @@ public final class HttpSide implements SyncPass.Side {
         return answer.body;
     }
 
-    private static String location(Answer answer, String fallback) {
-        return answer.location == null ? fallback : answer.location;
+    /** Where an operation is tracked: its answer's {@code Location}, or {@code fallback} when it names none. */
+    private String location(Answer answer, String fallback) {
+        return answer.location == null ? fallback : follow(answer.from, answer.location, "an operation's Location");
     }
 
-    private record Answer(int status, byte[] body, String location) {
+    /**
+     * {@code href} as an absolute URL, resolved against {@code base} (the URL it came from) when
+     * relative; refused unless it is on the provider's origin — this side's token is not sent to
+     * another server.
+     */
+    private String follow(String base, String href, String what) {
+        URI resolved;
+        try {
+            String reference = href.strip();
+            URI from = URI.create(base);
+            // A reference of a query alone keeps the base's path (RFC 3986; URI.resolve follows RFC 2396 there).
+            resolved = reference.startsWith("?")
+                    ? URI.create(base.substring(0, base.length() - (from.getRawQuery() == null ? 0 : from.getRawQuery().length() + 1)) + reference)
+                    : from.resolve(reference);
+        } catch (IllegalArgumentException e) {
+            throw new SyncPass.PassException("the provider at " + url + " answered " + what + " that is no URL: "
+                    + abbreviate(href));
+        }
+        if (resolved.getRawUserInfo() != null || !origin.equals(origin(resolved))) {
+            throw new SyncPass.PassException("the provider at " + url + " answered " + what + " on another server ("
+                    + abbreviate(href) + "); the link's token is only sent to " + origin
+                    + " — if that is the provider's own address, give it as the link's remote URL");
+        }
+        return resolved.toString();
+    }
+
+    /**
+     * Scheme, host and port of a URL (the port filled in from the scheme when left out),
+     * lower-cased; null when it is not an http(s) URL with a host.
+     */
+    private static URI origin(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            return null;
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        return URI.create(scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+    }
+
+    /** A provider's answer to a request sent to {@code from}. */
+    private record Answer(String from, int status, byte[] body, String location) {
     }
 
     private Answer send(String method, String target, byte[] body, int... expected) {
@@ -158,7 +219,7 @@ public final class HttpSide implements SyncPass.Side {
         }
         for (int ok : expected) {
             if (response.statusCode() == ok) {
-                return new Answer(ok, bytes, response.headers().firstValue("Location").orElse(null));
+                return new Answer(target, ok, bytes, response.headers().firstValue("Location").orElse(null));
             }
         }
         String text = new String(bytes, 0, Math.min(bytes.length, 2000), StandardCharsets.UTF_8);

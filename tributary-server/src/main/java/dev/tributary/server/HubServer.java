@@ -65,7 +65,7 @@ public final class HubServer implements AutoCloseable {
         Audit audit = new Audit(store);
         this.records = new RecordsApi(store, config.maxBodyBytes(), this::usersOf, engine.requestWorkers());
         EsaHub esa = new EsaHub(store, engine, this::baseUrl);
-        this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl,
+        this.sdata = new SDataProvider(store, config.clock(), config.maxBodyBytes(), this::baseUrl, this::baseUrl,
                 config.sdataContextTtl(), engine.requestWorkers(), new SDataProvider.Nodes(engine::node,
                         node -> engine.nodes().stream().anyMatch(view -> view.id().equals(node) && view.live())));
         this.sdataLinks = new SDataLinks(store, engine, config.maxBodyBytes(), sdata);
@@ -262,11 +262,49 @@ public final class HubServer implements AutoCloseable {
                 || path.equals("/console/console.js") || path.equals("/console/console.css");
     }
 
-    /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
+    /**
+     * The base URL the hub gives out where no request says how it was reached (an ESA adapter's
+     * helper URL, a watch channel's resource): the configured public URL, else
+     * {@code http://host:port} of the address it listens on ({@code 127.0.0.1} for every
+     * interface).
+     */
     public String baseUrl() {
-        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return config.publicUrl() != null ? config.publicUrl() : localUrl();
+    }
+
+    /**
+     * The address the hub listens on, for clients on this machine: {@code http://host:port}
+     * ({@code 127.0.0.1} when it listens on every interface).
+     */
+    public String localUrl() {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
         return "http://" + host + ":" + port();
     }
+
+    /**
+     * The base URL for links in an answer to {@code ctx}: the configured public URL, else the
+     * scheme and {@code Host} the request came with (the address its client reached), else
+     * {@link #baseUrl()}.
+     */
+    public String baseUrl(io.javalin.http.Context ctx) {
+        if (config.publicUrl() != null) {
+            return config.publicUrl();
+        }
+        String host = ctx.header("Host");
+        String scheme = ctx.scheme();
+        if (host != null && HOST_HEADER.matcher(host).matches() && ("http".equals(scheme) || "https".equals(scheme))) {
+            return scheme + "://" + host;
+        }
+        return baseUrl();
+    }
+
+    /** A {@code Host} header: a name, an IPv4 address or a bracketed IPv6 one, then maybe a port. */
+    private static final java.util.regex.Pattern HOST_HEADER = java.util.regex.Pattern.compile(
+            "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+                    + "|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
 
     @Override
     public void close() {

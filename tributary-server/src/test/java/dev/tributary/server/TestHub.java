@@ -61,7 +61,7 @@ public final class TestHub implements AutoCloseable {
     }
 
     public Answer send(String method, String path, String body, String token, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.localUrl() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));

@@ -21,15 +21,22 @@ public final class HelperApi {
     }
 
     private final EsaClient client;
+    private final URI uri;
     private final String externalSystemId;
 
     public HelperApi(URI uri, String externalSystemId, String secret) {
+        this.uri = uri;
         this.client = new EsaClient(uri, secret, Duration.ofMinutes(5), EsaMessage.DEFAULT_MAX_BYTES);
         this.externalSystemId = externalSystemId;
     }
 
     public String externalSystemId() {
         return externalSystemId;
+    }
+
+    /** The Helper API's address, as the hub gave it. */
+    public URI uri() {
+        return uri;
     }
 
     /** Whether the hub has a record linked to this id of the structure. */

@@ -147,6 +147,7 @@ public final class SDataProvider implements AutoCloseable {
     private final Clock clock;
     private final long maxBodyBytes;
     private final Supplier<String> baseUrl;
+    private final java.util.function.Function<Context, String> linkBase;
     private final AsyncOperations<SourceResult> sources;
     private final AsyncOperations<TargetResult> targets;
     private final HubDigests digests;
@@ -166,14 +167,19 @@ public final class SDataProvider implements AutoCloseable {
     /**
      * @param workers where asynchronous operations run: the engine's request workers
      * @param nodes this node and the liveness of others, for operations shared through the store
+     * @param baseUrl the hub's base URL, in this hub's endpoint URLs (its identity in digests)
+     * @param linkBase the base URL of the links in an answer to a request (an operation's
+     *     {@code Location}, a page's {@code next}): where the client reached the hub
      */
-    public SDataProvider(Store store, Clock clock, long maxBodyBytes, Supplier<String> baseUrl, Duration idle,
+    public SDataProvider(Store store, Clock clock, long maxBodyBytes, Supplier<String> baseUrl,
+            java.util.function.Function<Context, String> linkBase, Duration idle,
             java.util.concurrent.ExecutorService workers, Nodes nodes) {
         this.nodes = nodes;
         this.store = store;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
         this.baseUrl = baseUrl;
+        this.linkBase = linkBase;
         this.sources = new AsyncOperations<>(clock, () -> idle, workers);
         // An ended selection (deleted, dropped, or the hub closing) gives its keys back.
         this.sources.onEnd(operation -> {
@@ -352,12 +358,17 @@ public final class SDataProvider implements AutoCloseable {
 
     /** This hub's resource kind as a side of a pass, in process (an SData link's local end). */
     SyncPass.Side local(SDataResources.Resource resource) {
-        return new LocalSide(resource, digests, selector, applier, budget, url(resource, "").replaceAll("/$", ""));
+        return new LocalSide(resource, digests, selector, applier, budget, baseUrl.get() + path(resource, ""));
     }
 
-    private String url(SDataResources.Resource resource, String operation) {
-        return baseUrl.get() + "/sdata/" + resource.app() + "/" + resource.contract() + "/-/" + resource.resource() + "/"
-                + operation;
+    /** An operation's URL in an answer to {@code ctx}. */
+    private String url(Context ctx, SDataResources.Resource resource, String operation) {
+        return linkBase.apply(ctx) + path(resource, operation);
+    }
+
+    private static String path(SDataResources.Resource resource, String operation) {
+        return "/sdata/" + resource.app() + "/" + resource.contract() + "/-/" + resource.resource()
+                + (operation.isEmpty() ? "" : "/" + operation);
     }
 
     private void accepted(Context ctx, AsyncOperations.Operation<?> operation, String location) {
@@ -525,7 +536,7 @@ public final class SDataProvider implements AutoCloseable {
         String id = trackingId(ctx);
         Digest target = Digests.find(SDataXml.parse(body(ctx), (int) maxBodyBytes));
         String key = scoped(resource, principal, id);
-        if (startedElsewhere(ctx, key, "source", resource, id, url(resource, "$syncSource('" + id + "')"))) {
+        if (startedElsewhere(ctx, key, "source", resource, id, url(ctx, resource, "$syncSource('" + id + "')"))) {
             return;
         }
         String caller = "/" + principal.tokenId() + "/";
@@ -561,7 +572,7 @@ public final class SDataProvider implements AutoCloseable {
             reservation.close();
             throw e;
         }
-        accepted(ctx, operation, url(resource, "$syncSource('" + id + "')"));
+        accepted(ctx, operation, url(ctx, resource, "$syncSource('" + id + "')"));
     }
 
 
@@ -569,7 +580,7 @@ public final class SDataProvider implements AutoCloseable {
 
     private void readSource(Context ctx, SDataResources.Resource resource, String id, String key) {
         AsyncOperations.Operation<SourceResult> operation = sources.get(key);
-        String location = url(resource, "$syncSource('" + id + "')");
+        String location = url(ctx, resource, "$syncSource('" + id + "')");
         SourceResult result;
         if (operation == null) {
             StoredSelection stored = elsewhere(ctx, key, "source", resource, id, location, StoredSelection.class);
@@ -659,10 +670,10 @@ public final class SDataProvider implements AutoCloseable {
         AsyncOperations.Operation<TargetResult> existing = targets.get(key);
         if (existing != null) {
             // A replayed POST finds the operation it started; the feed is not applied twice.
-            accepted(ctx, existing, url(resource, "$syncTarget('" + id + "')"));
+            accepted(ctx, existing, url(ctx, resource, "$syncTarget('" + id + "')"));
             return;
         }
-        if (startedElsewhere(ctx, key, "target", resource, id, url(resource, "$syncTarget('" + id + "')"))) {
+        if (startedElsewhere(ctx, key, "target", resource, id, url(ctx, resource, "$syncTarget('" + id + "')"))) {
             return;
         }
         SyncFeed feed = SyncFeed.read(SDataXml.parse(body(ctx), (int) maxBodyBytes));
@@ -671,7 +682,7 @@ public final class SDataProvider implements AutoCloseable {
                 () -> startShared(key, "target", resource),
                 op -> shared(key, () -> new TargetResult(resource.resource(), applier.apply(resource, feed, op::report)),
                         result -> result));
-        accepted(ctx, operation, url(resource, "$syncTarget('" + id + "')"));
+        accepted(ctx, operation, url(ctx, resource, "$syncTarget('" + id + "')"));
     }
 
 
@@ -684,7 +695,7 @@ public final class SDataProvider implements AutoCloseable {
 
     private void readTarget(Context ctx, SDataResources.Resource resource, String id, String key) {
         AsyncOperations.Operation<TargetResult> operation = targets.get(key);
-        String location = url(resource, "$syncTarget('" + id + "')");
+        String location = url(ctx, resource, "$syncTarget('" + id + "')");
         TargetResult result;
         if (operation == null) {
             result = elsewhere(ctx, key, "target", resource, id, location, TargetResult.class);

@@ -106,6 +106,7 @@ class EsaHubIT {
         HelperApi helper = esa.helper();
         assertThat(helper).as("the adapter got the Helper API's address and a secret").isNotNull();
         assertThat(helper.externalSystemId()).isEqualTo("crm");
+        assertThat(helper.uri()).hasToString(hub.server.localUrl() + "/esa/helper");
         assertThat(hub.store.esaSystems().byEndpoint("crm").orElseThrow().secretHash()).doesNotContain("esa_");
 
         // changing the endpoint re-configures the adapter with force; the masked token means "keep the stored one"
@@ -120,6 +121,14 @@ class EsaHubIT {
         link("crm-people", "in", "native", "hubWins");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> helper.startSync(false))
                 .isInstanceOf(dev.tributary.esa.EsaFault.class).hasMessageContaining("external");
+    }
+
+    @Test
+    void anAdapterIsGivenTheHubsPublicUrl() {
+        hub.close();
+        hub = new TestHub(StoreBackend.sqlite(), config -> config.withPublicUrl("https://hub.example.com:8443/"));
+        assertThat(endpoint(null).status()).isEqualTo(201);
+        assertThat(esa.helper().uri()).hasToString("https://hub.example.com:8443/esa/helper");
     }
 
     @Test

@@ -238,6 +238,67 @@ class SDataProviderIT {
                 .as("a reader may not write").isEqualTo(403);
     }
 
+    /**
+     * An HTTP/1.1 request over a plain socket, so that it can carry a {@code Host} other than the
+     * address it is sent to (as through a proxy or a DNS name): the status line and headers, a
+     * blank line, the body.
+     */
+    private static String raw(TestHub hub, String method, String path, String host, String body) throws Exception {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", hub.server.port())) {
+            socket.setSoTimeout(30_000);
+            String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + hub.adminToken
+                    + "\r\nContent-Type: application/atom+xml\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String next(String feed) {
+        return SyncFeed.read(SDataXml.parse(feed.getBytes(StandardCharsets.UTF_8), 1 << 24)).next();
+    }
+
+    @Test
+    void operationLinksNameTheAddressTheClientReachedOrThePublicUrl() throws Exception {
+        TestHub a = hub(1);
+        for (int i = 0; i < 3; i++) {
+            write(a, "n" + i, "note " + i);
+        }
+        String digest = new String(Digests.entry(new Digest("x", List.of()), "x"), StandardCharsets.UTF_8);
+        String kind = "/sdata/tributary/records/-/notes";
+        // Reached by a name (through a proxy, a container's port mapping): the links name that
+        // address, not the one the hub listens on.
+        String started = raw(a, "POST", kind + "/$syncSource?trackingID=h-1", "hub-a.example:9443", digest);
+        assertThat(started).startsWith("HTTP/1.1 202")
+                .containsIgnoringCase("Location: http://hub-a.example:9443" + kind + "/$syncSource('h-1')");
+        assertThat(untilDone(url(a) + "/$syncSource('h-1')", a.adminToken).statusCode()).isEqualTo(200);
+        String page = raw(a, "GET", kind + "/$syncSource('h-1')?startIndex=1&count=1", "hub-a.example:9443", null);
+        assertThat(page).startsWith("HTTP/1.1 200");
+        assertThat(next(page.substring(page.indexOf("\r\n\r\n") + 4)))
+                .isEqualTo("http://hub-a.example:9443" + kind + "/$syncSource('h-1')?startIndex=2&count=1");
+        // Read through the address the hub listens on, the same page names that address.
+        assertThat(next(send("GET", url(a) + "/$syncSource('h-1')?startIndex=1&count=1", a.adminToken, null).body()))
+                .isEqualTo(url(a) + "/$syncSource('h-1')?startIndex=2&count=1");
+        // A Host that is no host name is not echoed: the hub's own address stands in.
+        String odd = raw(a, "POST", kind + "/$syncSource?trackingID=h-2", "a_b:80", digest);
+        assertThat(odd).startsWith("HTTP/1.1 202").containsIgnoringCase("Location: " + url(a) + "/$syncSource('h-2')");
+
+        // With a public URL, every link names it, whatever the request's Host.
+        TestHub b = new TestHub(StoreBackend.sqlite(), config -> config.withPublicUrl("https://hub-b.example/tributary/"));
+        hubs.add(b);
+        assertThat(b.put("/v1/collections/notes", "{}").status()).isIn(200, 201);
+        Answer resource = b.put("/v1/sdata/resources/notes", "{\"collection\":\"notes\"}");
+        assertThat(resource.status()).isEqualTo(201);
+        assertThat(b.server.baseUrl()).isEqualTo("https://hub-b.example/tributary");
+        String viaPublic = raw(b, "POST", kind + "/$syncSource?trackingID=p-1", "hub-a.example:9443", digest);
+        assertThat(viaPublic).startsWith("HTTP/1.1 202")
+                .containsIgnoringCase("Location: https://hub-b.example/tributary" + kind + "/$syncSource('p-1')");
+        assertThat(resource.json().path("endpoint").asText())
+                .as("the resource kind's endpoint, its identity in digests").isEqualTo("https://hub-b.example/tributary" + kind);
+    }
+
     @Test
     void asyncContextsAnswerTrackingThenResultsUntilDeletedThenGone() throws Exception {
         TestHub a = hub(1);
