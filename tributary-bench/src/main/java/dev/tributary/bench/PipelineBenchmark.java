@@ -65,6 +65,11 @@ final class PipelineBenchmark implements Callable<Integer> {
                 "(default: ${DEFAULT-VALUE})."})
     String writeMode;
 
+    @Option(names = "--hub-store", defaultValue = "sqlite", paramLabel = "<sqlite|jdbc-url>",
+            description = {"The hub's store: sqlite (embedded, a fresh file per pass) or a PostgreSQL JDBC URL",
+                "(a fresh schema per pass, dropped after it) (default: ${DEFAULT-VALUE})."})
+    String hubStore;
+
     @Option(names = "--overlap", description = {"Make the out link continuous: it writes to MariaDB what the in run",
         "commits while the in run goes on, instead of a run started after it (the two links pipelined)."})
     boolean overlap;
@@ -92,8 +97,8 @@ final class PipelineBenchmark implements Callable<Integer> {
                 ratio.add(baseline / through.rowsPerSecond());
                 peakHeap = Math.max(peakHeap, through.peakHeapBytes());
             }
-            ChangeFeedBenchmark.line("rows: %,d; hub store: embedded SQLite; target: %s; out link: %s; JVM max heap %,d MiB", rows,
-                    writeMode, overlap ? "continuous (overlapping the in run)" : "a run after the in run", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            ChangeFeedBenchmark.line("rows: %,d; hub store: %s; target: %s; out link: %s; JVM max heap %,d MiB", rows,
+                    hubStore.equals("sqlite") ? "embedded SQLite" : "PostgreSQL", writeMode, overlap ? "continuous (overlapping the in run)" : "a run after the in run", Runtime.getRuntime().maxMemory() / (1024 * 1024));
             ChangeFeedBenchmark.line("full sync PostgreSQL → hub → MariaDB: %s", hub.format("rows/s"));
             ChangeFeedBenchmark.line("baseline COPY TO STDOUT | LOAD DATA LOCAL INFILE: %s", raw.format("rows/s"));
             ChangeFeedBenchmark.line("    baseline/hub per pair: %s", ratio.formatRatio());
@@ -149,7 +154,6 @@ final class PipelineBenchmark implements Callable<Integer> {
      * sync ends when it has written everything the in run brought.
      */
     private Result throughHub(Scratch scratch, String table, int count, boolean latency, boolean follow) throws Exception {
-        Path data = Files.createTempDirectory("tributary-pipeline-");
         String target = table + "_copies";
         try (Connection maria = DriverManager.getConnection(scratch.mariaUrl); Statement sql = maria.createStatement()) {
             sql.execute("DROP TABLE IF EXISTS " + target);
@@ -160,8 +164,8 @@ final class PipelineBenchmark implements Callable<Integer> {
         if (!upsert) {
             JdbcConnector.installChangeTracking(Map.of("url", scratch.mariaUrl, "tables", target, "counter", target));
         }
-        try (Store store = Store.open(StoreConfig.sqlite(data), Clock.systemUTC());
-                SyncEngine engine = new SyncEngine(store, ConnectorRegistry.load(), Clock.systemUTC(),
+        try (BenchStore hubStoreOfPass = BenchStore.open(hubStore);
+                SyncEngine engine = new SyncEngine(hubStoreOfPass.store, ConnectorRegistry.load(), Clock.systemUTC(),
                         SyncEngine.Settings.defaults().withSchedulerTick(Duration.ZERO)).start()) {
             engine.putEndpoint("source", JSON.readTree("{\"connector\":\"jdbc\",\"config\":{\"url\":\"" + scratch.pgUrl
                     + "\",\"tables\":\"" + table + "\",\"batchSize\":5000}}"));
@@ -207,10 +211,6 @@ final class PipelineBenchmark implements Callable<Integer> {
                 }
             }
             return new Result(rate, peak, latencies);
-        } finally {
-            try (var files = Files.walk(data)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

@@ -23,8 +23,10 @@ import java.util.UUID;
  *   <li><b>Checked where it matters.</b> A thread that works under a lease ({@link
  *       Store#underLease}) has every store transaction it opens check, first thing and in that
  *       transaction, that the lease row still names its node and fence and has not expired —
- *       on PostgreSQL reading the row {@code FOR SHARE}, so a takeover waits until the
- *       transaction ended. A node paused past its lease (GC, SIGSTOP) therefore cannot write a
+ *       on PostgreSQL reading the row {@code FOR KEY SHARE}, and a takeover locks it
+ *       {@code FOR UPDATE} first, so that it waits until the transaction ended. (The owner's
+ *       own heartbeat, which only moves the expiry, does not wait for its work: a
+ *       transaction under a lease that ran longer than the lease would otherwise lose it.) A node paused past its lease (GC, SIGSTOP) therefore cannot write a
  *       checkpoint, token, id mapping or record after another node took the work over: its
  *       transaction fails with {@link LeaseLostException}.</li>
  *   <li>Times are the nodes' clocks (keep them in sync, e.g. NTP): a skew shortens or lengthens a
@@ -108,6 +110,9 @@ public final class Nodes {
                 Rows.update(connection, "INSERT INTO leases (name, owner, fence, expires_at) VALUES (?, NULL, 0, 0)"
                         + " ON CONFLICT (name) DO NOTHING", name);
             }
+            // Waits for every transaction that checked the lease (FOR KEY SHARE) to end.
+            Rows.one(connection, row -> 1, "SELECT 1 FROM leases WHERE name = ?"
+                    + (database.kind() == StoreKind.POSTGRESQL ? " FOR UPDATE" : ""), name);
             int taken = Rows.update(connection, "UPDATE leases SET fence = CASE WHEN owner = ? THEN fence ELSE fence + 1 END,"
                     + " owner = ?, expires_at = ?, acquired_at = CASE WHEN owner = ? THEN acquired_at ELSE ? END"
                     + " WHERE name = ? AND (owner = ? OR owner IS NULL OR expires_at <= ?)",
@@ -155,12 +160,13 @@ public final class Nodes {
 
     /**
      * In a write transaction: fails with {@link LeaseLostException} unless {@code lease} is still
-     * held — same owner and fence, unexpired. On PostgreSQL the row is read {@code FOR SHARE}, so
-     * a takeover waits for this transaction.
+     * held — same owner and fence, unexpired. On PostgreSQL the row is read {@code FOR KEY SHARE},
+     * so a takeover ({@code FOR UPDATE}) waits for this transaction, and the owner's heartbeat
+     * (an update of the expiry alone, {@code FOR NO KEY UPDATE}) does not.
      */
     static void check(Connection connection, StoreKind kind, Lease lease, Clock clock) throws SQLException {
         Optional<Lease> now = Rows.one(connection, Nodes::lease, "SELECT name, owner, fence, expires_at FROM leases"
-                + " WHERE name = ?" + (kind == StoreKind.POSTGRESQL ? " FOR SHARE" : ""), lease.name());
+                + " WHERE name = ?" + (kind == StoreKind.POSTGRESQL ? " FOR KEY SHARE" : ""), lease.name());
         Instant at = clock.instant();
         if (now.isEmpty() || !lease.owner().equals(now.get().owner()) || now.get().fence() != lease.fence()
                 || !now.get().expiresAt().isAfter(at)) {

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 abstract class LeasesContract {
 
-    private static final Duration TTL = Duration.ofSeconds(10);
+    protected static final Duration TTL = Duration.ofSeconds(10);
 
-    private final ManualClock clock = new ManualClock();
+    protected final ManualClock clock = new ManualClock();
     private StoreBackend backend;
-    private Store store;
+    protected Store store;
 
     protected abstract StoreBackend backend();
 
