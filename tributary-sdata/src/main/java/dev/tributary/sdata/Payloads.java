@@ -1,12 +1,14 @@
 package dev.tributary.sdata;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
@@ -20,10 +22,14 @@ import javax.xml.stream.XMLStreamWriter;
  * {@code null}, {@code object} (child elements are its properties) and {@code list} (each
  * {@code <item>} child is one element, with its own {@code t}). {@code xsi:nil="true"} is read as
  * null too. An empty object and an empty list are kept apart by their {@code t}.
+ *
+ * <p>Both ways stream: a record's stored JSON text is written as XML token by token, and a
+ * payload element is read into JSON text, with no JSON tree in between (a page of 1,000 records
+ * would otherwise build and drop a tree per record on each side).
  */
 public final class Payloads {
 
-    private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonFactory JSON = new JsonFactory();
 
     /**
      * The longest number accepted, in characters (sign, digits, point and exponent) — the same
@@ -35,20 +41,28 @@ public final class Payloads {
     }
 
     /**
-     * Writes the object's properties as children of the current element.
+     * Writes the payload's properties as children of the current element.
      *
      * @throws SDataException (500) when a name or a text holds a character XML 1.0 cannot carry
      *     (U+0000, most controls below U+0020, U+FFFE, U+FFFF, a lone surrogate), naming the field
      *     and the character: no document can hold it, so none is written
      */
-    public static void write(XMLStreamWriter xml, String namespace, ObjectNode data) throws XMLStreamException {
-        write(xml, namespace, data, "");
+    public static void write(XMLStreamWriter xml, String namespace, Payload data) throws XMLStreamException {
+        try (JsonParser json = JSON.createParser(data.text())) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("a payload is a JSON object");
+            }
+            writeObject(xml, namespace, json, "");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a payload is a JSON object: " + e.getMessage(), e);
+        }
     }
 
-    private static void write(XMLStreamWriter xml, String namespace, ObjectNode data, String path) throws XMLStreamException {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = data.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            String name = field.getKey();
+    /** Writes the object's fields, the parser on its START_OBJECT, up to its END_OBJECT. */
+    private static void writeObject(XMLStreamWriter xml, String namespace, JsonParser json, String path)
+            throws XMLStreamException, IOException {
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String name = json.currentName();
             String at = path.isEmpty() ? name : path + "." + name;
             if (elementName(name)) {
                 xml.writeStartElement(namespace, name);
@@ -60,7 +74,8 @@ public final class Payloads {
                 xml.writeStartElement(namespace, "field");
                 xml.writeAttribute("key", name);
             }
-            value(xml, namespace, field.getValue(), at);
+            json.nextToken();
+            writeValue(xml, namespace, json, at);
             xml.writeEndElement();
         }
     }
@@ -130,53 +145,84 @@ public final class Payloads {
         return printable.toString();
     }
 
-    private static void value(XMLStreamWriter xml, String namespace, JsonNode value, String at)
-            throws XMLStreamException {
-        if (value == null || value.isNull()) {
-            xml.writeAttribute("t", "null");
-        } else if (value.isTextual()) {
-            int bad = unwritable(value.textValue());
-            if (bad >= 0) {
-                throw unwritable("the value of field '" + at + "'", value.textValue(), bad);
+    /** Writes the value the parser is on (for an object or a list, up to its end). */
+    private static void writeValue(XMLStreamWriter xml, String namespace, JsonParser json, String at)
+            throws XMLStreamException, IOException {
+        switch (json.currentToken()) {
+            case VALUE_NULL -> xml.writeAttribute("t", "null");
+            case VALUE_STRING -> {
+                String text = json.getText();
+                int bad = unwritable(text);
+                if (bad >= 0) {
+                    throw unwritable("the value of field '" + at + "'", text, bad);
+                }
+                xml.writeCharacters(text);
             }
-            xml.writeCharacters(value.textValue());
-        } else if (value.isNumber()) {
-            xml.writeAttribute("t", "number");
-            xml.writeCharacters(value.isBigDecimal() ? value.decimalValue().toString() : value.asText());
-        } else if (value.isBoolean()) {
-            xml.writeAttribute("t", "boolean");
-            xml.writeCharacters(Boolean.toString(value.booleanValue()));
-        } else if (value.isObject()) {
-            xml.writeAttribute("t", "object");
-            write(xml, namespace, (ObjectNode) value, at);
-        } else if (value.isArray()) {
-            xml.writeAttribute("t", "list");
-            int index = 0;
-            for (JsonNode item : value) {
-                xml.writeStartElement(namespace, "item");
-                value(xml, namespace, item, at + "[" + index++ + "]");
-                xml.writeEndElement();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                xml.writeAttribute("t", "number");
+                xml.writeCharacters(json.getText());
             }
-        } else {
-            xml.writeCharacters(value.asText());
+            case VALUE_TRUE, VALUE_FALSE -> {
+                xml.writeAttribute("t", "boolean");
+                xml.writeCharacters(json.getText());
+            }
+            case START_OBJECT -> {
+                xml.writeAttribute("t", "object");
+                writeObject(xml, namespace, json, at);
+            }
+            case START_ARRAY -> {
+                xml.writeAttribute("t", "list");
+                int index = 0;
+                while (json.nextToken() != JsonToken.END_ARRAY) {
+                    xml.writeStartElement(namespace, "item");
+                    writeValue(xml, namespace, json, at + "[" + index++ + "]");
+                    xml.writeEndElement();
+                }
+            }
+            default -> throw new IllegalArgumentException("unexpected " + json.currentToken() + " in a payload");
         }
     }
 
     /** Reads the children of a resource element as a JSON object. */
-    public static ObjectNode read(XmlElement resource) {
-        ObjectNode data = JSON.objectNode();
+    public static Payload read(XmlElement resource) {
+        java.io.StringWriter text = new java.io.StringWriter(256);
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            readObject(resource, json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Payload.ofJson(text.toString());
+    }
+
+    private static void readObject(XmlElement resource, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        Set<String> names = null;
+        String first = null;
         for (XmlElement property : resource.elements()) {
             String key = "field".equals(property.name()) ? property.attribute("key") : null;
             String name = key != null ? key : property.name();
-            if (data.has(name)) {
+            // Most objects are small and their names differ: a set only from the second name on.
+            boolean repeated;
+            if (first == null) {
+                first = name;
+                repeated = false;
+            } else {
+                if (names == null) {
+                    names = new HashSet<>();
+                    names.add(first);
+                }
+                repeated = !names.add(name);
+            }
+            if (repeated) {
                 throw SDataException.badRequest("the payload has property '" + name + "' twice");
             }
-            data.set(name, value(property));
+            json.writeFieldName(name);
+            readValue(property, json);
         }
-        return data;
+        json.writeEndObject();
     }
 
-    private static JsonNode value(XmlElement element) {
+    private static void readValue(XmlElement element, JsonGenerator json) throws IOException {
         String type = element.attribute("t");
         if (type == null || type.isEmpty()) {
             type = "true".equals(element.attribute(SDataXml.XSI, "nil")) ? "null" : "";
@@ -186,49 +232,60 @@ public final class Payloads {
             case "":
             case "string":
                 if (element.firstElement() != null) {
-                    return read(element);
+                    readObject(element, json);
+                } else {
+                    json.writeString(text);
                 }
-                return JSON.textNode(text);
+                return;
             case "null":
-                return JSON.nullNode();
+                json.writeNull();
+                return;
             case "number":
-                if (text.strip().length() > MAX_NUMBER_LENGTH) {
-                    throw SDataException.badRequest("the number in <" + element.name() + "> has "
-                            + text.strip().length() + " characters; numbers have at most " + MAX_NUMBER_LENGTH);
-                }
-                try {
-                    BigDecimal number = new BigDecimal(text.strip());
-                    if (number.scale() <= 0 && text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
-                        java.math.BigInteger whole = number.toBigIntegerExact();
-                        if (whole.bitLength() < 32) {
-                            return JSON.numberNode(whole.intValue());
-                        }
-                        if (whole.bitLength() < 64) {
-                            return JSON.numberNode(whole.longValue());
-                        }
-                        return JSON.numberNode(whole);
-                    }
-                    return JSON.numberNode(number);
-                } catch (NumberFormatException | ArithmeticException e) {
-                    throw SDataException.badRequest("'" + text.strip() + "' in <" + element.name()
-                            + "> is not a number");
-                }
+                number(element, text, json);
+                return;
             case "boolean":
                 String b = text.strip();
                 if (!b.equals("true") && !b.equals("false")) {
                     throw SDataException.badRequest("'" + b + "' in <" + element.name() + "> is not true or false");
                 }
-                return JSON.booleanNode(b.equals("true"));
+                json.writeBoolean(b.equals("true"));
+                return;
             case "object":
-                return read(element);
+                readObject(element, json);
+                return;
             case "list":
-                ArrayNode list = JSON.arrayNode();
+                json.writeStartArray();
                 for (XmlElement item : element.elements()) {
-                    list.add(value(item));
+                    readValue(item, json);
                 }
-                return list;
+                json.writeEndArray();
+                return;
             default:
                 throw SDataException.badRequest("unknown value type '" + type + "' in <" + element.name() + ">");
+        }
+    }
+
+    /** A number's text as a JSON number: whole numbers as integers, the rest as exact decimals. */
+    private static void number(XmlElement element, String text, JsonGenerator json) throws IOException {
+        String digits = text.strip();
+        if (digits.length() > MAX_NUMBER_LENGTH) {
+            throw SDataException.badRequest("the number in <" + element.name() + "> has "
+                    + digits.length() + " characters; numbers have at most " + MAX_NUMBER_LENGTH);
+        }
+        try {
+            BigDecimal number = new BigDecimal(digits);
+            if (number.scale() <= 0 && text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
+                java.math.BigInteger whole = number.toBigIntegerExact();
+                if (whole.bitLength() < 64) {
+                    json.writeNumber(whole.longValue());
+                } else {
+                    json.writeNumber(whole);
+                }
+            } else {
+                json.writeNumber(number);
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw SDataException.badRequest("'" + digits + "' in <" + element.name() + "> is not a number");
         }
     }
 }

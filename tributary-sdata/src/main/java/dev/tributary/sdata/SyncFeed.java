@@ -1,6 +1,5 @@
 package dev.tributary.sdata;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -38,7 +37,7 @@ public record SyncFeed(String id, String title, boolean catchUp, Digest digest, 
      * @param data its complete JSON data (null when deleted)
      * @param outcome the target's outcome for it, in a result feed; null in a sync feed
      */
-    public record Entry(String id, String uuid, Instant updated, SyncState state, boolean deleted, ObjectNode data,
+    public record Entry(String id, String uuid, Instant updated, SyncState state, boolean deleted, Payload data,
             Outcome outcome) {
     }
 
@@ -109,7 +108,7 @@ public record SyncFeed(String id, String title, boolean catchUp, Digest digest, 
         }
         String deletedFlag = resource == null ? null : attribute(resource, "isDeleted");
         boolean deleted = deletedFlag != null && SDataXml.bool(deletedFlag);
-        ObjectNode data = resource == null || deleted ? null : Payloads.read(resource);
+        Payload data = resource == null || deleted ? null : Payloads.read(resource);
         Outcome outcome = null;
         String status = SDataXml.text(entry.child(SDataXml.HTTP, "httpStatus"));
         XmlElement diagnosis = entry.child(SDataXml.SDATA, "diagnosis");

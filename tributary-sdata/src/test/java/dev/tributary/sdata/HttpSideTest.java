@@ -74,7 +74,7 @@ class HttpSideTest {
         com.fasterxml.jackson.databind.node.ObjectNode data = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
                 .objectNode().put("title", "Item " + number);
         SyncFeed.Entry entry = new SyncFeed.Entry("http://elsewhere/e('r" + number + "')", "r" + number, T,
-                new SyncState("http://elsewhere/e", number + 1, T), false, data, null);
+                new SyncState("http://elsewhere/e", number + 1, T), false, Payload.of(data), null);
         return new SyncFeed("f", "t", true, new Digest("http://elsewhere/e", List.of(new DigestEntry("http://elsewhere/e", 9, T, 1))),
                 List.of(entry), next).write("urn:c", "item", "http://self");
     }

@@ -36,14 +36,36 @@ class SDataDocumentsTest {
         List<SyncFeed.Entry> entries = new java.util.ArrayList<>();
         for (int i = 0; i < 500; i++) {
             entries.add(new SyncFeed.Entry(null, "u" + i, T, new SyncState("http://e/app1", i, T), false,
-                    randomObject(random, 0), null));
+                    Payload.of(randomObject(random, 0)), null));
         }
         byte[] page = new SyncFeed("f", "t", true, null, entries, null).write("urn:c", "item", "http://self");
         List<SyncFeed.Entry> read = SyncFeed.read(parse(page)).entries();
         assertThat(read).hasSize(entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            assertThat(read.get(i).data()).as("record %d", i).isEqualTo(entries.get(i).data());
+            assertThat(read.get(i).data().tree()).as("record %d", i).isEqualTo(entries.get(i).data().tree());
         }
+    }
+
+    /**
+     * A record goes from its stored JSON text into a page and from a page into JSON text with no
+     * tree in between: numbers keep the text they were written with (a trailing zero, an
+     * exponent), whole numbers are read as integers, and every kind of value and name comes back.
+     */
+    @Test
+    void aPayloadGoesFromJsonTextToXmlAndBackToJsonText() {
+        String stored = "{\"a\":1.50,\"b\":-0,\"c\":1e5,\"big\":123456789012345678901234567890,\"d\":[1,{\"x\":null}],"
+                + "\"e\":{},\"f\":[],\"g\":true,\"not a name\":\"v <&> \\u00e9\",\"h\":-2.5E-3}";
+        SyncFeed feed = new SyncFeed("f", "t", true, null, List.of(new SyncFeed.Entry(null, "u", T,
+                new SyncState("http://e/app1", 1, T), false, Payload.ofJson(stored), null)), null);
+        byte[] page = feed.write("urn:c", "item", "http://self");
+        String xml = new String(page, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(xml).contains(">1.50<").contains(">1e5<").contains(">-2.5E-3<").contains("key=\"not a name\"");
+        assertThat(SyncFeed.read(parse(page)).entries().get(0).data().text()).isEqualTo(
+                "{\"a\":1.50,\"b\":0,\"c\":1E+5,\"big\":123456789012345678901234567890,\"d\":[1,{\"x\":null}],"
+                        + "\"e\":{},\"f\":[],\"g\":true,\"not a name\":\"v <&> \u00e9\",\"h\":-0.0025}");
+        assertThatThrownBy(() -> new SyncFeed("f", "t", true, null, List.of(new SyncFeed.Entry(null, "u", T,
+                new SyncState("http://e/app1", 1, T), false, Payload.ofJson("[1]"), null)), null).write("urn:c", "item", "s"))
+                .hasMessageContaining("JSON object");
     }
 
     private static final String[] PIECES = {"a", "Z", "_", "-", ".", "7", " ", "\t", "\n", "\r", "\r\n", "\"", "'", "<",
@@ -96,10 +118,10 @@ class SDataDocumentsTest {
                 + "\"tabs\":\"\\t x\\t\",\"spaced\":[\" \",\" 1 \"]}");
         SyncFeed feed = new SyncFeed("http://h/sdata/a/c/-/accounts/$syncSource('1')", "t", true,
                 new Digest("http://h/a", List.of(new DigestEntry("http://h/a", 7, T, 2))),
-                List.of(new SyncFeed.Entry("http://h/a('x')", "x", T, new SyncState("http://h/a", 6, T), false, data, null)),
+                List.of(new SyncFeed.Entry("http://h/a('x')", "x", T, new SyncState("http://h/a", 6, T), false, Payload.of(data), null)),
                 null);
         SyncFeed read = SyncFeed.read(parse(feed.write("http://schemas.example.com/c", "account", "self")));
-        JsonNode back = read.entries().get(0).data();
+        JsonNode back = read.entries().get(0).data().tree();
         assertThat(back.toString()).isEqualTo(data.toString());
         assertThat(back).isEqualTo(data);
         assertThat(back.get("big").bigIntegerValue().toString()).isEqualTo("123456789012345678901234567890");
@@ -119,7 +141,7 @@ class SDataDocumentsTest {
     void textXmlCannotCarryStopsTheFeedNamingTheRecordAndTheField() throws Exception {
         ObjectNode fine = JSON.createObjectNode().put("note", "tab\there\nline\r\u0085\u2028 \ud83d\ude00 \ufffd");
         SyncFeed read = SyncFeed.read(parse(feed(fine).write("urn:c", "account", "self")));
-        assertThat(read.entries().get(0).data()).isEqualTo(fine);
+        assertThat(read.entries().get(0).data().tree()).isEqualTo(fine);
 
         ObjectNode nested = JSON.createObjectNode();
         nested.putObject("n").putArray("deep").add("ok").add("x\u0000");
@@ -142,7 +164,7 @@ class SDataDocumentsTest {
 
     private static SyncFeed feed(ObjectNode data) {
         return new SyncFeed("f", "t", true, new Digest("http://h/a", List.of(new DigestEntry("http://h/a", 7, T, 2))),
-                List.of(new SyncFeed.Entry("http://h/a('x')", "x", T, new SyncState("http://h/a", 6, T), false, data, null)),
+                List.of(new SyncFeed.Entry("http://h/a('x')", "x", T, new SyncState("http://h/a", 6, T), false, Payload.of(data), null)),
                 null);
     }
 
@@ -189,7 +211,7 @@ class SDataDocumentsTest {
         assertThat(read.catchUp()).isTrue();
         assertThat(read.entries().get(0).deleted()).as("isDeleted under the sync prefix").isTrue();
         assertThat(read.entries().get(0).state().stamp()).isEqualTo(Instant.parse("2008-10-30T12:52:03.1234567Z"));
-        assertThat(read.entries().get(1).data().get("name").asText()).isEqualTo("n");
+        assertThat(read.entries().get(1).data().tree().get("name").asText()).isEqualTo("n");
         assertThat(Tracking.read(parse("<tracking xmlns='http://schemas.sage.com/sdata/sync/2008/1'><phase>p</phase>"
                 + "<pollingMillis>250</pollingMillis></tracking>")).pollingMillis()).isEqualTo(250);
         assertThat(Digests.find(parse(Digests.entry(read.digest(), "d"))).entries()).hasSize(1);
@@ -212,7 +234,7 @@ class SDataDocumentsTest {
         SyncFeed read = SyncFeed.read(parse(feed));
         assertThat(read.catchUp()).isFalse();
         assertThat(read.entries().get(0).uuid()).isEqualTo("C4411795-9943-4cf4-8705-51A74C9F0ACC");
-        assertThat(read.entries().get(0).data().get("name").asText()).isEqualTo("Chemical Brothers Inc.");
+        assertThat(read.entries().get(0).data().tree().get("name").asText()).isEqualTo("Chemical Brothers Inc.");
         assertThat(read.entries().get(0).state()).isEqualTo(new SyncState("http://e/app1", 6,
                 Instant.parse("2008-10-30T18:13:39Z")));
     }

@@ -1,13 +1,9 @@
 package dev.tributary.engine.sdata;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.store.SDataResources;
 
-/** How a resource kind appears in SData documents, and how its records' stored JSON is read (decimals exact). */
+/** How a resource kind appears in SData documents. */
 public final class SDataNames {
-
-    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private SDataNames() {
     }

@@ -1,7 +1,5 @@
 package dev.tributary.engine.sdata;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tributary.sdata.Digest;
 import dev.tributary.sdata.SDataException;
 import dev.tributary.sdata.SyncFeed;
@@ -111,16 +109,8 @@ public final class SyncSourceSelector {
             }
             SyncState state = HubDigests.state(resource, record, now.states().get(record.id()));
             entries.add(new SyncFeed.Entry(null, record.id(), record.updated(), state, record.deleted(),
-                    record.deleted() ? null : (ObjectNode) read(record.dataText()), null));
+                    record.deleted() ? null : dev.tributary.sdata.Payload.ofJson(record.dataText()), null));
         }
         return entries;
-    }
-
-    public static JsonNode read(String json) {
-        try {
-            return SDataNames.JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored record data is not JSON: " + e.getMessage(), e);
-        }
     }
 }

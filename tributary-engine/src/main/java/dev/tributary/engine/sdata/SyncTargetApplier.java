@@ -169,7 +169,7 @@ public final class SyncTargetApplier {
                 tx.recordConflict("sdata:" + resource.resource(), entry.uuid(), entry.state().endpoint(),
                         ConflictState.RESOLVED, "conflictPriority", (decision.apply() ? Side.ENDPOINT : Side.HUB).label(),
                         current.filter(r -> !r.deleted()).map(StoredRecord::dataText).orElse(null),
-                        entry.deleted() ? null : entry.data().toString(), Long.toString(entry.state().tick()),
+                        entry.deleted() ? null : entry.data().text(), Long.toString(entry.state().tick()),
                         decision.reason());
             }
             if (!decision.apply()) {
@@ -190,7 +190,7 @@ public final class SyncTargetApplier {
             } else {
                 RecordWrite write = entry.deleted()
                         ? new RecordWrite(RecordWrite.Op.DELETE, entry.uuid(), null, false, null)
-                        : new RecordWrite(RecordWrite.Op.PUT, entry.uuid(), null, false, entry.data().toString());
+                        : new RecordWrite(RecordWrite.Op.PUT, entry.uuid(), null, false, entry.data().text());
                 if (distinct) {
                     // Each record appears once in the chunk: its write can join the chunk's one batch.
                     toWrite.add(i);
