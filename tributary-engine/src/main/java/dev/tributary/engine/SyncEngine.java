@@ -1028,6 +1028,7 @@ public final class SyncEngine implements AutoCloseable {
         }
 
         void progress(String newPhase, double newProgress) {
+            refreshStatisticsIfGrown();
             boolean phaseChanged = !newPhase.equals(phase);
             phase = newPhase;
             progress = newProgress;
@@ -1036,6 +1037,23 @@ public final class SyncEngine implements AutoCloseable {
                 save(null);
             }
         }
+
+        /**
+         * Refreshes PostgreSQL's planner statistics while a run grows its tables: when its changes
+         * pass {@link #BULK_CHANGES}, then ten times as many, and so on. A first large load would
+         * otherwise run to its end on plans made for empty tables (autovacuum analyzes a table a
+         * minute or more later, or never where it is off): the id mappings of a link read by
+         * scanning all of them, each batch slower than the one before.
+         */
+        private void refreshStatisticsIfGrown() {
+            long changes = stats.inbound.changes() + stats.outbound.changes();
+            long due = nextStatistics.get();
+            if (changes >= due && nextStatistics.compareAndSet(due, Math.max(due, changes) * 10)) {
+                store.analyzeAfterBulkWork();
+            }
+        }
+
+        private final java.util.concurrent.atomic.AtomicLong nextStatistics = new java.util.concurrent.atomic.AtomicLong(BULK_CHANGES);
 
         private void save(String error) {
             lastSaved = System.nanoTime();

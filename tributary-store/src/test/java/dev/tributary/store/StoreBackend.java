@@ -15,6 +15,9 @@ public interface StoreBackend extends AutoCloseable {
 
     StoreKind kind();
 
+    /** The store's JDBC URL, for a test that looks at the database itself. */
+    String jdbcUrl();
+
     @Override
     void close();
 
@@ -30,6 +33,11 @@ public interface StoreBackend extends AutoCloseable {
                 @Override
                 public StoreKind kind() {
                     return StoreKind.SQLITE;
+                }
+
+                @Override
+                public String jdbcUrl() {
+                    return StoreConfig.sqlite(dir).jdbcUrl();
                 }
 
                 @Override
@@ -57,6 +65,11 @@ public interface StoreBackend extends AutoCloseable {
             @Override
             public StoreKind kind() {
                 return StoreKind.POSTGRESQL;
+            }
+
+            @Override
+            public String jdbcUrl() {
+                return schema.jdbcUrl();
             }
 
             @Override
