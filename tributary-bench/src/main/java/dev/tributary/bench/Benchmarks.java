@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tributary-bench", mixinStandardHelpOptions = true,
         description = {"Tributary's end-to-end benchmarks. Each prints one line per figure;",
             "record them in BENCHMARKS.md with the machine and the command."},
-        subcommands = {ChangeFeedBenchmark.class, LiveBenchmark.class, ContinuousBenchmark.class, JdbcReadBenchmark.class, TriggerWritersBenchmark.class, PipelineBenchmark.class, OfflineBenchmark.class, ConnIdBenchmark.class, EsaBenchmark.class, SDataBenchmark.class, ScaleOutBenchmark.class,
+        subcommands = {ChangeFeedBenchmark.class, LiveBenchmark.class, ContinuousBenchmark.class, JdbcReadBenchmark.class, TriggerWritersBenchmark.class, PipelineBenchmark.class, OfflineBenchmark.class, ConnIdBenchmark.class, EsaBenchmark.class, SDataBenchmark.class, ScaleOutBenchmark.class, StoreFloorBenchmark.class,
             CommandLine.HelpCommand.class})
 public final class Benchmarks implements Runnable {
 

@@ -1007,6 +1007,8 @@ public final class SyncEngine implements AutoCloseable {
         private String phase;
         private double progress;
         private long lastSaved;
+        /** The number of changes at which the run next refreshes the store's statistics. */
+        private final java.util.concurrent.atomic.AtomicLong nextStatistics = new java.util.concurrent.atomic.AtomicLong(BULK_CHANGES);
 
         Reporter(String runId, String link, RunStats stats) {
             this.runId = runId;
@@ -1052,8 +1054,6 @@ public final class SyncEngine implements AutoCloseable {
                 store.analyzeAfterBulkWork();
             }
         }
-
-        private final java.util.concurrent.atomic.AtomicLong nextStatistics = new java.util.concurrent.atomic.AtomicLong(BULK_CHANGES);
 
         private void save(String error) {
             lastSaved = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.tributary.engine.sdata;
 
 import dev.tributary.sdata.Digest;
+import dev.tributary.sdata.Payload;
 import dev.tributary.sdata.SDataException;
 import dev.tributary.sdata.SyncFeed;
 import dev.tributary.sdata.SyncState;
@@ -9,7 +10,6 @@ import dev.tributary.store.SDataResources;
 import dev.tributary.store.Store;
 import dev.tributary.store.StoreTransaction;
 import dev.tributary.store.StoredRecord;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -109,7 +109,7 @@ public final class SyncSourceSelector {
             }
             SyncState state = HubDigests.state(resource, record, now.states().get(record.id()));
             entries.add(new SyncFeed.Entry(null, record.id(), record.updated(), state, record.deleted(),
-                    record.deleted() ? null : dev.tributary.sdata.Payload.ofJson(record.dataText()), null));
+                    record.deleted() ? null : Payload.ofJson(record.dataText()), null));
         }
         return entries;
     }
