@@ -196,24 +196,11 @@ public final class Payloads {
 
     private static void readObject(XmlElement resource, JsonGenerator json) throws IOException {
         json.writeStartObject();
-        Set<String> names = null;
-        String first = null;
+        Set<String> names = new HashSet<>();
         for (XmlElement property : resource.elements()) {
             String key = "field".equals(property.name()) ? property.attribute("key") : null;
             String name = key != null ? key : property.name();
-            // Most objects are small and their names differ: a set only from the second name on.
-            boolean repeated;
-            if (first == null) {
-                first = name;
-                repeated = false;
-            } else {
-                if (names == null) {
-                    names = new HashSet<>();
-                    names.add(first);
-                }
-                repeated = !names.add(name);
-            }
-            if (repeated) {
+            if (!names.add(name)) {
                 throw SDataException.badRequest("the payload has property '" + name + "' twice");
             }
             json.writeFieldName(name);
