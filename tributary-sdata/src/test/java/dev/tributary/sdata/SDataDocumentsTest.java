@@ -68,6 +68,21 @@ class SDataDocumentsTest {
                 .hasMessageContaining("JSON object");
     }
 
+    /** A property named twice in one object — as an element, or as a field's key — is refused, at any depth. */
+    @Test
+    void aPayloadWithAPropertyTwiceIsRefused() {
+        String head = "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:sdata='http://schemas.sage.com/sdata/2008/1'><entry>"
+                + "<sdata:payload><item xmlns='urn:c' sdata:uuid='u'>";
+        String tail = "</item></sdata:payload></entry></feed>";
+        for (String body : List.of("<a>1</a><b>2</b><a>3</a>", "<a>1</a><field key='a'>2</field>",
+                "<o t='object'><x>1</x><y>2</y><x>3</x></o>")) {
+            assertThatThrownBy(() -> SyncFeed.read(parse(head + body + tail))).as(body).isInstanceOf(SDataException.class)
+                    .hasMessageContaining("twice");
+        }
+        assertThat(SyncFeed.read(parse(head + "<a>1</a><o t='object'><a>2</a></o>" + tail)).entries().get(0).data().text())
+                .as("the same name in another object").isEqualTo("{\"a\":\"1\",\"o\":{\"a\":\"2\"}}");
+    }
+
     private static final String[] PIECES = {"a", "Z", "_", "-", ".", "7", " ", "\t", "\n", "\r", "\r\n", "\"", "'", "<",
         ">", "&", "]]>", "&amp;", "\u00e9", "\u20ac", "\u4e2d", "\uD83D\uDE00", "xml", "="};
 
